@@ -1,0 +1,22 @@
+"""The ``rela`` command line: a thin layer over the library (one module per command)."""
+
+from __future__ import annotations
+
+import importlib
+
+from rela.cli.app import app
+
+__all__ = ["app", "main"]
+
+# Each module registers its commands on ``app`` when imported.
+for _module in ("parse", "check", "diff", "show", "change"):
+    try:
+        importlib.import_module(f"rela.cli.{_module}")
+    except ModuleNotFoundError as exc:  # a command not written yet
+        if exc.name != f"rela.cli.{_module}":
+            raise
+
+
+def main() -> None:
+    """Entry point of the ``rela`` console script."""
+    app()
