@@ -134,6 +134,7 @@ class Graph:
     sources: tuple[int, ...]
     sinks: frozenset[int]
     _key: tuple[Any, ...] | None = field(default=None, compare=False, repr=False)
+    _hash: int = field(default=0, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         n = len(self.labels)
@@ -146,9 +147,9 @@ class Graph:
         for s in self.sources:
             if not 0 <= s < n:
                 raise ValueError(f"source {s} is not a node")
-        object.__setattr__(
-            self, "_key", (self.labels, self.succ, self.sources, tuple(sorted(self.sinks)))
-        )
+        key = (self.labels, self.succ, self.sources, tuple(sorted(self.sinks)))
+        object.__setattr__(self, "_key", key)
+        object.__setattr__(self, "_hash", hash(key))
 
     @property
     def key(self) -> tuple[Any, ...]:
@@ -157,10 +158,12 @@ class Graph:
         return self._key
 
     def __hash__(self) -> int:
-        return hash(self.key)
+        return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Graph) and self.key == other.key
+        if self is other:
+            return True
+        return isinstance(other, Graph) and self._hash == other._hash and self.key == other.key
 
     @staticmethod
     def empty() -> Graph:
