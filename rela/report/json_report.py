@@ -1,0 +1,35 @@
+"""The machine report (``--format json``): :meth:`Report.to_dict` as JSON.
+
+The document follows ``rela/schemas/report.schema.json`` (also published as
+``docs/report.schema.json``); fields are only ever added, never renamed.
+
+>>> from rela.results import Report, SpecResult
+>>> import json
+>>> json.loads(render_json(Report(specs=(SpecResult("s", 1, 1, 0, 0),))))["holds"]
+True
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from rela.results import Report
+
+__all__ = ["render_json", "report_schema", "SCHEMA_RESOURCE"]
+
+SCHEMA_RESOURCE = "report.schema.json"
+
+
+def render_json(report: Report) -> str:
+    """The report as indented JSON (field order as in ``to_dict``), ending with a newline."""
+    return json.dumps(report.to_dict(), indent=2, ensure_ascii=True, default=str) + "\n"
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the JSON report, as shipped in the package."""
+    schemas = resources.files("rela").joinpath("schemas")
+    text = schemas.joinpath(SCHEMA_RESOURCE).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
