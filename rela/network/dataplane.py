@@ -1,0 +1,600 @@
+"""A data plane computed from Batfish's route tables and layer-3 edges (DESIGN §2, format 3).
+
+The inputs are plain values (:class:`Route`, :class:`L3Edge`, :class:`InterfaceInfo`,
+bundled in a :class:`Snapshot`) that the Batfish readers in
+``rela.network.formats.batfish`` build from the exported answers.
+:class:`DataPlane` indexes one snapshot and computes, for a *uniform* range of
+destination addresses (one that no route prefix or owned address splits, see
+``rela.network.fecs``), the forwarding graph from chosen start locations:
+
+* a packet at ``device`` in VRF ``vrf`` is **accepted** there when the device owns
+  the destination address in that VRF (the node is a sink);
+* otherwise the longest-prefix-match routes of ``(device, vrf)`` apply, all of
+  them (the routes of a ``routes()`` answer are the *best* routes, so all rows of
+  one prefix are equal-cost multipath);
+* a next-hop IP is resolved recursively through the same table (a BGP next hop
+  through OSPF or connected routes) down to ``(egress interface, ARP IP)``;
+* the ARP IP picks the neighbour across the layer-3 edges of the egress interface;
+  the edge is labelled with the neighbour's *inbound* interface;
+* terminal outcomes follow Batfish's dispositions: :data:`DROP` (null route, no
+  route, unresolvable next hop, neighbour unreachable), :data:`DELIVERED_TO_SUBNET`
+  (sent to an address of a connected subnet that no device owns) and
+  :data:`EXITS_NETWORK` (sent out of the modelled network).
+
+Node names are ``device`` for the default VRF and ``device|vrf`` for any other.
+
+>>> from ipaddress import ip_address as A, ip_network as N
+>>> snap = Snapshot(
+...     routes=(Route("r1", "default", N("10.0.0.0/24"), NextHop("interface", "e0")),
+...             Route("r2", "default", N("10.0.0.2/32"), NextHop("interface", "e0"),
+...                   protocol="local")),
+...     edges=(L3Edge("r1", "e0", (A("10.0.0.1"),), "r2", "e0", (A("10.0.0.2"),)),))
+>>> dp = DataPlane(snap)
+>>> dp.forwarding_graph([("r1", "default")], Interval.of("10.0.0.2/32")).to_json()
+{'nodeToOutEdgesMap': {'r1': {'r2': ['e0']}, 'r2': {}}, 'sourceNodes': ['r1'], 'sinkNodes': ['r2']}
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rela.network.model import DROP
+
+__all__ = [
+    "DROP",
+    "EXITS_NETWORK",
+    "DELIVERED_TO_SUBNET",
+    "SPECIAL_SINKS",
+    "DEFAULT_VRF",
+    "NULL_INTERFACES",
+    "IPAddress",
+    "IPNetwork",
+    "NextHop",
+    "Route",
+    "L3Edge",
+    "InterfaceInfo",
+    "Snapshot",
+    "Interval",
+    "RawGraph",
+    "DataPlane",
+    "node_name",
+]
+
+#: Traffic sent out of an interface towards a next hop that is not in the snapshot.
+EXITS_NETWORK = "exits-network"
+#: Traffic sent to an address of a connected subnet that no device of the snapshot owns.
+DELIVERED_TO_SUBNET = "delivered-to-subnet"
+#: The location names that are outcomes, not devices.
+SPECIAL_SINKS = (DROP, EXITS_NETWORK, DELIVERED_TO_SUBNET)
+DEFAULT_VRF = "default"
+#: Interface names Batfish uses for null routes (compared case-insensitively).
+NULL_INTERFACES = frozenset({"null_interface", "null0"})
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: How deep next-hop resolution may recurse before Rela calls it a resolution loop.
+MAX_RESOLUTION_DEPTH = 16
+
+
+def node_name(device: str, vrf: str) -> str:
+    """The graph node of ``device`` in ``vrf``: the device name alone for the default VRF.
+
+    >>> node_name("core1", "default"), node_name("core1", "blue")
+    ('core1', 'core1|blue')
+    """
+    return device if vrf == DEFAULT_VRF else f"{device}|{vrf}"
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+@dataclass(frozen=True)
+class NextHop:
+    """Where a route sends traffic, as in Batfish's ``Next_Hop`` column.
+
+    ``kind`` is ``interface`` (``interface`` set, ``ip`` optional: without it the
+    destination itself is ARPed for), ``ip`` (resolved recursively), ``discard``
+    (null route) or ``vrf`` (look the destination up again in ``vrf``).
+    """
+
+    kind: str
+    interface: str | None = None
+    ip: IPAddress | None = None
+    vrf: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("interface", "ip", "discard", "vrf"):
+            raise ValueError(f"unknown next hop kind {self.kind!r}")
+        if self.kind == "interface" and not self.interface:
+            raise ValueError("an interface next hop needs an interface")
+        if self.kind == "ip" and self.ip is None:
+            raise ValueError("an ip next hop needs an ip")
+        if self.kind == "vrf" and not self.vrf:
+            raise ValueError("a vrf next hop needs a vrf")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One row of a ``routes()`` answer (a best route of the main RIB)."""
+
+    node: str
+    vrf: str
+    network: IPNetwork
+    next_hop: NextHop
+    protocol: str = ""
+    admin: int | None = None
+    metric: int | None = None
+
+
+@dataclass(frozen=True)
+class L3Edge:
+    """One row of a ``layer3Edges()`` answer: ``node[interface] -> remote_node[remote_interface]``."""
+
+    node: str
+    interface: str
+    ips: tuple[IPAddress, ...]
+    remote_node: str
+    remote_interface: str
+    remote_ips: tuple[IPAddress, ...]
+
+
+@dataclass(frozen=True)
+class InterfaceInfo:
+    """What Rela uses of one row of an ``interfaceProperties()`` answer."""
+
+    node: str
+    interface: str
+    vrf: str
+    prefixes: tuple[ipaddress.IPv4Interface | ipaddress.IPv6Interface, ...] = ()
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The exported answers of one Batfish snapshot."""
+
+    routes: tuple[Route, ...]
+    edges: tuple[L3Edge, ...] = ()
+    interfaces: tuple[InterfaceInfo, ...] = ()
+    name: str = ""
+
+
+# --------------------------------------------------------------------------- ranges
+
+
+@dataclass(frozen=True, order=True)
+class Interval:
+    """An inclusive range ``[lo, hi]`` of addresses of one IP version, as integers.
+
+    >>> Interval.of("10.0.0.0/30")
+    Interval(version=4, lo=167772160, hi=167772163)
+    >>> [str(p) for p in Interval.of("10.0.0.0/30").prefixes()]
+    ['10.0.0.0/30']
+    """
+
+    version: int
+    lo: int
+    hi: int
+
+    @staticmethod
+    def of(prefix: str | IPNetwork) -> Interval:
+        net = ipaddress.ip_network(prefix) if isinstance(prefix, str) else prefix
+        return Interval(net.version, int(net.network_address), int(net.broadcast_address))
+
+    @property
+    def single(self) -> bool:
+        """Whether the range is one address."""
+        return self.lo == self.hi
+
+    def first(self) -> IPAddress:
+        return (
+            ipaddress.ip_address(self.lo) if self.version == 4 else ipaddress.IPv6Address(self.lo)
+        )
+
+    def prefixes(self) -> list[IPNetwork]:
+        """The shortest list of CIDR prefixes covering exactly the range."""
+        lo, hi = (
+            (ipaddress.IPv4Address(self.lo), ipaddress.IPv4Address(self.hi))
+            if self.version == 4
+            else (ipaddress.IPv6Address(self.lo), ipaddress.IPv6Address(self.hi))
+        )
+        return list(ipaddress.summarize_address_range(lo, hi))
+
+
+def _addr_key(addr: IPAddress) -> tuple[int, int]:
+    return (addr.version, int(addr))
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+@dataclass(frozen=True)
+class RawGraph:
+    """A forwarding graph in the raw shape of the Rela graph JSON format.
+
+    ``edges`` maps each node (sorted) to its successors (sorted), each with the
+    sorted inbound interface names of the successor (empty for sinks like ``drop``).
+    Equal graphs compare and hash equal, so FECs can be merged by graph.
+    """
+
+    edges: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+    sources: tuple[str, ...]
+    sinks: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``graphBefore``/``graphAfter`` object of the Rela graph JSON format."""
+        return {
+            "nodeToOutEdgesMap": {
+                node: {nxt: list(labels) for nxt, labels in out} for node, out in self.edges
+            },
+            "sourceNodes": list(self.sources),
+            "sinkNodes": list(self.sinks),
+        }
+
+    def successors(self, node: str) -> dict[str, tuple[str, ...]]:
+        for name, out in self.edges:
+            if name == node:
+                return dict(out)
+        return {}
+
+    def paths(self, limit: int = 1000) -> list[tuple[str, ...]]:
+        """Node sequences from a source to a sink (loop-free prefix of each walk), for tests."""
+        out: list[tuple[str, ...]] = []
+        succ = {node: [n for n, _ in nexts] for node, nexts in self.edges}
+        sinks = set(self.sinks)
+        queue: deque[tuple[str, ...]] = deque((s,) for s in self.sources)
+        while queue and len(out) < limit:
+            path = queue.popleft()
+            if path[-1] in sinks:
+                out.append(path)
+            for nxt in succ.get(path[-1], []):
+                if nxt not in path:
+                    queue.append(path + (nxt,))
+        return out
+
+
+# --------------------------------------------------------------------------- data plane
+
+
+@dataclass(frozen=True)
+class _Egress:
+    """Send out of ``interface``, ARPing for ``arp`` (``None``: for the destination itself)."""
+
+    interface: str
+    arp: IPAddress | None
+
+
+@dataclass(frozen=True)
+class _NextVrf:
+    vrf: str
+
+
+@dataclass(frozen=True)
+class _Drop:
+    reason: str
+
+
+_Action = _Egress | _NextVrf | _Drop
+
+
+@dataclass
+class _Table:
+    """The best routes of one ``(device, vrf)``, indexed for longest-prefix match."""
+
+    by_prefix: dict[tuple[int, int, int], list[Route]] = field(default_factory=dict)
+    lengths: dict[int, list[int]] = field(default_factory=dict)  # version -> lengths, longest first
+
+    def add(self, route: Route) -> None:
+        net = route.network
+        key = (net.version, net.prefixlen, int(net.network_address))
+        self.by_prefix.setdefault(key, []).append(route)
+
+    def finish(self) -> None:
+        for key, rows in list(self.by_prefix.items()):
+            self.by_prefix[key] = _best(rows)
+        lengths: dict[int, set[int]] = {}
+        for version, plen, _ in self.by_prefix:
+            lengths.setdefault(version, set()).add(plen)
+        self.lengths = {v: sorted(ls, reverse=True) for v, ls in lengths.items()}
+
+    def lookup(self, version: int, addr: int) -> list[Route]:
+        """The routes of the longest prefix containing ``addr`` (empty: no route)."""
+        bits = 32 if version == 4 else 128
+        for plen in self.lengths.get(version, ()):
+            shift = bits - plen
+            rows = self.by_prefix.get((version, plen, (addr >> shift) << shift))
+            if rows:
+                return rows
+        return []
+
+
+def _best(rows: list[Route]) -> list[Route]:
+    """The equal-best rows of one prefix.
+
+    A ``routes()`` answer of the main RIB holds only best routes, so every row is
+    kept.  Should rows of one prefix disagree, keep those with the lowest
+    administrative distance, then the lowest metric (what a router installs).
+    """
+    if len(rows) == 1:
+        return rows
+    big = 1 << 62
+
+    def rank(r: Route) -> tuple[int, int]:
+        return (
+            r.admin if r.admin is not None else big,
+            r.metric if r.metric is not None else big,
+        )
+
+    top = min(rank(r) for r in rows)
+    unique: dict[Route, None] = dict.fromkeys(r for r in rows if rank(r) == top)
+    return list(unique)
+
+
+class DataPlane:
+    """The forwarding state of one snapshot, ready to answer "where does this range go?".
+
+    Built once per snapshot; :meth:`forwarding_graph` is then called once per
+    uniform destination range.
+    """
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.tables: dict[tuple[str, str], _Table] = {}
+        self.iface_vrf: dict[tuple[str, str], str] = {}
+        self.owned: dict[tuple[str, str], set[tuple[int, int]]] = {}
+        self.owners: dict[tuple[int, int], set[tuple[str, str]]] = {}
+        self.subnets: dict[tuple[str, str], list[IPNetwork]] = {}
+        self.edges_from: dict[tuple[str, str], list[L3Edge]] = {}
+        self.devices: set[str] = set()
+        self._resolved: dict[tuple[str, str, Route], frozenset[_Action]] = {}
+        self._index()
+
+    # ------------------------------------------------------------------ indexing
+
+    def _index(self) -> None:
+        snap = self.snapshot
+        for info in snap.interfaces:
+            self.devices.add(info.node)
+            self.iface_vrf[(info.node, info.interface)] = info.vrf
+        for route in snap.routes:
+            self.devices.add(route.node)
+            self.tables.setdefault((route.node, route.vrf), _Table()).add(route)
+            nh = route.next_hop
+            if nh.kind == "interface" and route.protocol in ("connected", "local"):
+                self.iface_vrf.setdefault((route.node, nh.interface or ""), route.vrf)
+        for table in self.tables.values():
+            table.finish()
+        for route in snap.routes:
+            self._index_route_ownership(route)
+        for info in snap.interfaces:
+            if not info.active:
+                continue
+            for iface in info.prefixes:
+                self._own(info.node, info.vrf, iface.ip)
+                self.subnets.setdefault((info.node, info.interface), []).append(iface.network)
+        for edge in snap.edges:
+            self.devices.update((edge.node, edge.remote_node))
+            self.edges_from.setdefault((edge.node, edge.interface), []).append(edge)
+            for ip in edge.ips:
+                self._own(edge.node, self.vrf_of(edge.node, edge.interface), ip)
+            for ip in edge.remote_ips:
+                self._own(
+                    edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface), ip
+                )
+
+    def _index_route_ownership(self, route: Route) -> None:
+        nh = route.next_hop
+        if nh.kind != "interface" or nh.interface is None:
+            return
+        net = route.network
+        if route.protocol == "local" or (
+            route.protocol == "connected" and net.prefixlen == net.max_prefixlen
+        ):
+            # Batfish's local routes are the interface addresses; a /32 (/128)
+            # interface address only has a connected route (loopbacks).
+            self._own(route.node, route.vrf, net.network_address)
+        if route.protocol == "connected":
+            self.subnets.setdefault((route.node, nh.interface), []).append(net)
+
+    def _own(self, device: str, vrf: str, ip: IPAddress) -> None:
+        key = _addr_key(ip)
+        self.owned.setdefault((device, vrf), set()).add(key)
+        self.owners.setdefault(key, set()).add((device, vrf))
+
+    def vrf_of(self, device: str, interface: str) -> str:
+        """The VRF of an interface (from interfaceProperties or connected routes; else default)."""
+        return self.iface_vrf.get((device, interface), DEFAULT_VRF)
+
+    def vrfs_of(self, device: str) -> list[str]:
+        """The VRFs a device has routes in (the default VRF first)."""
+        vrfs = {vrf for dev, vrf in self.tables if dev == device}
+        vrfs |= {vrf for (dev, _), vrf in self.iface_vrf.items() if dev == device}
+        return sorted(vrfs, key=lambda v: (v != DEFAULT_VRF, v))
+
+    def interfaces_of(self, device: str) -> set[str]:
+        """Every interface name of ``device`` the exports mention."""
+        names = {iface for dev, iface in self.iface_vrf if dev == device}
+        names |= {iface for dev, iface in self.edges_from if dev == device}
+        names |= {
+            e.remote_interface
+            for es in self.edges_from.values()
+            for e in es
+            if e.remote_node == device
+        }
+        return names
+
+    def boundaries(self) -> Iterator[IPNetwork]:
+        """Every prefix whose edges can change forwarding: routes, owned addresses, subnets."""
+        for route in self.snapshot.routes:
+            yield route.network
+        for version, addr in self.owners:
+            yield ipaddress.ip_network((addr, 32 if version == 4 else 128))
+        for nets in self.subnets.values():
+            yield from nets
+
+    # ------------------------------------------------------------------ forwarding
+
+    def forwarding_graph(self, sources: Sequence[tuple[str, str]], dst: Interval) -> RawGraph:
+        """The forwarding graph of destination range ``dst`` from ``(device, vrf)`` sources.
+
+        ``dst`` must be uniform: no route prefix, owned address or connected subnet
+        of this snapshot may split it (``rela.network.fecs`` guarantees this).
+        """
+        out: dict[str, dict[str, set[str]]] = {}
+        sinks: set[str] = set()
+        source_names: list[str] = []
+        todo: deque[tuple[str, str]] = deque()
+        seen: set[str] = set()
+        for dev, vrf in sources:
+            name = node_name(dev, vrf)
+            if name not in source_names:
+                source_names.append(name)
+            if name not in seen:
+                seen.add(name)
+                todo.append((dev, vrf))
+        while todo:
+            dev, vrf = todo.popleft()
+            here = node_name(dev, vrf)
+            nexts = out.setdefault(here, {})
+            if dst.single and (dst.version, dst.lo) in self.owned.get((dev, vrf), ()):
+                sinks.add(here)  # accepted
+                continue
+            for step in self._steps(dev, vrf, dst):
+                target, label = step
+                if isinstance(target, str):  # a special sink
+                    nexts.setdefault(target, set())
+                    out.setdefault(target, {})
+                    sinks.add(target)
+                    continue
+                tname = node_name(*target)
+                labels = nexts.setdefault(tname, set())
+                if label is not None:
+                    labels.add(label)
+                if tname not in seen:
+                    seen.add(tname)
+                    todo.append(target)
+        edges = tuple(
+            (node, tuple((nxt, tuple(sorted(labels))) for nxt, labels in sorted(nexts.items())))
+            for node, nexts in sorted(out.items())
+        )
+        return RawGraph(edges, tuple(source_names), tuple(sorted(sinks)))
+
+    def _steps(
+        self, dev: str, vrf: str, dst: Interval
+    ) -> Iterator[tuple[str | tuple[str, str], str | None]]:
+        """Successors of ``(dev, vrf)`` for ``dst``: a special sink name, or a node and inbound interface."""
+        table = self.tables.get((dev, vrf))
+        routes = table.lookup(dst.version, dst.lo) if table is not None else []
+        if not routes:
+            yield DROP, None  # no route
+            return
+        actions: set[_Action] = set()
+        for route in routes:
+            actions |= self._resolve_route(dev, vrf, route)
+        for action in sorted(actions, key=repr):
+            if isinstance(action, _Drop):
+                yield DROP, None
+            elif isinstance(action, _NextVrf):
+                yield (dev, action.vrf), None
+            else:
+                yield from self._egress(dev, action, dst)
+
+    def _egress(
+        self, dev: str, action: _Egress, dst: Interval
+    ) -> Iterator[tuple[str | tuple[str, str], str | None]]:
+        """Where a packet sent out of ``action.interface`` lands (Batfish's ARP rules)."""
+        arp: tuple[int, int] | None
+        if action.arp is not None:
+            arp = _addr_key(action.arp)
+        else:
+            arp = (dst.version, dst.lo) if dst.single else None
+        matched = False
+        if arp is not None:
+            for edge in self.edges_from.get((dev, action.interface), ()):
+                if any(_addr_key(ip) == arp for ip in edge.remote_ips):
+                    matched = True
+                    remote_vrf = self.vrf_of(edge.remote_node, edge.remote_interface)
+                    yield (edge.remote_node, remote_vrf), edge.remote_interface
+        if matched:
+            return
+        if arp is not None and arp in self.owners:
+            yield DROP, None  # neighbour unreachable: the owner is not across this link
+        elif any(
+            net.version == dst.version
+            and int(net.network_address) <= dst.lo
+            and dst.hi <= int(net.broadcast_address)
+            for net in self.subnets.get((dev, action.interface), ())
+        ):
+            yield DELIVERED_TO_SUBNET, None
+        else:
+            yield EXITS_NETWORK, None
+
+    def _resolve_route(self, dev: str, vrf: str, route: Route) -> frozenset[_Action]:
+        key = (dev, vrf, route)
+        cached = self._resolved.get(key)
+        if cached is None:
+            cached = frozenset(self._resolve(dev, vrf, route, frozenset(), 0))
+            self._resolved[key] = cached
+        return cached
+
+    def _resolve(
+        self, dev: str, vrf: str, route: Route, seen: frozenset[IPNetwork], depth: int
+    ) -> Iterator[_Action]:
+        """Resolve one route to egress actions (recursively through next-hop IPs).
+
+        Like Batfish's FIB: a route never resolves through a prefix already used
+        in the same chain, and deep chains are loops; both (and a next hop with no
+        route) end in ``drop``.
+        """
+        nh = route.next_hop
+        if nh.kind == "discard":
+            yield _Drop("null route")
+        elif nh.kind == "vrf":
+            assert nh.vrf is not None
+            yield _NextVrf(nh.vrf)
+        elif nh.kind == "interface":
+            assert nh.interface is not None
+            if nh.interface.lower() in NULL_INTERFACES:
+                yield _Drop("null route")
+            else:
+                yield _Egress(nh.interface, nh.ip)
+        else:
+            assert nh.ip is not None
+            yield from self._resolve_ip(dev, vrf, nh.ip, seen | {route.network}, depth + 1)
+
+    def _resolve_ip(
+        self, dev: str, vrf: str, ip: IPAddress, seen: frozenset[IPNetwork], depth: int
+    ) -> Iterator[_Action]:
+        if depth > MAX_RESOLUTION_DEPTH:
+            yield _Drop("next-hop resolution loop")
+            return
+        table = self.tables.get((dev, vrf))
+        routes = table.lookup(ip.version, int(ip)) if table is not None else []
+        usable = [r for r in routes if r.network not in seen]
+        if not usable:
+            yield _Drop("unresolvable next hop")
+            return
+        for r in usable:
+            if r.next_hop.kind == "vrf":
+                assert r.next_hop.vrf is not None
+                yield from self._resolve_ip(dev, r.next_hop.vrf, ip, seen | {r.network}, depth + 1)
+                continue
+            for action in self._resolve(dev, vrf, r, seen, depth):
+                if isinstance(action, _Egress) and action.arp is None:
+                    # the next hop is on a connected subnet: ARP for the next hop itself
+                    yield _Egress(action.interface, ip)
+                else:
+                    yield action
+
+
+def all_devices(planes: Iterable[DataPlane]) -> list[str]:
+    """Every device of the snapshots, sorted."""
+    devices: set[str] = set()
+    for plane in planes:
+        devices |= plane.devices
+    return sorted(devices)
