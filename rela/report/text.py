@@ -195,8 +195,8 @@ def _violation(v: Violation, width: int, verbose: bool) -> RenderableType:
     if v.truncated:
         parts.append(Text(TRUNCATED_NOTE, style="yellow"))
     if verbose:
-        parts.append(_plain_paths("before", v.before, width - _INDENT - 2))
-        parts.append(_plain_paths("after", v.after, width - _INDENT - 2))
+        parts.append(_plain_paths("before:", v.before, width - _INDENT - 2))
+        parts.append(_plain_paths("after:", v.after, width - _INDENT - 2))
     return Group(*parts)
 
 
