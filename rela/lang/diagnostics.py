@@ -1,0 +1,235 @@
+"""Turn Lark's parse errors into :class:`~rela.errors.SpecSyntaxError` a human can act on.
+
+Lark reports terminal names (``RPAR``, ``__ANON_3``); this module says "`)`" or
+"a path expression" instead, adds "did you mean" hints for misspelt modifiers
+and conditions, and finds the opener of an unbalanced bracket.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr, TerminalDef
+
+from rela.errors import SpecSyntaxError
+from rela.lang.lexical import CONDITION_FIELDS, KEYWORDS, MODIFIERS
+
+__all__ = ["syntax_error", "bracket_problem"]
+
+_OPENERS = {"(": ")", "[": "]", "{": "}"}
+_CLOSERS = {v: k for k, v in _OPENERS.items()}
+
+_NAMED = {
+    "NAME": "a name",
+    "STRING": 'a quoted name "..."',
+    "MARKER": "a marker `#k`",
+    "$END": "the end of the file",
+}
+_ATOM_STARTS = {
+    *("NAME", "STRING", "DOT", "LPAR", "LSQB", "NONE", "∅", "BANG", "PRE", "POST", "I", "MARKER")
+}
+_OPERATORS = {"VBAR", "AMPERSAND", "STAR", "PLUS", "QMARK", "SEMICOLON", "X", ">>", "<<", "//"}
+
+
+def _terminal_text(name: str, terminals: Mapping[str, TerminalDef]) -> str | None:
+    term = terminals.get(name)
+    if term is not None and isinstance(term.pattern, PatternStr):
+        return str(term.pattern.value)
+    return None
+
+
+def _describe_token(type_: str, value: str) -> str:
+    if type_ == "$END":
+        return "end of file"
+    if type_ == "NAME":
+        return f"name `{value}`"
+    if type_ == "STRING":
+        return f"quoted name {value}"
+    if type_ == "MARKER":
+        return f"marker `{value}`"
+    if value in KEYWORDS:
+        return f"keyword `{value}`"
+    return f"`{value}`"
+
+
+def _describe_expected(expected: Iterable[str], terminals: Mapping[str, TerminalDef]) -> str:
+    """A readable, deterministic summary of the acceptable terminals."""
+    names = set(expected)
+    texts = {n: _terminal_text(n, terminals) for n in names}
+    # anonymous terminals (`>>`, `∅`, `==`...) are keyed by their text
+    keyed = {(texts[n] or n) if n.startswith("__") else n for n in names}
+    items: list[str] = []
+    if "PRESERVE" in keyed:
+        items.append("a modifier (preserve, add, remove, replace, drop, any)")
+        keyed -= {"PRESERVE", "ADD", "REMOVE", "REPLACE", "DROP", "ANY"}
+    if "DST" in keyed:
+        items.append("a traffic condition (dst in, src in, qos =)")
+        keyed -= {"DST", "SRC", "QOS"}
+    tail: list[str] = []
+    if {"NAME", "LPAR", "DOT"} <= keyed:
+        tail.append("an expression" if "PRE" in keyed else "a path expression")
+        keyed -= _ATOM_STARTS
+        if "IF" in keyed and "NOT" in keyed:
+            keyed -= {"IF", "NOT"}
+            tail[-1] = "a check"
+    ops = keyed & _OPERATORS
+    if len(ops) >= 2:
+        tail.append("an operator")
+        keyed -= ops
+    specific: list[str] = []
+    for name in keyed:
+        if name in _NAMED:
+            specific.append(_NAMED[name])
+        else:
+            text = texts.get(name) or _terminal_text(name, terminals) or name
+            specific.append(f"`{text}`")
+    items = sorted(specific) + items + tail
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _offset(text: str, line: int, column: int) -> int:
+    lines = text.splitlines(keepends=True)
+    return sum(len(s) for s in lines[: line - 1]) + column - 1
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+_SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[0-9]+(?![\w./:-])|#[^\n]*')
+
+
+def bracket_problem(text: str, end: int) -> tuple[str, int, int] | None:
+    """The innermost bracket still open at ``end``, as ``(opener, line, column)``.
+
+    Strings and comments are skipped.  Returns None when nothing is open.
+
+    >>> bracket_problem("spec a { (x", 11)
+    ('(', 1, 10)
+    """
+    stack: list[tuple[str, int]] = []
+    pos = 0
+    while pos < end:
+        ch = text[pos]
+        if ch in '"#':
+            m = _SKIP.match(text, pos)
+            pos = m.end() if m else pos + 1
+            continue
+        if ch in _OPENERS:
+            stack.append((ch, pos))
+        elif ch in _CLOSERS and stack and stack[-1][0] == _CLOSERS[ch]:
+            stack.pop()
+        elif ch in _CLOSERS:
+            break  # a mismatch before the error: report the innermost opener
+        pos += 1
+    if not stack:
+        return None
+    opener, at = stack[-1]
+    line, col = _line_col(text, at)
+    return opener, line, col
+
+
+_GLUED = re.compile(r"\w:(" + "|".join(MODIFIERS) + r")\b")
+
+
+def syntax_error(
+    exc: UnexpectedInput,
+    text: str,
+    filename: str | None,
+    terminals: Mapping[str, TerminalDef],
+) -> SpecSyntaxError:
+    """Convert a Lark exception into a located, explained :class:`SpecSyntaxError`."""
+    line = getattr(exc, "line", None) or 1
+    column = getattr(exc, "column", None) or 1
+    hint: str | None = None
+    if isinstance(exc, UnexpectedCharacters):
+        offset = exc.pos_in_stream or 0
+        ch = text[offset] if offset < len(text) else ""
+        if ch == '"':
+            message = "unterminated quoted name (a string must end on the same line)"
+        else:
+            message = f"unexpected character {ch!r}"
+        type_, value = "", ch
+        expected: set[str] = set(exc.allowed or ())
+    elif isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
+        tok = getattr(exc, "token", None)
+        type_ = tok.type if tok is not None else "$END"
+        value = str(tok) if tok is not None else ""
+        try:
+            expected = set(exc.accepts) if isinstance(exc, UnexpectedToken) else set()
+        except Exception:  # accepts replays the parser; fall back to the state's table
+            expected = set()
+        expected = expected or set(getattr(exc, "expected", ()) or ())
+        if type_ == "$END":
+            offset = len(text)
+            line, column = _line_col(text, len(text.rstrip()))
+        else:
+            offset = getattr(tok, "start_pos", None) or _offset(text, line, column)
+        message = f"unexpected {_describe_token(type_, value)}"
+        hint = _token_hint(type_, value, expected, text, offset)
+        if hint is not None and hint.startswith("!"):
+            message, hint = hint[1:], _close_hint(value, expected)
+    else:  # pragma: no cover - other UnexpectedInput kinds are Earley-only
+        offset, type_, value, expected = _offset(text, line, column), "", "", set()
+        message = "syntax error"
+
+    want = _describe_expected(expected, terminals)
+    if want and type_ and not message.startswith("unknown"):
+        message = f"{message}; expected {want}"
+
+    opened = bracket_problem(text, offset)
+    if type_ == "$END" and opened:
+        opener, oline, ocol = opened
+        return SpecSyntaxError(
+            f"`{opener}` is never closed (the file ends first)",
+            filename=filename,
+            line=oline,
+            column=ocol,
+            source=text,
+            hint=f"add the matching `{_OPENERS[opener]}`; {message}",
+        )
+    if value in _CLOSERS and type_ != "STRING":
+        if opened and opened[0] != _CLOSERS[value]:
+            opener, oline, ocol = opened
+            hint = hint or (
+                f"the `{opener}` at line {oline}, column {ocol} is not closed before this `{value}`"
+            )
+        elif not opened:
+            hint = hint or f"this `{value}` has no matching `{_CLOSERS[value]}`"
+    if hint is None and _GLUED.search(text[text.rfind("\n", 0, offset) + 1 : offset]):
+        hint = "names may contain `:`, so `a:preserve` is one name; write `a : preserve`"
+    return SpecSyntaxError(
+        message, filename=filename, line=line, column=column, source=text, hint=hint
+    )
+
+
+def _close_hint(word: str, expected: set[str]) -> str:
+    choices = MODIFIERS if "PRESERVE" in expected else CONDITION_FIELDS
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    listing = ", ".join(choices)
+    return f"did you mean `{close[0]}`? ({listing})" if close else f"choose one of {listing}"
+
+
+def _token_hint(type_: str, value: str, expected: set[str], text: str, offset: int) -> str | None:
+    """A hint for the common mistakes; a leading ``!`` replaces the message instead."""
+    if type_ == "NAME" and "PRESERVE" in expected:
+        return f"!unknown modifier `{value}`"
+    if type_ == "NAME" and "DST" in expected:
+        return f"!unknown traffic condition `{value}`"
+    if value in KEYWORDS and type_ not in ("NAME", "STRING") and expected & {"NAME", "STRING"}:
+        return f'`{value}` is a reserved word; write "{value}" (quoted) to use it as a name'
+    if expected == {"LBRACE"} and text[:offset].rstrip().endswith("else"):
+        return (
+            "after a guard `if ... { ... }`, `else` starts its else-branch `else { ... }`; "
+            "to apply `else` to the whole guard, parenthesize it: `(if ... { ... }) else ...`"
+        )
+    return None

@@ -1,0 +1,114 @@
+"""Lexical rules shared by the parser and the printer: names, keywords, quoting.
+
+One place decides what an unquoted name looks like, so that the printer quotes
+exactly the names the parser would not read back as the same name.
+
+>>> quote_name("core1"), quote_name("core1|blue"), quote_name("drop")
+('core1', '"core1|blue"', '"drop"')
+>>> unquote('"a\\\\"b"')
+'a"b'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+__all__ = [
+    "KEYWORDS",
+    "MODIFIERS",
+    "CONDITION_FIELDS",
+    "NAME_RE",
+    "is_bare_name",
+    "quote_name",
+    "quote_string",
+    "unquote",
+    "compile_regex",
+]
+
+#: Reserved words: never a bare location name (quote them: ``"drop"``).
+KEYWORDS = frozenset(
+    {
+        "spec",
+        "let",
+        "assert",
+        "if",
+        "else",
+        "then",
+        "in",
+        "none",
+        "pre",
+        "post",
+        "preserve",
+        "add",
+        "remove",
+        "replace",
+        "drop",
+        "any",
+        "dst",
+        "src",
+        "qos",
+        "x",
+        "I",
+        "and",
+        "or",
+        "not",
+    }
+)
+
+#: The modifiers of an atomic spec ``zone : modifier``.
+MODIFIERS = ("preserve", "add", "remove", "replace", "drop", "any")
+
+#: The traffic-key fields a guard can test.
+CONDITION_FIELDS = ("dst", "src", "qos")
+
+#: An unquoted name (must agree with NAME in grammar/rela.lark).
+NAME_RE = re.compile(r"\w(?:[\w./:-]*[\w/-])?")
+
+
+def is_bare_name(text: str) -> bool:
+    """True when ``text`` can be written without quotes (and is not a keyword)."""
+    return NAME_RE.fullmatch(text) is not None and text not in KEYWORDS
+
+
+def quote_string(text: str) -> str:
+    """``text`` in double quotes; ``\\`` and ``"`` are escaped with a backslash."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def quote_name(text: str) -> str:
+    """``text`` as written in a spec: bare when possible, quoted otherwise."""
+    return text if is_bare_name(text) else quote_string(text)
+
+
+_ESCAPE = re.compile(r"\\([\\\"])")
+
+
+def unquote(token: str) -> str:
+    """The text of a quoted token: only ``\\\\`` and ``\\"`` are escapes.
+
+    Any other backslash is kept, so regexes read naturally: ``"\\d+"`` is ``\\d+``.
+    """
+    return _ESCAPE.sub(r"\1", token[1:-1])
+
+
+def compile_regex(pattern: str) -> Any:
+    """Compile an attribute regex with RE2 (linear time, no catastrophic backtracking).
+
+    Raises ``ValueError`` with RE2's explanation when the pattern is invalid.
+    RE2's own logging to stderr is switched off.
+
+    >>> bool(compile_regex("^core").search("core1"))
+    True
+    """
+    import re2  # google-re2
+
+    options = re2.Options()
+    options.log_errors = False
+    try:
+        return re2.compile(pattern, options=options)
+    except re2.error as exc:
+        detail = exc.args[0] if exc.args else "invalid"
+        if isinstance(detail, bytes):
+            detail = detail.decode("utf-8", "replace")
+        raise ValueError(str(detail)) from None
