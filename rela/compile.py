@@ -1,0 +1,267 @@
+"""Compile change specs to the relational IR (DESIGN §3, docs/language.md "Semantics").
+
+Each atomic spec ``d : modifier`` becomes a triple ``(R, Q, D)``: ``R`` is applied
+to the pre-change paths, ``Q`` to the post-change paths, ``D`` is the domain.  A
+spec holds on an FEC iff ``pre >> R == post >> Q``.  ``then`` and ``else``
+combine triples; traffic guards are lifted to the top of the check as
+:class:`~rela.lang.ast.CheckIf` trees whose leaves are guard-free.
+
+>>> from rela.lang import parse_spec, format_check
+>>> [c] = compile_module(parse_spec("spec s { a : preserve }"))
+>>> format_check(c.check)
+'pre >> I(a) == post >> I(a)'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+
+from rela.errors import SpecSemanticError
+from rela.lang import ast
+
+__all__ = [
+    "CompiledCheck",
+    "compile_module",
+    "compile_spec",
+    "compile_assert",
+    "inline_refs",
+    "DROP",
+    "VACUOUS",
+    "MAX_GUARD_CASES",
+]
+
+#: The location where discarded traffic ends.
+DROP = ast.Name("drop")
+
+#: The spec a guard without ``else`` stands for when its condition is false.
+VACUOUS: ast.SpecExpr = ast.Atomic(ast.EmptySet(), ast.Preserve())
+
+#: Lifting guards duplicates the spec per combination of conditions; past this
+#: many guard-free cases the spec is rejected instead of compiled.
+MAX_GUARD_CASES = 1024
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class CompiledCheck:
+    """One ``spec`` or ``assert`` block compiled to an IR check."""
+
+    name: str
+    kind: str  # "spec" | "assert"
+    check: ast.Check
+    span: ast.Span | None = field(default=None, compare=False, repr=False)
+
+
+def compile_module(module: ast.Module) -> tuple[CompiledCheck, ...]:
+    """Every spec and assert block of ``module``, in file order, with lets inlined.
+
+    >>> from rela.lang import parse_spec
+    >>> [c.name for c in compile_module(parse_spec("let z = a b  spec s { z : drop }"))]
+    ['s']
+    """
+    lets: dict[str, ast.PathExpr] = {}
+    out: list[CompiledCheck] = []
+    try:
+        for decl in module.decls:
+            if isinstance(decl, ast.Let):
+                lets[decl.name] = inline_refs(decl.expr, lets)
+            elif isinstance(decl, ast.SpecDecl):
+                check = compile_spec(decl.body, lets)
+                out.append(CompiledCheck(decl.name, "spec", check, span=decl.span))
+            elif isinstance(decl, ast.AssertDecl):
+                check = compile_assert(decl.body, lets)
+                out.append(CompiledCheck(decl.name, "assert", check, span=decl.span))
+    except RecursionError:
+        raise SpecSemanticError("spec nested too deeply to compile") from None
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ let inlining
+
+
+def inline_refs(node: T, lets: Mapping[str, ast.PathExpr]) -> T:
+    """``node`` with every :class:`~rela.lang.ast.Ref` replaced by its definition.
+
+    ``lets`` must already be inlined (later lets may use earlier ones).
+    """
+    if isinstance(node, ast.Ref):
+        try:
+            return lets[node.name]  # type: ignore[return-value]
+        except KeyError:
+            line = node.span.line if node.span else None
+            column = node.span.column if node.span else None
+            raise SpecSemanticError(
+                f"undefined let `{node.name}`", line=line, column=column
+            ) from None
+    if isinstance(node, tuple):
+        return tuple(inline_refs(item, lets) for item in node)  # type: ignore[return-value]
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes: dict[str, Any] = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        value = getattr(node, f.name)
+        new = inline_refs(value, lets)
+        if new is not value:
+            changes[f.name] = new
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def compile_assert(check: ast.Check, lets: Mapping[str, ast.PathExpr] | None = None) -> ast.Check:
+    """An assert block's check, with lets inlined (the IR is already the target)."""
+    return inline_refs(check, lets or {})
+
+
+# ------------------------------------------------------------------ small builders
+# They flatten nested n-ary nodes of the same kind (associativity), nothing more.
+
+
+def _flat(kind: type, parts: tuple[Any, ...]) -> tuple[Any, ...]:
+    out: list[Any] = []
+    for part in parts:
+        out.extend(cast(Any, part).parts if isinstance(part, kind) else (part,))
+    return tuple(out)
+
+
+def _alt(*parts: ast.PathExpr) -> ast.Alt:
+    return ast.Alt(_flat(ast.Alt, parts))
+
+
+def _inter(*parts: ast.PathExpr) -> ast.Inter:
+    return ast.Inter(_flat(ast.Inter, parts))
+
+
+def _concat(*parts: ast.PathExpr) -> ast.Concat:
+    return ast.Concat(_flat(ast.Concat, parts))
+
+
+def _rel_union(*parts: ast.Relation) -> ast.RelUnion:
+    return ast.RelUnion(_flat(ast.RelUnion, parts))
+
+
+def _rel_concat(*parts: ast.Relation) -> ast.RelConcat:
+    return ast.RelConcat(_flat(ast.RelConcat, parts))
+
+
+def _not(p: ast.PathExpr) -> ast.Complement:
+    return ast.Complement(p)
+
+
+I = ast.Identity  # noqa: E741 - reads like the table
+
+
+# ------------------------------------------------------------------ the table
+
+Triple = tuple[ast.Relation, ast.Relation, ast.PathExpr]
+
+
+def _atomic(d: ast.PathExpr, mod: ast.Modifier, markers: Iterator[int]) -> Triple:
+    if isinstance(mod, ast.Preserve):
+        return I(d), I(d), d
+    if isinstance(mod, ast.Add):
+        dp = _alt(d, mod.paths)
+        return _rel_union(I(dp), ast.Product(d, mod.paths)), I(dp), dp
+    if isinstance(mod, ast.Remove):
+        return I(_inter(d, _not(mod.paths))), I(d), d
+    if isinstance(mod, ast.Replace):
+        dp2 = _alt(d, mod.new)
+        r = _rel_union(I(_inter(dp2, _not(mod.old))), ast.Product(_inter(d, mod.old), mod.new))
+        return r, I(dp2), dp2
+    if isinstance(mod, ast.Drop):
+        dd = _alt(d, DROP)
+        return ast.Product(dd, DROP), I(dd), dd
+    if isinstance(mod, ast.AnyPaths):
+        k = ast.Marker(next(markers))
+        dp = _alt(d, mod.paths)
+        q = _rel_union(ast.Product(mod.paths, k), I(_inter(d, _not(mod.paths))))
+        return ast.Product(dp, k), q, dp
+    raise TypeError(f"not a modifier: {mod!r}")
+
+
+def _triple(spec: ast.SpecExpr, markers: Iterator[int]) -> Triple:
+    if isinstance(spec, ast.Atomic):
+        return _atomic(spec.zone, spec.modifier, markers)
+    if isinstance(spec, ast.Then):
+        r1, q1, d1 = _triple(spec.left, markers)
+        r2, q2, d2 = _triple(spec.right, markers)
+        return _rel_concat(r1, r2), _rel_concat(q1, q2), _concat(d1, d2)
+    if isinstance(spec, ast.Else):
+        r1, q1, d1 = _triple(spec.left, markers)
+        r2, q2, d2 = _triple(spec.right, markers)
+        outside = I(_not(d1))
+        return (
+            _rel_union(r1, ast.Compose(outside, r2)),
+            _rel_union(q1, ast.Compose(outside, q2)),
+            _alt(d1, d2),
+        )
+    if isinstance(spec, ast.Guard):  # pragma: no cover - guards are lifted first
+        raise TypeError("guards must be lifted before building triples")
+    raise TypeError(f"not a spec: {spec!r}")
+
+
+def _compare(spec: ast.SpecExpr) -> ast.Compare:
+    r, q, _ = _triple(spec, itertools.count(1))
+    return ast.Compare("==", ast.Image(ast.Pre(), r), ast.Image(ast.Post(), q), span=spec.span)
+
+
+# ------------------------------------------------------------------ guards
+
+
+def _first_condition(spec: ast.SpecExpr) -> ast.Condition | None:
+    """The condition of the first guard in source order, if any."""
+    if isinstance(spec, ast.Guard):
+        return spec.cond
+    if isinstance(spec, (ast.Then, ast.Else)):
+        return _first_condition(spec.left) or _first_condition(spec.right)
+    return None
+
+
+def _decide(spec: ast.SpecExpr, cond: ast.Condition, value: bool) -> ast.SpecExpr:
+    """``spec`` with every guard on ``cond`` replaced by the branch ``value`` selects."""
+    if isinstance(spec, ast.Guard):
+        if spec.cond == cond:
+            branch = spec.then if value else (spec.otherwise or VACUOUS)
+            return _decide(branch, cond, value)
+        otherwise = spec.otherwise and _decide(spec.otherwise, cond, value)
+        return dataclasses.replace(spec, then=_decide(spec.then, cond, value), otherwise=otherwise)
+    if isinstance(spec, (ast.Then, ast.Else)):
+        return dataclasses.replace(
+            spec, left=_decide(spec.left, cond, value), right=_decide(spec.right, cond, value)
+        )
+    return spec
+
+
+def _lift(spec: ast.SpecExpr, budget: list[int]) -> ast.Check:
+    cond = _first_condition(spec)
+    if cond is None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            line = spec.span.line if spec.span else None
+            raise SpecSemanticError(
+                f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
+                line=line,
+                hint="guards in sequence multiply; nest them or split the spec",
+            )
+        return _compare(spec)
+    then = _lift(_decide(spec, cond, True), budget)
+    otherwise = _lift(_decide(spec, cond, False), budget)
+    return ast.CheckIf(cond, then, otherwise, span=cond.span)
+
+
+def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = None) -> ast.Check:
+    """The IR check of a change spec: ``pre >> R == post >> Q``, under lifted guards.
+
+    Markers ``#1, #2, ...`` number the ``any`` modifiers of each guard-free case.
+
+    >>> from rela.lang import ast, format_check
+    >>> format_check(compile_spec(ast.Atomic(ast.Name("a"), ast.Drop())))
+    'pre >> (a | "drop") x "drop" == post >> I(a | "drop")'
+    """
+    spec = inline_refs(spec, lets or {})
+    return _lift(spec, [MAX_GUARD_CASES])
