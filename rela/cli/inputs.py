@@ -1,0 +1,122 @@
+"""Input options shared by ``rela check``, ``rela diff`` and ``rela show``.
+
+Each command declares its parameters with these annotated types, so the
+options are spelled and documented the same everywhere, and builds its change
+with :func:`change_from_options`::
+
+    @app.command()
+    def show(change: ChangeOption = None, before: BeforeOption = None, ...):
+        with handle_errors():
+            fecs = change_from_options(change, before, after, granularity, groups, start, dst)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rela.network.load import load_change
+from rela.network.model import Change, Granularity
+
+__all__ = [
+    "AfterOption",
+    "BeforeOption",
+    "ChangeOption",
+    "DstOption",
+    "GranularityOption",
+    "GroupsOption",
+    "StartOption",
+    "change_from_options",
+]
+
+ChangeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--change",
+        help="Rela graph JSON change: a .json or .json.gz file, or a directory of chunk files.",
+        show_default=False,
+    ),
+]
+BeforeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--before",
+        help="Pre-change snapshot: a path snapshot file, or a Batfish export directory.",
+        show_default=False,
+    ),
+]
+AfterOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--after",
+        help="Post-change snapshot: a path snapshot file, or a Batfish export directory.",
+        show_default=False,
+    ),
+]
+GranularityOption = Annotated[
+    Granularity,
+    typer.Option(
+        "--granularity",
+        "-g",
+        help="What one hop of a path is: an inbound interface, a device, or a device group.",
+        case_sensitive=False,
+    ),
+]
+GroupsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--groups",
+        metavar="MAP.json",
+        help="Device -> group mapping (a JSON object); needed by --granularity group.",
+        show_default=False,
+    ),
+]
+StartOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--start",
+        metavar="LOC",
+        help="Only flows entering at LOC (component-prefix match; repeatable). "
+        "For Batfish exports: where flows start.",
+        show_default=False,
+    ),
+]
+DstOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--dst",
+        metavar="PREFIX",
+        help="Only FECs with a destination inside PREFIX (repeatable).",
+        show_default=False,
+    ),
+]
+
+
+def change_from_options(
+    change: Path | None,
+    before: Path | None,
+    after: Path | None,
+    granularity: Granularity | str = Granularity.DEVICE,
+    groups: Path | None = None,
+    start: Sequence[str] | None = (),
+    dst: Sequence[str] | None = (),
+) -> Change:
+    """The change named by the shared input options (see :func:`rela.network.load_change`).
+
+    Raises :class:`~rela.errors.UsageError` for impossible combinations (for
+    example ``--granularity group`` without ``--groups``) and
+    :class:`~rela.errors.NetworkInputError` for bad files; call it inside
+    :func:`rela.cli.app.handle_errors` to turn them into exit code 2.
+    """
+    return load_change(
+        change=change,
+        before=before,
+        after=after,
+        granularity=granularity,
+        groups=groups,
+        start=tuple(start or ()),
+        dst=tuple(dst or ()),
+    )

@@ -1,0 +1,304 @@
+"""``rela show``: look inside a change or a pair of snapshots.
+
+Prints each FEC (index, key, traffic keys) and, per flow, its before and after
+paths shortest first (``--max-paths``), or graph statistics (``--stats``).
+A malformed FEC is shown with its problem and makes the exit status 2.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from rela.cli.app import EXIT_INPUT, app, err_console, handle_errors
+from rela.cli.inputs import (
+    AfterOption,
+    BeforeOption,
+    ChangeOption,
+    DstOption,
+    GranularityOption,
+    GroupsOption,
+    StartOption,
+    change_from_options,
+)
+from rela.network.model import Fec, Granularity, Graph, TrafficKey
+
+__all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
+
+Path_ = tuple[str, ...]
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def matches_location(name: str, label: str) -> bool:
+    """DESIGN §3 name matching: ``name``'s components are a prefix of ``label``'s.
+
+    >>> matches_location("r1", "r1|blue|Gi0"), matches_location("r1|red", "r1|blue")
+    (True, False)
+    """
+    want = name.split("|")
+    return label.split("|")[: len(want)] == want
+
+
+def _distances(graph: Graph) -> list[float]:
+    """Fewest hops from each node to a sink (inf when no sink is reachable)."""
+    preds: list[list[int]] = [[] for _ in graph.labels]
+    for i, nexts in enumerate(graph.succ):
+        for j in nexts:
+            preds[j].append(i)
+    dist = [float("inf")] * len(graph.labels)
+    queue = deque(graph.sinks)
+    for s in graph.sinks:
+        dist[s] = 0
+    while queue:
+        node = queue.popleft()
+        for p in preds[node]:
+            if dist[p] == float("inf"):
+                dist[p] = dist[node] + 1
+                queue.append(p)
+    return dist
+
+
+def shortest_paths(graph: Graph, start: str | None, limit: int) -> tuple[list[Path_], bool]:
+    """Up to ``limit`` distinct paths of ``graph`` (those entering at ``start`` if given).
+
+    Returns the paths sorted shortest first and whether more exist.  A search on
+    *sets* of nodes (one per label sequence, as in a subset construction) with
+    distance-to-sink bounds: it yields distinct label sequences directly, even
+    when many node walks share labels, and never expands walks that cannot be
+    among the shortest, so ECMP fan-out and loops stay cheap.
+
+    >>> g = Graph.from_paths([["a", "b"], ["a", "c", "d"], ["e"]])
+    >>> shortest_paths(g, "a", 1)
+    ([('a', 'b')], True)
+    """
+    dist = _distances(graph)
+    sinks = graph.sinks
+    first = [s for s in graph.sources if start is None or graph.labels[s] == start]
+    counter = itertools.count()
+    heap: list[tuple[float, int, int, int, frozenset[int] | None, Path_]] = []
+    by_label: dict[str, set[int]] = {}
+    for s in first:
+        if dist[s] != float("inf"):
+            by_label.setdefault(graph.labels[s], set()).add(s)
+    for label, group in sorted(by_label.items()):
+        bound = 1 + min(dist[n] for n in group)
+        heap.append((bound, 1, -1, next(counter), frozenset(group), (label,)))
+    heapq.heapify(heap)
+    found: list[Path_] = []
+    while heap and len(found) <= limit:
+        _, _, _, _, nodes, path = heapq.heappop(heap)
+        if nodes is None:  # a complete path
+            found.append(path)
+            continue
+        if not sinks.isdisjoint(nodes):
+            heapq.heappush(heap, (len(path), 0, 0, next(counter), None, path))
+        nexts: dict[str, set[int]] = {}
+        for n in nodes:
+            for m in graph.succ[n]:
+                if dist[m] != float("inf"):
+                    nexts.setdefault(graph.labels[m], set()).add(m)
+        for label, succ in nexts.items():
+            bound = len(path) + 1 + min(dist[m] for m in succ)
+            heapq.heappush(
+                heap,
+                (bound, 1, -len(path) - 1, next(counter), frozenset(succ), path + (label,)),
+            )
+    more = len(found) > limit
+    return sorted(found[:limit], key=lambda p: (len(p), p)), more
+
+
+def graph_stats(graph: Graph) -> dict[str, Any]:
+    """Size of a graph: nodes, edges, sources, sinks, distinct locations, and whether it loops.
+
+    >>> graph_stats(Graph.from_paths([["a", "b"], ["a", "c"]]))
+    {'nodes': 3, 'edges': 2, 'sources': 1, 'sinks': 2, 'locations': 3, 'loop': False}
+    """
+    return {
+        "nodes": len(graph.labels),
+        "edges": sum(len(s) for s in graph.succ),
+        "sources": len(graph.sources),
+        "sinks": len(graph.sinks),
+        "locations": len(set(graph.labels)),
+        "loop": graph.has_cycle(),
+    }
+
+
+def _restrict(graph: Graph, flows: list[str]) -> Graph:
+    if not flows:
+        return graph
+    sources = tuple(
+        s for s in graph.sources if any(matches_location(f, graph.labels[s]) for f in flows)
+    )
+    return Graph(graph.labels, graph.succ, sources, graph.sinks)
+
+
+def _traffic_text(keys: Iterable[TrafficKey]) -> str:
+    parts = []
+    for t in keys:
+        fields = [f"{name}={value}" for name, value in t.to_dict().items()]
+        parts.append(" ".join(fields) or "(any)")
+    return ", ".join(parts) if parts else "(none)"
+
+
+def _fec_record(fec: Fec, flows: list[str], stats: bool, max_paths: int) -> dict[str, Any]:
+    record: dict[str, Any] = fec.fec_dict()
+    record["problem"] = fec.problem
+    if fec.problem is not None:
+        return record
+    before, after = _restrict(fec.before, flows), _restrict(fec.after, flows)
+    if stats:
+        record["before"] = graph_stats(before)
+        record["after"] = graph_stats(after)
+        return record
+    starts = sorted(
+        {before.labels[s] for s in before.sources} | {after.labels[s] for s in after.sources}
+    )
+    record["flows"] = []
+    for start in starts:
+        entry: dict[str, Any] = {"flow": start}
+        for side, graph in (("before", before), ("after", after)):
+            paths, more = shortest_paths(graph, start, max_paths)
+            entry[side] = {"paths": [list(p) for p in paths], "truncated": more}
+        record["flows"].append(entry)
+    return record
+
+
+def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iterator[Fec]:
+    wanted = set(indices)
+    last = max(wanted) if wanted else None
+    for fec in fecs:
+        if last is not None and fec.index > last:
+            return
+        if wanted and fec.index not in wanted:
+            continue
+        if flows and fec.problem is None:
+            starts = [g.labels[s] for g in (fec.before, fec.after) for s in g.sources]
+            if not any(matches_location(f, s) for f in flows for s in starts):
+                continue
+        yield fec
+
+
+def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool) -> None:
+    key = f"  key [bold]{escape(fec.key)}[/]" if fec.key is not None else ""
+    console.print(f"[bold cyan]FEC {fec.index}[/]{key}")
+    console.print(f"  traffic: {escape(_traffic_text(fec.traffic))}")
+    if fec.problem is not None:
+        console.print(f"  [bold red]error:[/] {escape(fec.problem)}")
+        return
+    if stats:
+        for side in ("before", "after"):
+            s = record[side]
+            console.print(
+                f"  {side + ':':8}{s['nodes']} nodes, {s['edges']} edges, {s['sources']} sources, "
+                f"{s['sinks']} sinks, {s['locations']} locations, loop: "
+                + ("[bold yellow]yes[/]" if s["loop"] else "no")
+            )
+        return
+    if not record["flows"]:
+        console.print("  [dim](no paths before or after)[/]")
+    for entry in record["flows"]:
+        console.print(f"  flow [bold]{escape(entry['flow'])}[/]")
+        for side in ("before", "after"):
+            paths = entry[side]["paths"]
+            head = f"    {side + ':':8}"
+            if not paths:
+                console.print(head + "[dim](no paths)[/]")
+            for i, path in enumerate(paths):
+                console.print((head if i == 0 else " " * len(head)) + escape(" -> ".join(path)))
+            if entry[side]["truncated"]:
+                console.print(
+                    " " * len(head)
+                    + f"[dim]... more paths (showing the {len(paths)} shortest; --max-paths)[/]"
+                )
+
+
+@app.command()
+def show(
+    change: ChangeOption = None,
+    before: BeforeOption = None,
+    after: AfterOption = None,
+    granularity: GranularityOption = Granularity.DEVICE,
+    groups: GroupsOption = None,
+    start: StartOption = None,
+    dst: DstOption = None,
+    flow: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--flow",
+            metavar="LOC",
+            help="Show only flows whose start location matches LOC (component prefix; repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    fec: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--fec",
+            metavar="INDEX",
+            min=0,
+            help="Show only the FEC at INDEX (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    stats: Annotated[
+        bool, typer.Option("--stats", help="Graph statistics instead of paths.")
+    ] = False,
+    max_paths: Annotated[
+        int, typer.Option("--max-paths", min=1, help="Paths listed per flow and side.")
+    ] = 20,
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+) -> None:
+    """Print the FECs, traffic keys and paths (or graph statistics) of a change.
+
+    Exit status: 0, or 2 when the input (or one of the FECs shown) is malformed.
+    """
+    flows = list(flow or [])
+    problems = 0
+    shown = 0
+    with handle_errors():
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        console = Console(highlight=False, soft_wrap=True)
+        out = sys.stdout
+        if fmt is Format.json:
+            header = {"description": loaded.description, "granularity": loaded.granularity.value}
+            out.write(json.dumps(header)[:-1] + ', "fecs": [')
+        else:
+            console.print(
+                f"[bold]{escape(loaded.description)}[/] (granularity {loaded.granularity.value})"
+            )
+        for item in _selected(loaded, list(fec or []), flows):
+            record = _fec_record(item, flows, stats, max_paths)
+            problems += item.problem is not None
+            if fmt is Format.json:
+                out.write(("\n  " if not shown else ",\n  ") + json.dumps(record))
+            else:
+                _print_text(console, record, item, stats)
+            shown += 1
+        if fmt is Format.json:
+            out.write("\n]}\n")
+            out.flush()
+        else:
+            summary = f"{shown} FEC{'s' if shown != 1 else ''} shown"
+            if problems:
+                summary += f", [bold red]{problems} malformed[/]"
+            console.print(summary)
+    if problems:
+        err_console.print(
+            f"error: {problems} malformed FEC{'s' if problems != 1 else ''} in the input",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INPUT)
