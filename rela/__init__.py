@@ -9,25 +9,104 @@ The library API (the CLI is a thin layer over it)::
     if not report.holds:
         for violation in report:
             print(violation.flow, violation.missing, violation.unexpected)
+    report.to_dict()   # the JSON report (docs/verification.md)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
 from rela.errors import (
     NetworkInputError,
     RelaError,
+    ResourceLimitError,
     SpecError,
     SpecSemanticError,
     SpecSyntaxError,
+    UsageError,
 )
+from rela.results import FecError, FecRef, Report, SpecResult, Violation
+
+if TYPE_CHECKING:
+    from rela.lang.ast import Module
+    from rela.network.model import Change, Fec
 
 __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "parse_spec",
+    "load_spec",
+    "load_change",
+    "verify",
+    "Report",
+    "SpecResult",
+    "Violation",
+    "FecError",
+    "FecRef",
     "RelaError",
     "SpecError",
     "SpecSyntaxError",
     "SpecSemanticError",
     "NetworkInputError",
+    "UsageError",
+    "ResourceLimitError",
 ]
+
+
+def parse_spec(text: str, filename: str | None = None) -> Module:
+    """Parse spec text into a module (raises SpecSyntaxError/SpecSemanticError).
+
+    >>> m = parse_spec("spec s { .* : preserve }")
+    >>> [c.name for c in m.checks()]
+    ['s']
+    """
+    from rela.lang import parse_spec as _parse
+
+    return _parse(text, filename)
+
+
+def load_spec(path: str | Path) -> Module:
+    """Read and parse a spec file; an unreadable file is a RelaError naming it."""
+    from rela.lang import load_spec as _load
+
+    return _load(path)
+
+
+def load_change(
+    *,
+    change: str | Path | None = None,
+    before: str | Path | None = None,
+    after: str | Path | None = None,
+    granularity: str = "device",
+    groups: str | Path | None = None,
+    start: Sequence[str] = (),
+    dst: Sequence[str] = (),
+) -> Change:
+    """Open a change: Rela graph JSON (``change``), or ``before``/``after`` path
+    snapshots or Batfish export directories.  FECs are streamed, not loaded at once.
+    """
+    from rela.network import load_change as _load
+
+    return _load(
+        change=change,
+        before=before,
+        after=after,
+        granularity=granularity,
+        groups=groups,
+        start=start,
+        dst=dst,
+    )
+
+
+def verify(spec: Module, change: Change | Iterable[Fec], **options: Any) -> Report:
+    """Check every FEC of ``change`` against every spec of ``spec``; see rela.verify.verify.
+
+    Options: ``specs`` (names), ``max_paths``, ``max_states``, ``fec_timeout``,
+    ``jobs``, ``executor`` ("local" or "dask"), ``scheduler``, ``progress``.
+    """
+    from rela.verify import verify as _verify
+
+    return _verify(spec, change, **options)

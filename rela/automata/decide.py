@@ -1,0 +1,275 @@
+"""Deciding equality and inclusion on the fly, and enumerating paths shortest first.
+
+:func:`equivalent` is Hopcroft–Karp's algorithm on the two subset
+constructions, explored breadth first and merged with union-find: it stops at
+the first pair of subsets that disagree on acceptance and returns the word that
+reached it.  Nothing is determinised beyond what the check visits.
+
+>>> from rela.automata.nfa import Nfa, union
+>>> a, b = Nfa.letter(1), union(Nfa.letter(1), Nfa.letter(2))
+>>> equivalent(a, a) is None, equivalent(a, b)
+(True, (2,))
+>>> enumerate_words(b, limit=1)
+([(1,)], True)
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from collections import deque
+from collections.abc import Iterable
+
+from rela.automata.nfa import Nfa, closure, complement, intersect, trim
+from rela.errors import ResourceLimitError
+
+__all__ = [
+    "Budget",
+    "equivalent",
+    "included",
+    "enumerate_words",
+    "difference",
+    "count_words",
+]
+
+Word = tuple[int, ...]
+
+
+class Budget:
+    """Per-FEC resource limits: subset states visited and a wall-clock deadline."""
+
+    __slots__ = ("max_states", "deadline", "timeout")
+
+    def __init__(self, max_states: int = 0, timeout: float = 0.0) -> None:
+        self.max_states = max_states
+        self.timeout = timeout
+        self.deadline = time.monotonic() + timeout if timeout else 0.0
+
+    def check(self, states: int) -> None:
+        if self.max_states and states > self.max_states:
+            raise ResourceLimitError(
+                f"more than {self.max_states} automaton states (raise --max-states)"
+            )
+        if self.deadline and time.monotonic() > self.deadline:
+            raise ResourceLimitError(
+                f"FEC took longer than {self.timeout:g} s (raise --fec-timeout)"
+            )
+
+
+_NO_BUDGET = Budget()
+
+
+class _Subsets:
+    """Lazy subset construction of one NFA: subset ids, acceptance, successors."""
+
+    __slots__ = ("nfa", "index", "has_eps", "finals")
+
+    def __init__(self, nfa: Nfa) -> None:
+        self.nfa = nfa
+        self.index = nfa.index()
+        self.has_eps = nfa.has_epsilon()
+        self.finals = nfa.finals
+
+    def start(self) -> frozenset[int]:
+        return closure(self.nfa, self.nfa.starts) if self.has_eps else self.nfa.starts
+
+    def moves(self, subset: frozenset[int]) -> dict[int, frozenset[int]]:
+        idx = self.index
+        acc: dict[int, set[int]] = {}
+        for q in subset:
+            for x, ts in idx[q].items():
+                s = acc.get(x)
+                if s is None:
+                    acc[x] = set(ts)
+                else:
+                    s.update(ts)
+        if self.has_eps:
+            return {x: closure(self.nfa, s) for x, s in acc.items()}
+        return {x: frozenset(s) for x, s in acc.items()}
+
+
+def _word(parents: dict, node) -> Word:  # type: ignore[no-untyped-def]
+    letters = []
+    while True:
+        prev = parents[node]
+        if prev is None:
+            break
+        node, x = prev
+        letters.append(x)
+    return tuple(reversed(letters))
+
+
+def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
+    """``None`` when ``a`` and ``b`` accept the same paths, else a word in exactly one."""
+    sa, sb = _Subsets(a), _Subsets(b)
+    empty: frozenset[int] = frozenset()
+    start = (sa.start(), sb.start())
+    uf: dict[frozenset[int] | tuple[str, frozenset[int]], object] = {}
+
+    def find(x):  # type: ignore[no-untyped-def]
+        root = x
+        while uf.get(root, root) != root:
+            root = uf[root]
+        while uf.get(x, x) != root:
+            uf[x], x = root, uf[x]
+        return root
+
+    def key_a(s: frozenset[int]) -> tuple[str, frozenset[int]]:
+        return ("a", s)
+
+    def key_b(s: frozenset[int]) -> tuple[str, frozenset[int]]:
+        return ("b", s)
+
+    parents: dict[tuple[frozenset[int], frozenset[int]], tuple | None] = {start: None}
+    ra, rb = find(key_a(start[0])), find(key_b(start[1]))
+    uf[ra] = rb
+    queue = deque([start])
+    visited = 0
+    while queue:
+        pair = queue.popleft()
+        pa, pb = pair
+        if bool(pa & sa.finals) != bool(pb & sb.finals):
+            return _word(parents, pair)
+        visited += 1
+        if visited & 63 == 0:
+            budget.check(visited)
+        ma, mb = sa.moves(pa), sb.moves(pb)
+        for x in ma.keys() | mb.keys():
+            na, nb = ma.get(x, empty), mb.get(x, empty)
+            if not na and not nb:
+                continue
+            fa, fb = find(key_a(na)), find(key_b(nb))
+            if fa == fb:
+                continue
+            uf[fa] = fb
+            nxt = (na, nb)
+            if nxt not in parents:
+                parents[nxt] = (pair, x)
+            queue.append(nxt)
+    return None
+
+
+def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
+    """``None`` when every path of ``a`` is a path of ``b``, else a shortest one that is not."""
+    sa, sb = _Subsets(a), _Subsets(b)
+    empty: frozenset[int] = frozenset()
+    start = (sa.start(), sb.start())
+    parents: dict[tuple[frozenset[int], frozenset[int]], tuple | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        pair = queue.popleft()
+        pa, pb = pair
+        if pa & sa.finals and not pb & sb.finals:
+            return _word(parents, pair)
+        if len(parents) & 63 == 0:
+            budget.check(len(parents))
+        mb = sb.moves(pb)
+        for x, na in sa.moves(pa).items():
+            if not na:
+                continue
+            nxt = (na, mb.get(x, empty))
+            if nxt not in parents:
+                parents[nxt] = (pair, x)
+                queue.append(nxt)
+    return None
+
+
+def _distances(a: Nfa) -> list[int]:
+    """Shortest number of letters from each state to a final state (-1: none)."""
+    preds: list[list[tuple[int, int]]] = [[] for _ in range(a.n)]
+    for q in range(a.n):
+        for _, t in a.arcs[q]:
+            preds[t].append((q, 1))
+        for t in a.eps[q]:
+            preds[t].append((q, 0))
+    dist = [-1] * a.n
+    heap = [(0, f) for f in a.finals]
+    for f in a.finals:
+        dist[f] = 0
+    while heap:
+        d, q = heapq.heappop(heap)
+        if d > dist[q]:
+            continue
+        for p, w in preds[q]:
+            nd = d + w
+            if dist[p] < 0 or nd < dist[p]:
+                dist[p] = nd
+                heapq.heappush(heap, (nd, p))
+    return dist
+
+
+def enumerate_words(a: Nfa, limit: int, budget: Budget = _NO_BUDGET) -> tuple[list[Word], bool]:
+    """Up to ``limit`` distinct paths of ``a``, shortest first; and whether more exist.
+
+    Best-first over the subset construction, guided by the distance to
+    acceptance, so wide ECMP fans and loops cost only what is printed.
+    """
+    a = trim(a)
+    if not a.finals or limit <= 0:
+        return [], bool(a.finals) and limit <= 0
+    dist = _distances(a)
+    subs = _Subsets(a)
+
+    def h(s: frozenset[int]) -> int:
+        return min(dist[q] for q in s)
+
+    start = subs.start()
+    counter = 0
+    heap: list[tuple[int, int, int, Word, frozenset[int]]] = [(h(start), 0, counter, (), start)]
+    out: list[Word] = []
+    while heap:
+        _, neg_len, _, word, subset = heapq.heappop(heap)
+        if subset & a.finals:
+            if len(out) == limit:
+                return out, True
+            out.append(word)
+        counter += 1
+        if counter & 63 == 0:
+            budget.check(counter)
+        for x, nxt in sorted(subs.moves(subset).items()):
+            counter += 1
+            heapq.heappush(heap, (len(word) + 1 + h(nxt), neg_len - 1, counter, word + (x,), nxt))
+    return out, False
+
+
+def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
+    """Paths of ``a`` that are not paths of ``b``."""
+    letters: set[int] = a.letters()
+    return trim(intersect(a, complement(b, letters, budget.max_states)))
+
+
+def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:
+    """The exact number of distinct paths of ``a``; ``None`` when infinite."""
+    from rela.automata.nfa import determinize
+
+    d = trim(determinize(trim(a), None, budget.max_states))
+    if not d.finals:
+        return 0
+    # A trimmed DFA has infinitely many words iff it has a cycle.
+    order: list[int] = []
+    state = [0] * d.n
+    for root in range(d.n):
+        if state[root]:
+            continue
+        stack: list[tuple[int, Iterable[tuple[int, int]]]] = [(root, iter(d.arcs[root]))]
+        state[root] = 1
+        while stack:
+            q, it = stack[-1]
+            for _, t in it:
+                if state[t] == 1:
+                    return None
+                if state[t] == 0:
+                    state[t] = 1
+                    stack.append((t, iter(d.arcs[t])))
+                    break
+            else:
+                state[q] = 2
+                order.append(q)
+                stack.pop()
+    count = [0] * d.n
+    for q in order:  # post-order: successors first
+        total = 1 if q in d.finals else 0
+        for _, t in d.arcs[q]:
+            total += count[t]
+        count[q] = total
+    return sum(count[s] for s in d.starts)

@@ -1,0 +1,198 @@
+"""Evaluate IR expressions (path sets and relations) to automata over an alphabet.
+
+The same evaluator builds spec automata over signatures (once per set of
+signatures) and FEC automata over letters (``pre``/``post`` bound to the FEC's
+graphs).  Results are memoised per AST node, so shared sub-expressions are built
+once.
+
+>>> from rela.lang import ast
+>>> from rela.automata.alphabet import Atoms, SigAlphabet
+>>> atoms = Atoms.collect([ast.Name("a")])
+>>> ev = Evaluator(SigAlphabet(atoms, [0, 1]))
+>>> nfa = ev.prop(ast.Concat((ast.Name("a"), ast.Star(ast.AnyLoc()))))
+>>> from rela.automata.nfa import accepts
+>>> accepts(nfa, [1, 0, 1]), accepts(nfa, [0])
+(True, False)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rela.automata import nfa as N
+from rela.automata import transducer as T
+from rela.automata.decide import Budget
+from rela.automata.nfa import Nfa
+from rela.automata.transducer import Transducer
+from rela.lang import ast
+
+__all__ = ["Evaluator", "is_spec_only", "simplify_transducer"]
+
+_LETTER_NODES = (ast.Name, ast.AnyLoc, ast.NameClass, ast.AttrClass, ast.Marker)
+
+
+def is_spec_only(node: Any) -> bool:
+    """Whether ``node`` mentions neither ``pre`` nor ``post`` (so it can be built once)."""
+    from rela.automata.alphabet import _walk_paths
+
+    return not any(isinstance(n, (ast.Pre, ast.Post)) for n in _walk_paths(node))
+
+
+def simplify_transducer(t: Transducer) -> Transducer:
+    """Remove ``(EPS, EPS)`` moves and useless states (same relation, fewer arcs)."""
+    eps_only = [[d for i, o, d in arcs if i == T.EPS and o == T.EPS] for arcs in t.arcs]
+    closures = []
+    for q in range(t.n):
+        seen = {q}
+        stack = [q]
+        while stack:
+            p = stack.pop()
+            for d in eps_only[p]:
+                if d not in seen:
+                    seen.add(d)
+                    stack.append(d)
+        closures.append(seen)
+    arcs: list[list[tuple[int, int, int]]] = []
+    finals = set()
+    for q in range(t.n):
+        row: list[tuple[int, int, int]] = []
+        seen_arcs: set[tuple[int, int, int]] = set()
+        for p in closures[q]:
+            if p in t.finals:
+                finals.add(q)
+            for arc in t.arcs[p]:
+                if arc[0] == T.EPS and arc[1] == T.EPS:
+                    continue
+                if arc not in seen_arcs:
+                    seen_arcs.add(arc)
+                    row.append(arc)
+        arcs.append(row)
+    return _trim_transducer(Transducer(t.n, t.starts, finals, arcs))
+
+
+def _trim_transducer(t: Transducer) -> Transducer:
+    fwd = set(t.starts)
+    stack = list(fwd)
+    while stack:
+        q = stack.pop()
+        for _, _, d in t.arcs[q]:
+            if d not in fwd:
+                fwd.add(d)
+                stack.append(d)
+    preds: dict[int, list[int]] = {}
+    for q in fwd:
+        for _, _, d in t.arcs[q]:
+            preds.setdefault(d, []).append(q)
+    live = {f for f in t.finals if f in fwd}
+    stack = list(live)
+    while stack:
+        q = stack.pop()
+        for p in preds.get(q, ()):
+            if p not in live:
+                live.add(p)
+                stack.append(p)
+    if not live:
+        return Transducer.empty()
+    order = sorted(live)
+    new = {q: i for i, q in enumerate(order)}
+    arcs = [[(i, o, new[d]) for i, o, d in t.arcs[q] if d in new] for q in order]
+    return Transducer(
+        len(order),
+        [new[s] for s in t.starts if s in new],
+        [new[f] for f in t.finals if f in new],
+        arcs,
+    )
+
+
+class Evaluator:
+    """Builds automata for IR nodes over ``alphabet`` (a Sig- or LetterAlphabet)."""
+
+    def __init__(
+        self,
+        alphabet: Any,
+        pre: Nfa | None = None,
+        post: Nfa | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        self.alphabet = alphabet
+        self.pre = pre
+        self.post = post
+        self.budget = budget or Budget()
+        self._props: dict[Any, Nfa] = {}
+        self._rels: dict[Any, Transducer] = {}
+
+    # ------------------------------------------------------------------ path sets
+    def prop(self, e: Any) -> Nfa:
+        got = self._props.get(e)
+        if got is None:
+            got = self._prop(e)
+            self._props[e] = got
+        return got
+
+    def _prop(self, e: Any) -> Nfa:
+        cap = self.budget.max_states
+        if isinstance(e, _LETTER_NODES):
+            return Nfa.letter(*self.alphabet.matching(e))
+        if isinstance(e, ast.Epsilon):
+            return Nfa.epsilon()
+        if isinstance(e, ast.EmptySet):
+            return Nfa.empty()
+        if isinstance(e, ast.Concat):
+            return N.concat(*(self.prop(p) for p in e.parts))
+        if isinstance(e, ast.Alt):
+            return N.union(*(self.prop(p) for p in e.parts))
+        if isinstance(e, ast.Inter):
+            acc = self.prop(e.parts[0])
+            for p in e.parts[1:]:
+                acc = N.trim(N.intersect(acc, self.prop(p)))
+            return acc
+        if isinstance(e, ast.Complement):
+            inner = self.prop(e.operand)
+            return N.trim(N.complement(inner, self.alphabet.locations, cap))
+        if isinstance(e, ast.Star):
+            return N.star(self.prop(e.operand))
+        if isinstance(e, ast.Plus):
+            inner = self.prop(e.operand)
+            return N.concat(inner, N.star(inner))
+        if isinstance(e, ast.Optional):
+            return N.union(self.prop(e.operand), Nfa.epsilon())
+        if isinstance(e, ast.Pre):
+            if self.pre is None:
+                raise ValueError("`pre` used where no FEC is bound")
+            return self.pre
+        if isinstance(e, ast.Post):
+            if self.post is None:
+                raise ValueError("`post` used where no FEC is bound")
+            return self.post
+        if isinstance(e, ast.Image):
+            return T.image(self.prop(e.prop), self.rel(e.relation), cap)
+        if isinstance(e, ast.Preimage):
+            return T.preimage(self.rel(e.relation), self.prop(e.prop), cap)
+        if isinstance(e, ast.Ref):
+            raise ValueError(f"unresolved reference {e.name!r} (compile the module first)")
+        raise TypeError(f"not a path expression: {e!r}")
+
+    # ------------------------------------------------------------------ relations
+    def rel(self, r: Any) -> Transducer:
+        got = self._rels.get(r)
+        if got is None:
+            got = simplify_transducer(self._rel(r))
+            self._rels[r] = got
+        return got
+
+    def _rel(self, r: Any) -> Transducer:
+        if isinstance(r, ast.Identity):
+            return T.identity(N.remove_epsilon(self.prop(r.prop)))
+        if isinstance(r, ast.Product):
+            return T.product(self.prop(r.left), self.prop(r.right))
+        if isinstance(r, ast.RelConcat):
+            return T.rconcat(*(self.rel(p) for p in r.parts))
+        if isinstance(r, ast.RelUnion):
+            return T.runion(*(self.rel(p) for p in r.parts))
+        if isinstance(r, ast.PriorityUnion):
+            return T.priority_union(self.rel(r.left), self.rel(r.right), self.alphabet.locations)
+        if isinstance(r, ast.Compose):
+            return T.compose(self.rel(r.left), self.rel(r.right), self.budget.max_states)
+        if isinstance(r, ast.RelStar):
+            return T.rstar(self.rel(r.operand))
+        raise TypeError(f"not a relation: {r!r}")

@@ -1,0 +1,388 @@
+"""Nondeterministic finite automata over integer letters, with epsilon moves.
+
+Letters are plain ``int``s; what they stand for (a location, a class of
+locations, a marker) is decided by the caller's alphabet (see
+:mod:`rela.automata.alphabet`).  States are ``0..n-1``.  An :class:`Nfa` is
+never changed after construction: every operation returns a new automaton.
+
+>>> a, b = Nfa.letter(1), Nfa.letter(2)
+>>> ab = concat(a, star(b))
+>>> [accepts(ab, w) for w in ([1], [1, 2, 2], [2])]
+[True, True, False]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+__all__ = [
+    "Nfa",
+    "NfaBuilder",
+    "accepts",
+    "closure",
+    "complement",
+    "concat",
+    "determinize",
+    "intersect",
+    "is_empty",
+    "remove_epsilon",
+    "star",
+    "trim",
+    "union",
+]
+
+
+class Nfa:
+    """An NFA: ``arcs[q]`` is a tuple of ``(letter, target)``; ``eps[q]`` epsilon targets."""
+
+    __slots__ = ("n", "starts", "finals", "arcs", "eps", "_index")
+
+    def __init__(
+        self,
+        n: int,
+        starts: Iterable[int],
+        finals: Iterable[int],
+        arcs: Sequence[Sequence[tuple[int, int]]],
+        eps: Sequence[Sequence[int]] | None = None,
+    ) -> None:
+        self.n = n
+        self.starts = frozenset(starts)
+        self.finals = frozenset(finals)
+        self.arcs: tuple[tuple[tuple[int, int], ...], ...] = tuple(tuple(a) for a in arcs)
+        self.eps: tuple[tuple[int, ...], ...] = (
+            tuple(tuple(e) for e in eps) if eps is not None else ((),) * n
+        )
+        self._index: tuple[dict[int, tuple[int, ...]], ...] | None = None
+        if len(self.arcs) != n or len(self.eps) != n:
+            raise ValueError("arcs/eps length differs from the number of states")
+
+    # ------------------------------------------------------------------ constructors
+    @staticmethod
+    def empty() -> Nfa:
+        """The automaton of the empty set of paths."""
+        return Nfa(1, [0], [], [()])
+
+    @staticmethod
+    def epsilon() -> Nfa:
+        """The automaton of the set holding only the empty path."""
+        return Nfa(1, [0], [0], [()])
+
+    @staticmethod
+    def letter(*letters: int) -> Nfa:
+        """One-letter paths, one per given letter (none given: the empty set)."""
+        return Nfa(2, [0], [1], [tuple((x, 1) for x in letters), ()])
+
+    @staticmethod
+    def universal(letters: Iterable[int]) -> Nfa:
+        """Every path over ``letters`` (``letters*``)."""
+        return Nfa(1, [0], [0], [tuple((x, 0) for x in letters)])
+
+    # ------------------------------------------------------------------ helpers
+    def index(self) -> tuple[dict[int, tuple[int, ...]], ...]:
+        """Per state, letter -> targets (built once, on first use)."""
+        if self._index is None:
+            out: list[dict[int, tuple[int, ...]]] = []
+            for arcs in self.arcs:
+                d: dict[int, list[int]] = {}
+                for x, t in arcs:
+                    d.setdefault(x, []).append(t)
+                out.append({x: tuple(ts) for x, ts in d.items()})
+            self._index = tuple(out)
+        return self._index
+
+    def has_epsilon(self) -> bool:
+        return any(self.eps)
+
+    def letters(self) -> set[int]:
+        return {x for arcs in self.arcs for x, _ in arcs}
+
+    def num_arcs(self) -> int:
+        return sum(len(a) for a in self.arcs) + sum(len(e) for e in self.eps)
+
+    def __repr__(self) -> str:
+        return f"Nfa(n={self.n}, starts={sorted(self.starts)}, finals={sorted(self.finals)})"
+
+
+class NfaBuilder:
+    """Mutable helper to assemble an :class:`Nfa` state by state."""
+
+    __slots__ = ("arcs", "eps", "starts", "finals")
+
+    def __init__(self) -> None:
+        self.arcs: list[list[tuple[int, int]]] = []
+        self.eps: list[list[int]] = []
+        self.starts: set[int] = set()
+        self.finals: set[int] = set()
+
+    def state(self) -> int:
+        self.arcs.append([])
+        self.eps.append([])
+        return len(self.arcs) - 1
+
+    def embed(self, a: Nfa) -> int:
+        """Copy ``a``'s states in; returns the offset of its state 0."""
+        off = len(self.arcs)
+        for q in range(a.n):
+            self.arcs.append([(x, t + off) for x, t in a.arcs[q]])
+            self.eps.append([t + off for t in a.eps[q]])
+        return off
+
+    def build(self) -> Nfa:
+        return Nfa(len(self.arcs), self.starts, self.finals, self.arcs, self.eps)
+
+
+# ---------------------------------------------------------------------- regular ops
+
+
+def union(*parts: Nfa) -> Nfa:
+    """Paths of any part."""
+    b = NfaBuilder()
+    for a in parts:
+        off = b.embed(a)
+        b.starts.update(s + off for s in a.starts)
+        b.finals.update(f + off for f in a.finals)
+    if not parts:
+        return Nfa.empty()
+    return b.build()
+
+
+def concat(*parts: Nfa) -> Nfa:
+    """Paths made of one path of each part, in order."""
+    if not parts:
+        return Nfa.epsilon()
+    b = NfaBuilder()
+    prev_finals: list[int] | None = None
+    for a in parts:
+        off = b.embed(a)
+        starts = [s + off for s in a.starts]
+        if prev_finals is None:
+            b.starts.update(starts)
+        else:
+            for f in prev_finals:
+                b.eps[f].extend(starts)
+        prev_finals = [f + off for f in a.finals]
+    assert prev_finals is not None
+    b.finals.update(prev_finals)
+    return b.build()
+
+
+def star(a: Nfa) -> Nfa:
+    """Zero or more paths of ``a`` in sequence."""
+    b = NfaBuilder()
+    hub = b.state()
+    off = b.embed(a)
+    b.starts.add(hub)
+    b.finals.add(hub)
+    b.eps[hub].extend(s + off for s in a.starts)
+    for f in a.finals:
+        b.eps[f + off].append(hub)
+    return b.build()
+
+
+def closure(a: Nfa, states: Iterable[int]) -> frozenset[int]:
+    """The epsilon closure of a set of states."""
+    eps = a.eps
+    seen = set(states)
+    stack = list(seen)
+    while stack:
+        q = stack.pop()
+        for t in eps[q]:
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return frozenset(seen)
+
+
+def remove_epsilon(a: Nfa) -> Nfa:
+    """An equivalent automaton without epsilon moves (same states)."""
+    if not a.has_epsilon():
+        return a
+    clos = [closure(a, [q]) for q in range(a.n)]
+    arcs: list[list[tuple[int, int]]] = []
+    finals = set()
+    for q in range(a.n):
+        seen: set[tuple[int, int]] = set()
+        out: list[tuple[int, int]] = []
+        for p in clos[q]:
+            if p in a.finals:
+                finals.add(q)
+            for x, t in a.arcs[p]:
+                if (x, t) not in seen:
+                    seen.add((x, t))
+                    out.append((x, t))
+        arcs.append(out)
+    return trim(Nfa(a.n, a.starts, finals, arcs))
+
+
+def trim(a: Nfa) -> Nfa:
+    """Keep only states reachable from a start and co-reachable to a final, renumbered."""
+    fwd = set(a.starts)
+    stack = list(fwd)
+    while stack:
+        q = stack.pop()
+        for _, t in a.arcs[q]:
+            if t not in fwd:
+                fwd.add(t)
+                stack.append(t)
+        for t in a.eps[q]:
+            if t not in fwd:
+                fwd.add(t)
+                stack.append(t)
+    preds: dict[int, list[int]] = {}
+    for q in fwd:
+        for _, t in a.arcs[q]:
+            preds.setdefault(t, []).append(q)
+        for t in a.eps[q]:
+            preds.setdefault(t, []).append(q)
+    live = {f for f in a.finals if f in fwd}
+    stack = list(live)
+    while stack:
+        q = stack.pop()
+        for p in preds.get(q, ()):
+            if p not in live:
+                live.add(p)
+                stack.append(p)
+    if len(live) == a.n:
+        return a
+    if not live:
+        return Nfa.empty()
+    order = sorted(live)
+    new = {q: i for i, q in enumerate(order)}
+    arcs = [[(x, new[t]) for x, t in a.arcs[q] if t in new] for q in order]
+    eps = [[new[t] for t in a.eps[q] if t in new] for q in order]
+    return Nfa(
+        len(order),
+        [new[s] for s in a.starts if s in new],
+        [new[f] for f in a.finals if f in new],
+        arcs,
+        eps,
+    )
+
+
+def is_empty(a: Nfa) -> bool:
+    """Whether the automaton accepts no path at all."""
+    seen = set(a.starts)
+    stack = list(seen)
+    finals = a.finals
+    while stack:
+        q = stack.pop()
+        if q in finals:
+            return False
+        for _, t in a.arcs[q]:
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+        for t in a.eps[q]:
+            if t not in seen:
+                seen.add(t)
+                stack.append(t)
+    return True
+
+
+def accepts(a: Nfa, word: Iterable[int]) -> bool:
+    """Whether ``word`` is a path of ``a`` (for tests and examples)."""
+    cur = closure(a, a.starts)
+    idx = a.index()
+    for x in word:
+        nxt: set[int] = set()
+        for q in cur:
+            nxt.update(idx[q].get(x, ()))
+        cur = closure(a, nxt)
+        if not cur:
+            return False
+    return bool(cur & a.finals)
+
+
+def determinize(a: Nfa, alphabet: Iterable[int] | None = None, max_states: int = 0) -> Nfa:
+    """The subset construction (epsilon moves allowed); complete over ``alphabet`` if given.
+
+    With an alphabet, every state has one arc per letter (a dead state is added
+    when needed), which is what :func:`complement` relies on.
+    """
+    letters = sorted(set(alphabet)) if alphabet is not None else None
+    idx = a.index()
+    start = closure(a, a.starts)
+    ids: dict[frozenset[int], int] = {start: 0}
+    todo = [start]
+    arcs: list[list[tuple[int, int]]] = [[]]
+    finals: set[int] = set()
+    while todo:
+        subset = todo.pop()
+        sid = ids[subset]
+        if subset & a.finals:
+            finals.add(sid)
+        moves: dict[int, set[int]] = {}
+        for q in subset:
+            for x, ts in idx[q].items():
+                moves.setdefault(x, set()).update(ts)
+        keys = letters if letters is not None else sorted(moves)
+        for x in keys:
+            target = closure(a, moves.get(x, ()))
+            tid = ids.get(target)
+            if tid is None:
+                tid = ids[target] = len(arcs)
+                arcs.append([])
+                todo.append(target)
+                if max_states and len(arcs) > max_states:
+                    from rela.errors import ResourceLimitError
+
+                    raise ResourceLimitError(
+                        f"automaton exceeds {max_states} states while determinizing"
+                    )
+            arcs[sid].append((x, tid))
+    return Nfa(len(arcs), [0], finals, arcs)
+
+
+def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0) -> Nfa:
+    """Every path over ``alphabet`` that ``a`` does not accept.
+
+    Letters of ``a`` outside ``alphabet`` are ignored (paths using them are not
+    paths over the alphabet).
+    """
+    letters = sorted(set(alphabet))
+    keep = set(letters)
+    restricted = Nfa(
+        a.n, a.starts, a.finals, [[(x, t) for x, t in arcs if x in keep] for arcs in a.arcs], a.eps
+    )
+    d = determinize(restricted, letters, max_states)
+    return Nfa(d.n, d.starts, set(range(d.n)) - d.finals, d.arcs)
+
+
+def intersect(a: Nfa, b: Nfa) -> Nfa:
+    """Paths of both ``a`` and ``b`` (product construction)."""
+    a = remove_epsilon(a)
+    b = remove_epsilon(b)
+    ia, ib = a.index(), b.index()
+    ids: dict[tuple[int, int], int] = {}
+    todo: list[tuple[int, int]] = []
+    arcs: list[list[tuple[int, int]]] = []
+
+    def get(p: tuple[int, int]) -> int:
+        i = ids.get(p)
+        if i is None:
+            i = ids[p] = len(arcs)
+            arcs.append([])
+            todo.append(p)
+        return i
+
+    starts = [get((s, t)) for s in a.starts for t in b.starts]
+    while todo:
+        p, q = pair = todo.pop()
+        src = ids[pair]
+        da, db = ia[p], ib[q]
+        if len(db) < len(da):
+            for x, tb in db.items():
+                ta = da.get(x)
+                if ta:
+                    for u in ta:
+                        for v in tb:
+                            arcs[src].append((x, get((u, v))))
+        else:
+            for x, ta in da.items():
+                tb = db.get(x)
+                if tb:
+                    for u in ta:
+                        for v in tb:
+                            arcs[src].append((x, get((u, v))))
+    finals = [i for (p, q), i in ids.items() if p in a.finals and q in b.finals]
+    return Nfa(len(arcs), starts, finals, arcs)

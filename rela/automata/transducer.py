@@ -1,0 +1,325 @@
+"""Finite-state transducers: relations between paths, over integer letters.
+
+An arc is ``(inp, out, target)``: ``inp`` is a letter or :data:`EPS`; ``out`` is
+a letter, :data:`EPS`, or :data:`COPY` — "output the letter just read".  When
+letters stand for *classes* of locations (see :mod:`rela.automata.alphabet`),
+``COPY`` keeps the very location read while an explicit output letter means
+"any location of that class"; that distinction is what makes identity
+relations exact over an open alphabet.
+
+>>> from rela.automata.nfa import Nfa, accepts
+>>> swap = product(Nfa.letter(1), Nfa.letter(2))       # {(1, 2)}
+>>> accepts(image(Nfa.letter(1), swap), [2])
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rela.automata.nfa import Nfa, complement, trim
+
+__all__ = [
+    "EPS",
+    "COPY",
+    "Transducer",
+    "identity",
+    "product",
+    "rconcat",
+    "runion",
+    "rstar",
+    "compose",
+    "domain",
+    "image",
+    "preimage",
+    "inverse",
+    "priority_union",
+]
+
+EPS = -1
+COPY = -2
+
+Arc = tuple[int, int, int]
+
+
+class Transducer:
+    """A transducer: ``arcs[q]`` is a tuple of ``(inp, out, target)``."""
+
+    __slots__ = ("n", "starts", "finals", "arcs", "_by_input")
+
+    def __init__(
+        self,
+        n: int,
+        starts: Iterable[int],
+        finals: Iterable[int],
+        arcs: Sequence[Sequence[Arc]],
+    ) -> None:
+        self.n = n
+        self.starts = frozenset(starts)
+        self.finals = frozenset(finals)
+        self.arcs: tuple[tuple[Arc, ...], ...] = tuple(tuple(a) for a in arcs)
+        self._by_input: tuple[dict[int, tuple[tuple[int, int], ...]], ...] | None = None
+        if len(self.arcs) != n:
+            raise ValueError("arcs length differs from the number of states")
+
+    @staticmethod
+    def empty() -> Transducer:
+        return Transducer(1, [0], [], [()])
+
+    def by_input(self) -> tuple[dict[int, tuple[tuple[int, int], ...]], ...]:
+        """Per state: input letter (or EPS) -> ``(out, target)`` pairs (built once)."""
+        if self._by_input is None:
+            out = []
+            for arcs in self.arcs:
+                d: dict[int, list[tuple[int, int]]] = {}
+                for i, o, t in arcs:
+                    d.setdefault(i, []).append((o, t))
+                out.append({k: tuple(v) for k, v in d.items()})
+            self._by_input = tuple(out)
+        return self._by_input
+
+    def __repr__(self) -> str:
+        return f"Transducer(n={self.n}, arcs={sum(len(a) for a in self.arcs)})"
+
+
+class _Builder:
+    __slots__ = ("arcs", "starts", "finals")
+
+    def __init__(self) -> None:
+        self.arcs: list[list[Arc]] = []
+        self.starts: set[int] = set()
+        self.finals: set[int] = set()
+
+    def state(self) -> int:
+        self.arcs.append([])
+        return len(self.arcs) - 1
+
+    def embed(self, t: Transducer) -> int:
+        off = len(self.arcs)
+        for q in range(t.n):
+            self.arcs.append([(i, o, d + off) for i, o, d in t.arcs[q]])
+        return off
+
+    def build(self) -> Transducer:
+        return Transducer(len(self.arcs), self.starts, self.finals, self.arcs)
+
+
+# ---------------------------------------------------------------------- constructors
+
+
+def identity(a: Nfa) -> Transducer:
+    """``I(a)``: every path of ``a`` related to itself."""
+    arcs = [
+        [(x, COPY, t) for x, t in a.arcs[q]] + [(EPS, EPS, t) for t in a.eps[q]] for q in range(a.n)
+    ]
+    return Transducer(a.n, a.starts, a.finals, arcs)
+
+
+def product(a: Nfa, b: Nfa) -> Transducer:
+    """``a x b``: every path of ``a`` related to every path of ``b``.
+
+    Reads the input path with ``a`` (writing nothing), then writes the output
+    path with ``b`` (reading nothing).
+    """
+    bld = _Builder()
+    off_a = len(bld.arcs)
+    for q in range(a.n):
+        bld.arcs.append([(x, EPS, t + off_a) for x, t in a.arcs[q]])
+        bld.arcs[-1].extend((EPS, EPS, t + off_a) for t in a.eps[q])
+    off_b = len(bld.arcs)
+    for q in range(b.n):
+        bld.arcs.append([(EPS, x, t + off_b) for x, t in b.arcs[q]])
+        bld.arcs[-1].extend((EPS, EPS, t + off_b) for t in b.eps[q])
+    bld.starts.update(s + off_a for s in a.starts)
+    for f in a.finals:
+        bld.arcs[f + off_a].extend((EPS, EPS, s + off_b) for s in b.starts)
+    bld.finals.update(f + off_b for f in b.finals)
+    return bld.build()
+
+
+def rconcat(*parts: Transducer) -> Transducer:
+    """Relation concatenation: ``(x1 x2, y1 y2)`` for ``(x1, y1)`` in R1, ``(x2, y2)`` in R2."""
+    if not parts:
+        return Transducer(1, [0], [0], [()])
+    bld = _Builder()
+    prev: list[int] | None = None
+    for t in parts:
+        off = bld.embed(t)
+        starts = [s + off for s in t.starts]
+        if prev is None:
+            bld.starts.update(starts)
+        else:
+            for f in prev:
+                bld.arcs[f].extend((EPS, EPS, s) for s in starts)
+        prev = [f + off for f in t.finals]
+    assert prev is not None
+    bld.finals.update(prev)
+    return bld.build()
+
+
+def runion(*parts: Transducer) -> Transducer:
+    """Relation union."""
+    if not parts:
+        return Transducer.empty()
+    bld = _Builder()
+    for t in parts:
+        off = bld.embed(t)
+        bld.starts.update(s + off for s in t.starts)
+        bld.finals.update(f + off for f in t.finals)
+    return bld.build()
+
+
+def rstar(t: Transducer) -> Transducer:
+    """Zero or more concatenated pairs of ``t``."""
+    bld = _Builder()
+    hub = bld.state()
+    off = bld.embed(t)
+    bld.starts.add(hub)
+    bld.finals.add(hub)
+    bld.arcs[hub].extend((EPS, EPS, s + off) for s in t.starts)
+    for f in t.finals:
+        bld.arcs[f + off].append((EPS, EPS, hub))
+    return bld.build()
+
+
+# ---------------------------------------------------------------------- composition
+
+
+def _compose_arc(i: int, o: int, i2: int, o2: int) -> tuple[int, int] | None:
+    """Join arc ``(i, o)`` of R with ``(i2, o2)`` of S (R's output feeds S's input)."""
+    produced = i if o == COPY else o
+    if produced != i2:
+        return None
+    if o2 == COPY:
+        return (i, o)
+    return (i, o2)
+
+
+def compose(r: Transducer, s: Transducer, max_states: int = 0) -> Transducer:
+    """``r ; s``: apply ``r`` first, then ``s``."""
+    ri, si = r.arcs, s.by_input()
+    ids: dict[tuple[int, int], int] = {}
+    todo: list[tuple[int, int]] = []
+    arcs: list[list[Arc]] = []
+
+    def get(p: tuple[int, int]) -> int:
+        k = ids.get(p)
+        if k is None:
+            k = ids[p] = len(arcs)
+            arcs.append([])
+            todo.append(p)
+            if max_states and len(arcs) > max_states:
+                from rela.errors import ResourceLimitError
+
+                raise ResourceLimitError(f"composition exceeds {max_states} states")
+        return k
+
+    starts = [get((p, q)) for p in r.starts for q in s.starts]
+    while todo:
+        p, q = pair = todo.pop()
+        src = ids[pair]
+        out = arcs[src]
+        # S moves alone on an epsilon input.
+        for o2, q2 in si[q].get(EPS, ()):
+            out.append((EPS, o2, get((p, q2))))
+        for i, o, p2 in ri[p]:
+            if o == EPS:
+                out.append((i, EPS, get((p2, q))))
+                continue
+            if i == EPS and o == COPY:  # cannot happen: COPY needs an input letter
+                continue
+            produced = i if o == COPY else o
+            for o2, q2 in si[q].get(produced, ()):
+                joined = _compose_arc(i, o, produced, o2)
+                if joined is not None:
+                    out.append((joined[0], joined[1], get((p2, q2))))
+    finals = [k for (p, q), k in ids.items() if p in r.finals and q in s.finals]
+    return Transducer(len(arcs), starts, finals, arcs)
+
+
+def domain(t: Transducer) -> Nfa:
+    """The paths ``t`` relates to something (input projection)."""
+    arcs: list[list[tuple[int, int]]] = []
+    eps: list[list[int]] = []
+    for q in range(t.n):
+        arcs.append([(i, d) for i, _, d in t.arcs[q] if i != EPS])
+        eps.append([d for i, _, d in t.arcs[q] if i == EPS])
+    return trim(Nfa(t.n, t.starts, t.finals, arcs, eps))
+
+
+def image(a: Nfa, t: Transducer, max_states: int = 0) -> Nfa:
+    """``a >> t``: every output of ``t`` on an input path of ``a``."""
+    ia, ti = a.index(), t.by_input()
+    ids: dict[tuple[int, int], int] = {}
+    todo: list[tuple[int, int]] = []
+    arcs: list[list[tuple[int, int]]] = []
+    eps: list[list[int]] = []
+
+    def get(p: tuple[int, int]) -> int:
+        k = ids.get(p)
+        if k is None:
+            k = ids[p] = len(arcs)
+            arcs.append([])
+            eps.append([])
+            todo.append(p)
+            if max_states and len(arcs) > max_states:
+                from rela.errors import ResourceLimitError
+
+                raise ResourceLimitError(f"image exceeds {max_states} states")
+        return k
+
+    starts = [get((p, q)) for p in a.starts for q in t.starts]
+    while todo:
+        p, q = pair = todo.pop()
+        src = ids[pair]
+        for p2 in a.eps[p]:
+            eps[src].append(get((p2, q)))
+        tq = ti[q]
+        for o, q2 in tq.get(EPS, ()):
+            if o == EPS:
+                eps[src].append(get((p, q2)))
+            else:
+                arcs[src].append((o, get((p, q2))))
+        for x, p_targets in ia[p].items():
+            moves = tq.get(x)
+            if not moves:
+                continue
+            for o, q2 in moves:
+                for p2 in p_targets:
+                    dst = get((p2, q2))
+                    if o == EPS:
+                        eps[src].append(dst)
+                    elif o == COPY:
+                        arcs[src].append((x, dst))
+                    else:
+                        arcs[src].append((o, dst))
+    finals = [k for (p, q), k in ids.items() if p in a.finals and q in t.finals]
+    return trim(Nfa(len(arcs), starts, finals, arcs, eps))
+
+
+def inverse(t: Transducer) -> Transducer:
+    """The converse relation: ``(y, x)`` for every ``(x, y)`` of ``t``."""
+    arcs = []
+    for q in range(t.n):
+        row = []
+        for i, o, d in t.arcs[q]:
+            if o == COPY:
+                row.append((i, COPY, d))
+            else:
+                row.append((o, i, d))
+        arcs.append(row)
+    return Transducer(t.n, t.starts, t.finals, arcs)
+
+
+def preimage(t: Transducer, a: Nfa, max_states: int = 0) -> Nfa:
+    """``t << a``: the inputs of ``t`` that have an output in ``a``."""
+    return image(a, inverse(t), max_states)
+
+
+def priority_union(r: Transducer, s: Transducer, locations: Iterable[int]) -> Transducer:
+    """``r // s``: ``s`` on the inputs ``s`` accepts, ``r`` on every other input.
+
+    ``locations`` is the alphabet that complements range over.
+    """
+    not_dom_s = complement(domain(s), locations)
+    return runion(s, compose(identity(not_dom_s), r))

@@ -1,0 +1,524 @@
+"""Checking one FEC against one compiled check: verdict and counterexamples.
+
+:class:`SpecChecker` holds everything that is per spec and per run: the atoms
+of the spec, the signature of every letter seen so far, the spec automata built
+over each set of signatures met (usually one or two per run), graph automata by
+graph, and the verdicts of (before, after) pairs already decided.  Its
+:meth:`SpecChecker.check` is the per-FEC hot path.
+
+Semantics (``docs/verification.md``): for the FEC's universe of letters (its
+locations, the spec's names that match none of them, the spec's markers and
+one letter for every other location), the check is evaluated exactly; a
+comparison ``P == Q`` fails when some path is in one side only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rela.automata import transducer as T
+from rela.automata.alphabet import (
+    OTHER,
+    OTHER_NAME,
+    Atoms,
+    LetterAlphabet,
+    MarkerLetter,
+    SigAlphabet,
+)
+from rela.automata.decide import Budget, difference, enumerate_words, equivalent, included
+from rela.automata.evaluate import Evaluator, is_spec_only
+from rela.automata.nfa import Nfa, remove_epsilon, trim
+from rela.automata.transducer import Transducer
+from rela.lang import ast
+from rela.network.model import Fec, Graph, TrafficKey
+
+__all__ = ["Letters", "SpecChecker", "Outcome", "FlowDiff", "select_branch"]
+
+Word = tuple[int, ...]
+
+
+class Letters:
+    """Interning of letters (location names, markers, OTHER) to small ints, shared per run."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Any, int] = {}
+        self.values: list[Any] = []
+
+    def id(self, letter: Any) -> int:
+        i = self.ids.get(letter)
+        if i is None:
+            i = self.ids[letter] = len(self.values)
+            self.values.append(letter)
+        return i
+
+    def name(self, i: int) -> str:
+        v = self.values[i]
+        if v is OTHER:
+            return OTHER_NAME
+        if isinstance(v, MarkerLetter):
+            return str(v)
+        return str(v)
+
+    def path(self, word: Word) -> tuple[str, ...]:
+        return tuple(self.name(i) for i in word)
+
+
+@dataclass(frozen=True)
+class FlowDiff:
+    """A violated flow: path lists as location names (see results.Violation)."""
+
+    flow: str
+    before: tuple[tuple[str, ...], ...]
+    after: tuple[tuple[str, ...], ...]
+    expected: tuple[tuple[str, ...], ...]
+    actual: tuple[tuple[str, ...], ...]
+    missing: tuple[tuple[str, ...], ...]
+    unexpected: tuple[tuple[str, ...], ...]
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Verdict of one check on one FEC: ``holds``, ``violated`` or ``error``."""
+
+    verdict: str
+    flows: tuple[FlowDiff, ...] = ()
+    message: str = ""
+    input_error: bool = False
+
+
+HOLDS = Outcome("holds")
+
+
+def _cond_holds(cond: Any, traffic: Sequence[TrafficKey]) -> bool:
+    if isinstance(cond, ast.QosCond):
+        return any(t.qos == cond.value for t in traffic)
+    return any(t.matches_prefix(cond.field, p) for t in traffic for p in cond.prefixes)
+
+
+def _conditions(check: Any) -> list[Any]:
+    """The distinct traffic guards of a check, in first-use order."""
+    out: list[Any] = []
+    stack = [check]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ast.CheckIf):
+            if c.cond not in out:
+                out.append(c.cond)
+            stack.extend((c.otherwise, c.then))
+        elif isinstance(c, (ast.CheckAnd, ast.CheckOr)):
+            stack.extend(reversed(c.parts))
+        elif isinstance(c, ast.CheckNot):
+            stack.append(c.operand)
+    return out
+
+
+def _resolve(check: Any, outcome: Mapping[Any, bool]) -> Any:
+    if isinstance(check, ast.CheckIf):
+        return _resolve(check.then if outcome[check.cond] else check.otherwise, outcome)
+    if isinstance(check, ast.CheckAnd):
+        return ast.CheckAnd(tuple(_resolve(p, outcome) for p in check.parts))
+    if isinstance(check, ast.CheckOr):
+        return ast.CheckOr(tuple(_resolve(p, outcome) for p in check.parts))
+    if isinstance(check, ast.CheckNot):
+        return ast.CheckNot(_resolve(check.operand, outcome))
+    return check
+
+
+def select_branch(check: Any, traffic: Sequence[TrafficKey]) -> Any:
+    """The check with every traffic guard resolved for this FEC's traffic keys."""
+    return _resolve(check, {c: _cond_holds(c, traffic) for c in _conditions(check)})
+
+
+class _Leaf:
+    """A guard-free check with what is known about its comparisons."""
+
+    __slots__ = ("check", "sides", "same_sides")
+
+    def __init__(self, check: Any) -> None:
+        self.check = check
+        self.sides: dict[int, tuple[Any, Any]] = {}
+        stack = [check]
+        while stack:
+            c = stack.pop()
+            if isinstance(c, ast.Compare):
+                self.sides[id(c)] = (_side(c.left), _side(c.right))
+            elif isinstance(c, (ast.CheckAnd, ast.CheckOr)):
+                stack.extend(c.parts)
+            elif isinstance(c, ast.CheckNot):
+                stack.append(c.operand)
+        self.same_sides = isinstance(check, ast.Compare) and _same_sides(*self.sides[id(check)])
+
+
+def _side(expr: Any) -> tuple[str, Any] | None:
+    """``(pre|post, relation-or-None)`` when ``expr`` is pre, post or an image of them."""
+    if isinstance(expr, ast.Pre):
+        return ("pre", None)
+    if isinstance(expr, ast.Post):
+        return ("post", None)
+    if (
+        isinstance(expr, ast.Image)
+        and isinstance(expr.prop, (ast.Pre, ast.Post))
+        and is_spec_only(expr.relation)
+    ):
+        return ("pre" if isinstance(expr.prop, ast.Pre) else "post", expr.relation)
+    return None
+
+
+class _FecContext:
+    """Per-FEC letters, signatures and lazily built automata."""
+
+    __slots__ = ("universe", "sig_of", "sigs", "classes")
+
+    def __init__(self, universe: list[int], sig_of: dict[int, int]) -> None:
+        self.universe = universe
+        self.sig_of = sig_of
+        self.sigs = frozenset(sig_of[x] for x in universe)
+        self.classes: dict[int, tuple[int, ...]] | None = None
+
+    def class_letters(self) -> dict[int, tuple[int, ...]]:
+        if self.classes is None:
+            acc: dict[int, list[int]] = {}
+            for x in self.universe:
+                acc.setdefault(self.sig_of[x], []).append(x)
+            self.classes = {s: tuple(xs) for s, xs in acc.items()}
+        return self.classes
+
+
+class SpecChecker:
+    """Decides one compiled check on FEC after FEC (compile once, reuse everywhere)."""
+
+    def __init__(
+        self,
+        check: Any,
+        letters: Letters,
+        *,
+        groups: Mapping[str, str] | None = None,
+        group_level: bool = False,
+        max_paths: int = 20,
+        max_states: int = 0,
+        fec_timeout: float = 0.0,
+        cache_size: int = 50_000,
+    ) -> None:
+        self.check_ast = check
+        self.letters = letters
+        self.atoms = Atoms.collect([check], groups=groups, group_level=group_level)
+        self.max_paths = max_paths
+        self.max_states = max_states
+        self.fec_timeout = fec_timeout
+        self._conds = _conditions(check)
+        self._leaves: dict[tuple[bool, ...], _Leaf] = {}
+        self._leaf: _Leaf | None = None  # the leaf currently being decided
+        self._sig_by_id: dict[int, int] = {}
+        self._sig_evals: dict[frozenset[int], Evaluator] = {}
+        self._verdicts: dict[tuple[Any, ...], Outcome] = {}
+        self._graph_nfas: dict[Graph, Nfa] = {}
+        self._cache_size = cache_size
+        self.other_id = letters.id(OTHER)
+        self.marker_ids = [letters.id(MarkerLetter(m)) for m in self.atoms.markers]
+        self.seen: set[int] = set()
+
+    # ------------------------------------------------------------------ letters
+    def _sig(self, x: int) -> int:
+        s = self._sig_by_id.get(x)
+        if s is None:
+            s = self._sig_by_id[x] = self.atoms.signature(self.letters.values[x])
+        return s
+
+    def _context(self, fec: Fec) -> _FecContext:
+        letter_id = self.letters.id
+        present = {letter_id(label) for label in fec.before.labels}
+        present.update(letter_id(label) for label in fec.after.labels)
+        self.seen |= present
+        sig = self._sig
+        matched = 0
+        for x in present:
+            matched |= sig(x)
+        universe = list(present)
+        for n in self.atoms.names:
+            if not matched & self.atoms.bit[("name", n)]:
+                universe.append(letter_id(n))
+        universe.append(self.other_id)
+        universe.extend(self.marker_ids)
+        return _FecContext(universe, {x: sig(x) for x in universe})
+
+    # ------------------------------------------------------------------ automata
+    def _graph_nfa(self, graph: Graph) -> Nfa:
+        got = self._graph_nfas.get(graph)
+        if got is None:
+            got = graph_nfa(graph, self.letters)
+            if len(self._graph_nfas) > self._cache_size:
+                self._graph_nfas.clear()
+            self._graph_nfas[graph] = got
+        return got
+
+    def _spec_rel(self, ctx: _FecContext, relation: Any) -> Transducer:
+        ev = self._sig_evals.get(ctx.sigs)
+        if ev is None:
+            budget = Budget(self.max_states)
+            ev = self._sig_evals[ctx.sigs] = Evaluator(
+                SigAlphabet(self.atoms, ctx.sigs), budget=budget
+            )
+        return ev.rel(relation)
+
+    def _sides(
+        self, ctx: _FecContext, cmp: ast.Compare, pre: Nfa, post: Nfa, budget: Budget
+    ) -> tuple[Nfa, Nfa]:
+        """The two path sets a comparison compares, for graphs ``pre``/``post``."""
+        assert self._leaf is not None
+        left, right = self._leaf.sides[id(cmp)]
+        if left is not None and right is not None:
+            out = []
+            for which, relation in (left, right):
+                graph = pre if which == "pre" else post
+                if relation is None:
+                    out.append(graph)
+                else:
+                    t = self._spec_rel(ctx, relation)
+                    out.append(image_by_class(graph, t, ctx, budget))
+            return out[0], out[1]
+        ev = Evaluator(LetterAlphabet(self.atoms, ctx.universe, ctx.sig_of), pre, post, budget)
+        return ev.prop(cmp.left), ev.prop(cmp.right)
+
+    # ------------------------------------------------------------------ verdicts
+    def check(self, fec: Fec) -> Outcome:
+        """The verdict of this check on ``fec`` (counterexamples when violated)."""
+        if fec.problem is not None:
+            return Outcome("error", message=fec.problem, input_error=True)
+        branch = tuple(_cond_holds(c, fec.traffic) for c in self._conds)
+        leaf = self._leaves.get(branch)
+        if leaf is None:
+            resolved = _resolve(self.check_ast, dict(zip(self._conds, branch)))
+            leaf = self._leaves[branch] = _Leaf(resolved)
+        key = (branch, fec.before, fec.after)
+        got = self._verdicts.get(key)
+        if got is not None:
+            self._note_letters(fec)
+            return got
+        self._leaf = leaf
+        outcome = self._decide(fec, leaf)
+        if len(self._verdicts) > self._cache_size:
+            self._verdicts.clear()
+        self._verdicts[key] = outcome
+        return outcome
+
+    def _note_letters(self, fec: Fec) -> None:
+        letter_id = self.letters.id
+        for label in fec.before.labels:
+            self.seen.add(letter_id(label))
+        for label in fec.after.labels:
+            self.seen.add(letter_id(label))
+
+    def _decide(self, fec: Fec, leaf_info: _Leaf) -> Outcome:
+        leaf = leaf_info.check
+        # Same relation on both sides of the same graph: nothing to compute.
+        if leaf_info.same_sides and fec.before == fec.after:
+            self._note_letters(fec)
+            return HOLDS
+        budget = Budget(self.max_states, self.fec_timeout)
+        ctx = self._context(fec)
+        pre, post = self._graph_nfa(fec.before), self._graph_nfa(fec.after)
+        if self._holds(ctx, leaf, pre, post, budget):
+            return HOLDS
+        return Outcome("violated", flows=self._counterexamples(ctx, fec, leaf, budget))
+
+    def _holds(self, ctx: _FecContext, check: Any, pre: Nfa, post: Nfa, budget: Budget) -> bool:
+        if isinstance(check, ast.Compare):
+            left, right = self._sides(ctx, check, pre, post, budget)
+            if check.op == "==":
+                return equivalent(left, right, budget) is None
+            return included(left, right, budget) is None
+        if isinstance(check, ast.CheckAnd):
+            return all(self._holds(ctx, p, pre, post, budget) for p in check.parts)
+        if isinstance(check, ast.CheckOr):
+            return any(self._holds(ctx, p, pre, post, budget) for p in check.parts)
+        if isinstance(check, ast.CheckNot):
+            return not self._holds(ctx, check.operand, pre, post, budget)
+        raise TypeError(f"not a check: {check!r}")
+
+    # ------------------------------------------------------------------ counterexamples
+    def _counterexamples(
+        self, ctx: _FecContext, fec: Fec, leaf: Any, budget: Budget
+    ) -> tuple[FlowDiff, ...]:
+        """Missing and unexpected paths of the whole FEC, grouped by flow (first hop)."""
+        pre, post = self._graph_nfa(fec.before), self._graph_nfa(fec.after)
+        failing = _failing_compares(leaf, lambda c: self._holds(ctx, c, pre, post, budget))
+        flows: list[FlowDiff] = []
+        for cmp in failing:
+            left, right = self._sides(ctx, cmp, pre, post, budget)
+            if cmp.op == "==":
+                expected, actual = left, right
+                missing = difference(expected, actual, budget)
+            else:  # left <= right: paths of left outside right are unexpected
+                expected, actual = right, left
+                missing = Nfa.empty()
+            unexpected = difference(actual, expected, budget)
+            starts = sorted(first_letters(missing) | first_letters(unexpected))
+            if not starts:  # equal sets that should differ (under `not`): show them whole
+                flows.append(
+                    self._render("*", pre, post, expected, actual, missing, unexpected, budget)
+                )
+                continue
+            for first in starts:
+                name = "" if first is None else self.letters.name(first)
+                flows.append(
+                    self._render(
+                        name,
+                        *(
+                            restrict_first(a, first)
+                            for a in (pre, post, expected, actual, missing, unexpected)
+                        ),
+                        budget,
+                    )
+                )
+        return tuple(flows)
+
+    def _render(self, flow: str, *nfas_and_budget: Any) -> FlowDiff:
+        *nfas, budget = nfas_and_budget
+        lists = []
+        truncated = False
+        for a in nfas:
+            words, more = enumerate_words(a, self.max_paths, budget)
+            truncated = truncated or more
+            lists.append(tuple(self.letters.path(w) for w in words))
+        return FlowDiff(flow, *lists, truncated=truncated)
+
+
+def _same_sides(left: Any, right: Any) -> bool:
+    """``pre >> R op post >> R`` (or ``pre op post``): equal graphs make it hold."""
+    return (
+        left is not None
+        and right is not None
+        and {left[0], right[0]} == {"pre", "post"}
+        and left[1] == right[1]
+    )
+
+
+def _failing_compares(check: Any, holds: Any) -> list[ast.Compare]:
+    """The comparisons that explain why ``check`` fails.
+
+    A conjunction is explained by its failing parts; under ``or``/``not`` the
+    first comparison is shown.
+    """
+    if isinstance(check, ast.Compare):
+        return [check]
+    if isinstance(check, ast.CheckAnd):
+        out: list[ast.Compare] = []
+        for p in check.parts:
+            if not holds(p):
+                out.extend(_failing_compares(p, holds))
+        return out
+    first = _first_compare(check)
+    return [first] if first is not None else []
+
+
+def _first_compare(check: Any) -> ast.Compare | None:
+    if isinstance(check, ast.Compare):
+        return check
+    if isinstance(check, (ast.CheckAnd, ast.CheckOr)):
+        for p in check.parts:
+            got = _first_compare(p)
+            if got is not None:
+                return got
+        return None
+    if isinstance(check, ast.CheckNot):
+        return _first_compare(check.operand)
+    return None
+
+
+# ---------------------------------------------------------------------- graphs
+
+
+def first_letters(a: Nfa) -> set[int | None]:
+    """The first hops of ``a``'s paths (``None`` stands for the empty path)."""
+    a = remove_epsilon(trim(a))
+    out: set[int | None] = {x for s in a.starts for x, _ in a.arcs[s]}
+    if a.starts & a.finals:
+        out.add(None)
+    return out
+
+
+def restrict_first(a: Nfa, first: int | None) -> Nfa:
+    """The paths of ``a`` whose first hop is ``first`` (``None``: only the empty path)."""
+    a = remove_epsilon(a)
+    if first is None:
+        return Nfa.epsilon() if a.starts & a.finals else Nfa.empty()
+    start = [(x, t) for s in a.starts for x, t in a.arcs[s] if x == first]
+    arcs = [list(row) for row in a.arcs] + [start]
+    return trim(Nfa(a.n + 1, [a.n], a.finals, arcs))
+
+
+def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
+    """The automaton of a forwarding graph's paths (state 0 enters; node i is state i+1).
+
+    With ``flow``, only paths starting at that location.
+    """
+    ids = [letters.id(label) for label in graph.labels]
+    starts = [(ids[s], s + 1) for s in graph.sources if flow is None or ids[s] == flow]
+    arcs: list[list[tuple[int, int]]] = [starts]
+    for nexts in graph.succ:
+        arcs.append([(ids[v], v + 1) for v in nexts])
+    return trim(Nfa(len(arcs), [0], [s + 1 for s in graph.sinks], arcs))
+
+
+def image_by_class(a: Nfa, t: Transducer, ctx: _FecContext, budget: Budget) -> Nfa:
+    """``a >> t`` for ``a`` over letters and a spec transducer ``t`` over signatures.
+
+    An identity arc copies the very letter read; an output signature stands for
+    every letter of the FEC's universe with that signature.
+    """
+    sig_of = ctx.sig_of
+    ia, ti = a.index(), t.by_input()
+    ids: dict[tuple[int, int], int] = {}
+    todo: list[tuple[int, int]] = []
+    arcs: list[list[tuple[int, int]]] = []
+    eps: list[list[int]] = []
+    classes: dict[int, tuple[int, ...]] | None = None
+    EPS, COPY = T.EPS, T.COPY
+
+    def get(p: tuple[int, int]) -> int:
+        k = ids.get(p)
+        if k is None:
+            k = ids[p] = len(arcs)
+            arcs.append([])
+            eps.append([])
+            todo.append(p)
+        return k
+
+    starts = [get((p, q)) for p in a.starts for q in t.starts]
+    while todo:
+        if len(arcs) & 255 == 0:
+            budget.check(len(arcs))
+        p, q = pair = todo.pop()
+        src = ids[pair]
+        row, erow = arcs[src], eps[src]
+        for p2 in a.eps[p]:
+            erow.append(get((p2, q)))
+        tq = ti[q]
+        for o, q2 in tq.get(EPS, ()):
+            dst = get((p, q2))
+            if o == EPS:
+                erow.append(dst)
+            else:
+                if classes is None:
+                    classes = ctx.class_letters()
+                row.extend((y, dst) for y in classes.get(o, ()))
+        for x, p_targets in ia[p].items():
+            moves = tq.get(sig_of[x])
+            if not moves:
+                continue
+            for o, q2 in moves:
+                for p2 in p_targets:
+                    dst = get((p2, q2))
+                    if o == COPY:
+                        row.append((x, dst))
+                    elif o == EPS:
+                        erow.append(dst)
+                    else:
+                        if classes is None:
+                            classes = ctx.class_letters()
+                        row.extend((y, dst) for y in classes.get(o, ()))
+    finals = [k for (p, q), k in ids.items() if p in a.finals and q in t.finals]
+    return Nfa(len(arcs), starts, finals, arcs, eps)
