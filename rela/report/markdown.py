@@ -80,7 +80,7 @@ def _table(specs: tuple[SpecResult, ...]) -> list[str]:
 
 
 def _example(spec: SpecResult, v: Violation) -> list[str]:
-    head = f"**{_escape(spec.name)}** · {fec_label(v.fec)}"
+    head = f"**{_code(spec.name)}** · {fec_label(v.fec)}"
     if v.fec.traffic:
         head += f" · traffic {_code(format_traffic(v.fec.traffic))}"
     head += f" · flow from {_code(v.flow)}"

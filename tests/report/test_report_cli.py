@@ -10,6 +10,7 @@ Goldens (``golden/cli-*``) are regenerated like the others::
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -21,9 +22,12 @@ from typing import Any
 import pytest
 from test_report_golden import check_golden
 
-pytest.importorskip("rela.verify")
-check_cli = pytest.importorskip("rela.cli.check")
 import rela  # noqa: E402
+
+# Not importorskip("rela.verify"): importing the submodule would rebind rela.verify.
+if importlib.util.find_spec("rela.verify") is None:
+    pytest.skip("the verifier is not there yet", allow_module_level=True)
+check_cli = pytest.importorskip("rela.cli.check")
 
 if not callable(getattr(rela, "verify", None)) or not callable(getattr(rela, "load_spec", None)):
     pytest.skip(
@@ -90,6 +94,7 @@ def test_no_ansi_when_stdout_is_redirected(fmt: str, tmp_path: Path) -> None:
         timeout=120,
     )
     assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
     assert proc.stdout.strip()
     assert ANSI not in proc.stdout
 

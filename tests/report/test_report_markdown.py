@@ -27,7 +27,7 @@ def test_order_does_not_depend_on_input_order() -> None:
         outputs.add(render_markdown(dataclasses.replace(report, specs=(shuffled,))))
     assert len(outputs) == 1
     text = outputs.pop()
-    heads = [line for line in text.splitlines() if line.startswith("**reroute**")]
+    heads = [line for line in text.splitlines() if line.startswith("**`reroute`**")]
     assert [h.split(" · ")[1] for h in heads] == [
         "FEC #3",
         "FEC #17 (67.34.140.0/24)",
@@ -52,7 +52,7 @@ def test_examples_span_specs_in_spec_order() -> None:
     a = SpecResult("zeta", 1, 0, 1, 0, violations=(dataclasses.replace(v, fec=FecRef(9, None)),))
     b = SpecResult("alpha", 1, 0, 1, 0, violations=(dataclasses.replace(v, fec=FecRef(1, None)),))
     text = render_markdown(Report(specs=(a, b)))
-    assert text.index("**zeta**") < text.index("**alpha**")
+    assert text.index("**`zeta`**") < text.index("**`alpha`**")
 
 
 def test_diff_block(report: Report) -> None:
