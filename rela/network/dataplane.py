@@ -1,8 +1,8 @@
 """A data plane computed from Batfish's route tables and layer-3 edges (DESIGN §2, format 3).
 
-The inputs are plain values (:class:`Route`, :class:`L3Edge`, :class:`InterfaceInfo`,
-bundled in a :class:`Snapshot`) that the Batfish readers in
-``rela.network.formats.batfish`` build from the exported answers.
+The inputs are plain values (``rela.network.routing``: :class:`Route`,
+:class:`L3Edge`, :class:`InterfaceInfo`, bundled in a :class:`Snapshot`) that the
+Batfish readers in ``rela.network.formats.batfish`` build from the exported answers.
 :class:`DataPlane` indexes one snapshot and computes, for a *uniform* range of
 destination addresses (one that no route prefix or owned address splits, see
 ``rela.network.fecs``), the forwarding graph from chosen start locations:
@@ -22,6 +22,7 @@ destination addresses (one that no route prefix or owned address splits, see
   :data:`EXITS_NETWORK` (sent out of the modelled network).
 
 Node names are ``device`` for the default VRF and ``device|vrf`` for any other.
+The value types are re-exported here for convenience.
 
 >>> from ipaddress import ip_address as A, ip_network as N
 >>> snap = Snapshot(
@@ -38,11 +39,28 @@ from __future__ import annotations
 
 import ipaddress
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from rela.network.model import DROP
+from rela.network.routing import (
+    DEFAULT_VRF,
+    DELIVERED_TO_SUBNET,
+    DROP,
+    EXITS_NETWORK,
+    NULL_INTERFACES,
+    SPECIAL_SINKS,
+    InterfaceInfo,
+    Interval,
+    IPAddress,
+    IPNetwork,
+    L3Edge,
+    NextHop,
+    RawGraph,
+    Route,
+    Snapshot,
+    addr_key,
+    node_name,
+)
 
 __all__ = [
     "DROP",
@@ -64,201 +82,8 @@ __all__ = [
     "node_name",
 ]
 
-#: Traffic sent out of an interface towards a next hop that is not in the snapshot.
-EXITS_NETWORK = "exits-network"
-#: Traffic sent to an address of a connected subnet that no device of the snapshot owns.
-DELIVERED_TO_SUBNET = "delivered-to-subnet"
-#: The location names that are outcomes, not devices.
-SPECIAL_SINKS = (DROP, EXITS_NETWORK, DELIVERED_TO_SUBNET)
-DEFAULT_VRF = "default"
-#: Interface names Batfish uses for null routes (compared case-insensitively).
-NULL_INTERFACES = frozenset({"null_interface", "null0"})
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
-
 #: How deep next-hop resolution may recurse before Rela calls it a resolution loop.
 MAX_RESOLUTION_DEPTH = 16
-
-
-def node_name(device: str, vrf: str) -> str:
-    """The graph node of ``device`` in ``vrf``: the device name alone for the default VRF.
-
-    >>> node_name("core1", "default"), node_name("core1", "blue")
-    ('core1', 'core1|blue')
-    """
-    return device if vrf == DEFAULT_VRF else f"{device}|{vrf}"
-
-
-# --------------------------------------------------------------------------- inputs
-
-
-@dataclass(frozen=True)
-class NextHop:
-    """Where a route sends traffic, as in Batfish's ``Next_Hop`` column.
-
-    ``kind`` is ``interface`` (``interface`` set, ``ip`` optional: without it the
-    destination itself is ARPed for), ``ip`` (resolved recursively), ``discard``
-    (null route) or ``vrf`` (look the destination up again in ``vrf``).
-    """
-
-    kind: str
-    interface: str | None = None
-    ip: IPAddress | None = None
-    vrf: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.kind not in ("interface", "ip", "discard", "vrf"):
-            raise ValueError(f"unknown next hop kind {self.kind!r}")
-        if self.kind == "interface" and not self.interface:
-            raise ValueError("an interface next hop needs an interface")
-        if self.kind == "ip" and self.ip is None:
-            raise ValueError("an ip next hop needs an ip")
-        if self.kind == "vrf" and not self.vrf:
-            raise ValueError("a vrf next hop needs a vrf")
-
-
-@dataclass(frozen=True)
-class Route:
-    """One row of a ``routes()`` answer (a best route of the main RIB)."""
-
-    node: str
-    vrf: str
-    network: IPNetwork
-    next_hop: NextHop
-    protocol: str = ""
-    admin: int | None = None
-    metric: int | None = None
-
-
-@dataclass(frozen=True)
-class L3Edge:
-    """One row of a ``layer3Edges()`` answer: ``node[interface] -> remote_node[remote_interface]``."""
-
-    node: str
-    interface: str
-    ips: tuple[IPAddress, ...]
-    remote_node: str
-    remote_interface: str
-    remote_ips: tuple[IPAddress, ...]
-
-
-@dataclass(frozen=True)
-class InterfaceInfo:
-    """What Rela uses of one row of an ``interfaceProperties()`` answer."""
-
-    node: str
-    interface: str
-    vrf: str
-    prefixes: tuple[ipaddress.IPv4Interface | ipaddress.IPv6Interface, ...] = ()
-    active: bool = True
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The exported answers of one Batfish snapshot."""
-
-    routes: tuple[Route, ...]
-    edges: tuple[L3Edge, ...] = ()
-    interfaces: tuple[InterfaceInfo, ...] = ()
-    name: str = ""
-
-
-# --------------------------------------------------------------------------- ranges
-
-
-@dataclass(frozen=True, order=True)
-class Interval:
-    """An inclusive range ``[lo, hi]`` of addresses of one IP version, as integers.
-
-    >>> Interval.of("10.0.0.0/30")
-    Interval(version=4, lo=167772160, hi=167772163)
-    >>> [str(p) for p in Interval.of("10.0.0.0/30").prefixes()]
-    ['10.0.0.0/30']
-    """
-
-    version: int
-    lo: int
-    hi: int
-
-    @staticmethod
-    def of(prefix: str | IPNetwork) -> Interval:
-        net = ipaddress.ip_network(prefix) if isinstance(prefix, str) else prefix
-        return Interval(net.version, int(net.network_address), int(net.broadcast_address))
-
-    @property
-    def single(self) -> bool:
-        """Whether the range is one address."""
-        return self.lo == self.hi
-
-    def first(self) -> IPAddress:
-        return (
-            ipaddress.ip_address(self.lo) if self.version == 4 else ipaddress.IPv6Address(self.lo)
-        )
-
-    def prefixes(self) -> list[IPNetwork]:
-        """The shortest list of CIDR prefixes covering exactly the range."""
-        lo, hi = (
-            (ipaddress.IPv4Address(self.lo), ipaddress.IPv4Address(self.hi))
-            if self.version == 4
-            else (ipaddress.IPv6Address(self.lo), ipaddress.IPv6Address(self.hi))
-        )
-        return list(ipaddress.summarize_address_range(lo, hi))
-
-
-def _addr_key(addr: IPAddress) -> tuple[int, int]:
-    return (addr.version, int(addr))
-
-
-# --------------------------------------------------------------------------- outputs
-
-
-@dataclass(frozen=True)
-class RawGraph:
-    """A forwarding graph in the raw shape of the Rela graph JSON format.
-
-    ``edges`` maps each node (sorted) to its successors (sorted), each with the
-    sorted inbound interface names of the successor (empty for sinks like ``drop``).
-    Equal graphs compare and hash equal, so FECs can be merged by graph.
-    """
-
-    edges: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
-    sources: tuple[str, ...]
-    sinks: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``graphBefore``/``graphAfter`` object of the Rela graph JSON format."""
-        return {
-            "nodeToOutEdgesMap": {
-                node: {nxt: list(labels) for nxt, labels in out} for node, out in self.edges
-            },
-            "sourceNodes": list(self.sources),
-            "sinkNodes": list(self.sinks),
-        }
-
-    def successors(self, node: str) -> dict[str, tuple[str, ...]]:
-        for name, out in self.edges:
-            if name == node:
-                return dict(out)
-        return {}
-
-    def paths(self, limit: int = 1000) -> list[tuple[str, ...]]:
-        """Node sequences from a source to a sink (loop-free prefix of each walk), for tests."""
-        out: list[tuple[str, ...]] = []
-        succ = {node: [n for n, _ in nexts] for node, nexts in self.edges}
-        sinks = set(self.sinks)
-        queue: deque[tuple[str, ...]] = deque((s,) for s in self.sources)
-        while queue and len(out) < limit:
-            path = queue.popleft()
-            if path[-1] in sinks:
-                out.append(path)
-            for nxt in succ.get(path[-1], []):
-                if nxt not in path:
-                    queue.append(path + (nxt,))
-        return out
-
-
-# --------------------------------------------------------------------------- data plane
 
 
 @dataclass(frozen=True)
@@ -402,7 +227,7 @@ class DataPlane:
             self.subnets.setdefault((route.node, nh.interface), []).append(net)
 
     def _own(self, device: str, vrf: str, ip: IPAddress) -> None:
-        key = _addr_key(ip)
+        key = addr_key(ip)
         self.owned.setdefault((device, vrf), set()).add(key)
         self.owners.setdefault(key, set()).add((device, vrf))
 
@@ -510,13 +335,13 @@ class DataPlane:
         """Where a packet sent out of ``action.interface`` lands (Batfish's ARP rules)."""
         arp: tuple[int, int] | None
         if action.arp is not None:
-            arp = _addr_key(action.arp)
+            arp = addr_key(action.arp)
         else:
             arp = (dst.version, dst.lo) if dst.single else None
         matched = False
         if arp is not None:
             for edge in self.edges_from.get((dev, action.interface), ()):
-                if any(_addr_key(ip) == arp for ip in edge.remote_ips):
+                if any(addr_key(ip) == arp for ip in edge.remote_ips):
                     matched = True
                     remote_vrf = self.vrf_of(edge.remote_node, edge.remote_interface)
                     yield (edge.remote_node, remote_vrf), edge.remote_interface
@@ -590,11 +415,3 @@ class DataPlane:
                     yield _Egress(action.interface, ip)
                 else:
                     yield action
-
-
-def all_devices(planes: Iterable[DataPlane]) -> list[str]:
-    """Every device of the snapshots, sorted."""
-    devices: set[str] = set()
-    for plane in planes:
-        devices |= plane.devices
-    return sorted(devices)

@@ -19,14 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rela.errors import NetworkInputError, UsageError
-from rela.network.dataplane import (
-    DEFAULT_VRF,
-    SPECIAL_SINKS,
-    DataPlane,
-    Interval,
-    IPNetwork,
-    RawGraph,
-)
+from rela.network.dataplane import DataPlane
+from rela.network.routing import DEFAULT_VRF, SPECIAL_SINKS, Interval, IPNetwork, RawGraph
 
 __all__ = [
     "RawFec",
