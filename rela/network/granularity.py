@@ -32,6 +32,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import itertools
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -185,8 +186,17 @@ class LoadedChange:
 # -- traffic keys --------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1 << 16)
+_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?[0-9]))?")
+
+
 def _valid_address(value: str) -> bool:
+    """Whether ``value`` is an IPv4/IPv6 address or prefix (host bits allowed)."""
+    return _IPV4.fullmatch(value) is not None or _valid_other_address(value)
+
+
+@functools.lru_cache(maxsize=1024)  # small: most values are distinct destinations
+def _valid_other_address(value: str) -> bool:
     try:
         ipaddress.ip_network(value, strict=False)
     except ValueError:

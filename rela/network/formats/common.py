@@ -159,10 +159,10 @@ class JsonStream:
     limit are errors, like malformed JSON.
     """
 
-    def __init__(self, fp: BinaryIO, filename: str, block: int = BLOCK_CHARS) -> None:
+    def __init__(self, fp: BinaryIO, filename: str, block: int | None = None) -> None:
         self._fp = fp
         self.filename = filename
-        self._block = block
+        self._block = block or BLOCK_CHARS
         self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
         self._bytes_read = 0
         self.buf = ""
@@ -239,7 +239,7 @@ class JsonStream:
             ):
                 self._refill()
                 continue
-            if pos >= len(self.buf) and self.eof:
+            if pos >= len(self.buf) or msg.startswith("Unterminated string"):
                 self.fail(f"invalid JSON: unexpected end of file ({msg})", pos)
             self.fail(f"invalid JSON: {msg}", pos)
 
