@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rela.errors import UsageError
 from rela.network.dataplane import DROP
 from rela.network.formats.batfish import load_batfish_change
 
@@ -68,3 +69,20 @@ def test_example_exits_network_through_the_borders() -> None:
     assert {p[-2] for p in fec.before.paths()} == {"border1", "border2"}
     assert all("core1" in p for p in fec.before.paths())
     assert all("core1" not in p for p in fec.after.paths())
+
+
+def test_group_granularity() -> None:
+    groups = {"core1": "CORE", "core2": "CORE", "spine1": "SPINE", "spine2": "SPINE"}
+    change = load_batfish_change(
+        HERE / "base",
+        HERE / "change2",
+        start=START,
+        dst=("10.100.1.10",),
+        granularity="group",
+        groups=groups,
+    )
+    (fec,) = list(change)
+    assert sorted(set(fec.before.paths())) == sorted(set(fec.after.paths()))
+    assert ("border1", "CORE", "SPINE", "leaf1", "host-web") in set(fec.after.paths())
+    with pytest.raises(UsageError, match="group granularity needs"):
+        load_batfish_change(HERE / "base", HERE / "change2", granularity="group")

@@ -240,6 +240,7 @@ def load_batfish_change(
     """
     gran = as_granularity(granularity)
     mapping = _groups(groups)
+    GraphBuilder(gran, mapping)  # fails early on group granularity without a mapping
     before = find_export(before_dir).load()
     after = find_export(after_dir).load()
     fecs = build_fecs(before, after, start=start, dst=dst, merge=merge)
