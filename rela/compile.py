@@ -22,6 +22,9 @@ from typing import Any, TypeVar, cast
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
+from rela.lang.jsonast import node_to_json
+from rela.lang.lexical import quote_name
+from rela.lang.printer import format_check
 
 __all__ = [
     "CompiledCheck",
@@ -29,6 +32,8 @@ __all__ = [
     "compile_spec",
     "compile_assert",
     "inline_refs",
+    "format_ir",
+    "ir_to_json",
     "DROP",
     "VACUOUS",
     "MAX_GUARD_CASES",
@@ -265,3 +270,29 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
     """
     spec = inline_refs(spec, lets or {})
     return _lift(spec, [MAX_GUARD_CASES])
+
+
+# ------------------------------------------------------------------ output
+
+
+def format_ir(checks: tuple[CompiledCheck, ...]) -> str:
+    """Compiled checks as ``assert NAME { ... }`` blocks: valid spec text (``rela parse --ir``).
+
+    >>> from rela.lang import parse_spec
+    >>> print(format_ir(compile_module(parse_spec("spec s { a : preserve }"))), end="")
+    assert s {
+      pre >> I(a) == post >> I(a)
+    }
+    """
+    blocks = []
+    for c in checks:
+        body = "\n".join("  " + ln if ln else ln for ln in format_check(c.check).split("\n"))
+        blocks.append(f"assert {quote_name(c.name)} {{\n{body}\n}}\n")
+    return "\n".join(blocks)
+
+
+def ir_to_json(checks: tuple[CompiledCheck, ...]) -> dict[str, Any]:
+    """``{"checks": [{"name", "kind", "check"}]}``, the check as AST JSON."""
+    return {
+        "checks": [{"name": c.name, "kind": c.kind, "check": node_to_json(c.check)} for c in checks]
+    }

@@ -11,43 +11,22 @@ from typing import Annotated
 import typer
 
 from rela.cli.app import app, handle_errors
-from rela.compile import CompiledCheck, compile_module
+from rela.compile import compile_module, format_ir, ir_to_json
 from rela.errors import SpecError
 from rela.lang import (
     ast,
-    format_check,
     format_module,
     load_spec,
     module_to_json,
-    node_to_json,
     parse_spec,
 )
-from rela.lang.lexical import quote_name
 
-__all__ = ["parse_command", "format_ir", "ir_to_json"]
+__all__ = ["parse_command"]
 
 
 class ParseFormat(str, Enum):
     text = "text"
     json = "json"
-
-
-def format_ir(checks: tuple[CompiledCheck, ...]) -> str:
-    """Compiled checks as ``assert NAME { ... }`` blocks (valid spec text)."""
-    blocks = []
-    for c in checks:
-        body = "\n".join(
-            "  " + line if line else line for line in format_check(c.check).split("\n")
-        )
-        blocks.append(f"assert {quote_name(c.name)} {{\n{body}\n}}\n")
-    return "\n".join(blocks)
-
-
-def ir_to_json(checks: tuple[CompiledCheck, ...]) -> dict[str, object]:
-    """``{"checks": [{"name", "kind", "check"}]}`` with the IR check as AST JSON."""
-    return {
-        "checks": [{"name": c.name, "kind": c.kind, "check": node_to_json(c.check)} for c in checks]
-    }
 
 
 def _read(path: str) -> ast.Module:

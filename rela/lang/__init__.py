@@ -1,7 +1,7 @@
 """The Rela spec language: parser, AST, printer and JSON form.
 
 >>> from rela.lang import parse_spec, format_module
->>> print(format_module(parse_spec("spec s {a:drop else .*:preserve}")), end="")
+>>> print(format_module(parse_spec("spec s {a : drop else .* : preserve}")), end="")
 spec s {
   a : drop
   else .* : preserve

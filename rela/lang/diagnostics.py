@@ -15,7 +15,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr, TerminalDef
 
 from rela.errors import SpecSyntaxError
-from rela.lang.lexical import CONDITION_FIELDS, KEYWORDS, MODIFIERS
+from rela.lang.lexical import CONDITION_FIELDS, KEYWORDS, MARKER_PATTERN, MODIFIERS
 
 __all__ = ["syntax_error", "bracket_problem"]
 
@@ -105,7 +105,8 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
     return line, offset - start + 1
 
 
-_SKIP = re.compile(r'"(?:[^"\\\n]|\\.)*"?|#[0-9]+(?![\w./:-])|#[^\n]*')
+# strings, markers, comments
+_SKIP = re.compile(rf'"(?:[^"\\\n]|\\.)*"?|{MARKER_PATTERN}|#[^\n]*')
 
 
 def bracket_problem(text: str, end: int) -> tuple[str, int, int] | None:
@@ -138,7 +139,9 @@ def bracket_problem(text: str, end: int) -> tuple[str, int, int] | None:
     return opener, line, col
 
 
-_GLUED = re.compile(r"\w:(" + "|".join(MODIFIERS) + r")\b")
+_MARKER_LIKE_COMMENT = re.compile(r"#[0-9]+[ \t]*[^\s#]+")
+
+_GLUED = re.compile(r"([\w./:-]*\w):(" + "|".join(MODIFIERS) + r")\b")
 
 
 def syntax_error(
@@ -187,6 +190,19 @@ def syntax_error(
         message = f"{message}; expected {want}"
 
     opened = bracket_problem(text, offset)
+    comment = _MARKER_LIKE_COMMENT.search(text, 0, offset)
+    # only where markers make sense: after an `assert`
+    if (
+        comment
+        and "assert" in text[: comment.start()]
+        and not re.match(MARKER_PATTERN, text[comment.start() :])
+    ):
+        line_no = text.count("\n", 0, comment.start()) + 1
+        note = (
+            f"`{comment[0]}` on line {line_no} starts a comment, not a marker: a marker must be "
+            "followed by an operator, `)` or the line end, e.g. `(a x #1) b`"
+        )
+        hint = f"{hint}; {note}" if hint else note
     if type_ == "$END" and opened:
         opener, oline, ocol = opened
         return SpecSyntaxError(
@@ -195,7 +211,8 @@ def syntax_error(
             line=oline,
             column=ocol,
             source=text,
-            hint=f"add the matching `{_OPENERS[opener]}`; {message}",
+            hint=f"add the matching `{_OPENERS[opener]}`; {message}"
+            + (f"; {hint}" if hint else ""),
         )
     if value in _CLOSERS and type_ != "STRING":
         if opened and opened[0] != _CLOSERS[value]:
@@ -205,8 +222,14 @@ def syntax_error(
             )
         elif not opened:
             hint = hint or f"this `{value}` has no matching `{_CLOSERS[value]}`"
-    if hint is None and _GLUED.search(text[text.rfind("\n", 0, offset) + 1 : offset]):
-        hint = "names may contain `:`, so `a:preserve` is one name; write `a : preserve`"
+    elif opened and opened[0] == "[" and "RSQB" in expected and hint is None:
+        hint = f"is the `[` at line {opened[1]}, column {opened[2]} missing its `]`?"
+    glued = _GLUED.search(text[text.rfind("\n", 0, offset) + 1 : offset])
+    if hint is None and glued:
+        hint = (
+            f"names may contain `:`, so `{glued[0]}` is one name; "
+            f"write `{glued[1]} : {glued[2]}`"
+        )
     return SpecSyntaxError(
         message, filename=filename, line=line, column=column, source=text, hint=hint
     )
@@ -225,7 +248,8 @@ def _token_hint(type_: str, value: str, expected: set[str], text: str, offset: i
         return f"!unknown modifier `{value}`"
     if type_ == "NAME" and "DST" in expected:
         return f"!unknown traffic condition `{value}`"
-    if value in KEYWORDS and type_ not in ("NAME", "STRING") and expected & {"NAME", "STRING"}:
+    # LALR may reduce a zone before noticing the error: then only `:` is left
+    if value in KEYWORDS and type_ not in ("NAME", "STRING") and expected & {"NAME", "COLON"}:
         return f'`{value}` is a reserved word; write "{value}" (quoted) to use it as a name'
     if expected == {"LBRACE"} and text[:offset].rstrip().endswith("else"):
         return (

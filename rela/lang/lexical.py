@@ -19,6 +19,8 @@ __all__ = [
     "MODIFIERS",
     "CONDITION_FIELDS",
     "NAME_RE",
+    "MARKER_PATTERN",
+    "ends_with_marker",
     "is_bare_name",
     "quote_name",
     "quote_string",
@@ -64,6 +66,18 @@ CONDITION_FIELDS = ("dst", "src", "qos")
 
 #: An unquoted name (must agree with NAME in grammar/rela.lark).
 NAME_RE = re.compile(r"\w(?:[\w./:-]*[\w/-])?")
+
+#: A marker ``#k`` (IR only; must agree with MARKER in grammar/rela.lark).  It
+#: must be followed by an operator, a closing bracket, ``x``/``and``/``or``, a
+#: comment or the end of the line; otherwise ``#12 ...`` is a comment.
+MARKER_PATTERN = r"#[0-9]+(?=[ \t]*(?:[)|&*+?;=<>\/}\],#]|(?:x|and|or)(?!\w)|\r?\n|\Z))"
+
+_MARKER_END = re.compile(r"#[0-9]+\Z")
+
+
+def ends_with_marker(text: str) -> bool:
+    """True when printed ``text`` ends in a marker (which needs an operator after it)."""
+    return _MARKER_END.search(text) is not None
 
 
 def is_bare_name(text: str) -> bool:

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
-from rela.lang.lexical import is_bare_name, quote_name, quote_string
+from rela.lang.lexical import ends_with_marker, is_bare_name, quote_name, quote_string
 
 __all__ = [
     "LEVELS",
@@ -105,7 +105,10 @@ class _Printer:
         if isinstance(node, ast.Inter):
             return " & ".join(e(p, INTER + 1) for p in node.parts), level
         if isinstance(node, (ast.Concat, ast.RelConcat)):
-            return " ".join(e(p, JUXT + 1) for p in node.parts), level
+            parts = [e(p, JUXT + 1) for p in node.parts]
+            # `#1 a` would read as a comment: a marker needs an operator after it
+            parts = [f"({t})" if ends_with_marker(t) else t for t in parts[:-1]] + parts[-1:]
+            return " ".join(parts), level
         if isinstance(node, ast.Complement):
             return "!" + e(node.operand, PREFIX), level
         if isinstance(node, (ast.Star, ast.RelStar)):

@@ -1,0 +1,222 @@
+"""The compiler builds exactly the IR of the semantics table (docs/language.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rela.compile import DROP, MAX_GUARD_CASES, CompiledCheck, compile_module, compile_spec
+from rela.errors import SpecSemanticError
+from rela.lang import ast, format_check, parse_spec
+
+A, B, C, D = (ast.Name(n) for n in "abcd")
+I = ast.Identity  # noqa: E741
+PRE, POST = ast.Pre(), ast.Post()
+
+
+def compiled(spec_text: str, prelude: str = "") -> ast.Check:
+    [c] = compile_module(parse_spec(f"{prelude}\nspec s {{ {spec_text} }}"))
+    return c.check
+
+
+def ir(check_text: str) -> ast.Check:
+    """The IR written by hand, parsed (so tests read like the table)."""
+    decl = parse_spec(f"assert t {{ {check_text} }}").decls[0]
+    assert isinstance(decl, ast.AssertDecl)
+    return decl.body
+
+
+def holds(r: ast.Relation, q: ast.Relation) -> ast.Compare:
+    return ast.Compare("==", ast.Image(PRE, r), ast.Image(POST, q))
+
+
+# ------------------------------------------------------------------ the six modifiers
+
+
+def test_preserve() -> None:
+    assert compiled("a : preserve") == holds(I(A), I(A))
+
+
+def test_add() -> None:
+    ab = ast.Alt((A, B))
+    assert compiled("a : add(b)") == holds(ast.RelUnion((I(ab), ast.Product(A, B))), I(ab))
+
+
+def test_remove() -> None:
+    assert compiled("a : remove(b)") == holds(I(ast.Inter((A, ast.Complement(B)))), I(A))
+
+
+def test_replace() -> None:
+    expected = ir("pre >> I((a | c) & !b) | (a & b) x c == post >> I(a | c)")
+    assert compiled("a : replace(b, c)") == expected
+    assert ast.Name("drop") == DROP
+
+
+def test_drop() -> None:
+    ad = ast.Alt((A, DROP))
+    assert compiled("a : drop") == holds(ast.Product(ad, DROP), I(ad))
+    assert compiled("a : drop") == ir('pre >> (a | "drop") x "drop" == post >> I(a | "drop")')
+
+
+def test_any_uses_a_fresh_marker_per_occurrence() -> None:
+    one = compiled("a : any(b)")
+    assert one == ir("pre >> (a | b) x #1 == post >> (b x #1 | I(a & !b))")
+    two = compiled("a : any(b) then c : any(d)")
+    assert two == ir(
+        "pre >> ((a | b) x #1) (c | d) x #2 == post >> (b x #1 | I(a & !b)) (d x #2 | I(c & !d))"
+    )
+
+
+# ------------------------------------------------------------------ composition
+
+
+def test_then_concatenates_relations_and_domains() -> None:
+    assert compiled("a : preserve then b : drop") == ir(
+        'pre >> I(a) (b | "drop") x "drop" == post >> I(a) I(b | "drop")'
+    )
+
+
+def test_then_chains_stay_flat() -> None:
+    check = compiled("a : preserve then b : preserve then c : preserve")
+    assert isinstance(check, ast.Compare) and isinstance(check.left, ast.Image)
+    assert check.left.relation == ast.RelConcat((I(A), I(B), I(C)))
+
+
+def test_else_gives_priority_to_the_left_domain() -> None:
+    assert compiled("a : drop else .* : preserve") == ir(
+        'pre >> (a | "drop") x "drop" | (I(!(a | "drop")) ; I(.*))'
+        ' == post >> I(a | "drop") | (I(!(a | "drop")) ; I(.*))'
+    )
+
+
+def test_else_domain_is_the_union_and_chains_stay_flat() -> None:
+    check = compiled("a : preserve else b : preserve else c : preserve")
+    assert check == ir(
+        "pre >> I(a) | (I(!a) ; I(b)) | (I(!(a | b)) ; I(c))"
+        " == post >> I(a) | (I(!a) ; I(b)) | (I(!(a | b)) ; I(c))"
+    )
+
+
+def test_then_inside_else_uses_the_concatenated_domain() -> None:
+    assert compiled("a : preserve then b : preserve else .* : preserve") == ir(
+        "pre >> I(a) I(b) | (I(!(a b)) ; I(.*)) == post >> I(a) I(b) | (I(!(a b)) ; I(.*))"
+    )
+
+
+def test_costout_example() -> None:
+    text = (
+        "[^core1]* : preserve then core1 : replace(core1, core2) then [^core1]* : preserve"
+        " else .* : preserve"
+    )
+    expected = ir(
+        "pre >> I([^core1]*) (I((core1 | core2) & !core1) | (core1 & core1) x core2) I([^core1]*)"
+        " | (I(!([^core1]* (core1 | core2) [^core1]*)) ; I(.*))"
+        " == post >> I([^core1]*) I(core1 | core2) I([^core1]*)"
+        " | (I(!([^core1]* (core1 | core2) [^core1]*)) ; I(.*))"
+    )
+    assert compiled(text) == expected
+
+
+# ------------------------------------------------------------------ guards
+
+
+def test_guard_is_lifted_to_a_check_if() -> None:
+    check = compiled("if dst in 10.0.0.0/8 { a : drop } else { a : preserve }")
+    assert check == ast.CheckIf(
+        ast.PrefixCond("dst", ("10.0.0.0/8",)), compiled("a : drop"), compiled("a : preserve")
+    )
+
+
+def test_guard_without_else_is_vacuous_when_false() -> None:
+    check = compiled("if qos = 3 { a : drop }")
+    assert check == ast.CheckIf(ast.QosCond(3), compiled("a : drop"), compiled("none : preserve"))
+
+
+def test_guard_inside_a_chain_duplicates_the_chain() -> None:
+    check = compiled("a : preserve then if src in 10.0.0.0/8 { b : drop } else { b : preserve }")
+    assert check == ast.CheckIf(
+        ast.PrefixCond("src", ("10.0.0.0/8",)),
+        compiled("a : preserve then b : drop"),
+        compiled("a : preserve then b : preserve"),
+    )
+
+
+def test_guards_on_the_same_condition_are_decided_together() -> None:
+    text = "(if qos = 1 { a : drop } else { a : preserve }) then (if qos = 1 { b : drop })"
+    assert compiled(text) == ast.CheckIf(
+        ast.QosCond(1),
+        compiled("a : drop then b : drop"),
+        compiled("a : preserve then none : preserve"),
+    )
+
+
+def test_different_conditions_nest() -> None:
+    text = "(if qos = 1 { a : drop }) then (if qos = 2 { b : drop } else { b : preserve })"
+    q1, q2 = ast.QosCond(1), ast.QosCond(2)
+    assert compiled(text) == ast.CheckIf(
+        q1,
+        ast.CheckIf(q2, compiled("a : drop then b : drop"), compiled("a : drop then b : preserve")),
+        ast.CheckIf(
+            q2,
+            compiled("none : preserve then b : drop"),
+            compiled("none : preserve then b : preserve"),
+        ),
+    )
+
+
+def test_nested_guard_on_the_same_condition() -> None:
+    text = "if qos = 1 { if qos = 1 { a : drop } else { b : drop } }"
+    assert compiled(text) == ast.CheckIf(
+        ast.QosCond(1), compiled("a : drop"), compiled("none : preserve")
+    )
+
+
+def test_markers_restart_in_each_guard_case() -> None:
+    check = compiled("if qos = 1 { a : any(b) } else { c : any(d) }")
+    assert isinstance(check, ast.CheckIf)
+    assert check.then == compiled("a : any(b)")
+    assert check.otherwise == compiled("c : any(d)")
+
+
+def test_too_many_guard_cases_is_an_error() -> None:
+    n = MAX_GUARD_CASES.bit_length() + 1
+    text = " then ".join(f"(if qos = {i} {{ a : drop }})" for i in range(n))
+    with pytest.raises(SpecSemanticError, match="more than"):
+        compiled(text)
+
+
+# ------------------------------------------------------------------ lets, asserts, module
+
+
+def test_lets_are_inlined_transitively() -> None:
+    prelude = "let x1 = a | b\nlet x2 = x1 c"
+    assert compiled("x2 : preserve", prelude) == compiled("(a | b) c : preserve")
+
+
+def test_asserts_are_kept_with_lets_inlined() -> None:
+    module = parse_spec("let z = a b\nassert t { pre >> I(z) == post }")
+    [c] = compile_module(module)
+    assert c == CompiledCheck("t", "assert", ir("pre >> I(a b) == post"))
+
+
+def test_compile_module_keeps_file_order_and_kinds() -> None:
+    module = parse_spec(
+        "spec one { a : drop }\nlet z = b\nassert two { pre == post }\nspec three { z : drop }"
+    )
+    result = compile_module(module)
+    assert [(c.name, c.kind) for c in result] == [
+        ("one", "spec"),
+        ("two", "assert"),
+        ("three", "spec"),
+    ]
+    assert result[0].span is not None and result[0].span.line == 1
+
+
+def test_compile_spec_with_explicit_lets() -> None:
+    spec = ast.Atomic(ast.Ref("z"), ast.Preserve())
+    assert compile_spec(spec, {"z": A}) == holds(I(A), I(A))
+    with pytest.raises(SpecSemanticError, match="undefined let"):
+        compile_spec(spec, {})
+
+
+def test_printed_ir_is_readable() -> None:
+    assert format_check(compiled("a : add(b)")) == "pre >> I(a | b) | a x b == post >> I(a | b)"
