@@ -1,0 +1,539 @@
+#!/usr/bin/env python3
+"""Rela benchmarks: per-FEC verification time on real data, end-to-end `rela check` at scale.
+
+Usage (from the repository root, after ``pip install -e .``)::
+
+    python benchmarks/run.py                      # real sample + synthetic 10^3, 10^4 FECs
+    python benchmarks/run.py --full --json out.json   # ... and 10^5, 10^6 FECs
+    python benchmarks/run.py --sizes 1e5 --no-real --topology wan --change add-link
+
+Part 1 (skipped with a message when ``../shared/data`` is absent): the real
+sample ``rela-dataset/chunk_22_112.json`` at device, group and interface
+granularity, for the scenarios *preserve*, *delete*, *change* and a realistic
+multi-line spec with ``else`` and a traffic guard.  Each FEC is timed alone
+through ``rela.verify.Verifier`` (spec compiled once, outside the timing); the
+figure is the median over FECs of each FEC's median over ``--rounds`` rounds,
+each round with a fresh verifier (so caches start cold every round).
+
+Part 2: synthetic changes from ``rela.synth`` (default: Clos fabric, drain a
+device, black-hole bug), checked end to end by the CLI in a child process
+(``rela check spec.rela --change DIR --format json --jobs 2``): wall time,
+per-FEC time, peak resident memory of the whole process tree (psutil polling)
+and of the largest single process (``wait4`` rusage), and whether the reported
+violations are exactly the generated ones.
+
+See ``docs/performance.md`` for the method and the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import importlib
+import ipaddress
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+SAMPLE = "rela-dataset/chunk_22_112.json"
+GROUPS = "rela-dataset/dg_mapping_anonymized.json"
+GRANULARITIES = ("device", "group", "interface")
+SCENARIOS = ("preserve", "delete", "change", "realistic")
+SMALL_SIZES = "1e3,1e4"
+FULL_SIZES = "1e3,1e4,1e5,1e6"
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def count(text: str) -> int:
+    """``1e6`` -> 1000000."""
+    value = float(text.replace("_", ""))
+    if value < 1 or value != int(value):
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(value)
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]]) -> str:
+    """A plain aligned text table: ``columns`` are (key, header) pairs."""
+
+    def cell(v: Any) -> str:
+        if v is None:
+            return "-"
+        if isinstance(v, float):
+            return f"{v:,.4g}" if abs(v) < 1000 else f"{v:,.0f}"
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}"
+        return str(v)
+
+    body = [[cell(r.get(k)) for k, _ in columns] for r in rows]
+    heads = [h for _, h in columns]
+    widths = [max(len(x) for x in col) for col in zip(heads, *body)]
+    fmt = "  ".join(f"{{:<{w}}}" if i < 2 else f"{{:>{w}}}" for i, w in enumerate(widths))
+    lines = [fmt.format(*heads), fmt.format(*("-" * w for w in widths))]
+    lines += [fmt.format(*r) for r in body]
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        commit = subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        commit = ""
+    try:
+        import rela
+
+        version = rela.__version__
+    except ImportError:
+        version = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "rela": version,
+        "commit": commit or None,
+        "date": time.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+
+
+# ----------------------------------------------------------------------------- part 1: real sample
+
+
+def pick_devices(fecs: list[dict[str, Any]]) -> tuple[str, str]:
+    """X: the transit device in most before graphs; Y: X's most frequent ECMP sibling."""
+    freq: collections.Counter[str] = collections.Counter()
+    sibling: collections.Counter[tuple[str, str]] = collections.Counter()
+    for fec in fecs:
+        g = fec["graphBefore"]
+        ends = set(g["sourceNodes"]) | set(g["sinkNodes"])
+        freq.update(n for n in g["nodeToOutEdgesMap"] if n not in ends and n != "drop")
+        for outs in g["nodeToOutEdgesMap"].values():
+            for a in outs:
+                for b in outs:
+                    if a != b and "drop" not in (a, b):
+                        sibling[(a, b)] += 1
+    x = min(freq, key=lambda n: (-freq[n], n))
+    peers = {b: c for (a, b), c in sibling.items() if a == x}
+    y = min(peers, key=lambda n: (-peers[n], n)) if peers else x
+    return x, y
+
+
+def pick_prefixes(fecs: list[dict[str, Any]], n: int = 2) -> list[str]:
+    """The ``n`` /8 prefixes holding the most destination addresses of the sample."""
+    nets: collections.Counter[str] = collections.Counter()
+    for fec in fecs:
+        for key in fec["ipTrafficKeys"]:
+            try:
+                nets[str(ipaddress.ip_network(f"{key['dstIp']}/8", strict=False))] += 1
+            except (KeyError, ValueError):
+                continue
+    return sorted(nets, key=lambda p: (-nets[p], p))[:n]
+
+
+def scenario_specs(x: str, y: str, prefixes: Sequence[str]) -> dict[str, str]:
+    """Spec text of each scenario, for the location names ``x`` and ``y``."""
+    realistic = f"""\
+# Maintenance on {x}: the customer prefixes move to its peer {y}; other
+# traffic that crossed {x} may take any path that avoids it; the rest stays.
+let avoid_x = [^{x}]*
+spec maintenance {{
+  if dst in {", ".join(prefixes)} {{
+    avoid_x : preserve then {x} : replace({x}, {y}) then avoid_x : preserve
+    else .* : preserve
+  }} else {{
+    .* {x} .* : any(avoid_x)
+    else .* : preserve
+  }}
+}}
+"""
+    return {
+        "preserve": "spec preserve_all { .* : preserve }\n",
+        "delete": f"spec delete_x {{ [^{x}]* : preserve }}\n",
+        "change": (
+            f"spec change_x {{ [^{x}]* : preserve then {x} : replace({x}, {y}) "
+            f"then [^{x}]* : preserve }}\n"
+        ),
+        "realistic": realistic,
+    }
+
+
+def make_runner(module: Any, granularity: str, groups: Any) -> Callable[[Any], Any] | None:
+    """A fresh per-FEC checker (``Verifier.check_fec`` / ``run_fec``), or None if not available."""
+    try:
+        from rela.compile import compile_module
+
+        vmod = importlib.import_module("rela.verify")
+        verifier_cls, options_cls = vmod.Verifier, vmod.Options
+    except (ImportError, AttributeError):
+        return None
+    verifier = verifier_cls(
+        compile_module(module), options_cls(granularity=granularity, groups=groups)
+    )
+    run = getattr(verifier, "check_fec", None) or verifier.run_fec
+    return run
+
+
+def verdicts(outcome: Any) -> str:
+    """``holds``/``violated``/``error`` from whatever one FEC's check returns."""
+    first = outcome[0] if isinstance(outcome, (list, tuple)) and outcome else outcome
+    return str(getattr(first, "verdict", "?"))
+
+
+def bench_real(
+    data: Path, rounds: int, granularities: Sequence[str], budget: float = 30.0
+) -> dict[str, Any]:
+    sample, groups_file = data / SAMPLE, data / GROUPS
+    if not sample.is_file():
+        msg = f"real-sample benchmark skipped: {sample} not found"
+        log(msg)
+        return {"skipped": msg}
+    import rela
+
+    raw = json.loads(sample.read_bytes())
+    groups = json.loads(groups_file.read_bytes()) if groups_file.is_file() else {}
+    x, y = pick_devices(raw)
+    prefixes = pick_prefixes(raw)
+    log(f"real sample: {len(raw)} FECs; X = {x}, Y = {y}; guard prefixes {', '.join(prefixes)}")
+    results = []
+    for gran in granularities:
+        if gran == "group" and not groups:
+            log("group granularity skipped: no group mapping")
+            continue
+        t0 = time.perf_counter()
+        change = rela.load_change(
+            change=sample, granularity=gran, groups=groups_file if gran == "group" else None
+        )
+        fecs = list(change)
+        load_s = time.perf_counter() - t0
+        mapping = getattr(change, "groups", None)
+        # At group granularity the spec names the groups of X and Y.
+        nx, ny = (groups.get(x, x), groups.get(y, y)) if gran == "group" else (x, y)
+        for name, text in scenario_specs(nx, ny, prefixes).items():
+            module = rela.parse_spec(text)
+            per_fec: list[list[float]] = [[] for _ in fecs]
+            tally: collections.Counter[str] = collections.Counter()
+            method = "Verifier.run_fec"
+            started = time.perf_counter()
+            done = 0
+            for r in range(rounds):
+                if r and time.perf_counter() - started > budget:
+                    break  # slow scenario: fewer rounds rather than a run of hours
+                done += 1
+                run = make_runner(module, gran, mapping)
+                if run is None:  # no per-FEC hook: time whole runs, report the mean
+                    method = "rela.verify (mean)"
+                    t = time.perf_counter()
+                    rela.verify(module, fecs, jobs=1)
+                    dt = (time.perf_counter() - t) / max(1, len(fecs))
+                    for times in per_fec:
+                        times.append(dt)
+                    continue
+                for i, fec in enumerate(fecs):
+                    t = time.perf_counter()
+                    outcome = run(fec)
+                    per_fec[i].append(time.perf_counter() - t)
+                    if r == 0:
+                        tally[verdicts(outcome)] += 1
+            med = [statistics.median(t) for t in per_fec]
+            total = sum(med)
+            row = {
+                "granularity": gran,
+                "scenario": name,
+                "fecs": len(fecs),
+                "median_ms": 1e3 * statistics.median(med),
+                "mean_ms": 1e3 * total / len(med),
+                "p90_ms": 1e3 * sorted(med)[int(0.9 * (len(med) - 1))],
+                "max_ms": 1e3 * max(med),
+                "fecs_per_s": len(med) / total if total else None,
+                "load_ms_per_fec": 1e3 * load_s / len(fecs),
+                "holds": tally.get("holds"),
+                "violated": tally.get("violated"),
+                "errors": tally.get("error"),
+                "rounds": done,
+                "method": method,
+            }
+            results.append(row)
+            log(
+                f"  {gran:9} {name:9} median {row['median_ms']:.3f} ms/FEC, "
+                f"{row['fecs_per_s']:,.0f} FECs/s ({done} round(s))"
+            )
+    return {
+        "file": str(sample),
+        "fecs": len(raw),
+        "device_x": x,
+        "device_y": y,
+        "group_x": groups.get(x),
+        "group_y": groups.get(y),
+        "guard_prefixes": prefixes,
+        "specs": scenario_specs(x, y, prefixes),
+        "results": results,
+    }
+
+
+# ----------------------------------------------------------------------------- part 2: end to end
+
+
+def rela_command() -> list[str]:
+    """The ``rela`` console script beside this interpreter, else the module entry point."""
+    script = Path(sys.executable).with_name("rela")
+    if script.is_file():
+        return [str(script)]
+    found = shutil.which("rela")
+    if found:
+        return [found]
+    return [
+        sys.executable,
+        "-c",
+        "import sys; from rela.cli import main; sys.argv[0] = 'rela'; main()",
+    ]
+
+
+class TreeMemory:
+    """Polls the resident memory of a process and all its descendants (peak of the sum)."""
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval = pid, interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._poll, daemon=True)
+
+    def __enter__(self) -> TreeMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _poll(self) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(self.pid)
+        except psutil.Error:
+            return
+        while not self._stop.is_set():
+            try:
+                procs = [root, *root.children(recursive=True)]
+            except psutil.Error:
+                return
+            total = 0
+            for p in procs:
+                try:
+                    total += p.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(self.interval)
+
+
+def run_measured(cmd: list[str], stderr_path: Path) -> dict[str, Any]:
+    """Run ``cmd``; wall time, exit code, peak tree RSS and largest-process max RSS."""
+    with open(stderr_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
+        with TreeMemory(proc.pid) as mem:
+            _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return {
+        "wall_s": wall,
+        "exit_code": proc.returncode,
+        "peak_tree_rss_mb": mem.peak / 2**20 if mem.peak else None,
+        # ru_maxrss (KiB on Linux) covers the child and its waited-for workers: the largest one.
+        "max_process_rss_mb": usage.ru_maxrss / 1024,
+    }
+
+
+def ensure_change(
+    workdir: Path, fecs: int, topology: str, change: str, bug: str, seed: int
+) -> tuple[Any, bool]:
+    """Generate (or reuse, when ``workdir`` already holds the same one) a synthetic change."""
+    from rela.synth import generate
+
+    out = workdir / f"{topology}-{change}-{bug}-s{seed}-{fecs}"
+    stamp = out / "bench-params.json"
+    params = {"fecs": fecs, "topology": topology, "change": change, "bug": bug, "seed": seed}
+    if stamp.is_file() and json.loads(stamp.read_text()) == params:
+        expected = json.loads((out / "expected.json").read_text())
+        size = sum(p.stat().st_size for p in (out / "change").glob("chunk_*.json"))
+        return {"out": out, "expected": expected, "bytes": size, "seconds": None}, True
+    g = generate(out, topology=topology, fecs=fecs, change=change, bug=bug, seed=seed)
+    stamp.write_text(json.dumps(params))
+    return {"out": out, "expected": g.expected, "bytes": g.bytes, "seconds": g.seconds}, False
+
+
+def bench_e2e(args: argparse.Namespace, sizes: Iterable[int]) -> list[dict[str, Any]]:
+    keep = args.workdir is not None
+    workdir = Path(args.workdir) if keep else Path(tempfile.mkdtemp(prefix="rela-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for n in sizes:
+            log(f"end to end: {n:,} FECs ({args.topology}, {args.change}, bug {args.bug})")
+            gen, reused = ensure_change(workdir, n, args.topology, args.change, args.bug, args.seed)
+            out = gen["out"]
+            report = out / "report.json" if args.check_results else Path(os.devnull)
+            cmd = [*rela_command(), "check", str(out / "spec.rela"), "--change",
+                   str(out / "change"), "--format", "json", "--output", str(report),
+                   "--jobs", str(args.jobs)]  # fmt: skip
+            m = run_measured(cmd, out / "stderr.txt")
+            row: dict[str, Any] = {
+                "fecs": n,
+                "topology": args.topology,
+                "change": args.change,
+                "bug": args.bug,
+                "jobs": args.jobs,
+                "gen_s": gen["seconds"],
+                "gen_fecs_per_s": n / gen["seconds"] if gen["seconds"] else None,
+                "disk_mb": gen["bytes"] / 1e6,
+                **m,
+                "per_fec_ms": 1e3 * m["wall_s"] / n,
+                "fecs_per_s": n / m["wall_s"],
+                "expected_violations": len(gen["expected"]["violating_indices"]),
+            }
+            want = 1 if gen["expected"]["violating_indices"] else 0
+            if m["exit_code"] not in (0, 1):
+                tail = (out / "stderr.txt").read_text(errors="replace")[-2000:]
+                log(f"  rela check failed (exit {m['exit_code']}):\n{tail}")
+                row["correct"] = False
+            elif args.check_results:
+                data = json.loads(report.read_text())
+                got = sorted({v["fec"]["index"] for s in data["specs"] for v in s["violations"]})
+                row["reported_violations"] = len(got)
+                row["correct"] = (
+                    got == gen["expected"]["violating_indices"] and m["exit_code"] == want
+                )
+            else:
+                row["correct"] = m["exit_code"] == want
+            rows.append(row)
+            log(
+                f"  {m['wall_s']:.1f} s ({row['per_fec_ms']:.3f} ms/FEC), peak tree RSS "
+                f"{row['peak_tree_rss_mb'] or 0:.0f} MB, correct: {row['correct']}"
+                + (" (reused generated change)" if reused else "")
+            )
+            if not keep:
+                shutil.rmtree(out, ignore_errors=True)
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return rows
+
+
+# ----------------------------------------------------------------------------- main
+
+
+REAL_COLUMNS = [
+    ("granularity", "granularity"),
+    ("scenario", "scenario"),
+    ("fecs", "FECs"),
+    ("median_ms", "median ms/FEC"),
+    ("p90_ms", "p90 ms"),
+    ("fecs_per_s", "FECs/s"),
+    ("holds", "holds"),
+    ("violated", "violated"),
+    ("errors", "errors"),
+]
+E2E_COLUMNS = [
+    ("fecs", "FECs"),
+    ("topology", "topology"),
+    ("gen_fecs_per_s", "gen FECs/s"),
+    ("disk_mb", "disk MB"),
+    ("wall_s", "check wall s"),
+    ("per_fec_ms", "ms/FEC"),
+    ("fecs_per_s", "FECs/s"),
+    ("peak_tree_rss_mb", "peak RSS MB (tree)"),
+    ("max_process_rss_mb", "max RSS MB (1 proc)"),
+    ("expected_violations", "violations"),
+    ("correct", "correct"),
+]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    p.add_argument("--sizes", default=SMALL_SIZES, help=f"synthetic sizes (default {SMALL_SIZES})")
+    p.add_argument("--full", action="store_true", help=f"sizes {FULL_SIZES}")
+    p.add_argument("--rounds", type=int, default=5, help="timing rounds on the real sample")
+    p.add_argument("--budget", type=float, default=30.0,
+                   help="seconds per real-sample scenario after which no new round starts")  # fmt: skip
+    p.add_argument("--granularity", action="append", choices=GRANULARITIES,
+                   help="real-sample granularities (repeatable; default all)")  # fmt: skip
+    p.add_argument("--data", type=Path, default=Path(os.environ.get("RELA_DATA", DEFAULT_DATA)),
+                   help="the shared data folder (default ../shared/data or $RELA_DATA)")  # fmt: skip
+    p.add_argument("--no-real", action="store_true", help="skip the real-sample part")
+    p.add_argument("--no-e2e", action="store_true", help="skip the end-to-end part")
+    p.add_argument("--topology", choices=("clos", "wan"), default="clos")
+    p.add_argument("--change", choices=("drain", "add-link", "reroute"), default="drain")
+    p.add_argument("--bug", choices=("blackhole", "loop", "none"), default="blackhole")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--jobs", type=int, default=2, help="rela check --jobs (default 2)")
+    p.add_argument("--workdir", help="keep generated changes here (and reuse them on reruns)")
+    p.add_argument("--no-check-results", dest="check_results", action="store_false",
+                   help="send the report to /dev/null instead of comparing it with expected.json")  # fmt: skip
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    sizes = [count(s) for s in (FULL_SIZES if args.full else args.sizes).split(",") if s.strip()]
+    results: dict[str, Any] = {"machine": machine()}
+    try:
+        import rela  # noqa: F401
+    except ImportError:
+        log("rela is not importable: run `pip install -e .` in the repository first")
+        return 2
+    if not args.no_real:
+        real = bench_real(args.data, args.rounds, args.granularity or GRANULARITIES, args.budget)
+        results["real_sample"] = real
+        if "results" in real:
+            print(f"\nReal sample ({real['fecs']} FECs, X = {real['device_x']}, "
+                  f"Y = {real['device_y']}), per-FEC verification time:")  # fmt: skip
+            print(table(real["results"], REAL_COLUMNS))
+    if not args.no_e2e:
+        rows = bench_e2e(args, sizes)
+        results["end_to_end"] = rows
+        print(f"\nEnd to end: rela check --jobs {args.jobs} on synthetic changes:")
+        print(table(rows, E2E_COLUMNS))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        log(f"wrote {args.json}")
+    failed = [r for r in results.get("end_to_end", []) if not r.get("correct")]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
