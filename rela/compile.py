@@ -268,8 +268,10 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
     >>> format_check(compile_spec(ast.Atomic(ast.Name("a"), ast.Drop())))
     'pre >> (a | "drop") x "drop" == post >> I(a | "drop")'
     """
-    spec = inline_refs(spec, lets or {})
-    return _lift(spec, [MAX_GUARD_CASES])
+    try:
+        return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES])
+    except RecursionError:
+        raise SpecSemanticError("spec nested too deeply to compile") from None
 
 
 # ------------------------------------------------------------------ output

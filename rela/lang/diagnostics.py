@@ -227,8 +227,7 @@ def syntax_error(
     glued = _GLUED.search(text[text.rfind("\n", 0, offset) + 1 : offset])
     if hint is None and glued:
         hint = (
-            f"names may contain `:`, so `{glued[0]}` is one name; "
-            f"write `{glued[1]} : {glued[2]}`"
+            f"names may contain `:`, so `{glued[0]}` is one name; write `{glued[1]} : {glued[2]}`"
         )
     return SpecSyntaxError(
         message, filename=filename, line=line, column=column, source=text, hint=hint
@@ -248,6 +247,8 @@ def _token_hint(type_: str, value: str, expected: set[str], text: str, offset: i
         return f"!unknown modifier `{value}`"
     if type_ == "NAME" and "DST" in expected:
         return f"!unknown traffic condition `{value}`"
+    if value == "x" and "PRE" in expected:
+        return "the product `x` does not chain: use parentheses, e.g. `(a x b) (c x d)`"
     # LALR may reduce a zone before noticing the error: then only `:` is left
     if value in KEYWORDS and type_ not in ("NAME", "STRING") and expected & {"NAME", "COLON"}:
         return f'`{value}` is a reserved word; write "{value}" (quoted) to use it as a name'

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from rela.errors import SpecSemanticError
 from rela.lang import ast
 
 __all__ = ["node_to_json", "node_from_json", "module_to_json", "module_from_json"]
@@ -67,11 +68,11 @@ def node_from_json(data: Any) -> Any:
 
 def module_to_json(module: ast.Module) -> dict[str, Any]:
     """``{"node": "Module", "filename": ..., "decls": [...]}``."""
-    return {
-        "node": "Module",
-        "filename": module.filename,
-        "decls": [node_to_json(d) for d in module.decls],
-    }
+    try:
+        decls = [node_to_json(d) for d in module.decls]
+    except RecursionError:
+        raise SpecSemanticError("spec nested too deeply to convert to JSON") from None
+    return {"node": "Module", "filename": module.filename, "decls": decls}
 
 
 def module_from_json(data: dict[str, Any]) -> ast.Module:

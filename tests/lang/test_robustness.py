@@ -17,9 +17,9 @@ import rela.lang.jsonast
 import rela.lang.lexical
 import rela.lang.parser
 import rela.lang.printer
-from rela.compile import compile_module
+from rela.compile import compile_module, compile_spec
 from rela.errors import RelaError
-from rela.lang import format_module, parse_spec
+from rela.lang import ast, format_module, format_path, module_to_json, parse_spec
 
 CORPUS = sorted((Path(__file__).parent / "corpus").glob("*/*.rela"))
 SEEDS = [p.read_text(encoding="utf-8") for p in CORPUS]
@@ -86,3 +86,15 @@ def test_mutated_corpus(seed: str, data: st.DataObject) -> None:
 def test_doctests(module: object) -> None:
     result = doctest.testmod(module, raise_on_error=False)  # type: ignore[arg-type]
     assert result.failed == 0
+
+
+def test_hand_built_deep_trees_give_rela_errors() -> None:
+    deep: ast.PathExpr = ast.Name("a")
+    for _ in range(20000):
+        deep = ast.Complement(deep)
+    with pytest.raises(RelaError, match="too deeply"):
+        format_path(deep)
+    with pytest.raises(RelaError, match="too deeply"):
+        compile_spec(ast.Atomic(deep, ast.Preserve()))
+    with pytest.raises(RelaError, match="too deeply"):
+        module_to_json(ast.Module((ast.Let("z", deep),)))

@@ -28,27 +28,27 @@ def test_module_round_trip(module: ast.Module) -> None:
     assert format_module(again) == format_module(module)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(S.specs(3))
 def test_spec_round_trip(spec: ast.SpecExpr) -> None:
     module = ast.Module((ast.SpecDecl("s", spec),))
     assert reparse(module) == module
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(S.checks(3))
 def test_assert_round_trip(check: ast.Check) -> None:
     module = ast.Module((ast.AssertDecl("a", check),))
     assert reparse(module) == module
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=50, deadline=None)
 @given(S.modules())
 def test_json_round_trip(module: ast.Module) -> None:
     assert module_from_json(module_to_json(module)) == module
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(S.modules())
 def test_compiled_ir_reparses(module: ast.Module) -> None:
     compiled = compile_module(module)
