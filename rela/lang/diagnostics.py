@@ -165,22 +165,23 @@ def syntax_error(
         expected: set[str] = set(exc.allowed or ())
     elif isinstance(exc, (UnexpectedToken, UnexpectedEOF)):
         tok = getattr(exc, "token", None)
-        type_ = tok.type if tok is not None else "$END"
+        type_ = tok.type if tok is not None and tok.type != "<EOF>" else "$END"
         value = str(tok) if tok is not None else ""
-        try:
-            expected = set(exc.accepts) if isinstance(exc, UnexpectedToken) else set()
-        except Exception:  # accepts replays the parser; fall back to the state's table
-            expected = set()
-        expected = expected or set(getattr(exc, "expected", ()) or ())
+        # `accepts` (what the parser really accepts here) needs an interactive parser,
+        # which errors raised by the contextual lexer do not carry
+        accepts = exc.accepts if isinstance(exc, UnexpectedToken) else None
+        expected = set(accepts or exc.expected or ())
         if type_ == "$END":
             offset = len(text)
             line, column = _line_col(text, len(text.rstrip()))
         else:
             offset = getattr(tok, "start_pos", None) or _offset(text, line, column)
         message = f"unexpected {_describe_token(type_, value)}"
-        hint = _token_hint(type_, value, expected, text, offset)
-        if hint is not None and hint.startswith("!"):
-            message, hint = hint[1:], _close_hint(value, expected)
+        if type_ == "NAME" and expected & {"PRESERVE", "DST"}:
+            what = "modifier" if "PRESERVE" in expected else "traffic condition"
+            message, hint = f"unknown {what} `{value}`", _close_hint(value, expected)
+        else:
+            hint = _token_hint(type_, value, expected, text, offset)
     else:  # pragma: no cover - other UnexpectedInput kinds are Earley-only
         offset, type_, value, expected = _offset(text, line, column), "", "", set()
         message = "syntax error"
@@ -242,11 +243,7 @@ def _close_hint(word: str, expected: set[str]) -> str:
 
 
 def _token_hint(type_: str, value: str, expected: set[str], text: str, offset: int) -> str | None:
-    """A hint for the common mistakes; a leading ``!`` replaces the message instead."""
-    if type_ == "NAME" and "PRESERVE" in expected:
-        return f"!unknown modifier `{value}`"
-    if type_ == "NAME" and "DST" in expected:
-        return f"!unknown traffic condition `{value}`"
+    """A hint for the common mistakes, if one applies."""
     if value == "x" and "PRE" in expected:
         return "the product `x` does not chain: use parentheses, e.g. `(a x b) (c x d)`"
     # LALR may reduce a zone before noticing the error: then only `:` is left
