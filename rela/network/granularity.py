@@ -408,7 +408,7 @@ class GraphBuilder:
         labels: list[str] = []
         plain_id: dict[str, int] = {}
         iface_id: dict[str, dict[str, int]] = {}
-        nodes_of: dict[str, list[int]] = {}
+        nodes_of: dict[str, range] = {}
         for raw in sorted(plain.union(ifaces_of)):
             first = len(labels)
             if raw in plain:
@@ -417,11 +417,12 @@ class GraphBuilder:
             raw_ifaces = ifaces_of.get(raw)
             if raw_ifaces:
                 prefix = f"{raw}|" if "|" in raw else f"{raw}||"
-                ids = iface_id[raw] = {}
-                for iface in sorted(raw_ifaces):
-                    ids[iface] = len(labels)
-                    labels.append(prefix + iface)
-            nodes_of[raw] = list(range(first, len(labels)))
+                ordered = sorted(raw_ifaces)
+                iface_id[raw] = dict(
+                    zip(ordered, range(len(labels), len(labels) + len(ordered)), strict=True)
+                )
+                labels += [prefix + iface for iface in ordered]
+            nodes_of[raw] = range(first, len(labels))
         succ: list[tuple[int, ...]] = [()] * len(labels)
         for u, outs in edges.items():
             mine = nodes_of.get(u)
