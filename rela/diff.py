@@ -420,8 +420,12 @@ class Differ:
 
     def _paths(self, d: Nfa, budget: Budget) -> PathList:
         words, more = enumerate_words(d, self.max_paths, budget)
-        paths = tuple(tuple(self.letters.name(x) for x in w) for w in words)
-        return PathList(state_counts(d)[_start(d)], paths, more)
+        paths = sorted((tuple(self.letters.name(x) for x in w) for w in words), key=_by_length)
+        return PathList(state_counts(d)[_start(d)], tuple(paths), more)
+
+
+def _by_length(path: Path) -> tuple[int, Path]:
+    return (len(path), path)
 
 
 def _status(a: Nfa, b: Nfa, equal: bool) -> str:

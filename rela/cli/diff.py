@@ -155,23 +155,23 @@ def _path_text(path: tuple[str, ...], mark: str, style: str, avail: int) -> Text
     - aaaa -> bbbb ->
       cccc
     """
-    text = Text(mark + " ", style=style)
+    parts = [mark, " "]
     used = len(mark) + 1
     for i, hop in enumerate(path):
         # keep room for the " ->" that ends the line if the next hop breaks
         trailing = len(ARROW.rstrip()) if i < len(path) - 1 else 0
         if i:
             if used + len(ARROW) + len(hop) + trailing > avail:
-                text.append(ARROW.rstrip() + "\n  ", style=style)
+                parts.append(ARROW.rstrip() + "\n  ")
                 used = 2
             else:
-                text.append(ARROW, style=style)
+                parts.append(ARROW)
                 used += len(ARROW)
-        text.append(hop, style=style)
+        parts.append(hop)
         used += len(hop)
     if not path:
-        text.append("()", style=style)
-    return text
+        parts.append("()")
+    return Text("".join(parts), style=style)
 
 
 def _add_paths(node: Tree, paths: PathList, mark: str, style: str, avail: int) -> None:
