@@ -41,6 +41,7 @@ import ipaddress
 from collections import deque
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rela.network.routing import (
     DEFAULT_VRF,
@@ -105,6 +106,20 @@ class _Drop:
 
 
 _Action = _Egress | _NextVrf | _Drop
+#: One successor: (node name, (device, vrf) or None for an outcome sink, inbound interface).
+_Step = tuple[str, "tuple[str, str] | None", "str | None"]
+_TO_DROP: _Step = (DROP, None, None)
+_TO_SUBNET: _Step = (DELIVERED_TO_SUBNET, None, None)
+_TO_EXIT: _Step = (EXITS_NETWORK, None, None)
+_MISSING: Any = object()
+
+
+def _action_order(action: _Action) -> tuple[int, str, str]:
+    if isinstance(action, _Drop):
+        return (0, action.reason, "")
+    if isinstance(action, _NextVrf):
+        return (1, action.vrf, "")
+    return (2, action.interface, str(action.arp or ""))
 
 
 @dataclass
@@ -127,15 +142,21 @@ class _Table:
             lengths.setdefault(version, set()).add(plen)
         self.lengths = {v: sorted(ls, reverse=True) for v, ls in lengths.items()}
 
-    def lookup(self, version: int, addr: int) -> list[Route]:
-        """The routes of the longest prefix containing ``addr`` (empty: no route)."""
+    def match(self, version: int, addr: int) -> tuple[int, int, int] | None:
+        """The key of the longest prefix containing ``addr`` (None: no route)."""
         bits = 32 if version == 4 else 128
+        by_prefix = self.by_prefix
         for plen in self.lengths.get(version, ()):
             shift = bits - plen
-            rows = self.by_prefix.get((version, plen, (addr >> shift) << shift))
-            if rows:
-                return rows
-        return []
+            key = (version, plen, (addr >> shift) << shift)
+            if key in by_prefix:
+                return key
+        return None
+
+    def lookup(self, version: int, addr: int) -> list[Route]:
+        """The routes of the longest prefix containing ``addr`` (empty: no route)."""
+        key = self.match(version, addr)
+        return self.by_prefix[key] if key is not None else []
 
 
 def _best(rows: list[Route]) -> list[Route]:
@@ -176,7 +197,11 @@ class DataPlane:
         self.subnets: dict[tuple[str, str], list[IPNetwork]] = {}
         self.edges_from: dict[tuple[str, str], list[L3Edge]] = {}
         self.devices: set[str] = set()
-        self._resolved: dict[tuple[str, str, Route], frozenset[_Action]] = {}
+        self._subnet_ranges: dict[tuple[str, str], list[tuple[int, int, int]]] = {}
+        self._names: dict[tuple[str, str], str] = {}
+        self._actions: dict[tuple[tuple[str, str], tuple[int, int, int]], tuple[_Action, ...]] = {}
+        self._arp: dict[tuple[str, str, tuple[int, int]], list[_Step] | None] = {}
+        self._fixed: dict[tuple[tuple[str, str], tuple[int, int, int]], list[_Step]] = {}
         self._index()
 
     # ------------------------------------------------------------------ indexing
@@ -211,6 +236,9 @@ class DataPlane:
                 self._own(
                     edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface), ip
                 )
+        for key, nets in self.subnets.items():
+            unique = {(n.version, int(n.network_address), int(n.broadcast_address)) for n in nets}
+            self._subnet_ranges[key] = sorted(unique)
 
     def _index_route_ownership(self, route: Route) -> None:
         nh = route.next_hop
@@ -275,33 +303,31 @@ class DataPlane:
         source_names: list[str] = []
         todo: deque[tuple[str, str]] = deque()
         seen: set[str] = set()
-        for dev, vrf in sources:
-            name = node_name(dev, vrf)
-            if name not in source_names:
-                source_names.append(name)
+        for node in sources:
+            name = self._name(node)
             if name not in seen:
                 seen.add(name)
-                todo.append((dev, vrf))
+                source_names.append(name)
+                todo.append(node)
+        dst_key = (dst.version, dst.lo) if dst.single else None
         while todo:
-            dev, vrf = todo.popleft()
-            here = node_name(dev, vrf)
+            node = todo.popleft()
+            here = self._name(node)
             nexts = out.setdefault(here, {})
-            if dst.single and (dst.version, dst.lo) in self.owned.get((dev, vrf), ()):
+            if dst_key is not None and dst_key in self.owned.get(node, ()):
                 sinks.add(here)  # accepted
                 continue
-            for step in self._steps(dev, vrf, dst):
-                target, label = step
-                if isinstance(target, str):  # a special sink
-                    nexts.setdefault(target, set())
-                    out.setdefault(target, {})
-                    sinks.add(target)
-                    continue
-                tname = node_name(*target)
-                labels = nexts.setdefault(tname, set())
+            for name, target, label in self._steps(node, dst):
+                labels = nexts.get(name)
+                if labels is None:
+                    labels = nexts[name] = set()
                 if label is not None:
                     labels.add(label)
-                if tname not in seen:
-                    seen.add(tname)
+                if target is None:  # a special sink
+                    out.setdefault(name, {})
+                    sinks.add(name)
+                elif name not in seen:
+                    seen.add(name)
                     todo.append(target)
         edges = tuple(
             (node, tuple((nxt, tuple(sorted(labels))) for nxt, labels in sorted(nexts.items())))
@@ -309,63 +335,75 @@ class DataPlane:
         )
         return RawGraph(edges, tuple(source_names), tuple(sorted(sinks)))
 
-    def _steps(
-        self, dev: str, vrf: str, dst: Interval
-    ) -> Iterator[tuple[str | tuple[str, str], str | None]]:
-        """Successors of ``(dev, vrf)`` for ``dst``: a special sink name, or a node and inbound interface."""
-        table = self.tables.get((dev, vrf))
-        routes = table.lookup(dst.version, dst.lo) if table is not None else []
-        if not routes:
-            yield DROP, None  # no route
-            return
-        actions: set[_Action] = set()
-        for route in routes:
-            actions |= self._resolve_route(dev, vrf, route)
-        for action in sorted(actions, key=repr):
-            if isinstance(action, _Drop):
-                yield DROP, None
-            elif isinstance(action, _NextVrf):
-                yield (dev, action.vrf), None
-            else:
-                yield from self._egress(dev, action, dst)
+    def _name(self, node: tuple[str, str]) -> str:
+        name = self._names.get(node)
+        if name is None:
+            name = self._names[node] = node_name(*node)
+        return name
 
-    def _egress(
-        self, dev: str, action: _Egress, dst: Interval
-    ) -> Iterator[tuple[str | tuple[str, str], str | None]]:
+    def _steps(self, node: tuple[str, str], dst: Interval) -> list[_Step]:
+        """Successors of ``node`` for ``dst``: ``(name, node or None for a sink, inbound interface)``."""
+        table = self.tables.get(node)
+        key = table.match(dst.version, dst.lo) if table is not None else None
+        if table is None or key is None:
+            return [_TO_DROP]  # no route
+        fixed = self._fixed.get((node, key))
+        if fixed is not None:
+            return fixed
+        actions = self._actions.get((node, key))
+        if actions is None:
+            found: set[_Action] = set()
+            for route in table.by_prefix[key]:
+                found.update(self._resolve(node[0], node[1], route, frozenset(), 0))
+            actions = self._actions[(node, key)] = tuple(sorted(found, key=_action_order))
+        steps: list[_Step] = []
+        uniform = True  # the same steps for every destination matching this prefix
+        for action in actions:
+            if isinstance(action, _Drop):
+                steps.append(_TO_DROP)
+            elif isinstance(action, _NextVrf):
+                target = (node[0], action.vrf)
+                steps.append((self._name(target), target, None))
+            else:
+                uniform = uniform and action.arp is not None
+                steps.extend(self._egress(node[0], action, dst))
+                if uniform:
+                    arp = self._arp[(node[0], action.interface, addr_key(action.arp))]  # type: ignore[arg-type]
+                    uniform = arp is not None
+        if uniform:
+            self._fixed[(node, key)] = steps
+        return steps
+
+    def _egress(self, dev: str, action: _Egress, dst: Interval) -> list[_Step]:
         """Where a packet sent out of ``action.interface`` lands (Batfish's ARP rules)."""
-        arp: tuple[int, int] | None
         if action.arp is not None:
-            arp = addr_key(action.arp)
+            arp: tuple[int, int] | None = addr_key(action.arp)
         else:
             arp = (dst.version, dst.lo) if dst.single else None
-        matched = False
         if arp is not None:
-            for edge in self.edges_from.get((dev, action.interface), ()):
-                if any(addr_key(ip) == arp for ip in edge.remote_ips):
-                    matched = True
-                    remote_vrf = self.vrf_of(edge.remote_node, edge.remote_interface)
-                    yield (edge.remote_node, remote_vrf), edge.remote_interface
-        if matched:
-            return
-        if arp is not None and arp in self.owners:
-            yield DROP, None  # neighbour unreachable: the owner is not across this link
-        elif any(
-            net.version == dst.version
-            and int(net.network_address) <= dst.lo
-            and dst.hi <= int(net.broadcast_address)
-            for net in self.subnets.get((dev, action.interface), ())
-        ):
-            yield DELIVERED_TO_SUBNET, None
-        else:
-            yield EXITS_NETWORK, None
+            cache_key = (dev, action.interface, arp)
+            fixed = self._arp.get(cache_key, _MISSING)
+            if fixed is _MISSING:
+                fixed = self._arp[cache_key] = self._arp_reply(dev, action.interface, arp)
+            if fixed is not None:
+                return fixed
+        for version, lo, hi in self._subnet_ranges.get((dev, action.interface), ()):
+            if version == dst.version and lo <= dst.lo and dst.hi <= hi:
+                return [_TO_SUBNET]
+        return [_TO_EXIT]
 
-    def _resolve_route(self, dev: str, vrf: str, route: Route) -> frozenset[_Action]:
-        key = (dev, vrf, route)
-        cached = self._resolved.get(key)
-        if cached is None:
-            cached = frozenset(self._resolve(dev, vrf, route, frozenset(), 0))
-            self._resolved[key] = cached
-        return cached
+    def _arp_reply(self, dev: str, interface: str, arp: tuple[int, int]) -> list[_Step] | None:
+        """Who answers ARP for ``arp`` out of ``dev[interface]`` (None: nobody in the snapshot)."""
+        steps: list[_Step] = []
+        for edge in self.edges_from.get((dev, interface), ()):
+            if any(addr_key(ip) == arp for ip in edge.remote_ips):
+                target = (edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface))
+                steps.append((self._name(target), target, edge.remote_interface))
+        if steps:
+            return steps
+        if arp in self.owners:
+            return [_TO_DROP]  # neighbour unreachable: the owner is not across this link
+        return None
 
     def _resolve(
         self, dev: str, vrf: str, route: Route, seen: frozenset[IPNetwork], depth: int

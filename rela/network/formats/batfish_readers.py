@@ -20,6 +20,7 @@ NextHop(kind='interface', interface='e0', ip=None, vrf=None)
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -57,6 +58,10 @@ _NO_IP = frozenset({"", "AUTO/NONE(-1l)", "AUTO/NONE", "NONE", "0.0.0.0"})
 _NO_INTERFACE = frozenset({"", "dynamic", "AUTO/NONE", "NONE"})
 
 Source = Any  # a file path, or JSON already loaded
+
+# Exports repeat the same prefixes and next hops on every device: parse each once.
+_network = functools.lru_cache(maxsize=1 << 16)(ipaddress.ip_network)
+_address = functools.lru_cache(maxsize=1 << 16)(ipaddress.ip_address)
 
 
 # --------------------------------------------------------------------------- JSON shapes
@@ -186,7 +191,7 @@ class _Ctx:
         if not isinstance(value, str):
             raise self.error(f"field {name!r} should be an IP address, found {value!r}")
         try:
-            return ipaddress.ip_address(value.split("/", 1)[0].strip())
+            return _address(value.split("/", 1)[0].strip())
         except ValueError:
             raise self.error(f"field {name!r}: {value!r} is not an IP address") from None
 
@@ -241,7 +246,7 @@ def _route(row: Mapping[str, Any], ctx: _Ctx) -> Route:
     vrf = ctx.text(row, "VRF", DEFAULT_VRF)
     network_text = ctx.field(row, "Network")
     try:
-        network = ipaddress.ip_network(str(network_text).strip())
+        network = _network(str(network_text).strip())
     except ValueError:
         raise ctx.error(
             f"field 'Network': {network_text!r} is not a prefix (address/length)"
