@@ -14,8 +14,9 @@ destination addresses (one that no route prefix or owned address splits, see
   one prefix are equal-cost multipath);
 * a next-hop IP is resolved recursively through the same table (a BGP next hop
   through OSPF or connected routes) down to ``(egress interface, ARP IP)``;
-* the ARP IP picks the neighbour across the layer-3 edges of the egress interface;
-  the edge is labelled with the neighbour's *inbound* interface;
+* the ARP IP picks the neighbour across the layer-3 edges of the egress interface
+  (proxy ARP: any neighbour there, for a destination outside the interface's
+  subnets); the edge is labelled with the neighbour's *inbound* interface;
 * terminal outcomes follow Batfish's dispositions: :data:`DROP` (null route, no
   route, unresolvable next hop, neighbour unreachable), :data:`DELIVERED_TO_SUBNET`
   (sent to an address of a connected subnet that no device owns) and
@@ -365,7 +366,7 @@ class DataPlane:
                 target = (node[0], action.vrf)
                 steps.append((self._name(target), target, None))
             else:
-                uniform = uniform and action.arp is not None
+                uniform = uniform and action.arp is not None and not action.arp.is_link_local
                 steps.extend(self._egress(node[0], action, dst))
                 if uniform:
                     arp = self._arp[(node[0], action.interface, addr_key(action.arp))]  # type: ignore[arg-type]
@@ -390,7 +391,20 @@ class DataPlane:
         for version, lo, hi in self._subnet_ranges.get((dev, action.interface), ()):
             if version == dst.version and lo <= dst.lo and dst.hi <= hi:
                 return [_TO_SUBNET]
+        if action.arp is None or action.arp.is_link_local:
+            # ARP for a destination outside the interface's subnets is answered by
+            # the neighbour (proxy ARP); a link-local next hop is the neighbour.
+            neighbours = self._neighbours(dev, action.interface)
+            if neighbours:
+                return neighbours
         return [_TO_EXIT]
+
+    def _neighbours(self, dev: str, interface: str) -> list[_Step]:
+        steps: list[_Step] = []
+        for edge in self.edges_from.get((dev, interface), ()):
+            target = (edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface))
+            steps.append((self._name(target), target, edge.remote_interface))
+        return steps
 
     def _arp_reply(self, dev: str, interface: str, arp: tuple[int, int]) -> list[_Step] | None:
         """Who answers ARP for ``arp`` out of ``dev[interface]`` (None: nobody in the snapshot)."""

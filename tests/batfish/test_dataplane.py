@@ -327,3 +327,24 @@ def test_a_device_named_like_an_outcome_is_refused() -> None:
     dp = plane([conn("drop", "10.0.0.1/24", "x0")])
     with pytest.raises(NetworkInputError, match="reserves"):
         compute_fecs(dp, dp)
+
+
+def test_interface_route_without_next_hop_reaches_the_neighbour_by_proxy_arp() -> None:
+    # a static route out of a point-to-point interface, destination outside its subnet
+    dp = square(via("r1", "10.70.0.0/16", "e1", None, protocol="static"))
+    assert paths(graph(dp, "10.70.0.0/16", "r1")) == {("r1", "r2", DROP)}
+    # on an interface without layer-3 neighbours the traffic leaves the network
+    dp = square(conn("r1", "203.0.113.1/30", "e0"), via("r1", "10.70.0.0/16", "e0", None))
+    assert paths(graph(dp, "10.70.0.0/16", "r1")) == {("r1", EXITS_NETWORK)}
+
+
+def test_link_local_next_hop_is_the_neighbour_across_the_link() -> None:
+    dp = plane(
+        [
+            conn("a", "2001:db8:1::1/64", "x1"),
+            conn("b", "2001:db8:1::2/64", "y1"),
+            via("a", "2001:db8:9::/48", "x1", "fe80::2"),
+        ],
+        link("a", "x1", "2001:db8:1::1", "b", "y1", "2001:db8:1::2"),
+    )
+    assert paths(graph(dp, "2001:db8:9::/48", "a")) == {("a", "b", DROP)}
