@@ -98,3 +98,36 @@ def test_rela_check_on_batfish_export_directories(after: str, code: int) -> None
     ]
     result = CliRunner().invoke(app, [*args, "--format", "json"])
     assert result.exit_code == code, result.stderr
+
+
+def test_rela_diff_shows_every_host_flow_moving_from_core1_to_core2(tmp_path: Path) -> None:
+    pytest.importorskip("rela.cli.diff")
+    if not (DATA / "base-node.json").exists():
+        pytest.skip("no batfish-fcv data")
+    import json
+    import shutil
+
+    from typer.testing import CliRunner
+
+    import rela.cli  # noqa: F401  (registers the commands)
+    from rela.cli.app import app
+
+    for snap in ("base", "change2"):  # one snapshot per directory, copied to a temporary place
+        (tmp_path / snap).mkdir()
+        for kind in ("node", "edge"):
+            shutil.copy(DATA / f"{snap}-{kind}.json", tmp_path / snap)
+    args = ["diff", "--before", str(tmp_path / "base"), "--after", str(tmp_path / "change2")]
+    args += ["--start", "border1[GigabitEthernet0/0]", "--start", "border2[GigabitEthernet0/0]"]
+    result = CliRunner().invoke(app, [*args, "--dst", "2.128.0.0/16", "--format", "json"])
+    assert result.exit_code == 1, result.stderr
+    report = json.loads(result.stdout)
+    changed = [f for f in report["fecs"] if f["status"] == "changed"]
+    assert len(changed) == 4  # all but the null-routed rest of 2.128.0.0/16
+    for fec in changed:
+        assert {flow["flow"] for flow in fec["flows"]} == {"border1", "border2"}
+        for flow in fec["flows"]:
+            removed, added = flow["removed"]["paths"], flow["added"]["paths"]
+            assert all(p[1] == "core1" for p in removed)
+            assert sorted(["core2" if h == "core1" else h for h in p] for p in removed) == sorted(
+                added
+            )
