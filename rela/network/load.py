@@ -69,6 +69,10 @@ def load_groups(path: PathLike) -> dict[str, str]:
                 filename=name,
                 where=f"[{device!r}]",
             )
+    if stream.duplicates:
+        raise NetworkInputError(
+            f"device {stream.duplicates[0]!r} appears twice in the group mapping", filename=name
+        )
     return mapping
 
 

@@ -603,3 +603,33 @@ def test_permission_denied_even_as_root(tmp_path: Path, show: Any, monkeypatch: 
     write(tmp_path / "d" / "a.json", [rela_fec()])
     monkeypatch.setattr(Path, "iterdir", denied)
     _file_error(show, ["--change", tmp_path / "d"], [str(tmp_path / "d"), "permission denied"])
+
+
+# -- repeated names in one JSON object --------------------------------------------------------
+
+
+def test_repeated_node_name_makes_the_fec_ambiguous(tmp_path: Path, show: Any) -> None:
+    text = json.dumps([rela_fec(), rela_fec(key="k2")])
+    # the second FEC's graphAfter lists node "a" twice: the last would silently win
+    head, sep, tail = text.rpartition('"nodeToOutEdgesMap": {')
+    path = write(tmp_path / "c.json", head + sep + '"a": {"c": ["i9"]}, ' + tail)
+    fecs = list(load_change(change=path))
+    assert fecs[0].problem is None
+    assert fecs[1].problem == (
+        f"{path}: FEC 1 (key 'k2'): a JSON object in this FEC has the name 'a' twice "
+        "(ambiguous: which one?)"
+    )
+    result = show("--change", path)
+    assert result.exit_code == 2 and "has the name 'a' twice" in result.stdout
+
+
+def test_repeated_name_in_a_snapshot_fec(tmp_path: Path) -> None:
+    before = write(tmp_path / "b.json", '{"fecs": [{"key": "k", "paths": [["a"]], "paths": [["b"]]}]}')
+    (fec,) = load_change(before=before, after=before)
+    assert "FEC 0 (key 'k'): a JSON object in this FEC has the name 'paths' twice" in (fec.problem or "")
+
+
+def test_repeated_device_in_mapping(tmp_path: Path) -> None:
+    mapping = write(tmp_path / "g.json", '{"a": "G1", "b": "G2", "a": "G3"}')
+    with pytest.raises(NetworkInputError, match="device 'a' appears twice"):
+        load_groups(mapping)

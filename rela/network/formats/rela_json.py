@@ -31,7 +31,7 @@ from rela.network.formats.common import (
 from rela.network.granularity import GraphBuilder, LoadedChange, parse_traffic
 from rela.network.model import Fec, Granularity, Graph
 
-__all__ = ["RelaJsonChange", "change_files", "fec_from_item", "iter_fecs"]
+__all__ = ["RelaJsonChange", "ambiguous", "change_files", "fec_from_item", "iter_fecs"]
 
 _WHAT = "a Rela graph JSON change (a list of FECs)"
 _PROBE_BLOCK = 4096
@@ -116,6 +116,18 @@ def fec_from_item(item: Any, index: int, filename: str, builder: GraphBuilder) -
     return Fec(index, key, traffic, before, after)
 
 
+def ambiguous(fec: Fec, filename: str, name: str) -> Fec:
+    """``fec`` turned into a problem: one of its JSON objects repeats ``name``."""
+    message = problem_text(
+        filename,
+        fec.index,
+        fec.key,
+        "",
+        f"a JSON object in this FEC has the name {name!r} twice (ambiguous: which one?)",
+    )
+    return Fec(fec.index, fec.key, fec.traffic, Graph.empty(), Graph.empty(), problem=message)
+
+
 def iter_fecs(files: tuple[Path, ...], builder: GraphBuilder) -> Iterator[Fec]:
     """The FECs of ``files`` in order, indexed across files."""
     index = 0
@@ -124,7 +136,10 @@ def iter_fecs(files: tuple[Path, ...], builder: GraphBuilder) -> Iterator[Fec]:
         with open_binary(path) as fp:
             stream = JsonStream(fp, name)
             for item in stream.array_items(_WHAT):
-                yield fec_from_item(item, index, name, builder)
+                fec = fec_from_item(item, index, name, builder)
+                if stream.duplicates:
+                    fec = ambiguous(fec, name, stream.duplicates[0])
+                yield fec
                 index += 1
             stream.end()
     if index == 0:

@@ -183,7 +183,18 @@ def iter_snapshot(
                 seen.add(field)
                 if field == "fecs":
                     for i, item in enumerate(stream.array_items("field 'fecs'")):
-                        yield snapshot_fec(item, i, name, mapper, builder)
+                        side = snapshot_fec(item, i, name, mapper, builder)
+                        if stream.duplicates:
+                            message = problem_text(
+                                name,
+                                i,
+                                side.key,
+                                "",
+                                f"a JSON object in this FEC has the name {stream.duplicates[0]!r} "
+                                "twice (ambiguous: which one?)",
+                            )
+                            side = SnapshotFec(i, side.key, side.traffic, Graph.empty(), message)
+                        yield side
                 else:
                     value = stream.value()
                     if field == "format" and value != SNAPSHOT_FORMAT:
