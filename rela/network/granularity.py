@@ -127,11 +127,19 @@ def location_mapper(
     """
     gran = as_granularity(granularity)
     if gran is Granularity.INTERFACE:
-        return lambda name: name
+        return _as_given
     if gran is Granularity.DEVICE:
         return device_level
-    mapping = dict(groups or {})
-    return lambda name: group_label(device_level(name), mapping)
+    # a partial of module functions (not a lambda) so that changes can be pickled
+    return functools.partial(_group_of, dict(groups or {}))
+
+
+def _as_given(name: str) -> str:
+    return name
+
+
+def _group_of(groups: Mapping[str, str], name: str) -> str:
+    return group_label(device_level(name), groups)
 
 
 def locate(

@@ -175,3 +175,23 @@ def test_gc_stays_enabled(tmp_path: Path, gran: str) -> None:
     assert gc.isenabled()
     list(load_change(change=write(tmp_path / "c.json", [rela_fec()]), granularity=gran))
     assert gc.isenabled()
+
+
+def test_changes_can_be_pickled(tmp_path: Path) -> None:
+    import pickle
+
+    from .conftest import SNAPSHOTS as snaps
+
+    groups = snaps / "paths" / "groups.json"
+    b, a = (
+        snaps / "paths" / "core-costout" / "before.json",
+        snaps / "paths" / "core-costout" / "after.json",
+    )
+    for change in (
+        load_change(
+            change=write(tmp_path / "c.json", [rela_fec()]), granularity="group", groups={"a": "G"}
+        ),
+        load_change(before=b, after=a, granularity="group", groups=groups, dst=["10.0.0.0/8"]),
+        load_change(before=b, after=a, granularity="interface"),
+    ):
+        assert list(pickle.loads(pickle.dumps(change))) == list(change)
