@@ -267,7 +267,6 @@ class DataPlane:
     def vrfs_of(self, device: str) -> list[str]:
         """The VRFs a device has routes in (the default VRF first)."""
         vrfs = {vrf for dev, vrf in self.tables if dev == device}
-        vrfs |= {vrf for (dev, _), vrf in self.iface_vrf.items() if dev == device}
         return sorted(vrfs, key=lambda v: (v != DEFAULT_VRF, v))
 
     def interfaces_of(self, device: str) -> set[str]:
