@@ -14,9 +14,9 @@ The library API (the CLI is a thin layer over it)::
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rela.errors import (
     NetworkInputError,
@@ -31,7 +31,7 @@ from rela.results import FecError, FecRef, Report, SpecResult, Violation
 
 if TYPE_CHECKING:
     from rela.lang.ast import Module
-    from rela.network.model import Change, Fec
+    from rela.network.model import Change
 
 __version__ = "0.1.0"
 
@@ -101,12 +101,5 @@ def load_change(
     )
 
 
-def verify(spec: Module, change: Change | Iterable[Fec], **options: Any) -> Report:
-    """Check every FEC of ``change`` against every spec of ``spec``; see rela.verify.verify.
-
-    Options: ``specs`` (names), ``max_paths``, ``max_states``, ``fec_timeout``,
-    ``jobs``, ``executor`` ("local" or "dask"), ``scheduler``, ``progress``.
-    """
-    from rela.verify import verify as _verify
-
-    return _verify(spec, change, **options)
+# Imported eagerly: the submodule rela.verify would otherwise shadow the function.
+from rela.verify import verify  # noqa: E402

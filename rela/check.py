@@ -29,7 +29,7 @@ from rela.automata.alphabet import (
 )
 from rela.automata.decide import Budget, difference, enumerate_words, equivalent, included
 from rela.automata.evaluate import Evaluator, is_spec_only
-from rela.automata.nfa import Nfa, remove_epsilon, trim
+from rela.automata.nfa import Nfa, intersect, is_empty, trim
 from rela.automata.transducer import Transducer
 from rela.lang import ast
 from rela.network.model import Fec, Graph, TrafficKey
@@ -342,7 +342,12 @@ class SpecChecker:
     def _counterexamples(
         self, ctx: _FecContext, fec: Fec, leaf: Any, budget: Budget
     ) -> tuple[FlowDiff, ...]:
-        """Missing and unexpected paths of the whole FEC, grouped by flow (first hop)."""
+        """Missing and unexpected paths of the whole FEC, attributed to flows.
+
+        The differences are those of the whole FEC; a missing path is shown
+        under every flow whose pre paths are expected to produce it, an
+        unexpected one under every flow whose post paths produce it.
+        """
         pre, post = self._graph_nfa(fec.before), self._graph_nfa(fec.after)
         failing = _failing_compares(leaf, lambda c: self._holds(ctx, c, pre, post, budget))
         flows: list[FlowDiff] = []
@@ -355,23 +360,26 @@ class SpecChecker:
                 expected, actual = right, left
                 missing = Nfa.empty()
             unexpected = difference(actual, expected, budget)
-            starts = sorted(first_letters(missing) | first_letters(unexpected))
-            if not starts:  # equal sets that should differ (under `not`): show them whole
-                flows.append(
-                    self._render("*", pre, post, expected, actual, missing, unexpected, budget)
-                )
-                continue
-            for first in starts:
-                name = "" if first is None else self.letters.name(first)
+            found = False
+            for flow in fec.flows():
+                flow_id = self.letters.id(flow)
+                pre_f = graph_nfa(fec.before, self.letters, flow_id)
+                post_f = graph_nfa(fec.after, self.letters, flow_id)
+                left_f, right_f = self._sides(ctx, cmp, pre_f, post_f, budget)
+                expected_f, actual_f = (left_f, right_f) if cmp.op == "==" else (right_f, left_f)
+                missing_f = trim(intersect(missing, expected_f))
+                unexpected_f = trim(intersect(unexpected, actual_f))
+                if is_empty(missing_f) and is_empty(unexpected_f):
+                    continue
+                found = True
                 flows.append(
                     self._render(
-                        name,
-                        *(
-                            restrict_first(a, first)
-                            for a in (pre, post, expected, actual, missing, unexpected)
-                        ),
-                        budget,
+                        flow, pre_f, post_f, expected_f, actual_f, missing_f, unexpected_f, budget
                     )
+                )
+            if not found:  # not attributable to one flow (or equal sets under `not`)
+                flows.append(
+                    self._render("*", pre, post, expected, actual, missing, unexpected, budget)
                 )
         return tuple(flows)
 
@@ -383,7 +391,8 @@ class SpecChecker:
             words, more = enumerate_words(a, self.max_paths, budget)
             truncated = truncated or more
             lists.append(tuple(self.letters.path(w) for w in words))
-        return FlowDiff(flow, *lists, truncated=truncated)
+        before, after, expected, actual, missing, unexpected = lists
+        return FlowDiff(flow, before, after, expected, actual, missing, unexpected, truncated)
 
 
 def _same_sides(left: Any, right: Any) -> bool:
@@ -429,25 +438,6 @@ def _first_compare(check: Any) -> ast.Compare | None:
 
 
 # ---------------------------------------------------------------------- graphs
-
-
-def first_letters(a: Nfa) -> set[int | None]:
-    """The first hops of ``a``'s paths (``None`` stands for the empty path)."""
-    a = remove_epsilon(trim(a))
-    out: set[int | None] = {x for s in a.starts for x, _ in a.arcs[s]}
-    if a.starts & a.finals:
-        out.add(None)
-    return out
-
-
-def restrict_first(a: Nfa, first: int | None) -> Nfa:
-    """The paths of ``a`` whose first hop is ``first`` (``None``: only the empty path)."""
-    a = remove_epsilon(a)
-    if first is None:
-        return Nfa.epsilon() if a.starts & a.finals else Nfa.empty()
-    start = [(x, t) for s in a.starts for x, t in a.arcs[s] if x == first]
-    arcs = [list(row) for row in a.arcs] + [start]
-    return trim(Nfa(a.n + 1, [a.n], a.finals, arcs))
 
 
 def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:

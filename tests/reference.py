@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from rela.lang import ast
 
 Path = tuple[str, ...]
-Pairs = set[tuple[Path, Path]]
 
 OTHERS = ("~o1", "~o2")  # two locations no atom of any spec matches
 
@@ -162,66 +161,115 @@ def lang(
         return image(lang(e.prop, u, pre, post), rel(e.relation, u, pre, post))
     if isinstance(e, ast.Preimage):
         target = lang(e.prop, u, pre, post)
-        return {x for x, y in rel(e.relation, u, pre, post) if y in target}
+        r = rel(e.relation, u, pre, post)
+        return {x for x in u.all_paths() if r(x) & target}
     raise TypeError(e)
 
 
-def ident(a: set[Path]) -> Pairs:
-    return {(x, x) for x in a}
+class Rel:
+    """A relation as a function from an input path to its outputs (cut at k hops).
+
+    Functions, not explicit pair sets: products of large path sets stay cheap.
+    ``domain`` is the set of inputs (within k hops) that have some output.
+    """
+
+    def __init__(self, fn, k: int) -> None:  # type: ignore[no-untyped-def]
+        self.fn = fn
+        self.k = k
+        self._memo: dict[Path, frozenset[Path]] = {}
+
+    def __call__(self, x: Path) -> frozenset[Path]:
+        got = self._memo.get(x)
+        if got is None:
+            got = self._memo[x] = frozenset(self.fn(x))
+        return got
 
 
-def prod(a: set[Path], b: set[Path]) -> Pairs:
-    return {(x, y) for x in a for y in b}
+def splits(x: Path) -> list[tuple[Path, Path]]:
+    return [(x[:i], x[i:]) for i in range(len(x) + 1)]
 
 
-def rcat(r: Pairs, s: Pairs, k: int) -> Pairs:
-    return {
-        (x1 + x2, y1 + y2)
-        for x1, y1 in r
-        for x2, y2 in s
-        if len(x1) + len(x2) <= k and len(y1) + len(y2) <= k
-    }
+def ident(a: set[Path], k: int) -> Rel:
+    return Rel(lambda x: {x} if x in a else set(), k)
 
 
-def rel(
-    r: object, u: Universe, pre: set[Path] | None = None, post: set[Path] | None = None
-) -> Pairs:
-    """The explicit pairs of an IR relation, both sides cut at ``u.k`` hops."""
+def prod(a: set[Path], b: set[Path], k: int) -> Rel:
+    return Rel(lambda x: b if x in a else set(), k)
+
+
+def rcat(r: Rel, s: Rel, k: int) -> Rel:
+    def fn(x: Path) -> set[Path]:
+        out: set[Path] = set()
+        for x1, x2 in splits(x):
+            left = r(x1)
+            if not left:
+                continue
+            right = s(x2)
+            out.update(y1 + y2 for y1 in left for y2 in right if len(y1) + len(y2) <= k)
+        return out
+
+    return Rel(fn, k)
+
+
+def runion(parts: list[Rel], k: int) -> Rel:
+    return Rel(lambda x: set().union(*(p(x) for p in parts)), k)
+
+
+def rstar(r: Rel, k: int) -> Rel:
+    def fn(x: Path) -> set[Path]:
+        # outputs of x = x1 x2 ... xn with every (xi, yi) in r, output cut at k
+        best: dict[Path, set[Path]] = {(): {()}}
+        for n in range(1, len(x) + 1):
+            best[x[-n:]] = set()
+        changed = True
+        while changed:  # fixpoint: pieces may read nothing and still write
+            changed = False
+            for n in range(len(x) + 1):
+                suffix = x[len(x) - n :]
+                acc = best[suffix]
+                before = len(acc)
+                for x1, x2 in splits(suffix):
+                    head = r(x1)
+                    if not head:
+                        continue
+                    for y1 in head:
+                        for y2 in list(best[x2]):
+                            if len(y1) + len(y2) <= k:
+                                acc.add(y1 + y2)
+                if len(acc) != before:
+                    changed = True
+        return best[x]
+
+    return Rel(fn, k)
+
+
+def rel(r: object, u: Universe, pre: set[Path] | None = None, post: set[Path] | None = None) -> Rel:
+    """An IR relation as a function; outputs cut at ``u.k`` hops."""
     k = u.k
     if isinstance(r, ast.Identity):
-        return ident(lang(r.prop, u, pre, post))
+        return ident(lang(r.prop, u, pre, post), k)
     if isinstance(r, ast.Product):
-        return prod(lang(r.left, u, pre, post), lang(r.right, u, pre, post))
+        return prod(lang(r.left, u, pre, post), lang(r.right, u, pre, post), k)
     if isinstance(r, ast.RelConcat):
-        acc: Pairs = {((), ())}
-        for p in r.parts:
+        acc = rel(r.parts[0], u, pre, post)
+        for p in r.parts[1:]:
             acc = rcat(acc, rel(p, u, pre, post), k)
         return acc
     if isinstance(r, ast.RelUnion):
-        return set().union(*(rel(p, u, pre, post) for p in r.parts))
+        return runion([rel(p, u, pre, post) for p in r.parts], k)
     if isinstance(r, ast.PriorityUnion):
         left, right = rel(r.left, u, pre, post), rel(r.right, u, pre, post)
-        dom_right = {x for x, _ in right}
-        return right | {(x, y) for x, y in left if x not in dom_right}
+        return Rel(lambda x: right(x) or left(x), k)
     if isinstance(r, ast.Compose):
         left, right = rel(r.left, u, pre, post), rel(r.right, u, pre, post)
-        by_in: dict[Path, list[Path]] = {}
-        for y, z in right:
-            by_in.setdefault(y, []).append(z)
-        return {(x, z) for x, y in left for z in by_in.get(y, ())}
+        return Rel(lambda x: set().union(*(right(y) for y in left(x))), k)
     if isinstance(r, ast.RelStar):
-        inner = rel(r.operand, u, pre, post)
-        out: Pairs = {((), ())}
-        frontier = set(out)
-        while frontier:
-            frontier = rcat(frontier, inner, k) - out
-            out |= frontier
-        return out
+        return rstar(rel(r.operand, u, pre, post), k)
     raise TypeError(r)
 
 
-def image(xs: set[Path], r: Pairs) -> set[Path]:
-    return {y for x, y in r if x in xs}
+def image(xs: set[Path], r: Rel) -> set[Path]:
+    return set().union(*(r(x) for x in xs)) if xs else set()
 
 
 # ---------------------------------------------------------------------- surface specs
@@ -253,31 +301,31 @@ class Surface:
         self.traffic = traffic
         self.markers = 0
 
-    def sem(self, s: object) -> tuple[Pairs, Pairs, set[Path]]:
+    def sem(self, s: object) -> tuple[Rel, Rel, set[Path]]:
         u, k = self.u, self.u.k
         L = lambda e: lang(e, u)  # noqa: E731
-        everything = u.all_paths()
         if isinstance(s, ast.Atomic):
             d, m = L(s.zone), s.modifier
             if isinstance(m, ast.Preserve):
-                return ident(d), ident(d), d
+                return ident(d, k), ident(d, k), d
             if isinstance(m, ast.Add):
                 p = L(m.paths)
-                return ident(d | p) | prod(d, p), ident(d | p), d | p
+                return runion([ident(d | p, k), prod(d, p, k)], k), ident(d | p, k), d | p
             if isinstance(m, ast.Remove):
                 p = L(m.paths)
-                return ident(d - p), ident(d), d
+                return ident(d - p, k), ident(d, k), d
             if isinstance(m, ast.Replace):
                 p1, p2 = L(m.old), L(m.new)
-                return ident((d | p2) - p1) | prod(d & p1, p2), ident(d | p2), d | p2
+                r = runion([ident((d | p2) - p1, k), prod(d & p1, p2, k)], k)
+                return r, ident(d | p2, k), d | p2
             if isinstance(m, ast.Drop):
                 dd = d | {("drop",)} if k >= 1 else d
-                return prod(dd, {("drop",)}), ident(dd), dd
+                return prod(dd, {("drop",)}, k), ident(dd, k), dd
             if isinstance(m, ast.AnyPaths):
                 self.markers += 1
                 mark = {(f"#any{self.markers}",)}
                 p = L(m.paths)
-                return prod(d | p, mark), prod(p, mark) | ident(d - p), d | p
+                return prod(d | p, mark, k), runion([prod(p, mark, k), ident(d - p, k)], k), d | p
             raise TypeError(m)
         if isinstance(s, ast.Then):
             r1, q1, d1 = self.sem(s.left)
@@ -286,17 +334,14 @@ class Surface:
         if isinstance(s, ast.Else):
             r1, q1, d1 = self.sem(s.left)
             r2, q2, d2 = self.sem(s.right)
-            outside = everything - d1
-            return (
-                r1 | {(x, y) for x, y in r2 if x in outside},
-                q1 | {(x, y) for x, y in q2 if x in outside},
-                d1 | d2,
-            )
+            r = Rel(lambda x: r1(x) | (r2(x) if x not in d1 else set()), k)
+            q = Rel(lambda x: q1(x) | (q2(x) if x not in d1 else set()), k)
+            return r, q, d1 | d2
         if isinstance(s, ast.Guard):
             if traffic_in(s.cond, self.traffic):
                 return self.sem(s.then)
             if s.otherwise is None:
-                return set(), set(), set()
+                return ident(set(), k), ident(set(), k), set()
             return self.sem(s.otherwise)
         raise TypeError(s)
 

@@ -28,9 +28,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import re2
-
 from rela.lang import ast
+from rela.lang.lexical import compile_regex
 
 __all__ = ["OTHER", "MarkerLetter", "Atoms", "SigAlphabet", "LetterAlphabet", "atoms_of"]
 
@@ -147,7 +146,7 @@ class Atoms:
         for a in self.attrs:
             self.bit[("attr", a)] = 1 << k
             if a[1] == "~":
-                self._regex[a[2]] = re2.compile(a[2])
+                self._regex[a[2]] = compile_regex(a[2])
             k += 1
         for m in self.markers:
             self.bit[("marker", m)] = 1 << k

@@ -88,7 +88,7 @@ class _Subsets:
         return {x: frozenset(s) for x, s in acc.items()}
 
 
-def _word(parents: dict, node) -> Word:  # type: ignore[no-untyped-def]
+def _word(parents: dict, node) -> Word:
     letters = []
     while True:
         prev = parents[node]
@@ -106,7 +106,7 @@ def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     start = (sa.start(), sb.start())
     uf: dict[frozenset[int] | tuple[str, frozenset[int]], object] = {}
 
-    def find(x):  # type: ignore[no-untyped-def]
+    def find(x):
         root = x
         while uf.get(root, root) != root:
             root = uf[root]

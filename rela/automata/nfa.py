@@ -372,17 +372,13 @@ def intersect(a: Nfa, b: Nfa) -> Nfa:
         da, db = ia[p], ib[q]
         if len(db) < len(da):
             for x, tb in db.items():
-                ta = da.get(x)
-                if ta:
-                    for u in ta:
-                        for v in tb:
-                            arcs[src].append((x, get((u, v))))
+                for u in da.get(x, ()):
+                    for v in tb:
+                        arcs[src].append((x, get((u, v))))
         else:
             for x, ta in da.items():
-                tb = db.get(x)
-                if tb:
+                for v in db.get(x, ()):
                     for u in ta:
-                        for v in tb:
-                            arcs[src].append((x, get((u, v))))
+                        arcs[src].append((x, get((u, v))))
     finals = [i for (p, q), i in ids.items() if p in a.finals and q in b.finals]
     return Nfa(len(arcs), starts, finals, arcs)
