@@ -32,7 +32,6 @@ import networkx as nx
 
 from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa, determinize, trim
-from rela.check import Letters, graph_nfa
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec, Graph
 from rela.results import FecRef, Path
@@ -271,6 +270,28 @@ def _check_filters(flow: Sequence[str], dst: Sequence[str]) -> None:
             raise UsageError(f"--dst {prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
 
 
+class _Names:
+    """Location names interned to the ints automata read, shared by a whole run."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[str] = []
+
+    def id(self, name: str) -> int:
+        i = self.ids.get(name)
+        if i is None:
+            i = self.ids[name] = len(self.values)
+            self.values.append(name)
+        return i
+
+    def automaton(self, graph: Graph) -> Nfa:
+        """The trimmed automaton of a graph's paths (state 0 enters; node i is state i+1)."""
+        ids = [self.id(label) for label in graph.labels]
+        arcs: list[list[tuple[int, int]]] = [[(ids[s], s + 1) for s in graph.sources]]
+        arcs.extend([(ids[v], v + 1) for v in nexts] for nexts in graph.succ)
+        return trim(Nfa(len(arcs), [0], [s + 1 for s in graph.sinks], arcs))
+
+
 @dataclass(frozen=True)
 class _Outcome:
     """What depends only on the (before, after) graphs: reused across FECs that share them."""
@@ -300,7 +321,7 @@ class Differ:
     max_paths: int = 20
     include_unchanged: bool = False
     max_states: int = DEFAULT_MAX_STATES
-    letters: Letters = field(default_factory=Letters, repr=False)
+    names: _Names = field(default_factory=_Names, repr=False)
     _cache: dict[tuple[Graph, Graph], _Outcome] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -373,11 +394,11 @@ class Differ:
         starts = sorted(
             {before.labels[s] for s in before.sources} | {after.labels[s] for s in after.sources}
         )
-        a = b = graph_nfa(before, self.letters)
+        a = b = self.names.automaton(before)
         if before == after:
             status = UNCHANGED
         else:
-            b = graph_nfa(after, self.letters)
+            b = self.names.automaton(after)
             status = _status(a, b, equivalent(a, b, budget) is None)
         if status == UNCHANGED and not self.include_unchanged:
             return _Outcome(status, loop_before, loop_after, (), len(starts), 0)
@@ -388,7 +409,7 @@ class Differ:
         flows: list[FlowDiff] = []
         changed = 0
         for start in starts:
-            x = self.letters.id(start)
+            x = self.names.id(start)
             n_before, n_after = _flow_count(da, counts_a, x), _flow_count(db, counts_b, x)
             if status == UNCHANGED:
                 flows.append(FlowDiff(start, UNCHANGED, n_before, n_after))
@@ -420,7 +441,7 @@ class Differ:
 
     def _paths(self, d: Nfa, budget: Budget) -> PathList:
         words, more = enumerate_words(d, self.max_paths, budget)
-        paths = sorted((tuple(self.letters.name(x) for x in w) for w in words), key=_by_length)
+        paths = sorted((tuple(self.names.values[x] for x in w) for w in words), key=_by_length)
         return PathList(state_counts(d)[_start(d)], tuple(paths), more)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from collections.abc import Callable
 from enum import Enum
@@ -260,9 +261,23 @@ def render_text(report: DiffReport, *, color: bool = False, width: int | None = 
     return "\n".join(line.rstrip(" ") for line in out.getvalue().split("\n"))
 
 
+# An indented array of scalars (no nested brackets or braces, even inside strings).
+_FLAT_ARRAY = re.compile(r"\[\n\s+([^\[\]{}]*?)\n\s*\]")
+
+
 def render_json(report: DiffReport) -> str:
-    """The JSON output (``rela/schemas/diff.schema.json``)."""
-    return json.dumps(report.to_dict(), indent=2) + "\n"
+    """The JSON output (``rela/schemas/diff.schema.json``), indented, one path per line.
+
+    >>> from rela.diff import DiffSummary
+    >>> json.loads(render_json(DiffReport(DiffSummary()))) == DiffReport(DiffSummary()).to_dict()
+    True
+    """
+    text = json.dumps(report.to_dict(), indent=2)
+    # JSON strings hold no raw newline, so joining the lines of a flat array is safe
+    text = _FLAT_ARRAY.sub(
+        lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",\n")) + "]", text
+    )
+    return text + "\n"
 
 
 # ---------------------------------------------------------------------- command

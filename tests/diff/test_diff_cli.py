@@ -291,3 +291,14 @@ def test_dot_directory_errors(tmp_path: Path) -> None:
     blocker.write_text("")
     result = rela_diff("--change", REROUTE, "--dot", blocker)
     assert result.exit_code == 2 and "--dot" in result.stderr
+
+
+def test_json_rendering_round_trips_odd_names() -> None:
+    from rela.cli.diff import render_json
+    from rela.diff import diff_change
+    from rela.network.model import Graph
+    from tests.diff.graphs import fec
+
+    odd = ['a,"[x]', "b\n{c}", "], ["]
+    report = diff_change([fec(Graph.from_paths([odd]), Graph.from_paths([odd[:2]]))])
+    assert json.loads(render_json(report)) == report.to_dict()
