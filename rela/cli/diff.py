@@ -261,8 +261,15 @@ def render_text(report: DiffReport, *, color: bool = False, width: int | None = 
     return "\n".join(line.rstrip(" ") for line in out.getvalue().split("\n"))
 
 
-# An indented array of scalars (no nested brackets or braces, even inside strings).
-_FLAT_ARRAY = re.compile(r"\[\n\s+([^\[\]{}]*?)\n\s*\]")
+# An indented array or object of scalars (no nested brackets or braces, even in strings).
+_FLAT = re.compile(r"([\[{])\n\s+([^\[\]{}]*?)\n\s*([\]}])")
+_FLAT_OBJECT_WIDTH = 72
+
+
+def _one_line(m: re.Match[str]) -> str:
+    # JSON strings hold no raw newline, so joining the lines is safe
+    line = m.group(1) + ", ".join(x.strip() for x in m.group(2).split(",\n")) + m.group(3)
+    return line if m.group(1) == "[" or len(line) <= _FLAT_OBJECT_WIDTH else m.group(0)
 
 
 def render_json(report: DiffReport) -> str:
@@ -272,11 +279,7 @@ def render_json(report: DiffReport) -> str:
     >>> json.loads(render_json(DiffReport(DiffSummary()))) == DiffReport(DiffSummary()).to_dict()
     True
     """
-    text = json.dumps(report.to_dict(), indent=2)
-    # JSON strings hold no raw newline, so joining the lines of a flat array is safe
-    text = _FLAT_ARRAY.sub(
-        lambda m: "[" + ", ".join(x.strip() for x in m.group(1).split(",\n")) + "]", text
-    )
+    text = _FLAT.sub(_one_line, json.dumps(report.to_dict(), indent=2))
     return text + "\n"
 
 
