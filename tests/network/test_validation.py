@@ -624,9 +624,13 @@ def test_repeated_node_name_makes_the_fec_ambiguous(tmp_path: Path, show: Any) -
 
 
 def test_repeated_name_in_a_snapshot_fec(tmp_path: Path) -> None:
-    before = write(tmp_path / "b.json", '{"fecs": [{"key": "k", "paths": [["a"]], "paths": [["b"]]}]}')
+    before = write(
+        tmp_path / "b.json", '{"fecs": [{"key": "k", "paths": [["a"]], "paths": [["b"]]}]}'
+    )
     (fec,) = load_change(before=before, after=before)
-    assert "FEC 0 (key 'k'): a JSON object in this FEC has the name 'paths' twice" in (fec.problem or "")
+    assert "FEC 0 (key 'k'): a JSON object in this FEC has the name 'paths' twice" in (
+        fec.problem or ""
+    )
 
 
 def test_repeated_device_in_mapping(tmp_path: Path) -> None:
