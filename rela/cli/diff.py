@@ -50,6 +50,7 @@ from rela.diff import (
 )
 from rela.errors import RelaError
 from rela.network.model import Fec, Granularity
+from rela.report.progress import progress_bar
 from rela.report.text import make_console
 
 __all__ = ["diff", "render_text", "render_json", "verdict"]
@@ -354,6 +355,9 @@ def diff(
         bool | None,
         typer.Option("--color/--no-color", help="Force colour on or off.", show_default=False),
     ] = None,
+    no_progress: Annotated[
+        bool, typer.Option("--no-progress", help="No progress bar on stderr.")
+    ] = False,
 ) -> None:
     """Show which FECs and flows change paths: removed (-) and added (+) paths, exact counts.
 
@@ -363,16 +367,23 @@ def diff(
     flows = list(flow or [])
     with handle_errors():
         loaded = change_from_options(change, before, after, granularity, groups, start, dst)
-        on_fec = _dot_writer(dot, flows) if dot is not None else None
-        report = diff_change(
-            loaded,
-            flow=flows,
-            dst=list(dst or []),
-            max_paths=max_paths,
-            include_unchanged=all_fecs,
-            max_states=max_states,
-            on_fec=on_fec,
-        )
+        draw = _dot_writer(dot, flows) if dot is not None else None
+        with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
+
+            def on_fec(fec: Fec, d: FecDiff) -> None:
+                advance(1)
+                if draw is not None:
+                    draw(fec, d)
+
+            report = diff_change(
+                loaded,
+                flow=flows,
+                dst=list(dst or []),
+                max_paths=max_paths,
+                include_unchanged=all_fecs,
+                max_states=max_states,
+                on_fec=on_fec,
+            )
         to_terminal = output is None and sys.stdout.isatty()
         if fmt is Format.json:
             text = render_json(report)
