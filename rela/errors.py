@@ -50,6 +50,8 @@ class RelaError(Exception):
 
     def location(self) -> str:
         """``file:line:col`` (or as much of it as is known), plus ``where`` (FEC, field)."""
+        if self.filename is None and self.line is None:
+            return self.where or ""
         parts = [self.filename or "<input>"]
         if self.line is not None:
             parts.append(str(self.line))
@@ -62,7 +64,8 @@ class RelaError(Exception):
 
     def render(self) -> str:
         """The full message: location, text, the source line with a caret, the hint."""
-        lines = [f"{self.location()}: error: {self.message}"]
+        loc = self.location()
+        lines = [f"{loc}: error: {self.message}" if loc else f"error: {self.message}"]
         context = self._context()
         if context:
             lines.extend(context)

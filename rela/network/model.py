@@ -141,9 +141,8 @@ class Graph:
         if len(self.succ) != n:
             raise ValueError("succ and labels differ in length")
         for i, nexts in enumerate(self.succ):
-            for j in nexts:
-                if not 0 <= j < n:
-                    raise ValueError(f"edge {i}->{j} leaves the graph")
+            if nexts and (max(nexts) >= n or min(nexts) < 0):
+                raise ValueError(f"an edge from node {i} leaves the graph")
         for s in self.sources:
             if not 0 <= s < n:
                 raise ValueError(f"source {s} is not a node")
