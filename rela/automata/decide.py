@@ -99,8 +99,66 @@ def _word(parents: dict, node) -> Word:
     return tuple(reversed(letters))
 
 
+def _deterministic(a: Nfa) -> bool:
+    """One start state, no epsilon moves, at most one target per (state, letter)."""
+    if len(a.starts) != 1 or a.has_epsilon():
+        return False
+    return all(len(ts) == 1 for d in a.index() for ts in d.values())
+
+
+def _equivalent_dfa(a: Nfa, b: Nfa, budget: Budget) -> Word | None:
+    """Hopcroft–Karp on two deterministic automata, states as plain ints.
+
+    ``a``'s states keep their numbers, ``b``'s are shifted by ``a.n``, and one
+    shared dead state (empty language on either side) is ``a.n + b.n``.
+    """
+    ia, ib = a.index(), b.index()
+    off = a.n
+    dead = a.n + b.n
+    finals = set(a.finals) | {f + off for f in b.finals}
+    rows: list[dict[int, int]] = [{x: ts[0] for x, ts in d.items()} for d in ia]
+    rows += [{x: ts[0] + off for x, ts in d.items()} for d in ib]
+    rows.append({})
+    parent = list(range(dead + 1))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    (sa,) = a.starts
+    (sb,) = b.starts
+    start = (sa, sb + off)
+    parents: dict[tuple[int, int], tuple[tuple[int, int], int] | None] = {start: None}
+    parent[find(sa)] = find(sb + off)
+    queue = deque([start])
+    steps = 0
+    while queue:
+        pair = queue.popleft()
+        p, q = pair
+        if (p in finals) != (q in finals):
+            return _word(parents, pair)
+        steps += 1
+        if steps & 255 == 0:
+            budget.check(steps)
+        rp, rq = rows[p], rows[q]
+        for x in rp.keys() | rq.keys():
+            np_, nq = rp.get(x, dead), rq.get(x, dead)
+            ra, rb = find(np_), find(nq)
+            if ra == rb:
+                continue
+            parent[ra] = rb
+            nxt = (np_, nq)
+            parents.setdefault(nxt, (pair, x))
+            queue.append(nxt)
+    return None
+
+
 def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     """``None`` when ``a`` and ``b`` accept the same paths, else a word in exactly one."""
+    if _deterministic(a) and _deterministic(b):
+        return _equivalent_dfa(a, b, budget)
     sa, sb = _Subsets(a), _Subsets(b)
     empty: frozenset[int] = frozenset()
     start = (sa.start(), sb.start())

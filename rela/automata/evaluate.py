@@ -67,7 +67,48 @@ def simplify_transducer(t: Transducer) -> Transducer:
                     seen_arcs.add(arc)
                     row.append(arc)
         arcs.append(row)
-    return _trim_transducer(Transducer(t.n, t.starts, finals, arcs))
+    return _fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs)))
+
+
+def _fuse(t: Transducer) -> Transducer:
+    """Fuse "read x, write nothing" followed by "read nothing, write y" into one ``(x, y)`` arc.
+
+    A product ``x × y`` of one-letter sets is built as two such half arcs
+    through a middle state; when that state is only passed through (not a
+    start, not final, every arc into it writes nothing and every arc out of it
+    reads nothing, and one side has a single arc) the pair becomes one arc.
+    Images then need no epsilon moves and stay deterministic more often.
+    """
+    arcs = [list(a) for a in t.arcs]
+    changed = True
+    while changed:
+        changed = False
+        incoming: list[list[tuple[int, int]]] = [[] for _ in arcs]  # (source, arc index)
+        for q, row in enumerate(arcs):
+            for k, (_, _, d) in enumerate(row):
+                incoming[d].append((q, k))
+        for s_ in range(len(arcs)):
+            if s_ in t.starts or s_ in t.finals or not arcs[s_] or not incoming[s_]:
+                continue
+            ins = [arcs[q][k] for q, k in incoming[s_]]
+            outs = arcs[s_]
+            if any(o != T.EPS or i == T.EPS for i, o, _ in ins):
+                continue
+            if any(i != T.EPS or o in (T.EPS, T.COPY) for i, o, _ in outs):
+                continue
+            if any(q == s_ for q, _ in incoming[s_]) or (len(ins) > 1 and len(outs) > 1):
+                continue
+            for q in {q for q, _ in incoming[s_]}:
+                arcs[q] = [a for a in arcs[q] if a[2] != s_]
+            by_source: dict[int, list[tuple[int, int, int]]] = {}
+            for (q, _), (i, _, _) in zip(incoming[s_], ins):
+                by_source.setdefault(q, []).extend((i, o, d) for _, o, d in outs)
+            for q, extra in by_source.items():
+                arcs[q].extend(extra)
+            arcs[s_] = []
+            changed = True
+            break
+    return _trim_transducer(Transducer(t.n, t.starts, t.finals, arcs))
 
 
 def _trim_transducer(t: Transducer) -> Transducer:
