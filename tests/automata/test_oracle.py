@@ -162,3 +162,25 @@ def test_transducer_image_and_composition(a: Nfa, p: Nfa, q: Nfa) -> None:
     pre = T.preimage(relation, q)
     for w in words(k):
         assert accepts(pre, w) == any(x == w and y in lq for x, y in pairs), w
+
+
+@settings(max_examples=150, deadline=None)
+@given(nfas(), nfas())
+def test_equivalence_of_deterministic_automata(a: Nfa, b: Nfa) -> None:
+    """The integer-state Hopcroft-Karp used when both sides are deterministic."""
+    da, db = N.determinize(a), N.determinize(b)
+    theirs = to_pyformlang(N.trim(a)).is_equivalent_to(to_pyformlang(N.trim(b)))
+    witness = equivalent(da, db)
+    assert (witness is None) == theirs
+    if witness is not None:
+        assert accepts(a, witness) != accepts(b, witness)
+
+
+def test_one_letter_products_become_single_arcs() -> None:
+    """x : replace(x, y) needs no epsilon moves after simplification."""
+    from rela.automata.evaluate import simplify_transducer
+
+    t = simplify_transducer(T.product(Nfa.letter(1), Nfa.letter(2)))
+    assert [a for row in t.arcs for a in row] == [(1, 2, a) for row in t.arcs for (_, _, a) in row]
+    assert accepts(T.image(Nfa.letter(1), t), [2])
+    assert not T.image(Nfa.letter(1), t).has_epsilon()
