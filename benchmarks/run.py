@@ -320,8 +320,8 @@ def rela_command() -> list[str]:
 class TreeMemory:
     """Polls the resident memory of a process and all its descendants (peak of the sum)."""
 
-    def __init__(self, pid: int, interval: float = 0.05) -> None:
-        self.pid, self.interval = pid, interval
+    def __init__(self, pid: int, interval: float = 0.05, skip_root: bool = False) -> None:
+        self.pid, self.interval, self.skip_root = pid, interval, skip_root
         self.peak = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._poll, daemon=True)
@@ -345,7 +345,9 @@ class TreeMemory:
             return
         while not self._stop.is_set():
             try:
-                procs = [root, *root.children(recursive=True)]
+                procs = root.children(recursive=True)
+                if not self.skip_root:
+                    procs.append(root)
             except psutil.Error:
                 return
             total = 0
@@ -358,21 +360,38 @@ class TreeMemory:
             self._stop.wait(self.interval)
 
 
-def run_measured(cmd: list[str], stderr_path: Path) -> dict[str, Any]:
-    """Run ``cmd``; wall time, exit code, peak tree RSS and largest-process max RSS."""
-    with open(stderr_path, "wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err)
-        with TreeMemory(proc.pid) as mem:
-            _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
+# Runs the command and reports its own wall time and its children's max RSS.  A
+# small intermediate process is needed: on Linux a child's ru_maxrss starts at
+# the RSS its parent had when it forked, and this script may be large by then.
+_WRAPPER = """
+import json, resource, subprocess, sys, time
+t0 = time.perf_counter()
+rc = subprocess.call(sys.argv[2:])
+wall = time.perf_counter() - t0
+kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+with open(sys.argv[1], "w") as f:
+    json.dump({"rc": rc, "wall": wall, "maxrss_kb": kb}, f)
+"""
+
+
+def run_measured(cmd: list[str], workdir: Path) -> dict[str, Any]:
+    """Run ``cmd``: wall time, exit code, peak RSS of its process tree and of its largest process."""
+    result = workdir / "measure.json"
+    with open(workdir / "stderr.txt", "wb") as err:
+        wrapper = subprocess.Popen(
+            [sys.executable, "-c", _WRAPPER, str(result), *cmd],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        with TreeMemory(wrapper.pid, skip_root=True) as mem:
+            wrapper.wait()
+    data = json.loads(result.read_text())
     return {
-        "wall_s": wall,
-        "exit_code": proc.returncode,
+        "wall_s": data["wall"],
+        "exit_code": data["rc"],
         "peak_tree_rss_mb": mem.peak / 2**20 if mem.peak else None,
         # ru_maxrss (KiB on Linux) covers the child and its waited-for workers: the largest one.
-        "max_process_rss_mb": usage.ru_maxrss / 1024,
+        "max_process_rss_mb": data["maxrss_kb"] / 1024,
     }
 
 
@@ -408,7 +427,7 @@ def bench_e2e(args: argparse.Namespace, sizes: Iterable[int]) -> list[dict[str, 
             cmd = [*rela_command(), "check", str(out / "spec.rela"), "--change",
                    str(out / "change"), "--format", "json", "--output", str(report),
                    "--jobs", str(args.jobs)]  # fmt: skip
-            m = run_measured(cmd, out / "stderr.txt")
+            m = run_measured(cmd, out)
             row: dict[str, Any] = {
                 "fecs": n,
                 "topology": args.topology,
