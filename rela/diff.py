@@ -32,6 +32,7 @@ import networkx as nx
 
 from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa, determinize, trim
+from rela.check import Letters, graph_nfa
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec, Graph
 from rela.results import FecRef, Path
@@ -270,26 +271,12 @@ def _check_filters(flow: Sequence[str], dst: Sequence[str]) -> None:
             raise UsageError(f"--dst {prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
 
 
-class _Names:
+class _Names(Letters):
     """Location names interned to the ints automata read, shared by a whole run."""
 
-    def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.values: list[str] = []
-
-    def id(self, name: str) -> int:
-        i = self.ids.get(name)
-        if i is None:
-            i = self.ids[name] = len(self.values)
-            self.values.append(name)
-        return i
-
     def automaton(self, graph: Graph) -> Nfa:
-        """The trimmed automaton of a graph's paths (state 0 enters; node i is state i+1)."""
-        ids = [self.id(label) for label in graph.labels]
-        arcs: list[list[tuple[int, int]]] = [[(ids[s], s + 1) for s in graph.sources]]
-        arcs.extend([(ids[v], v + 1) for v in nexts] for nexts in graph.succ)
-        return trim(Nfa(len(arcs), [0], [s + 1 for s in graph.sinks], arcs))
+        """The trimmed automaton of a graph's paths."""
+        return graph_nfa(graph, self)
 
 
 @dataclass(frozen=True)
