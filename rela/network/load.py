@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any, Union
 
@@ -200,7 +201,7 @@ def load_change(
     else:
         assert before is not None and after is not None
         b, a = Path(before), Path(after)
-        if b.is_dir() and a.is_dir():
+        if _batfish_export(b) and _batfish_export(a):
             return _load_batfish(b, a, gran, mapping, start, dst)
         if b.is_dir() or a.is_dir():
             raise UsageError(
@@ -213,6 +214,14 @@ def load_change(
     if start or dst:
         loaded = FilteredChange(loaded, dst=dst, start=start)
     return loaded
+
+
+def _batfish_export(path: Path) -> bool:
+    """A Batfish export: a directory, or a file-name prefix such as ``exports/base``
+    (for ``exports/base-node.json``, ``exports/base-edge.json``...)."""
+    if path.is_dir():
+        return True
+    return not path.exists() and any(path.parent.glob(glob_escape(path.name) + "*.json"))
 
 
 def _load_batfish(
