@@ -10,8 +10,9 @@ The grammar is ``grammar/rela.lark`` (shipped in the wheel as
 
 from __future__ import annotations
 
+import dataclasses
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
@@ -20,18 +21,30 @@ from lark.exceptions import UnexpectedInput, VisitError
 from lark.lark import PostLex
 from lark.lexer import PatternStr
 
-from rela.errors import RelaError, SpecError, SpecSyntaxError
+from rela.errors import RelaError, SpecError, SpecSemanticError, SpecSyntaxError
 from rela.lang import ast
 from rela.lang.diagnostics import syntax_error
 from rela.lang.lexical import KEYWORDS
 from rela.lang.transform import AstBuilder
 
-__all__ = ["parse_spec", "load_spec", "grammar_text", "MAX_NESTING"]
+__all__ = [
+    "parse_spec",
+    "load_spec",
+    "grammar_text",
+    "MAX_NESTING",
+    "MAX_EXPANDED_DEPTH",
+    "MAX_EXPANDED_NODES",
+]
 
 #: Deepest nesting of operators (and of the nodes built from them) a spec may use.
 #: Real specs stay far below; the limit keeps every tree walk away from Python's
 #: recursion limit.
 MAX_NESTING = 100
+#: Deepest and largest a definition or block may be once the ``let`` names it uses
+#: are expanded (each ``let`` is within :data:`MAX_NESTING`, but a chain of lets
+#: nests deeper, and ``let b = a | a`` repeated doubles the size at every step).
+MAX_EXPANDED_DEPTH = 2 * MAX_NESTING
+MAX_EXPANDED_NODES = 100_000
 
 
 def grammar_text() -> str:
@@ -104,6 +117,64 @@ def _check_nesting(tree: Tree[Token], text: str, filename: str | None) -> None:
         stack.extend((c, depth + 1) for c in node.children if isinstance(c, Tree))
 
 
+def _children(node: object) -> Iterator[object]:
+    for f in dataclasses.fields(node):  # type: ignore[arg-type]
+        if f.name == "span":
+            continue
+        value = getattr(node, f.name)
+        if isinstance(value, tuple):
+            yield from (v for v in value if dataclasses.is_dataclass(v))
+        elif dataclasses.is_dataclass(value):
+            yield value
+
+
+def _expanded(root: object, lets: Mapping[str, tuple[int, int]]) -> tuple[int, int]:
+    """Depth and node count of ``root`` with every ``Ref`` replaced by its let (iterative)."""
+    measured: dict[int, tuple[int, int]] = {}
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, ready = stack.pop()
+        if isinstance(node, ast.Ref):
+            measured[id(node)] = lets.get(node.name, (1, 1))
+        elif not ready:
+            stack.append((node, True))
+            stack.extend((c, False) for c in _children(node))
+        else:
+            kids = [measured[id(c)] for c in _children(node)]
+            depth = 1 + max((d for d, _ in kids), default=0)
+            measured[id(node)] = (depth, 1 + sum(n for _, n in kids))
+    return measured[id(root)]
+
+
+def _check_expansion(module: ast.Module, text: str, filename: str | None) -> None:
+    """Reject lets and blocks too deep or too large once lets are expanded (as compiled)."""
+    lets: dict[str, tuple[int, int]] = {}
+    for decl in module.decls:
+        body = decl.expr if isinstance(decl, ast.Let) else decl.body
+        depth, nodes = _expanded(body, lets)
+        if isinstance(decl, ast.Let):
+            lets[decl.name] = (depth, nodes)
+        if depth > MAX_EXPANDED_DEPTH:
+            problem = f"`{decl.name}` nests too deeply once lets are expanded "
+            problem += f"(depth {depth}, limit {MAX_EXPANDED_DEPTH})"
+            hint = "each let that wraps the previous one nests deeper; flatten the chain"
+        elif nodes > MAX_EXPANDED_NODES:
+            problem = f"`{decl.name}` is too large once lets are expanded "
+            problem += f"({nodes} nodes, limit {MAX_EXPANDED_NODES})"
+            hint = "a let is copied at every use: a let using the previous one twice doubles"
+        else:
+            continue
+        span = decl.span
+        raise SpecSemanticError(
+            problem,
+            filename=filename,
+            line=span.line if span else None,
+            column=span.column if span else None,
+            source=text,
+            hint=hint,
+        )
+
+
 def parse_spec(text: str, filename: str | None = None) -> ast.Module:
     """Parse a whole spec file.
 
@@ -131,6 +202,7 @@ def parse_spec(text: str, filename: str | None = None) -> ast.Module:
         if isinstance(exc.orig_exc, RelaError):
             raise exc.orig_exc from None
         raise
+    _check_expansion(module, text, filename)
     return module
 
 

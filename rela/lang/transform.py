@@ -216,6 +216,8 @@ class AstBuilder(Transformer[Token, ast.Module]):
                 value.span,
                 hint="write e.g. `qos = 5`",
             )
+        if len(value.text) > 20:  # int() refuses > 4300 digits; no qos is near 10**20
+            self.fail(f"qos value `{value.text[:24]}...` is too large", value.span)
         return ast.QosCond(int(value.text), span=_meta_span(meta))
 
     # ------------------------------------------------------------ path atoms
