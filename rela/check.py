@@ -45,24 +45,22 @@ class Letters:
     def __init__(self) -> None:
         self.ids: dict[Any, int] = {}
         self.values: list[Any] = []
+        self.names: list[str] = []
 
     def id(self, letter: Any) -> int:
         i = self.ids.get(letter)
         if i is None:
             i = self.ids[letter] = len(self.values)
             self.values.append(letter)
+            self.names.append(OTHER_NAME if letter is OTHER else str(letter))
         return i
 
     def name(self, i: int) -> str:
-        v = self.values[i]
-        if v is OTHER:
-            return OTHER_NAME
-        if isinstance(v, MarkerLetter):
-            return str(v)
-        return str(v)
+        return self.names[i]
 
     def path(self, word: Word) -> tuple[str, ...]:
-        return tuple(self.name(i) for i in word)
+        names = self.names
+        return tuple(names[i] for i in word)
 
 
 @dataclass(frozen=True)
@@ -214,7 +212,7 @@ class SpecChecker:
         self._sig_by_id: dict[int, int] = {}
         self._sig_evals: dict[frozenset[int], Evaluator] = {}
         self._verdicts: dict[tuple[Any, ...], Outcome] = {}
-        self._graph_nfas: dict[Graph, Nfa] = {}
+        self._graph_nfas: dict[tuple[Graph, int | None], Nfa] = {}
         self._cache_size = cache_size
         self.other_id = letters.id(OTHER)
         self.marker_ids = [letters.id(MarkerLetter(m)) for m in self.atoms.markers]
@@ -245,13 +243,14 @@ class SpecChecker:
         return _FecContext(universe, {x: sig(x) for x in universe})
 
     # ------------------------------------------------------------------ automata
-    def _graph_nfa(self, graph: Graph) -> Nfa:
-        got = self._graph_nfas.get(graph)
+    def _graph_nfa(self, graph: Graph, flow: int | None = None) -> Nfa:
+        key = (graph, flow)
+        got = self._graph_nfas.get(key)
         if got is None:
-            got = graph_nfa(graph, self.letters)
+            got = graph_nfa(graph, self.letters, flow)
             if len(self._graph_nfas) > self._cache_size:
                 self._graph_nfas.clear()
-            self._graph_nfas[graph] = got
+            self._graph_nfas[key] = got
         return got
 
     def _spec_rel(self, ctx: _FecContext, relation: Any) -> Transducer:
@@ -363,8 +362,8 @@ class SpecChecker:
             found = False
             for flow in fec.flows():
                 flow_id = self.letters.id(flow)
-                pre_f = graph_nfa(fec.before, self.letters, flow_id)
-                post_f = graph_nfa(fec.after, self.letters, flow_id)
+                pre_f = self._graph_nfa(fec.before, flow_id)
+                post_f = self._graph_nfa(fec.after, flow_id)
                 left_f, right_f = self._sides(ctx, cmp, pre_f, post_f, budget)
                 expected_f, actual_f = (left_f, right_f) if cmp.op == "==" else (right_f, left_f)
                 missing_f = trim(intersect(missing, expected_f))
@@ -441,16 +440,35 @@ def _first_compare(check: Any) -> ast.Compare | None:
 
 
 def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
-    """The automaton of a forwarding graph's paths (state 0 enters; node i is state i+1).
+    """The automaton of a forwarding graph's paths; with ``flow``, only paths starting there.
 
-    With ``flow``, only paths starting at that location.
+    State 0 enters the graph; a node's state is entered by reading its label.
+    Nodes with the same successors and the same sink status accept the same
+    continuations, so they share one state: at interface granularity all the
+    inbound-interface nodes of a device collapse into one state per device.
     """
     ids = [letters.id(label) for label in graph.labels]
-    starts = [(ids[s], s + 1) for s in graph.sources if flow is None or ids[s] == flow]
+    sinks = graph.sinks
+    state_of_key: dict[tuple[tuple[int, ...], bool], int] = {}
+    node_state: list[int] = []
+    members: list[int] = []  # one node per state (state k+1 -> members[k])
+    for i, nexts in enumerate(graph.succ):
+        key = (nexts, i in sinks)
+        st = state_of_key.get(key)
+        if st is None:
+            st = state_of_key[key] = len(members) + 1
+            members.append(i)
+        node_state.append(st)
+    starts = sorted(
+        {(ids[s], node_state[s]) for s in graph.sources if flow is None or ids[s] == flow}
+    )
     arcs: list[list[tuple[int, int]]] = [starts]
-    for nexts in graph.succ:
-        arcs.append([(ids[v], v + 1) for v in nexts])
-    return trim(Nfa(len(arcs), [0], [s + 1 for s in graph.sinks], arcs))
+    finals = []
+    for k, node in enumerate(members):
+        arcs.append(sorted({(ids[v], node_state[v]) for v in graph.succ[node]}))
+        if node in sinks:
+            finals.append(k + 1)
+    return trim(Nfa(len(arcs), [0], finals, arcs))
 
 
 def image_by_class(a: Nfa, t: Transducer, ctx: _FecContext, budget: Budget) -> Nfa:

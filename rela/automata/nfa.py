@@ -86,7 +86,7 @@ class Nfa:
                 d: dict[int, list[int]] = {}
                 for x, t in arcs:
                     d.setdefault(x, []).append(t)
-                out.append({x: tuple(ts) for x, ts in d.items()})
+                out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
             self._index = tuple(out)
         return self._index
 
