@@ -27,8 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from rela.check import Letters, Outcome, SpecChecker
-from rela.errors import RelaError, UsageError
+from rela.check import HOLDS, Letters, Outcome, SpecChecker
+from rela.errors import NetworkInputError, RelaError, UsageError
 from rela.network.model import Fec, Granularity
 from rela.results import FecError, FecRef, Report, SpecResult, Violation, Warning_
 
@@ -143,6 +143,13 @@ class _SpecAcc:
             self.errors += 1
             self.fec_errors.append(FecError(ref, outcome.message, outcome.input_error))
 
+    def add_many(self, n: int, special: list[tuple[FecRef, Outcome]]) -> None:
+        """``n`` FECs, of which only ``special`` may have a verdict other than holds."""
+        self.total += n - len(special)
+        self.holds += n - len(special)
+        for ref, outcome in special:
+            self.add(ref, outcome)
+
     def result(self) -> SpecResult:
         return SpecResult(
             self.name,
@@ -179,6 +186,27 @@ def _worker_batch(batch: list[Fec]) -> tuple[list[list[Outcome]], list[float], l
     new = sorted(seen - _WORKER["reported"])
     _WORKER["reported"] |= seen
     return outcomes, spent, new
+
+
+PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str]]
+
+
+def _worker_part(part: Iterable[Fec]) -> PartResult:
+    """Load one part (a chunk file) and check it; only non-holding FECs are sent back."""
+    verifier: Verifier = _WORKER["verifier"]
+    before = list(verifier.seconds)
+    special: list[tuple[int, FecRef, list[Outcome]]] = []
+    n = 0
+    for fec in part:
+        outcomes = verifier.run_fec(fec)
+        if any(o is not HOLDS for o in outcomes):
+            special.append((fec.index, _ref(fec), outcomes))
+        n += 1
+    spent = [a - b for a, b in zip(verifier.seconds, before)]
+    seen = verifier.seen_names()
+    new = sorted(seen - _WORKER["reported"])
+    _WORKER["reported"] |= seen
+    return n, special, spent, new
 
 
 def _dask_batch(
@@ -233,6 +261,55 @@ def _run_pool(
                 yield _collect(pending.popleft(), n_specs)
         while pending:
             yield _collect(pending.popleft(), n_specs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_parts(
+    checks: Sequence[_Named], options: Options, parts: Sequence[Iterable[Fec]], jobs: int
+) -> Iterator[tuple[Iterable[Fec], PartResult]]:
+    """Parts (chunk files) through a process pool: workers load and check their own input.
+
+    Results come back in input order.  A part whose worker died is counted in
+    this process and every one of its FECs becomes an error verdict.
+    """
+    n_specs = len(checks)
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
+
+    pool = new_pool()
+    pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
+
+    def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
+        part, future = item
+        try:
+            return part, future.result()
+        except RelaError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a dead worker: account for every FEC
+            why = (
+                "worker process died while checking this FEC"
+                if isinstance(exc, BrokenProcessPool)
+                else f"worker failed: {type(exc).__name__}: {exc}"
+            )
+            lost = Outcome("error", message=why)
+            special = [(fec.index, _ref(fec), [lost] * n_specs) for fec in part]
+            return part, (len(special), special, [0.0] * n_specs, [])
+
+    try:
+        for part in parts:
+            try:
+                future = pool.submit(_worker_part, part)
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                future = pool.submit(_worker_part, part)
+            pending.append((part, future))
+            while len(pending) > 2 * jobs:
+                yield collect(pending.popleft())
+        while pending:
+            yield collect(pending.popleft())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -303,6 +380,45 @@ def _run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[tuple[list[
         yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [])
 
 
+Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str]]
+
+
+def _special(stream: Iterator[tuple[list[Fec], BatchResult]]) -> Iterator[Aggregate]:
+    """Batches as (count, FECs with a non-holding outcome, time, names)."""
+    for batch, (outcomes, spent, names) in stream:
+        special = [
+            (_ref(fec), per_spec)
+            for fec, per_spec in zip(batch, outcomes)
+            if any(o is not HOLDS for o in per_spec)
+        ]
+        yield len(batch), special, spent, names
+
+
+def _shifted(stream: Iterator[tuple[Iterable[Fec], PartResult]]) -> Iterator[Aggregate]:
+    """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
+    offset = 0
+    for _, (n, special, spent, names) in stream:
+        yield (
+            n,
+            [
+                (FecRef(offset + local, ref.key, ref.traffic), outcomes)
+                for local, ref, outcomes in special
+            ],
+            spent,
+            names,
+        )
+        offset += n
+
+
+def _parts_of(change: Any) -> list[Any] | None:
+    """The change's parts (chunk files) when workers can load them on their own."""
+    get_parts = getattr(change, "parts", None)
+    if get_parts is None:
+        return None
+    parts = list(get_parts())
+    return parts if len(parts) > 1 else None
+
+
 # ---------------------------------------------------------------------- entry point
 
 
@@ -359,27 +475,32 @@ def verify(
     accs = [_SpecAcc(c.name) for c in checks]
     seen: set[str] = set()
     fecs_read = 0
+    local: Verifier | None = None
+    parts = _parts_of(change) if executor == "local" and jobs > 1 else None
     if executor == "dask":
-        stream = _run_dask(checks, options, change, jobs, scheduler)
+        stream = _special(_run_dask(checks, options, change, jobs, scheduler))
     elif executor != "local":
         raise UsageError(f"unknown executor {executor!r} (use local or dask)")
+    elif parts is not None:
+        stream = _shifted(_run_parts(checks, options, parts, jobs))
     elif jobs > 1:
-        stream = _run_pool(checks, options, change, jobs)
+        stream = _special(_run_pool(checks, options, change, jobs))
     else:
         local = Verifier(checks, options)
-        stream = _run_serial(local, change)
-    for batch, (outcomes, spent, names) in stream:
-        for fec, per_spec in zip(batch, outcomes):
-            ref = _ref(fec)
-            for acc, outcome in zip(accs, per_spec):
-                acc.add(ref, outcome)
-        for acc, s in zip(accs, spent):
-            acc.seconds += s
+        stream = _special(_run_serial(local, change))
+    for n, special, spent, names in stream:
+        for i, acc in enumerate(accs):
+            acc.add_many(n, [(ref, outcomes[i]) for ref, outcomes in special])
+            acc.seconds += spent[i]
         seen.update(names)
-        fecs_read += len(batch)
+        fecs_read += n
         if progress is not None:
-            progress(len(batch))
-    if executor == "local" and jobs <= 1:
+            progress(n)
+    if parts is not None and fecs_read == 0:
+        raise NetworkInputError(
+            "the change contains no FECs", filename=str(getattr(change, "path", "")) or None
+        )
+    if local is not None:
         seen |= local.seen_names()
     warnings = _name_warnings(checks, seen, options)
     return Report(

@@ -15,6 +15,7 @@ at a time; a malformed FEC becomes a :class:`~rela.network.model.Fec` with
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -128,24 +129,48 @@ def ambiguous(fec: Fec, filename: str, name: str) -> Fec:
     return Fec(fec.index, fec.key, fec.traffic, Graph.empty(), Graph.empty(), problem=message)
 
 
+def file_fecs(path: Path, builder: GraphBuilder, first_index: int = 0) -> Iterator[Fec]:
+    """The FECs of one file, indexed from ``first_index``."""
+    name = display_path(path)
+    index = first_index
+    with open_binary(path) as fp:
+        stream = JsonStream(fp, name)
+        for item in stream.array_items(_WHAT):
+            fec = fec_from_item(item, index, name, builder)
+            if stream.duplicates:
+                fec = ambiguous(fec, name, stream.duplicates[0])
+            yield fec
+            index += 1
+        stream.end()
+
+
 def iter_fecs(files: tuple[Path, ...], builder: GraphBuilder) -> Iterator[Fec]:
     """The FECs of ``files`` in order, indexed across files."""
     index = 0
     for path in files:
-        name = display_path(path)
-        with open_binary(path) as fp:
-            stream = JsonStream(fp, name)
-            for item in stream.array_items(_WHAT):
-                fec = fec_from_item(item, index, name, builder)
-                if stream.duplicates:
-                    fec = ambiguous(fec, name, stream.duplicates[0])
-                yield fec
-                index += 1
-            stream.end()
+        for fec in file_fecs(path, builder, index):
+            yield fec
+            index += 1
     if index == 0:
         raise NetworkInputError(
             "the change contains no FECs", filename=display_path(files[0]) if files else None
         )
+
+
+@dataclass(frozen=True)
+class FilePart:
+    """One chunk file of a change: loaded and checked on its own by a worker process.
+
+    Its FECs are indexed from 0; the verifier shifts them by the FECs of the
+    files before it.
+    """
+
+    path: Path
+    granularity: Granularity
+    groups: Mapping[str, str] | None
+
+    def __iter__(self) -> Iterator[Fec]:
+        return file_fecs(self.path, GraphBuilder(self.granularity, self.groups))
 
 
 class RelaJsonChange(LoadedChange):
@@ -175,6 +200,10 @@ class RelaJsonChange(LoadedChange):
 
     def __iter__(self) -> Iterator[Fec]:
         return iter_fecs(self.files, self._builder)
+
+    def parts(self) -> list[FilePart]:
+        """One part per chunk file, for workers that load their own input."""
+        return [FilePart(p, self.granularity, self.groups) for p in self.files]
 
     def __repr__(self) -> str:
         return (
