@@ -90,6 +90,16 @@ def _walk_paths(node: Any) -> Iterable[Any]:
                 stack.append(value)
 
 
+def _search(regex: Any, value: str) -> bool:
+    """Whether ``regex`` (RE2) matches in ``value``; lone surrogates cannot be UTF-8 encoded
+    for RE2, so they are matched as ``?`` (only hand-built graphs have them: loaders refuse them).
+    """
+    try:
+        return regex.search(value) is not None
+    except UnicodeEncodeError:
+        return regex.search(value.encode("utf-8", "replace").decode("utf-8")) is not None
+
+
 def atoms_of(node: Any) -> list[Any]:
     """The atomic path expressions (names, attribute classes, markers) under ``node``."""
     out: list[Any] = []
@@ -178,7 +188,7 @@ class Atoms:
                 value = values.get(a[0])
                 if value is None:
                     continue
-                ok = value == a[2] if a[1] == "=" else self._regex[a[2]].search(value) is not None
+                ok = value == a[2] if a[1] == "=" else _search(self._regex[a[2]], value)
                 if ok:
                     sig |= self.bit[("attr", a)]
         return sig

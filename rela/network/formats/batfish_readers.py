@@ -179,6 +179,13 @@ class _Ctx:
             raise self.error(f"field {name!r} should be a non-empty string, found {value!r}")
         return value
 
+    def component(self, row: Mapping[str, Any], name: str, default: str | None = None) -> str:
+        """A string field that becomes part of a location name (so without ``|``)."""
+        value = self.text(row, name, default)
+        if "|" in value:
+            raise self.error(f"field {name!r}: {value!r} contains '|' (Rela's name separator)")
+        return value
+
     def integer(self, row: Mapping[str, Any], name: str) -> int | None:
         value = row.get(name)
         if value is None:
@@ -218,6 +225,8 @@ class _Ctx:
             )
         if not isinstance(host, str) or not host or not isinstance(iface, str) or not iface:
             raise self.error(f"field {name!r}: incomplete interface {value!r}")
+        if "|" in iface:
+            raise self.error(f"field {name!r}: {iface!r} contains '|' (Rela's name separator)")
         return self.node(host, name), iface
 
 
@@ -243,7 +252,7 @@ def _route(row: Mapping[str, Any], ctx: _Ctx) -> Route:
     node = ctx.node(ctx.field(row, "Node"), "Node")
     if not ctx.where.startswith("node"):
         ctx = _Ctx(ctx.filename, f"{ctx.where} (node {node!r})")
-    vrf = ctx.text(row, "VRF", DEFAULT_VRF)
+    vrf = ctx.component(row, "VRF", DEFAULT_VRF)
     network_text = ctx.field(row, "Network")
     try:
         network = _network(str(network_text).strip())
@@ -288,8 +297,8 @@ def _next_hop(row: Mapping[str, Any], ctx: _Ctx) -> NextHop:
             return NextHop("ip", ip=ctx.ip(nh.get("ip"), "Next_Hop.ip"))
         if kind == "vrf":
             vrf = nh.get("vrf")
-            if not isinstance(vrf, str) or not vrf:
-                raise ctx.error(f"field 'Next_Hop': vrf next hop without a vrf: {nh!r}")
+            if not isinstance(vrf, str) or not vrf or "|" in vrf:
+                raise ctx.error(f"field 'Next_Hop': vrf next hop without a valid vrf: {nh!r}")
             return NextHop("vrf", vrf=vrf)
         raise ctx.error(
             f"field 'Next_Hop': unsupported next hop type {kind!r}",
@@ -366,7 +375,7 @@ def parse_interfaces(data: Any, filename: str | None = None) -> tuple[InterfaceI
     for where, row in _rows(data, filename, "interfaceProperties()", grouped=False):
         ctx = _Ctx(filename, where)
         node, iface = ctx.interface(ctx.field(row, "Interface"), "Interface")
-        vrf = ctx.text(row, "VRF", DEFAULT_VRF)
+        vrf = ctx.component(row, "VRF", DEFAULT_VRF)
         prefixes = row.get("All_Prefixes") or []
         if isinstance(prefixes, str):
             prefixes = [p for p in prefixes.strip("[]").replace("'", "").split(",") if p.strip()]

@@ -46,6 +46,44 @@ BLOCK_CHARS = 1 << 20
 _WS = re.compile(r"[ \t\n\r]*")
 # How close to the end of the buffer a decode error must be to mean "need more input".
 _TRUNCATION_MARGIN = 64
+# A \uD800-\uDFFF escape: half of a surrogate pair, or a lone surrogate (invalid Unicode).
+_SURROGATE_ESCAPE = re.compile(r"(\\+)u[dD]([89a-fA-F])[0-9a-fA-F]{2}")
+
+
+def _has_surrogate(value: Any) -> bool:
+    """Whether a decoded JSON value holds a string with a lone surrogate (iteratively)."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if not v.isascii() and any("\ud800" <= c <= "\udfff" for c in v):
+                return True
+        elif isinstance(v, dict):
+            stack.extend(v)
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
+def _lone_surrogate_at(text: str, start: int, end: int) -> int:
+    """The position of the first lone surrogate escape in ``text[start:end]`` (else ``start``)."""
+    pending = -1  # position of an unpaired high surrogate escape
+    for m in _SURROGATE_ESCAPE.finditer(text, start, end):
+        if len(m.group(1)) % 2 == 0:  # an escaped backslash followed by "ud8.."
+            continue
+        pos = m.start() + len(m.group(1)) - 1
+        high = m.group(2) in "89abAB"
+        if pending >= 0:
+            if not high and pos == pending + 6:
+                pending = -1
+                continue
+            return pending
+        if high:
+            pending = pos
+        else:
+            return pos
+    return pending if pending >= 0 else start
 
 
 def _reject_constant(name: str) -> Any:
@@ -258,6 +296,14 @@ class JsonStream:
                 self.fail(f"invalid JSON value ({exc})", self.pos)
             else:
                 if end < len(self.buf) or self.eof:
+                    buf, start = self.buf, self.pos
+                    if (
+                        buf.find("\\ud", start, end) >= 0 or buf.find("\\uD", start, end) >= 0
+                    ) and _has_surrogate(obj):
+                        self.fail(
+                            "invalid JSON: a \\u escape makes a lone surrogate (not valid Unicode)",
+                            _lone_surrogate_at(buf, start, end),
+                        )
                     self.pos = end
                     return obj
                 self._refill()  # the value touches the end of the buffer: it may go on
