@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from rela.cli.app import EXIT_INPUT, EXIT_OK, EXIT_VIOLATED, app, err_console, handle_errors
-from rela.cli.inputs import change_from_options
+from rela.cli.inputs import (
+    AfterOption,
+    BeforeOption,
+    ChangeOption,
+    DstOption,
+    GranularityOption,
+    GroupsOption,
+    StartOption,
+    change_from_options,
+)
 from rela.network.model import Granularity
 
 __all__ = ["check"]
@@ -37,32 +46,13 @@ def _default_jobs() -> int:
 @app.command()
 def check(
     spec_file: Annotated[Path, typer.Argument(help="The spec file (*.rela).", show_default=False)],
-    change: Annotated[
-        Path | None,
-        typer.Option("--change", help="Rela graph JSON: a file, .json.gz or a directory."),
-    ] = None,
-    before: Annotated[
-        Path | None,
-        typer.Option("--before", help="Pre-change snapshot (file or Batfish export dir)."),
-    ] = None,
-    after: Annotated[
-        Path | None,
-        typer.Option("--after", help="Post-change snapshot (file or Batfish export dir)."),
-    ] = None,
-    granularity: Annotated[
-        Granularity, typer.Option("--granularity", "-g", help="What one hop is.")
-    ] = Granularity.DEVICE,
-    groups: Annotated[
-        Path | None, typer.Option("--groups", help="Device -> group mapping (JSON object).")
-    ] = None,
-    start: Annotated[
-        list[str] | None,
-        typer.Option("--start", help="Batfish inputs: start location (repeatable)."),
-    ] = None,
-    dst: Annotated[
-        list[str] | None,
-        typer.Option("--dst", help="Batfish inputs: destination prefix (repeatable)."),
-    ] = None,
+    change: ChangeOption = None,
+    before: BeforeOption = None,
+    after: AfterOption = None,
+    granularity: GranularityOption = Granularity.DEVICE,
+    groups: GroupsOption = None,
+    start: StartOption = None,
+    dst: DstOption = None,
     spec: Annotated[
         list[str] | None,
         typer.Option("--spec", "-s", help="Check only this spec/assert (repeatable)."),

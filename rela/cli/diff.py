@@ -32,6 +32,7 @@ from rela.cli.inputs import (
     BeforeOption,
     ChangeOption,
     DstOption,
+    FlowOption,
     GranularityOption,
     GroupsOption,
     StartOption,
@@ -316,15 +317,7 @@ def diff(
     groups: GroupsOption = None,
     start: StartOption = None,
     dst: DstOption = None,
-    flow: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--flow",
-            metavar="LOC",
-            help="Only flows whose start location matches LOC (component prefix; repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    flow: FlowOption = None,
     all_fecs: Annotated[
         bool, typer.Option("--all", "-a", help="Show unchanged FECs and flows too.")
     ] = False,

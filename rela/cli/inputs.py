@@ -26,6 +26,7 @@ __all__ = [
     "BeforeOption",
     "ChangeOption",
     "DstOption",
+    "FlowOption",
     "GranularityOption",
     "GroupsOption",
     "StartOption",
@@ -90,6 +91,15 @@ DstOption = Annotated[
         "--dst",
         metavar="PREFIX",
         help="Only FECs with a destination inside PREFIX (repeatable).",
+        show_default=False,
+    ),
+]
+FlowOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--flow",
+        metavar="LOC",
+        help="Only flows whose start location matches LOC (component prefix; repeatable).",
         show_default=False,
     ),
 ]

@@ -26,6 +26,7 @@ from rela.cli.inputs import (
     BeforeOption,
     ChangeOption,
     DstOption,
+    FlowOption,
     GranularityOption,
     GroupsOption,
     StartOption,
@@ -235,15 +236,7 @@ def show(
     groups: GroupsOption = None,
     start: StartOption = None,
     dst: DstOption = None,
-    flow: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--flow",
-            metavar="LOC",
-            help="Show only flows whose start location matches LOC (component prefix; repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    flow: FlowOption = None,
     fec: Annotated[
         list[int] | None,
         typer.Option(
