@@ -18,6 +18,7 @@ FEC read gets exactly one verdict per spec: holds, violated or error.
 from __future__ import annotations
 
 import difflib
+import itertools
 import os
 import time
 from collections import deque
@@ -457,7 +458,8 @@ def verify(
     """Check every FEC of ``change`` against the specs of ``spec`` (a parsed module).
 
     ``specs`` selects spec/assert blocks by name (default: all, in file order).
-    ``jobs`` > 1 uses that many worker processes; ``executor="dask"`` runs the
+    ``jobs`` > 1 uses that many worker processes (0: every core, but small
+    changes are checked in this process); ``executor="dask"`` runs the
     batches on a Dask cluster (``scheduler`` address, or an in-process local
     cluster).  ``progress(n)`` is called as FECs are done.  Reports are
     identical whatever the executor.
@@ -476,15 +478,29 @@ def verify(
     seen: set[str] = set()
     fecs_read = 0
     local: Verifier | None = None
-    parts = _parts_of(change) if executor == "local" and jobs > 1 else None
+    if jobs == 0 and executor == "dask":
+        jobs = default_jobs()
+    parts = _parts_of(change) if executor == "local" and jobs != 1 else None
+    if parts is not None and jobs == 0:
+        jobs = default_jobs()
     if executor == "dask":
         stream = _special(_run_dask(checks, options, change, jobs, scheduler))
     elif executor != "local":
         raise UsageError(f"unknown executor {executor!r} (use local or dask)")
     elif parts is not None:
         stream = _shifted(_run_parts(checks, options, parts, jobs))
-    elif jobs > 1:
-        stream = _special(_run_pool(checks, options, change, jobs))
+    elif jobs > 1 or jobs == 0:
+        fecs: Iterable[Fec] = change
+        if jobs == 0:  # auto: every core, but a small change is not worth a pool
+            it = iter(change)
+            head = list(itertools.islice(it, BATCH_SIZE))
+            fecs = itertools.chain(head, it)
+            jobs = default_jobs() if len(head) == BATCH_SIZE else 1
+        if jobs > 1:
+            stream = _special(_run_pool(checks, options, fecs, jobs))
+        else:
+            local = Verifier(checks, options)
+            stream = _special(_run_serial(local, fecs))
     else:
         local = Verifier(checks, options)
         stream = _special(_run_serial(local, change))

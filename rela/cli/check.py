@@ -37,12 +37,6 @@ class Executor(str, Enum):
     dask = "dask"
 
 
-def _default_jobs() -> int:
-    from rela.verify import default_jobs
-
-    return default_jobs()
-
-
 @app.command()
 def check(
     spec_file: Annotated[Path, typer.Argument(help="The spec file (*.rela).", show_default=False)],
@@ -66,7 +60,7 @@ def check(
     ] = 20,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores; small changes run in one process)."),
     ] = None,
     executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
     scheduler: Annotated[
@@ -100,7 +94,7 @@ def check(
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
         )
-        n_jobs = jobs if jobs is not None else _default_jobs()
+        n_jobs = jobs if jobs is not None else 0  # 0: all cores, serial for small changes
         show_progress = not no_progress and sys.stderr.isatty() and fmt is not None
         with progress_bar(None, enabled=show_progress) as advance:
             report = rela.verify(
