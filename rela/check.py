@@ -254,13 +254,11 @@ class SpecChecker:
             self._graph_nfas[key] = got
         return got
 
-    def _spec_rel(self, ctx: _FecContext, relation: Any) -> Transducer:
+    def _spec_rel(self, ctx: _FecContext, relation: Any, budget: Budget) -> Transducer:
         ev = self._sig_evals.get(ctx.sigs)
         if ev is None:
-            budget = Budget(self.max_states)
-            ev = self._sig_evals[ctx.sigs] = Evaluator(
-                SigAlphabet(self.atoms, ctx.sigs), budget=budget
-            )
+            ev = self._sig_evals[ctx.sigs] = Evaluator(SigAlphabet(self.atoms, ctx.sigs))
+        ev.budget = budget  # built for this FEC: its limits apply (results are reused)
         return ev.rel(relation)
 
     def _sides(
@@ -276,7 +274,7 @@ class SpecChecker:
                 if relation is None:
                     out.append(graph)
                 else:
-                    t = self._spec_rel(ctx, relation)
+                    t = self._spec_rel(ctx, relation, budget)
                     out.append(image_by_class(graph, t, ctx, budget))
             return out[0], out[1]
         ev = Evaluator(LetterAlphabet(self.atoms, ctx.universe, ctx.sig_of), pre, post, budget)
@@ -319,14 +317,14 @@ class SpecChecker:
             return HOLDS
         budget = Budget(self.max_states, self.fec_timeout)
         ctx = self._context(fec)
-        if fec.before == fec.after and self._agree_on_graph(ctx, fec, leaf_info):
+        if fec.before == fec.after and self._agree_on_graph(ctx, fec, leaf_info, budget):
             return HOLDS
         pre, post = self._graph_nfa(fec.before), self._graph_nfa(fec.after)
         if self._holds(ctx, leaf, pre, post, budget):
             return HOLDS
         return Outcome("violated", flows=self._counterexamples(ctx, fec, leaf, budget))
 
-    def _agree_on_graph(self, ctx: _FecContext, fec: Fec, leaf: _Leaf) -> bool:
+    def _agree_on_graph(self, ctx: _FecContext, fec: Fec, leaf: _Leaf, budget: Budget) -> bool:
         """``pre >> R == post >> Q`` on one unchanged graph, when R and Q agree on its letters.
 
         R and Q restricted to inputs whose signatures occur in the graph, read
@@ -345,9 +343,9 @@ class SpecChecker:
         key = (id(leaf), ctx.sigs, present)
         got = self._agree.get(key)
         if got is None:
-            r = self._spec_rel(ctx, left[1])
-            q = self._spec_rel(ctx, right[1])
-            got = equivalent(_arc_language(r, present), _arc_language(q, present)) is None
+            r = self._spec_rel(ctx, left[1], budget)
+            q = self._spec_rel(ctx, right[1], budget)
+            got = equivalent(_arc_language(r, present), _arc_language(q, present), budget) is None
             self._agree[key] = got
         return got
 

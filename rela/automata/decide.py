@@ -293,14 +293,16 @@ def enumerate_words(a: Nfa, limit: int, budget: Budget = _NO_BUDGET) -> tuple[li
 def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     """Paths of ``a`` that are not paths of ``b``."""
     letters: set[int] = a.letters()
-    return trim(intersect(a, complement(b, letters, budget.max_states)))
+    return trim(
+        intersect(a, complement(b, letters, budget.max_states, budget=budget), budget=budget)
+    )
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:
     """The exact number of distinct paths of ``a``; ``None`` when infinite."""
     from rela.automata.nfa import determinize
 
-    d = trim(determinize(trim(a), None, budget.max_states))
+    d = trim(determinize(trim(a), None, budget.max_states, budget=budget))
     if not d.finals:
         return 0
     # A trimmed DFA has infinitely many words iff it has a cycle.

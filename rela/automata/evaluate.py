@@ -185,11 +185,11 @@ class Evaluator:
         if isinstance(e, ast.Inter):
             acc = self.prop(e.parts[0])
             for p in e.parts[1:]:
-                acc = N.trim(N.intersect(acc, self.prop(p)))
+                acc = N.trim(N.intersect(acc, self.prop(p), budget=self.budget))
             return acc
         if isinstance(e, ast.Complement):
             inner = self.prop(e.operand)
-            return N.trim(N.complement(inner, self.alphabet.locations, cap))
+            return N.trim(N.complement(inner, self.alphabet.locations, cap, budget=self.budget))
         if isinstance(e, ast.Star):
             return N.star(self.prop(e.operand))
         if isinstance(e, ast.Plus):
@@ -206,9 +206,9 @@ class Evaluator:
                 raise ValueError("`post` used where no FEC is bound")
             return self.post
         if isinstance(e, ast.Image):
-            return T.image(self.prop(e.prop), self.rel(e.relation), cap)
+            return T.image(self.prop(e.prop), self.rel(e.relation), cap, budget=self.budget)
         if isinstance(e, ast.Preimage):
-            return T.preimage(self.rel(e.relation), self.prop(e.prop), cap)
+            return T.preimage(self.rel(e.relation), self.prop(e.prop), cap, budget=self.budget)
         if isinstance(e, ast.Ref):
             raise ValueError(f"unresolved reference {e.name!r} (compile the module first)")
         raise TypeError(f"not a path expression: {e!r}")
@@ -231,9 +231,13 @@ class Evaluator:
         if isinstance(r, ast.RelUnion):
             return T.runion(*(self.rel(p) for p in r.parts))
         if isinstance(r, ast.PriorityUnion):
-            return T.priority_union(self.rel(r.left), self.rel(r.right), self.alphabet.locations)
+            return T.priority_union(
+                self.rel(r.left), self.rel(r.right), self.alphabet.locations, budget=self.budget
+            )
         if isinstance(r, ast.Compose):
-            return T.compose(self.rel(r.left), self.rel(r.right), self.budget.max_states)
+            return T.compose(
+                self.rel(r.left), self.rel(r.right), self.budget.max_states, budget=self.budget
+            )
         if isinstance(r, ast.RelStar):
             return T.rstar(self.rel(r.operand))
         raise TypeError(f"not a relation: {r!r}")

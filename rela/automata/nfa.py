@@ -14,6 +14,7 @@ never changed after construction: every operation returns a new automaton.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 __all__ = [
     "Nfa",
@@ -293,11 +294,15 @@ def accepts(a: Nfa, word: Iterable[int]) -> bool:
     return bool(cur & a.finals)
 
 
-def determinize(a: Nfa, alphabet: Iterable[int] | None = None, max_states: int = 0) -> Nfa:
+def determinize(
+    a: Nfa, alphabet: Iterable[int] | None = None, max_states: int = 0, *, budget: Any = None
+) -> Nfa:
     """The subset construction (epsilon moves allowed); complete over ``alphabet`` if given.
 
     With an alphabet, every state has one arc per letter (a dead state is added
-    when needed), which is what :func:`complement` relies on.
+    when needed), which is what :func:`complement` relies on.  ``budget`` (a
+    :class:`~rela.automata.decide.Budget`) is charged every new state: its
+    state and time limits raise :class:`~rela.errors.ResourceLimitError`.
     """
     letters = sorted(set(alphabet)) if alphabet is not None else None
     idx = a.index()
@@ -323,6 +328,8 @@ def determinize(a: Nfa, alphabet: Iterable[int] | None = None, max_states: int =
                 tid = ids[target] = len(arcs)
                 arcs.append([])
                 todo.append(target)
+                if budget is not None:
+                    budget.check(len(arcs))
                 if max_states and len(arcs) > max_states:
                     from rela.errors import ResourceLimitError
 
@@ -333,7 +340,7 @@ def determinize(a: Nfa, alphabet: Iterable[int] | None = None, max_states: int =
     return Nfa(len(arcs), [0], finals, arcs)
 
 
-def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0) -> Nfa:
+def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0, *, budget: Any = None) -> Nfa:
     """Every path over ``alphabet`` that ``a`` does not accept.
 
     Letters of ``a`` outside ``alphabet`` are ignored (paths using them are not
@@ -344,12 +351,12 @@ def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0) -> Nfa:
     restricted = Nfa(
         a.n, a.starts, a.finals, [[(x, t) for x, t in arcs if x in keep] for arcs in a.arcs], a.eps
     )
-    d = determinize(restricted, letters, max_states)
+    d = determinize(restricted, letters, max_states, budget=budget)
     return Nfa(d.n, d.starts, set(range(d.n)) - d.finals, d.arcs)
 
 
-def intersect(a: Nfa, b: Nfa) -> Nfa:
-    """Paths of both ``a`` and ``b`` (product construction)."""
+def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
+    """Paths of both ``a`` and ``b`` (product construction); ``budget`` as in :func:`determinize`."""
     a = remove_epsilon(a)
     b = remove_epsilon(b)
     ia, ib = a.index(), b.index()
@@ -363,6 +370,8 @@ def intersect(a: Nfa, b: Nfa) -> Nfa:
             i = ids[p] = len(arcs)
             arcs.append([])
             todo.append(p)
+            if budget is not None:
+                budget.check(len(arcs))
         return i
 
     starts = [get((s, t)) for s in a.starts for t in b.starts]

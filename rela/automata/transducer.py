@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from rela.automata.nfa import Nfa, complement, trim
 
@@ -195,8 +196,8 @@ def _compose_arc(i: int, o: int, i2: int, o2: int) -> tuple[int, int] | None:
     return (i, o2)
 
 
-def compose(r: Transducer, s: Transducer, max_states: int = 0) -> Transducer:
-    """``r ; s``: apply ``r`` first, then ``s``."""
+def compose(r: Transducer, s: Transducer, max_states: int = 0, *, budget: Any = None) -> Transducer:
+    """``r ; s``: apply ``r`` first, then ``s`` (``budget`` is charged every new state)."""
     ri, si = r.arcs, s.by_input()
     ids: dict[tuple[int, int], int] = {}
     todo: list[tuple[int, int]] = []
@@ -208,6 +209,8 @@ def compose(r: Transducer, s: Transducer, max_states: int = 0) -> Transducer:
             k = ids[p] = len(arcs)
             arcs.append([])
             todo.append(p)
+            if budget is not None:
+                budget.check(len(arcs))
             if max_states and len(arcs) > max_states:
                 from rela.errors import ResourceLimitError
 
@@ -247,8 +250,8 @@ def domain(t: Transducer) -> Nfa:
     return trim(Nfa(t.n, t.starts, t.finals, arcs, eps))
 
 
-def image(a: Nfa, t: Transducer, max_states: int = 0) -> Nfa:
-    """``a >> t``: every output of ``t`` on an input path of ``a``."""
+def image(a: Nfa, t: Transducer, max_states: int = 0, *, budget: Any = None) -> Nfa:
+    """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose)."""
     ia, ti = a.index(), t.by_input()
     ids: dict[tuple[int, int], int] = {}
     todo: list[tuple[int, int]] = []
@@ -262,6 +265,8 @@ def image(a: Nfa, t: Transducer, max_states: int = 0) -> Nfa:
             arcs.append([])
             eps.append([])
             todo.append(p)
+            if budget is not None:
+                budget.check(len(arcs))
             if max_states and len(arcs) > max_states:
                 from rela.errors import ResourceLimitError
 
@@ -311,15 +316,17 @@ def inverse(t: Transducer) -> Transducer:
     return Transducer(t.n, t.starts, t.finals, arcs)
 
 
-def preimage(t: Transducer, a: Nfa, max_states: int = 0) -> Nfa:
+def preimage(t: Transducer, a: Nfa, max_states: int = 0, *, budget: Any = None) -> Nfa:
     """``t << a``: the inputs of ``t`` that have an output in ``a``."""
-    return image(a, inverse(t), max_states)
+    return image(a, inverse(t), max_states, budget=budget)
 
 
-def priority_union(r: Transducer, s: Transducer, locations: Iterable[int]) -> Transducer:
+def priority_union(
+    r: Transducer, s: Transducer, locations: Iterable[int], *, budget: Any = None
+) -> Transducer:
     """``r // s``: ``s`` on the inputs ``s`` accepts, ``r`` on every other input.
 
-    ``locations`` is the alphabet that complements range over.
+    ``locations`` is the alphabet that complements range over; ``budget``: see compose.
     """
-    not_dom_s = complement(domain(s), locations)
-    return runion(s, compose(identity(not_dom_s), r))
+    not_dom_s = complement(domain(s), locations, budget=budget)
+    return runion(s, compose(identity(not_dom_s), r, budget=budget))
