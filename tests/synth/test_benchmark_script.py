@@ -1,0 +1,70 @@
+"""Smoke tests of benchmarks/run.py: helpers, spec texts, a tiny end-to-end run."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("rela_bench_run", REPO / "benchmarks" / "run.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _graph(edges: dict[str, list[str]], src: list[str], sink: list[str]) -> dict[str, object]:
+    return {
+        "nodeToOutEdgesMap": {u: {v: ["i"] for v in vs} for u, vs in edges.items()},
+        "sourceNodes": src,
+        "sinkNodes": sink,
+    }
+
+
+def test_picks_from_data(bench: ModuleType) -> None:
+    g = _graph({"s": ["a", "b"], "a": ["t"], "b": ["t"], "t": []}, ["s"], ["t"])
+    g2 = _graph({"s": ["a", "c"], "a": ["t"], "c": ["t"], "t": []}, ["s"], ["t"])
+    keys = [{"srcIp": "0.0.0.0", "dstIp": "44.1.2.3", "qos": 0}]
+    fecs = [
+        {"ipTrafficKeys": keys, "graphBefore": g, "graphAfter": g},
+        {"ipTrafficKeys": keys, "graphBefore": g2, "graphAfter": g2},
+    ]
+    assert bench.pick_devices(fecs) == ("a", "b")
+    assert bench.pick_prefixes(fecs) == ["44.0.0.0/8"]
+
+
+def test_scenario_specs_parse(bench: ModuleType) -> None:
+    rela = pytest.importorskip("rela")
+    specs = bench.scenario_specs("Device1", "Device2", ["44.0.0.0/8", "12.0.0.0/8"])
+    assert set(specs) == set(bench.SCENARIOS)
+    for text in specs.values():
+        rela.parse_spec(text)
+
+
+def test_table(bench: ModuleType) -> None:
+    text = bench.table([{"a": "x", "b": 1234567, "c": 0.5}], [("a", "A"), ("b", "B"), ("c", "C")])
+    assert text.splitlines()[2].split() == ["x", "1,234,567", "0.5"]
+
+
+def test_missing_data_is_skipped(bench: ModuleType, tmp_path: Path) -> None:
+    assert "skipped" in bench.bench_real(tmp_path, 1, ["device"])
+
+
+def test_tiny_end_to_end_run(bench: ModuleType, tmp_path: Path) -> None:
+    pytest.importorskip("rela.verify")
+    out = tmp_path / "bench.json"
+    rc = bench.main(["--no-real", "--sizes", "200", "--topology", "wan", "--json", str(out)])
+    assert rc == 0
+    (row,) = json.loads(out.read_text())["end_to_end"]
+    assert row["fecs"] == 200 and row["correct"] is True and row["exit_code"] == 1
+    assert row["wall_s"] > 0 and row["max_process_rss_mb"] > 0
