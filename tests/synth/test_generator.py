@@ -14,7 +14,7 @@ import pytest
 
 from rela.synth import generate, graph_paths, same_paths
 from rela.synth.__main__ import main as synth_main
-from tests.synth.conftest import SMALL, make, read_fecs
+from tests.synth.conftest import make, read_fecs
 
 TOPOLOGIES = ("clos", "wan")
 CHANGES = ("drain", "add-link", "reroute")
@@ -64,7 +64,7 @@ def test_valid_rela_graph_json(synth_root: Path, topology: str, bug: str) -> Non
 
 
 def test_chunking_and_stale_chunks(tmp_path: Path) -> None:
-    g = generate(tmp_path, topology="wan", fecs=2500, chunk_size=1000, **SMALL["wan"])
+    g = generate(tmp_path, topology="wan", fecs=2500, chunk_size=1000, regions=6, pops=2)
     names = sorted(p.name for p in g.change_dir.iterdir())
     assert names == ["chunk_00000.json", "chunk_00001.json", "chunk_00002.json"]
     sizes = [len(json.loads((g.change_dir / n).read_bytes())) for n in names]
@@ -72,7 +72,7 @@ def test_chunking_and_stale_chunks(tmp_path: Path) -> None:
     assert g.chunks == 3 and g.expected["scenario"]["chunks"] == 3
     assert g.bytes == sum((g.change_dir / n).stat().st_size for n in names)
     # Re-generating a smaller change in the same place leaves no stale chunk behind.
-    g2 = generate(tmp_path, topology="wan", fecs=700, chunk_size=300, **SMALL["wan"])
+    g2 = generate(tmp_path, topology="wan", fecs=700, chunk_size=300, regions=6, pops=2)
     assert sorted(p.name for p in g2.change_dir.iterdir()) == [
         "chunk_00000.json",
         "chunk_00001.json",
