@@ -24,7 +24,7 @@ letters = signatures) and reused by every FEC with that set; FEC automata use an
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,6 +126,7 @@ class Atoms:
     marker_mask: int = 0
     _regex: dict[str, Any] = field(default_factory=dict)
     _cache: dict[Any, int] = field(default_factory=dict)
+    _components: int = 1  # the most '|'-separated components of a spec name
 
     @staticmethod
     def collect(
@@ -149,6 +150,7 @@ class Atoms:
         return atoms
 
     def _number(self) -> None:
+        self._components = max((n.count("|") + 1 for n in self.names), default=1)
         k = 0
         for n in self.names:
             self.bit[("name", n)] = 1 << k
@@ -179,9 +181,17 @@ class Atoms:
             return self.bit.get(("marker", letter.index), 0)
         name: str = letter
         sig = 0
-        for n in self.names:
-            if name == n or name.startswith(n + "|"):
-                sig |= self.bit[("name", n)]
+        # A spec name matches when it is the name or a prefix of it ending before a '|'
+        # (DESIGN §3): look the prefixes up, so many spec names cost nothing per letter.
+        bit, components = self.bit, self._components
+        parts = name.split("|", components)
+        prefix = parts[0]
+        for i in range(min(len(parts), components)):
+            if i:
+                prefix = f"{prefix}|{parts[i]}"
+            b = bit.get(("name", prefix))
+            if b is not None:
+                sig |= b
         if self.attrs:
             values = self._attributes(name)
             for a in self.attrs:
@@ -192,6 +202,20 @@ class Atoms:
                 if ok:
                     sig |= self.bit[("attr", a)]
         return sig
+
+    def name_mask(self) -> int:
+        """The bits of the spec names (numbered first, so the low bits)."""
+        return (1 << len(self.names)) - 1
+
+    def predicate(self, expr: Any) -> Callable[[int], bool]:
+        """:meth:`test` for one expression, its masks computed once (large name classes)."""
+        if isinstance(expr, ast.NameClass):
+            mask = 0
+            for n in expr.names:
+                mask |= self.bit[("name", n.text)]
+            markers, negated = self.marker_mask, expr.negated
+            return lambda sig: not sig & markers and bool(sig & mask) != negated
+        return lambda sig: self.test(expr, sig)
 
     def _attributes(self, name: str) -> dict[str, str | None]:
         parts = name.split("|")
@@ -244,7 +268,13 @@ class SigAlphabet:
     def matching(self, expr: Any) -> tuple[int, ...]:
         got = self._match.get(expr)
         if got is None:
-            got = tuple(s for s in self.letters if self.atoms.test(expr, s))
+            if isinstance(expr, ast.Name):
+                got = _by_name_bit(self, self.letters, lambda s: s).get(
+                    self.atoms.bit[("name", expr.text)], ()
+                )
+            else:
+                test = self.atoms.predicate(expr)
+                got = tuple(s for s in self.letters if test(s))
             self._match[expr] = got
         return got
 
@@ -262,7 +292,36 @@ class LetterAlphabet:
     def matching(self, expr: Any) -> tuple[int, ...]:
         got = self._match.get(expr)
         if got is None:
-            test, sig_of = self.atoms.test, self.sig_of
-            got = tuple(x for x in self.letters if test(expr, sig_of[x]))
+            sig_of = self.sig_of
+            if isinstance(expr, ast.Name):
+                got = _by_name_bit(self, self.letters, sig_of.__getitem__).get(
+                    self.atoms.bit[("name", expr.text)], ()
+                )
+            else:
+                test = self.atoms.predicate(expr)
+                got = tuple(x for x in self.letters if test(sig_of[x]))
             self._match[expr] = got
         return got
+
+
+def _by_name_bit(
+    alphabet: Any, letters: tuple[int, ...], sig: Callable[[int], int]
+) -> dict[int, tuple[int, ...]]:
+    """Letters by spec-name bit, in letter order (built once per alphabet).
+
+    Matching each of N spec names against each of L letters costs N x L; a
+    letter matches at most a few names, so indexing them is about L.
+    """
+    index: dict[int, tuple[int, ...]] | None = getattr(alphabet, "_name_index", None)
+    if index is None:
+        acc: dict[int, list[int]] = {}
+        names = alphabet.atoms.name_mask()
+        for x in letters:
+            rest = sig(x) & names
+            while rest:
+                low = rest & -rest
+                acc.setdefault(low, []).append(x)
+                rest ^= low
+        index = {b: tuple(xs) for b, xs in acc.items()}
+        alphabet._name_index = index
+    return index
