@@ -161,13 +161,20 @@ class Evaluator:
         self.budget = budget or Budget()
         self._props: dict[Any, Nfa] = {}
         self._rels: dict[Any, Transducer] = {}
+        # By identity first: hashing a node hashes its whole subtree (a spec with
+        # thousands of names), and the same node objects come back FEC after FEC.
+        self._by_id: dict[int, tuple[Any, Any]] = {}
 
     # ------------------------------------------------------------------ path sets
     def prop(self, e: Any) -> Nfa:
+        seen = self._by_id.get(id(e))
+        if seen is not None and seen[0] is e:
+            return seen[1]  # type: ignore[no-any-return]
         got = self._props.get(e)
         if got is None:
             got = self._prop(e)
             self._props[e] = got
+        self._by_id[id(e)] = (e, got)
         return got
 
     def _prop(self, e: Any) -> Nfa:
@@ -215,10 +222,14 @@ class Evaluator:
 
     # ------------------------------------------------------------------ relations
     def rel(self, r: Any) -> Transducer:
+        seen = self._by_id.get(id(r))
+        if seen is not None and seen[0] is r:
+            return seen[1]  # type: ignore[no-any-return]
         got = self._rels.get(r)
         if got is None:
             got = simplify_transducer(self._rel(r))
             self._rels[r] = got
+        self._by_id[id(r)] = (r, got)
         return got
 
     def _rel(self, r: Any) -> Transducer:
