@@ -186,8 +186,14 @@ spec maintenance {{
     }
 
 
-def make_runner(module: Any, granularity: str, groups: Any) -> Callable[[Any], Any] | None:
-    """A fresh per-FEC checker (``Verifier.check_fec`` / ``run_fec``), or None if not available."""
+def make_runner(
+    module: Any, granularity: str, groups: Any, counterexamples: bool = True
+) -> Callable[[Any], Any] | None:
+    """A fresh per-FEC checker (``Verifier.check_fec`` / ``run_fec``), or None if not available.
+
+    ``counterexamples=False`` times the decision alone (violated FECs get no
+    counterexamples), where the verifier supports it.
+    """
     try:
         from rela.compile import compile_module
 
@@ -195,9 +201,13 @@ def make_runner(module: Any, granularity: str, groups: Any) -> Callable[[Any], A
         verifier_cls, options_cls = vmod.Verifier, vmod.Options
     except (ImportError, AttributeError):
         return None
-    verifier = verifier_cls(
-        compile_module(module), options_cls(granularity=granularity, groups=groups)
-    )
+    try:
+        options = options_cls(
+            granularity=granularity, groups=groups, counterexamples=counterexamples
+        )
+    except TypeError:
+        options = options_cls(granularity=granularity, groups=groups)
+    verifier = verifier_cls(compile_module(module), options)
     run = getattr(verifier, "check_fec", None) or verifier.run_fec
     return run
 
@@ -263,6 +273,16 @@ def bench_real(
                     per_fec[i].append(time.perf_counter() - t)
                     if r == 0:
                         tally[verdicts(outcome)] += 1
+            decide: list[list[float]] = [[] for _ in fecs]
+            for _ in range(done):
+                run = make_runner(module, gran, mapping, counterexamples=False)
+                if run is None:
+                    break
+                for i, fec in enumerate(fecs):
+                    t = time.perf_counter()
+                    run(fec)
+                    decide[i].append(time.perf_counter() - t)
+            decide_med = [statistics.median(t) for t in decide if t]
             med = [statistics.median(t) for t in per_fec]
             total = sum(med)
             row = {
@@ -275,6 +295,12 @@ def bench_real(
                 "max_ms": 1e3 * max(med),
                 "fecs_per_s": len(med) / total if total else None,
                 "load_ms_per_fec": 1e3 * load_s / len(fecs),
+                "decide_median_ms": 1e3 * statistics.median(decide_med) if decide_med else None,
+                "decide_p90_ms": (
+                    1e3 * sorted(decide_med)[int(0.9 * (len(decide_med) - 1))]
+                    if decide_med
+                    else None
+                ),
                 "holds": tally.get("holds"),
                 "violated": tally.get("violated"),
                 "errors": tally.get("error"),
@@ -282,9 +308,11 @@ def bench_real(
                 "method": method,
             }
             results.append(row)
+            decided = row["decide_median_ms"]
             log(
                 f"  {gran:9} {name:9} median {row['median_ms']:.3f} ms/FEC, "
                 f"{row['fecs_per_s']:,.0f} FECs/s ({done} round(s))"
+                + (f"; decision alone {decided:.3f} ms/FEC" if decided is not None else "")
             )
     return {
         "file": str(sample),
@@ -479,6 +507,7 @@ REAL_COLUMNS = [
     ("fecs", "FECs"),
     ("median_ms", "median ms/FEC"),
     ("p90_ms", "p90 ms"),
+    ("decide_median_ms", "decision ms"),
     ("fecs_per_s", "FECs/s"),
     ("holds", "holds"),
     ("violated", "violated"),

@@ -88,6 +88,7 @@ class Outcome:
 
 
 HOLDS = Outcome("holds")
+VIOLATED = Outcome("violated")
 
 
 def _cond_holds(cond: Any, traffic: Sequence[TrafficKey]) -> bool:
@@ -199,6 +200,7 @@ class SpecChecker:
         max_states: int = 0,
         fec_timeout: float = 0.0,
         cache_size: int = 50_000,
+        counterexamples: bool = True,
     ) -> None:
         self.check_ast = check
         self.letters = letters
@@ -206,6 +208,7 @@ class SpecChecker:
         self.max_paths = max_paths
         self.max_states = max_states
         self.fec_timeout = fec_timeout
+        self.counterexamples = counterexamples
         self._conds = _conditions(check)
         self._leaves: dict[tuple[bool, ...], _Leaf] = {}
         self._leaf: _Leaf | None = None  # the leaf currently being decided
@@ -322,6 +325,8 @@ class SpecChecker:
         pre, post = self._graph_nfa(fec.before), self._graph_nfa(fec.after)
         if self._holds(ctx, leaf, pre, post, budget):
             return HOLDS
+        if not self.counterexamples:
+            return VIOLATED
         return Outcome("violated", flows=self._counterexamples(ctx, fec, leaf, budget))
 
     def _agree_on_graph(self, ctx: _FecContext, fec: Fec, leaf: _Leaf, budget: Budget) -> bool:

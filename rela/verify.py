@@ -52,6 +52,8 @@ class Options:
     fec_timeout: float = DEFAULT_FEC_TIMEOUT
     granularity: str = Granularity.DEVICE.value
     groups: Mapping[str, str] | None = None
+    #: False: verdicts only, violated FECs get no counterexamples (for timing decisions).
+    counterexamples: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Verifier:
                 max_paths=options.max_paths,
                 max_states=options.max_states,
                 fec_timeout=options.fec_timeout,
+                counterexamples=options.counterexamples,
             )
             for c in checks
         ]
