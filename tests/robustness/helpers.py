@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 from hypothesis import strategies as st
 
 from rela.errors import RelaError
@@ -17,6 +18,12 @@ ROOT = Path(__file__).resolve().parents[2]
 SNAPSHOTS = ROOT / "snapshots"
 
 # ------------------------------------------------------------------ the property
+
+
+def event(label: str) -> None:
+    """Count an outcome in ``--hypothesis-show-statistics`` (ignored outside a fuzz test)."""
+    if hypothesis.currently_in_test_context():
+        hypothesis.event(label)
 
 
 def assert_located(exc: RelaError, filename: str, *, position: bool = False) -> str:

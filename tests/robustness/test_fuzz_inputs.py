@@ -37,6 +37,7 @@ from .helpers import (
     assert_problem_located,
     deep,
     dumps,
+    event,
     mutated_json,
     mutated_text,
 )
@@ -113,12 +114,14 @@ def load_fully(filenames: list[str], **inputs: Any) -> None:
         change = load_change(**inputs)
         fecs = list(change)
     except RelaError as exc:
+        event(f"load error: {type(exc).__name__}")
         text = exc.render()
         assert any(name in text for name in filenames), text
         if exc.message.startswith("invalid JSON"):
             assert exc.line is not None and exc.column is not None, text
         return
     assert fecs, "a change that loads has FECs"
+    event("loaded, with malformed FECs" if any(f.problem for f in fecs) else "loaded")
     for i, fec in enumerate(fecs):
         assert fec.index == i
         if fec.problem is not None:
@@ -134,7 +137,7 @@ def load_fully(filenames: list[str], **inputs: Any) -> None:
 # ------------------------------------------------------------------ Rela graph JSON
 
 
-@fuzz_settings(400)
+@fuzz_settings(350)
 @given(st.sampled_from(GRAPHS).flatmap(lambda g: mutated_json(g, RELA_JSON_FIELDS)), GRANULARITIES)
 def test_fuzz_rela_graph_json(doc: Any, granularity: str) -> None:
     with _tmpdir() as tmp:
@@ -164,7 +167,7 @@ def test_fuzz_rela_graph_json_bytes(data: bytes) -> None:
 # ------------------------------------------------------------------ path snapshots
 
 
-@fuzz_settings(400)
+@fuzz_settings(300)
 @given(
     st.booleans(),
     st.sampled_from([SNAP_BEFORE, SNAP_AFTER]).flatmap(lambda s: mutated_json(s, SNAPSHOT_FIELDS)),
@@ -221,7 +224,7 @@ def test_fuzz_group_mapping(doc: Any) -> None:
 # ------------------------------------------------------------------ Batfish exports
 
 
-@fuzz_settings(150)
+@fuzz_settings(100)
 @given(
     st.sampled_from(BATFISH_FILES).flatmap(
         lambda name: st.tuples(st.just(name), mutated_json(BATFISH_BASE[name], BATFISH_FIELDS))

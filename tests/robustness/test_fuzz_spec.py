@@ -25,7 +25,7 @@ from rela.network.model import Fec, Graph, TrafficKey
 from rela.verify import verify
 
 from .conftest import fuzz_settings
-from .helpers import ROOT, SNAPSHOTS, SPEC_TOKENS, assert_located, mutated_text
+from .helpers import ROOT, SNAPSHOTS, SPEC_TOKENS, assert_located, event, mutated_text
 
 FILE = "fuzz.rela"
 
@@ -48,11 +48,16 @@ FECS = [
 def parse_or_located_error(text: str) -> Module | None:
     """The property for one text: a module, or a RelaError naming FILE:line:col."""
     try:
-        return parse_spec(text, FILE)
+        module = parse_spec(text, FILE)
     except (SpecSyntaxError, SpecSemanticError) as exc:
+        event(type(exc).__name__)
         assert_located(exc, FILE, position=True)
     except RelaError as exc:
+        event(type(exc).__name__)
         assert_located(exc, FILE)
+    else:
+        event("parsed")
+        return module
     return None
 
 
