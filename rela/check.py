@@ -14,6 +14,7 @@ comparison ``P == Q`` fails when some path is in one side only.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -354,8 +355,34 @@ class SpecChecker:
             self._agree[key] = got
         return got
 
+    def _equal_on_the_fly(
+        self, ctx: _FecContext, cmp: ast.Compare, pre: Nfa, post: Nfa, budget: Budget
+    ) -> bool | None:
+        """Decide ``pre >> R == post >> Q`` without building the images, when both stay
+        deterministic; ``None`` when they do not (the caller builds them)."""
+        assert self._leaf is not None
+        left, right = self._leaf.sides[id(cmp)]
+        if left is None or right is None:
+            return None
+        sides = []
+        for which, relation in (left, right):
+            graph = pre if which == "pre" else post
+            t = self._spec_rel(ctx, relation, budget) if relation is not None else None
+            lazy = _LazyImage.of(graph, t, ctx)
+            if lazy is None:
+                return None
+            sides.append(lazy)
+        try:
+            return _lazy_equal(sides[0], sides[1], budget)
+        except _NotDeterministic:
+            return None
+
     def _holds(self, ctx: _FecContext, check: Any, pre: Nfa, post: Nfa, budget: Budget) -> bool:
         if isinstance(check, ast.Compare):
+            if check.op == "==":
+                quick = self._equal_on_the_fly(ctx, check, pre, post, budget)
+                if quick is not None:
+                    return quick
             left, right = self._sides(ctx, check, pre, post, budget)
             if check.op == "==":
                 return equivalent(left, right, budget) is None
@@ -424,6 +451,134 @@ class SpecChecker:
             lists.append(tuple(self.letters.path(w) for w in words))
         before, after, expected, actual, missing, unexpected = lists
         return FlowDiff(flow, before, after, expected, actual, missing, unexpected, truncated)
+
+
+class _NotDeterministic(Exception):
+    """The image being explored turned out nondeterministic (or has epsilon moves)."""
+
+
+class _LazyImage:
+    """The image of a deterministic graph automaton through a spec transducer, built
+    state by state as an equivalence check asks for it (so a difference found early
+    costs only the states visited).  Raises :class:`_NotDeterministic` when a state
+    would need epsilon moves or two targets for one letter."""
+
+    __slots__ = ("ia", "ti", "a_finals", "t_finals", "sig_of", "ctx", "ids", "pairs")
+
+    @staticmethod
+    def of(a: Nfa, t: Transducer | None, ctx: _FecContext) -> _LazyImage | None:
+        if len(a.starts) != 1 or a.has_epsilon():
+            return None
+        if t is not None and len(t.starts) != 1:
+            return None
+        return _LazyImage(a, t, ctx)
+
+    def __init__(self, a: Nfa, t: Transducer | None, ctx: _FecContext) -> None:
+        self.ia = a.index()
+        self.ti = t.by_input() if t is not None else None
+        self.a_finals = a.finals
+        self.t_finals = t.finals if t is not None else frozenset({0})
+        self.sig_of = ctx.sig_of
+        self.ctx = ctx
+        (sa,) = a.starts
+        sq = next(iter(t.starts)) if t is not None else 0
+        self.ids: dict[tuple[int, int], int] = {(sa, sq): 0}
+        self.pairs: list[tuple[int, int]] = [(sa, sq)]
+
+    def final(self, k: int) -> bool:
+        p, q = self.pairs[k]
+        return p in self.a_finals and q in self.t_finals
+
+    def _id(self, pair: tuple[int, int]) -> int:
+        k = self.ids.get(pair)
+        if k is None:
+            k = self.ids[pair] = len(self.pairs)
+            self.pairs.append(pair)
+        return k
+
+    def row(self, k: int) -> dict[int, int]:
+        p, q = self.pairs[k]
+        out: dict[int, int] = {}
+        if self.ti is None:  # the graph itself
+            for x, ps in self.ia[p].items():
+                if len(ps) != 1:
+                    raise _NotDeterministic
+                out[x] = self._id((ps[0], 0))
+            return out
+        tq = self.ti[q]
+        if T.EPS in tq:
+            raise _NotDeterministic
+        sig_of = self.sig_of
+        classes = None
+        for x, ps in self.ia[p].items():
+            moves = tq.get(sig_of[x])
+            if not moves:
+                continue
+            if len(ps) != 1:
+                raise _NotDeterministic
+            for o, q2 in moves:
+                target = self._id((ps[0], q2))
+                if o == T.COPY:
+                    letters: tuple[int, ...] = (x,)
+                elif o == T.EPS:
+                    raise _NotDeterministic
+                else:
+                    if classes is None:
+                        classes = self.ctx.class_letters()
+                    letters = classes.get(o, ())
+                for y in letters:
+                    if out.setdefault(y, target) != target:
+                        raise _NotDeterministic
+        return out
+
+
+def _lazy_equal(a: _LazyImage, b: _LazyImage, budget: Budget) -> bool:
+    """Hopcroft–Karp over two lazily built deterministic images (dead state: -1)."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(x: tuple[int, int]) -> tuple[int, int]:
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    dead = (2, -1)
+    rows: list[dict[int, dict[int, int]]] = [{}, {}]
+    sides = (a, b)
+
+    def row(side: int, k: int) -> dict[int, int]:
+        if k < 0:
+            return {}
+        got = rows[side].get(k)
+        if got is None:
+            got = rows[side][k] = sides[side].row(k)
+        return got
+
+    def final(side: int, k: int) -> bool:
+        return k >= 0 and sides[side].final(k)
+
+    parent[find((0, 0))] = find((1, 0))
+    queue: deque[tuple[int, int]] = deque([(0, 0)])
+    steps = 0
+    while queue:
+        p, q = queue.popleft()
+        if final(0, p) != final(1, q):
+            return False
+        steps += 1
+        if steps & 255 == 0:
+            budget.check(steps)
+        rp, rq = row(0, p), row(1, q)
+        for x in rp.keys() | rq.keys():
+            np_, nq = rp.get(x, -1), rq.get(x, -1)
+            ra = find((0, np_) if np_ >= 0 else dead)
+            rb = find((1, nq) if nq >= 0 else dead)
+            if ra == rb:
+                continue
+            parent[ra] = rb
+            queue.append((np_, nq))
+    return True
 
 
 def _arc_language(t: Transducer, inputs: frozenset[int]) -> Nfa:
