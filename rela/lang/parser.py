@@ -45,6 +45,9 @@ MAX_NESTING = 100
 #: nests deeper, and ``let b = a | a`` repeated doubles the size at every step).
 MAX_EXPANDED_DEPTH = 2 * MAX_NESTING
 MAX_EXPANDED_NODES = 100_000
+#: Largest spec file read (bytes): far above any real spec, and ``rela check /dev/zero``
+#: must not read forever.
+MAX_SPEC_BYTES = 16 << 20
 
 
 def grammar_text() -> str:
@@ -210,10 +213,15 @@ def load_spec(path: str | Path) -> ast.Module:
     """Read and parse a spec file; an unreadable file is a :class:`~rela.errors.SpecError`."""
     name = str(path)
     try:
-        raw = Path(path).read_bytes()
+        with open(path, "rb") as fp:
+            raw = fp.read(MAX_SPEC_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
         raise SpecError(f"cannot read spec file: {reason}", filename=name) from None
+    if len(raw) > MAX_SPEC_BYTES:
+        raise SpecError(
+            f"spec file too large (more than {MAX_SPEC_BYTES >> 20} MB)", filename=name
+        ) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

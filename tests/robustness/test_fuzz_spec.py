@@ -213,3 +213,13 @@ def test_very_long_names_and_lines(text: str) -> None:
     if module is not None:
         check_module(module)
     assert time.perf_counter() - t0 < 15
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_spec_file_is_refused() -> None:
+    """``rela check /dev/zero``: a bounded read, not an out-of-memory."""
+    t0 = time.perf_counter()
+    with pytest.raises(RelaError) as info:
+        load_spec("/dev/zero")
+    assert "too large" in assert_located(info.value, "/dev/zero")
+    assert time.perf_counter() - t0 < 5
