@@ -169,7 +169,7 @@ class Evaluator:
     def prop(self, e: Any) -> Nfa:
         seen = self._by_id.get(id(e))
         if seen is not None and seen[0] is e:
-            return seen[1]  # type: ignore[no-any-return]
+            return seen[1]
         got = self._props.get(e)
         if got is None:
             got = self._prop(e)
@@ -224,7 +224,7 @@ class Evaluator:
     def rel(self, r: Any) -> Transducer:
         seen = self._by_id.get(id(r))
         if seen is not None and seen[0] is r:
-            return seen[1]  # type: ignore[no-any-return]
+            return seen[1]
         got = self._rels.get(r)
         if got is None:
             got = simplify_transducer(self._rel(r))
