@@ -158,29 +158,62 @@ def test_dask_accounts_for_every_fec() -> None:
 # ------------------------------------------------------------------ a worker dies mid-run
 
 
-def _die() -> None:
-    os.kill(os.getpid(), signal.SIGKILL)
+#: The test process; any other process that meets a KillerKey dies (pool and Dask workers).
+_PARENT_ENV = "RELA_TEST_PARENT_PID"
+os.environ.setdefault(_PARENT_ENV, str(os.getpid()))  # workers importing this keep it
 
 
-class _Poison:
-    """Pickles fine here; unpickling it in a worker process kills that worker (SIGKILL)."""
+class KillerKey(TrafficKey):
+    """A traffic key that SIGKILLs the worker process testing it against a guard.
 
-    def __reduce__(self) -> tuple[Any, tuple[()]]:
-        return (_die, ())
+    Pickled by reference to this module, so forked pool workers and spawned Dask
+    workers alike get it; the test process itself (and a scheduler that
+    unpickles tasks) never calls ``matches_prefix`` on it.
+    """
+
+    def matches_prefix(self, which: str, prefix: str) -> bool:
+        if os.environ.get(_PARENT_ENV) != str(os.getpid()):
+            os.kill(os.getpid(), signal.SIGKILL)
+        return super().matches_prefix(which, prefix)
+
+
+def poisoned(fecs: list[Fec], victim: int) -> list[Fec]:
+    """``fecs`` where checking FEC ``victim`` (its guard) kills the worker."""
+    out = list(fecs)
+    fec = out[victim]
+    key = KillerKey(dst=fec.traffic[0].dst)
+    out[victim] = Fec(fec.index, fec.key, (key,), fec.before, fec.after, fec.problem)
+    return out
+
+
+def lost_indices(report: Report, marker: str) -> dict[str, set[int]]:
+    return {
+        s.name: {e.fec.index for e in s.fec_errors if marker in e.message} for s in report.specs
+    }
 
 
 def test_killed_worker_loses_no_fec() -> None:
-    poisoned = list(FECS)
     victim = BATCH_SIZE + 10  # in the second batch: the first may already be done
-    fec = poisoned[victim]
-    poisoned[victim] = Fec(fec.index, fec.key, fec.traffic, _Poison(), _Poison())  # type: ignore[arg-type]
-    report = verify(SPEC, poisoned, jobs=2, **OPTIONS)
+    report = verify(SPEC, poisoned(FECS, victim), jobs=2, **OPTIONS)
     verdicts = assert_accounts(report, N)
-    for spec in report.specs:
-        lost = {e.fec.index for e in spec.fec_errors if "worker process died" in e.message}
-        assert victim in lost, spec.name
-        assert verdicts[spec.name][victim] == "error"
+    for name, lost in lost_indices(report, "worker process died").items():
+        assert victim in lost, name
+        assert verdicts[name][victim] == "error"
     assert not report.holds
+
+
+def test_killed_dask_worker_loses_no_fec() -> None:
+    """The task whose worker died is retried, then its FECs become error verdicts."""
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    fecs = FECS[: BATCH_SIZE + 40]
+    victim = BATCH_SIZE + 10
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):  # no retry: fast
+        report = verify(SPEC, poisoned(fecs, victim), jobs=2, executor="dask", **OPTIONS)
+    assert_accounts(report, len(fecs))
+    for name, lost in lost_indices(report, "dask task failed").items():
+        assert victim in lost, name
+        assert lost <= set(range(BATCH_SIZE, len(fecs))), name  # only the victim's batch
 
 
 @pytest.mark.xfail(
@@ -190,11 +223,8 @@ def test_killed_worker_loses_no_fec() -> None:
 )
 def test_killed_worker_costs_only_its_batch(serial: dict[str, dict[int, str]]) -> None:
     """Batches that were in flight on the broken pool are checked again, not given up."""
-    poisoned = list(FECS)
     victim = BATCH_SIZE + 10
-    fec = poisoned[victim]
-    poisoned[victim] = Fec(fec.index, fec.key, fec.traffic, _Poison(), _Poison())  # type: ignore[arg-type]
-    report = verify(SPEC, poisoned, jobs=2, **OPTIONS)
+    report = verify(SPEC, poisoned(FECS, victim), jobs=2, **OPTIONS)
     verdicts = assert_accounts(report, N)
     victims = range(BATCH_SIZE, 2 * BATCH_SIZE)
     for name, got in verdicts.items():
@@ -203,11 +233,8 @@ def test_killed_worker_costs_only_its_batch(serial: dict[str, dict[int, str]]) -
         assert outside == expected, name
 
 
-_PARENT = os.getpid()
-
-
 def _killing_check(self: Any, fec: Fec) -> Any:
-    if fec.key == "k300" and os.getpid() != _PARENT:
+    if fec.key == "k300" and os.environ.get(_PARENT_ENV) != str(os.getpid()):
         os.kill(os.getpid(), signal.SIGKILL)
     return _REAL_CHECK(self, fec)
 
