@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
-from rela.automata.nfa import Nfa, closure, complement, intersect, trim
+from rela.automata.nfa import Nfa, closure, remove_epsilon, trim
 from rela.errors import ResourceLimitError
 
 __all__ = [
@@ -291,11 +291,42 @@ def enumerate_words(a: Nfa, limit: int, budget: Budget = _NO_BUDGET) -> tuple[li
 
 
 def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
-    """Paths of ``a`` that are not paths of ``b``."""
-    letters: set[int] = a.letters()
-    return trim(
-        intersect(a, complement(b, letters, budget.max_states, budget=budget), budget=budget)
-    )
+    """Paths of ``a`` that are not paths of ``b``.
+
+    The product of ``a`` with the subset construction of ``b``, built only
+    along ``a``'s arcs: complementing ``b`` over all of ``a``'s letters first
+    costs states x letters (minutes and gigabytes for an FEC of 2,000 locations).
+    """
+    a = remove_epsilon(a)
+    ia, sb = a.index(), _Subsets(b)
+    empty: frozenset[int] = frozenset()
+    moves: dict[frozenset[int], dict[int, frozenset[int]]] = {empty: {}}
+    ids: dict[tuple[int, frozenset[int]], int] = {}
+    todo: list[tuple[int, frozenset[int]]] = []
+    arcs: list[list[tuple[int, int]]] = []
+
+    def get(pair: tuple[int, frozenset[int]]) -> int:
+        k = ids.get(pair)
+        if k is None:
+            k = ids[pair] = len(arcs)
+            arcs.append([])
+            todo.append(pair)
+            budget.check(len(arcs))
+        return k
+
+    start_b = sb.start()
+    starts = [get((p, start_b)) for p in a.starts]
+    while todo:
+        p, s = pair = todo.pop()
+        row = arcs[ids[pair]]
+        nexts = moves.get(s)
+        if nexts is None:
+            nexts = moves[s] = sb.moves(s)
+        for x, targets in ia[p].items():
+            s2 = nexts.get(x, empty)
+            row.extend((x, get((p2, s2))) for p2 in targets)
+    finals = [k for (p, s), k in ids.items() if p in a.finals and not s & b.finals]
+    return trim(Nfa(len(arcs), starts, finals, arcs))
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:
