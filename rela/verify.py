@@ -39,6 +39,8 @@ __all__ = ["Options", "Verifier", "verify", "DEFAULT_MAX_STATES", "DEFAULT_FEC_T
 DEFAULT_MAX_STATES = 200_000
 #: Default per-FEC time limit in seconds (0 disables it).
 DEFAULT_FEC_TIMEOUT = 60.0
+#: Spec names warned about one by one (with the closest locations) per spec.
+MAX_NAME_WARNINGS = 20
 #: FECs sent to a worker at a time.
 BATCH_SIZE = 256
 
@@ -246,7 +248,6 @@ def _run_pool(
     checks: Sequence[_Named], options: Options, fecs: Iterable[Fec], jobs: int
 ) -> Iterator[tuple[list[Fec], BatchResult]]:
     """Batches through a process pool, results in input order; a dead worker costs its batch."""
-    n_specs = len(checks)
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
@@ -262,9 +263,9 @@ def _run_pool(
                 pool = new_pool()
                 pending.append((batch, pool.submit(_worker_batch, batch)))
             while len(pending) > 2 * jobs:
-                yield _collect(pending.popleft(), n_specs)
+                yield _collect(pending.popleft(), checks, options)
         while pending:
-            yield _collect(pending.popleft(), n_specs)
+            yield _collect(pending.popleft(), checks, options)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -291,15 +292,26 @@ def _run_parts(
             return part, future.result()
         except RelaError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a dead worker: account for every FEC
-            why = (
-                "worker process died while checking this FEC"
-                if isinstance(exc, BrokenProcessPool)
-                else f"worker failed: {type(exc).__name__}: {exc}"
-            )
-            lost = Outcome("error", message=why)
-            special = [(fec.index, _ref(fec), [lost] * n_specs) for fec in part]
-            return part, (len(special), special, [0.0] * n_specs, [])
+        except BrokenProcessPool:  # some worker died: check this part again on its own
+            try:
+                return part, _alone(_worker_part, part, checks, options)
+            except RelaError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                return part, lost_part(part, exc)
+        except Exception as exc:  # noqa: BLE001 - a failed worker: account for every FEC
+            return part, lost_part(part, exc)
+
+    def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:
+        """Every FEC of the part (counted here) as an error verdict."""
+        why = (
+            "worker process died while checking this FEC"
+            if isinstance(exc, BrokenProcessPool)
+            else f"worker failed: {type(exc).__name__}: {exc}"
+        )
+        lost = Outcome("error", message=why)
+        special = [(fec.index, _ref(fec), [lost] * n_specs) for fec in part]
+        return len(special), special, [0.0] * n_specs, []
 
     try:
         for part in parts:
@@ -318,14 +330,30 @@ def _run_parts(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _alone(fn: Callable[[Any], Any], arg: Any, checks: Sequence[_Named], options: Options) -> Any:
+    """Run one task in a fresh one-worker pool (after a pool broke: find the culprit)."""
+    with ProcessPoolExecutor(1, initializer=_worker_init, initargs=(checks, options)) as pool:
+        return pool.submit(fn, arg).result()
+
+
 def _collect(
-    item: tuple[list[Fec], Future[BatchResult]], n_specs: int
+    item: tuple[list[Fec], Future[BatchResult]],
+    checks: Sequence[_Named],
+    options: Options,
 ) -> tuple[list[Fec], BatchResult]:
+    """A batch's result; a batch lost with a broken pool is checked again on its own,
+    and only a batch that kills its worker again becomes error verdicts."""
     batch, future = item
+    n_specs = len(checks)
     try:
         return batch, future.result()
     except BrokenProcessPool:
-        return batch, _lost(batch, n_specs, "worker process died while checking this FEC")
+        try:
+            return batch, _alone(_worker_batch, batch, checks, options)
+        except BrokenProcessPool:
+            return batch, _lost(batch, n_specs, "worker process died while checking this FEC")
+        except Exception as exc:  # noqa: BLE001
+            return batch, _lost(batch, n_specs, f"worker failed: {type(exc).__name__}: {exc}")
     except Exception as exc:  # noqa: BLE001
         return batch, _lost(batch, n_specs, f"worker failed: {type(exc).__name__}: {exc}")
 
@@ -541,14 +569,18 @@ def _name_warnings(checks: Sequence[_Named], seen: set[str], options: Options) -
     devices = sorted({n.split("|")[0] for n in seen} | seen)
     for c in checks:
         atoms = Atoms.collect([c.check], groups=options.groups)
-        for name in atoms.absent_names(seen):
-            if name == "drop":
-                continue
+        absent = [n for n in atoms.absent_names(seen) if n != "drop"]
+        for name in absent[:MAX_NAME_WARNINGS]:
             close = difflib.get_close_matches(name, devices, n=3, cutoff=0.6)
             msg = f"name {name!r} matches no location of the input"
             if close:
                 msg += f"; closest: {', '.join(close)}"
             out.append(Warning_(c.name, msg))
+        if len(absent) > MAX_NAME_WARNINGS:
+            rest = absent[MAX_NAME_WARNINGS:]
+            shown = ", ".join(repr(n) for n in rest[:5])
+            more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
+            out.append(Warning_(c.name, f"{len(rest)} more names match no location: {shown}{more}"))
     return out
 
 

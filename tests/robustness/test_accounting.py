@@ -216,11 +216,6 @@ def test_killed_dask_worker_loses_no_fec() -> None:
         assert lost <= set(range(BATCH_SIZE, len(fecs))), name  # only the victim's batch
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rela.verify._run_pool/_run_parts: BrokenProcessPool fails every batch in flight, "
-    "not only the dead worker's (see docs/robustness.md)",
-)
 def test_killed_worker_costs_only_its_batch(serial: dict[str, dict[int, str]]) -> None:
     """Batches that were in flight on the broken pool are checked again, not given up."""
     victim = BATCH_SIZE + 10
