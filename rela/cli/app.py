@@ -39,6 +39,12 @@ def handle_errors() -> Iterator[None]:
     except RecursionError:
         err_console.print("error: input nested too deeply", markup=False)
         raise typer.Exit(EXIT_INPUT) from None
+    except MemoryError:
+        err_console.print(
+            "error: out of memory (lower --max-states or --jobs, or split the input)",
+            markup=False,
+        )
+        raise typer.Exit(EXIT_INPUT) from None
     except KeyboardInterrupt:
         err_console.print("interrupted", markup=False)
         sys.exit(130)

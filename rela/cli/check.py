@@ -60,17 +60,23 @@ def check(
     ] = 20,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores; small changes run in one process)."),
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes (default: all cores; small changes run in one process).",
+        ),
     ] = None,
     executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address (default: a local cluster).")
     ] = None,
     max_states: Annotated[
-        int | None, typer.Option(min=1, help="Per-FEC automaton state limit.")
+        int | None, typer.Option(min=1, help="Per-FEC automaton state limit [default: 200000].")
     ] = None,
     fec_timeout: Annotated[
-        float | None, typer.Option(min=0, help="Per-FEC time limit in seconds (0: none).")
+        float | None,
+        typer.Option(min=0, help="Per-FEC time limit in seconds, 0: none [default: 60]."),
     ] = None,
     color: Annotated[
         bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")
