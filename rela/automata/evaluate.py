@@ -112,26 +112,7 @@ def _fuse(t: Transducer) -> Transducer:
 
 
 def _trim_transducer(t: Transducer) -> Transducer:
-    fwd = set(t.starts)
-    stack = list(fwd)
-    while stack:
-        q = stack.pop()
-        for _, _, d in t.arcs[q]:
-            if d not in fwd:
-                fwd.add(d)
-                stack.append(d)
-    preds: dict[int, list[int]] = {}
-    for q in fwd:
-        for _, _, d in t.arcs[q]:
-            preds.setdefault(d, []).append(q)
-    live = {f for f in t.finals if f in fwd}
-    stack = list(live)
-    while stack:
-        q = stack.pop()
-        for p in preds.get(q, ()):
-            if p not in live:
-                live.add(p)
-                stack.append(p)
+    live = N.useful_states(t.starts, t.finals, [[d for _, _, d in row] for row in t.arcs])
     if not live:
         return Transducer.empty()
     order = sorted(live)

@@ -30,6 +30,7 @@ __all__ = [
     "star",
     "trim",
     "union",
+    "useful_states",
 ]
 
 
@@ -215,27 +216,26 @@ def remove_epsilon(a: Nfa) -> Nfa:
     return trim(Nfa(a.n, a.starts, finals, arcs))
 
 
-def trim(a: Nfa) -> Nfa:
-    """Keep only states reachable from a start and co-reachable to a final, renumbered."""
-    fwd = set(a.starts)
+def useful_states(
+    starts: Iterable[int], finals: Iterable[int], successors: Sequence[Iterable[int]]
+) -> set[int]:
+    """States reachable from a start and co-reachable to a final (any automaton kind).
+
+    ``successors[q]`` lists the targets of every move out of ``q``.
+    """
+    fwd = set(starts)
     stack = list(fwd)
     while stack:
         q = stack.pop()
-        for _, t in a.arcs[q]:
-            if t not in fwd:
-                fwd.add(t)
-                stack.append(t)
-        for t in a.eps[q]:
+        for t in successors[q]:
             if t not in fwd:
                 fwd.add(t)
                 stack.append(t)
     preds: dict[int, list[int]] = {}
     for q in fwd:
-        for _, t in a.arcs[q]:
+        for t in successors[q]:
             preds.setdefault(t, []).append(q)
-        for t in a.eps[q]:
-            preds.setdefault(t, []).append(q)
-    live = {f for f in a.finals if f in fwd}
+    live = {f for f in finals if f in fwd}
     stack = list(live)
     while stack:
         q = stack.pop()
@@ -243,6 +243,13 @@ def trim(a: Nfa) -> Nfa:
             if p not in live:
                 live.add(p)
                 stack.append(p)
+    return live
+
+
+def trim(a: Nfa) -> Nfa:
+    """Keep only states reachable from a start and co-reachable to a final, renumbered."""
+    successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
+    live = useful_states(a.starts, a.finals, successors)
     if len(live) == a.n:
         return a
     if not live:
