@@ -35,7 +35,7 @@ from rela.automata.transducer import Transducer
 from rela.lang import ast
 from rela.network.model import Fec, Graph, TrafficKey
 
-__all__ = ["Letters", "SpecChecker", "Outcome", "FlowDiff", "select_branch"]
+__all__ = ["Letters", "SpecChecker", "Outcome", "FlowDiff"]
 
 Word = tuple[int, ...]
 
@@ -55,9 +55,6 @@ class Letters:
             self.values.append(letter)
             self.names.append(OTHER_NAME if letter is OTHER else str(letter))
         return i
-
-    def name(self, i: int) -> str:
-        return self.names[i]
 
     def path(self, word: Word) -> tuple[str, ...]:
         names = self.names
@@ -125,11 +122,6 @@ def _resolve(check: Any, outcome: Mapping[Any, bool]) -> Any:
     if isinstance(check, ast.CheckNot):
         return ast.CheckNot(_resolve(check.operand, outcome))
     return check
-
-
-def select_branch(check: Any, traffic: Sequence[TrafficKey]) -> Any:
-    """The check with every traffic guard resolved for this FEC's traffic keys."""
-    return _resolve(check, {c: _cond_holds(c, traffic) for c in _conditions(check)})
 
 
 class _Leaf:

@@ -95,12 +95,6 @@ class Nfa:
     def has_epsilon(self) -> bool:
         return any(self.eps)
 
-    def letters(self) -> set[int]:
-        return {x for arcs in self.arcs for x, _ in arcs}
-
-    def num_arcs(self) -> int:
-        return sum(len(a) for a in self.arcs) + sum(len(e) for e in self.eps)
-
     def __repr__(self) -> str:
         return f"Nfa(n={self.n}, starts={sorted(self.starts)}, finals={sorted(self.finals)})"
 
