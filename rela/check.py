@@ -661,61 +661,13 @@ def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
 
 
 def image_by_class(a: Nfa, t: Transducer, ctx: _FecContext, budget: Budget) -> Nfa:
-    """``a >> t`` for ``a`` over letters and a spec transducer ``t`` over signatures.
+    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures.
 
     An identity arc copies the very letter read; an output signature stands for
     every letter of the FEC's universe with that signature.
     """
-    sig_of = ctx.sig_of
-    ia, ti = a.index(), t.by_input()
-    ids: dict[tuple[int, int], int] = {}
-    todo: list[tuple[int, int]] = []
-    arcs: list[list[tuple[int, int]]] = []
-    eps: list[list[int]] = []
-    classes: dict[int, tuple[int, ...]] | None = None
-    EPS, COPY = T.EPS, T.COPY
 
-    def get(p: tuple[int, int]) -> int:
-        k = ids.get(p)
-        if k is None:
-            k = ids[p] = len(arcs)
-            arcs.append([])
-            eps.append([])
-            todo.append(p)
-        return k
+    def write(sig: int) -> tuple[int, ...]:
+        return ctx.class_letters().get(sig, ())
 
-    starts = [get((p, q)) for p in a.starts for q in t.starts]
-    while todo:
-        if len(arcs) & 255 == 0:
-            budget.check(len(arcs))
-        p, q = pair = todo.pop()
-        src = ids[pair]
-        row, erow = arcs[src], eps[src]
-        for p2 in a.eps[p]:
-            erow.append(get((p2, q)))
-        tq = ti[q]
-        for o, q2 in tq.get(EPS, ()):
-            dst = get((p, q2))
-            if o == EPS:
-                erow.append(dst)
-            else:
-                if classes is None:
-                    classes = ctx.class_letters()
-                row.extend((y, dst) for y in classes.get(o, ()))
-        for x, p_targets in ia[p].items():
-            moves = tq.get(sig_of[x])
-            if not moves:
-                continue
-            for o, q2 in moves:
-                for p2 in p_targets:
-                    dst = get((p2, q2))
-                    if o == COPY:
-                        row.append((x, dst))
-                    elif o == EPS:
-                        erow.append(dst)
-                    else:
-                        if classes is None:
-                            classes = ctx.class_letters()
-                        row.extend((y, dst) for y in classes.get(o, ()))
-    finals = [k for (p, q), k in ids.items() if p in a.finals and q in t.finals]
-    return Nfa(len(arcs), starts, finals, arcs, eps)
+    return T.image(a, t, budget=budget, read=ctx.sig_of.__getitem__, write=write)

@@ -20,7 +20,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 
-from rela.automata.nfa import Nfa, closure, remove_epsilon, trim
+from rela.automata.nfa import Crawl, Nfa, closure, remove_epsilon, trim
 from rela.errors import ResourceLimitError
 
 __all__ = [
@@ -301,32 +301,21 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     ia, sb = a.index(), _Subsets(b)
     empty: frozenset[int] = frozenset()
     moves: dict[frozenset[int], dict[int, frozenset[int]]] = {empty: {}}
-    ids: dict[tuple[int, frozenset[int]], int] = {}
-    todo: list[tuple[int, frozenset[int]]] = []
-    arcs: list[list[tuple[int, int]]] = []
-
-    def get(pair: tuple[int, frozenset[int]]) -> int:
-        k = ids.get(pair)
-        if k is None:
-            k = ids[pair] = len(arcs)
-            arcs.append([])
-            todo.append(pair)
-            budget.check(len(arcs))
-        return k
-
+    crawl = Crawl(budget)
+    get = crawl.id
     start_b = sb.start()
     starts = [get((p, start_b)) for p in a.starts]
-    while todo:
-        p, s = pair = todo.pop()
-        row = arcs[ids[pair]]
+    while crawl.todo:
+        p, s = pair = crawl.todo.pop()
+        row = crawl.arcs[crawl.ids[pair]]
         nexts = moves.get(s)
         if nexts is None:
             nexts = moves[s] = sb.moves(s)
         for x, targets in ia[p].items():
             s2 = nexts.get(x, empty)
             row.extend((x, get((p2, s2))) for p2 in targets)
-    finals = [k for (p, s), k in ids.items() if p in a.finals and not s & b.finals]
-    return trim(Nfa(len(arcs), starts, finals, arcs))
+    finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
+    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs))
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:

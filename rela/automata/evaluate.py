@@ -194,9 +194,9 @@ class Evaluator:
                 raise ValueError("`post` used where no FEC is bound")
             return self.post
         if isinstance(e, ast.Image):
-            return T.image(self.prop(e.prop), self.rel(e.relation), cap, budget=self.budget)
+            return N.trim(T.image(self.prop(e.prop), self.rel(e.relation), budget=self.budget))
         if isinstance(e, ast.Preimage):
-            return T.preimage(self.rel(e.relation), self.prop(e.prop), cap, budget=self.budget)
+            return T.preimage(self.rel(e.relation), self.prop(e.prop), budget=self.budget)
         if isinstance(e, ast.Ref):
             raise ValueError(f"unresolved reference {e.name!r} (compile the module first)")
         raise TypeError(f"not a path expression: {e!r}")
@@ -227,9 +227,7 @@ class Evaluator:
                 self.rel(r.left), self.rel(r.right), self.alphabet.locations, budget=self.budget
             )
         if isinstance(r, ast.Compose):
-            return T.compose(
-                self.rel(r.left), self.rel(r.right), self.budget.max_states, budget=self.budget
-            )
+            return T.compose(self.rel(r.left), self.rel(r.right), budget=self.budget)
         if isinstance(r, ast.RelStar):
             return T.rstar(self.rel(r.operand))
         raise TypeError(f"not a relation: {r!r}")

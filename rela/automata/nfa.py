@@ -18,6 +18,7 @@ from typing import Any
 
 __all__ = [
     "Nfa",
+    "Crawl",
     "NfaBuilder",
     "accepts",
     "closure",
@@ -97,6 +98,40 @@ class Nfa:
 
     def __repr__(self) -> str:
         return f"Nfa(n={self.n}, starts={sorted(self.starts)}, finals={sorted(self.finals)})"
+
+
+class Crawl:
+    """State numbering for product constructions, shared by every one of them.
+
+    A product state is a key (a pair of states, or a state and a subset); it
+    gets the next number when first met, an empty row of arcs (and of epsilon
+    moves), and goes on ``todo`` to be expanded.  ``budget`` (a
+    ``rela.automata.decide.Budget``) is charged for every new state.
+    """
+
+    __slots__ = ("ids", "todo", "arcs", "eps", "budget")
+
+    def __init__(self, budget: Any = None) -> None:
+        self.ids: dict[Any, int] = {}
+        self.todo: list[Any] = []
+        self.arcs: list[list[Any]] = []
+        self.eps: list[list[int]] = []
+        self.budget = budget
+
+    def id(self, key: Any) -> int:
+        k = self.ids.get(key)
+        if k is None:
+            k = self.ids[key] = len(self.arcs)
+            self.arcs.append([])
+            self.eps.append([])
+            self.todo.append(key)
+            if self.budget is not None:
+                self.budget.check(k + 1)
+        return k
+
+    def finals(self, accepts: Any) -> list[int]:
+        """The numbers of the keys met so far that ``accepts(key)``."""
+        return [k for key, k in self.ids.items() if accepts(key)]
 
 
 class NfaBuilder:
@@ -361,34 +396,22 @@ def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
     a = remove_epsilon(a)
     b = remove_epsilon(b)
     ia, ib = a.index(), b.index()
-    ids: dict[tuple[int, int], int] = {}
-    todo: list[tuple[int, int]] = []
-    arcs: list[list[tuple[int, int]]] = []
-
-    def get(p: tuple[int, int]) -> int:
-        i = ids.get(p)
-        if i is None:
-            i = ids[p] = len(arcs)
-            arcs.append([])
-            todo.append(p)
-            if budget is not None:
-                budget.check(len(arcs))
-        return i
-
+    crawl = Crawl(budget)
+    get = crawl.id
     starts = [get((s, t)) for s in a.starts for t in b.starts]
-    while todo:
-        p, q = pair = todo.pop()
-        src = ids[pair]
+    while crawl.todo:
+        p, q = pair = crawl.todo.pop()
+        row = crawl.arcs[crawl.ids[pair]]
         da, db = ia[p], ib[q]
         if len(db) < len(da):
             for x, tb in db.items():
                 for u in da.get(x, ()):
                     for v in tb:
-                        arcs[src].append((x, get((u, v))))
+                        row.append((x, get((u, v))))
         else:
             for x, ta in da.items():
                 for v in db.get(x, ()):
                     for u in ta:
-                        arcs[src].append((x, get((u, v))))
-    finals = [i for (p, q), i in ids.items() if p in a.finals and q in b.finals]
-    return Nfa(len(arcs), starts, finals, arcs)
+                        row.append((x, get((u, v))))
+    finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in b.finals)
+    return Nfa(len(crawl.arcs), starts, finals, crawl.arcs)

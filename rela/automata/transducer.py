@@ -15,10 +15,10 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rela.automata.nfa import Nfa, complement, trim
+from rela.automata.nfa import Crawl, Nfa, complement, trim
 
 __all__ = [
     "EPS",
@@ -196,32 +196,15 @@ def _compose_arc(i: int, o: int, i2: int, o2: int) -> tuple[int, int] | None:
     return (i, o2)
 
 
-def compose(r: Transducer, s: Transducer, max_states: int = 0, *, budget: Any = None) -> Transducer:
+def compose(r: Transducer, s: Transducer, *, budget: Any = None) -> Transducer:
     """``r ; s``: apply ``r`` first, then ``s`` (``budget`` is charged every new state)."""
     ri, si = r.arcs, s.by_input()
-    ids: dict[tuple[int, int], int] = {}
-    todo: list[tuple[int, int]] = []
-    arcs: list[list[Arc]] = []
-
-    def get(p: tuple[int, int]) -> int:
-        k = ids.get(p)
-        if k is None:
-            k = ids[p] = len(arcs)
-            arcs.append([])
-            todo.append(p)
-            if budget is not None:
-                budget.check(len(arcs))
-            if max_states and len(arcs) > max_states:
-                from rela.errors import ResourceLimitError
-
-                raise ResourceLimitError(f"composition exceeds {max_states} states")
-        return k
-
+    crawl = Crawl(budget)
+    get = crawl.id
     starts = [get((p, q)) for p in r.starts for q in s.starts]
-    while todo:
-        p, q = pair = todo.pop()
-        src = ids[pair]
-        out = arcs[src]
+    while crawl.todo:
+        p, q = pair = crawl.todo.pop()
+        out = crawl.arcs[crawl.ids[pair]]
         # S moves alone on an epsilon input.
         for o2, q2 in si[q].get(EPS, ()):
             out.append((EPS, o2, get((p, q2))))
@@ -236,8 +219,8 @@ def compose(r: Transducer, s: Transducer, max_states: int = 0, *, budget: Any = 
                 joined = _compose_arc(i, o, produced, o2)
                 if joined is not None:
                     out.append((joined[0], joined[1], get((p2, q2))))
-    finals = [k for (p, q), k in ids.items() if p in r.finals and q in s.finals]
-    return Transducer(len(arcs), starts, finals, arcs)
+    finals = crawl.finals(lambda key: key[0] in r.finals and key[1] in s.finals)
+    return Transducer(len(crawl.arcs), starts, finals, crawl.arcs)
 
 
 def domain(t: Transducer) -> Nfa:
@@ -250,56 +233,58 @@ def domain(t: Transducer) -> Nfa:
     return trim(Nfa(t.n, t.starts, t.finals, arcs, eps))
 
 
-def image(a: Nfa, t: Transducer, max_states: int = 0, *, budget: Any = None) -> Nfa:
-    """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose)."""
+def image(
+    a: Nfa,
+    t: Transducer,
+    *,
+    budget: Any = None,
+    read: Callable[[int], int] | None = None,
+    write: Callable[[int], Iterable[int]] | None = None,
+) -> Nfa:
+    """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose).
+
+    ``a`` and ``t`` may use different alphabets: ``read(x)`` is the letter of
+    ``t`` that reads ``a``'s letter ``x``, and ``write(o)`` the letters of the
+    result an output ``o`` of ``t`` stands for.  The checker reads FEC letters
+    with a spec transducer over signatures this way (an identity arc still
+    copies the very letter read).  By default both are the identity.
+    """
     ia, ti = a.index(), t.by_input()
-    ids: dict[tuple[int, int], int] = {}
-    todo: list[tuple[int, int]] = []
-    arcs: list[list[tuple[int, int]]] = []
-    eps: list[list[int]] = []
-
-    def get(p: tuple[int, int]) -> int:
-        k = ids.get(p)
-        if k is None:
-            k = ids[p] = len(arcs)
-            arcs.append([])
-            eps.append([])
-            todo.append(p)
-            if budget is not None:
-                budget.check(len(arcs))
-            if max_states and len(arcs) > max_states:
-                from rela.errors import ResourceLimitError
-
-                raise ResourceLimitError(f"image exceeds {max_states} states")
-        return k
-
+    crawl = Crawl(budget)
+    get = crawl.id
     starts = [get((p, q)) for p in a.starts for q in t.starts]
-    while todo:
-        p, q = pair = todo.pop()
-        src = ids[pair]
+    while crawl.todo:
+        p, q = pair = crawl.todo.pop()
+        src = crawl.ids[pair]
+        row, erow = crawl.arcs[src], crawl.eps[src]
         for p2 in a.eps[p]:
-            eps[src].append(get((p2, q)))
+            erow.append(get((p2, q)))
         tq = ti[q]
         for o, q2 in tq.get(EPS, ()):
+            dst = get((p, q2))
             if o == EPS:
-                eps[src].append(get((p, q2)))
+                erow.append(dst)
+            elif write is None:
+                row.append((o, dst))
             else:
-                arcs[src].append((o, get((p, q2))))
+                row.extend((y, dst) for y in write(o))
         for x, p_targets in ia[p].items():
-            moves = tq.get(x)
+            moves = tq.get(x if read is None else read(x))
             if not moves:
                 continue
             for o, q2 in moves:
                 for p2 in p_targets:
                     dst = get((p2, q2))
-                    if o == EPS:
-                        eps[src].append(dst)
-                    elif o == COPY:
-                        arcs[src].append((x, dst))
+                    if o == COPY:
+                        row.append((x, dst))
+                    elif o == EPS:
+                        erow.append(dst)
+                    elif write is None:
+                        row.append((o, dst))
                     else:
-                        arcs[src].append((o, dst))
-    finals = [k for (p, q), k in ids.items() if p in a.finals and q in t.finals]
-    return trim(Nfa(len(arcs), starts, finals, arcs, eps))
+                        row.extend((y, dst) for y in write(o))
+    finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in t.finals)
+    return Nfa(len(crawl.arcs), starts, finals, crawl.arcs, crawl.eps)
 
 
 def inverse(t: Transducer) -> Transducer:
@@ -316,9 +301,9 @@ def inverse(t: Transducer) -> Transducer:
     return Transducer(t.n, t.starts, t.finals, arcs)
 
 
-def preimage(t: Transducer, a: Nfa, max_states: int = 0, *, budget: Any = None) -> Nfa:
+def preimage(t: Transducer, a: Nfa, *, budget: Any = None) -> Nfa:
     """``t << a``: the inputs of ``t`` that have an output in ``a``."""
-    return image(a, inverse(t), max_states, budget=budget)
+    return trim(image(a, inverse(t), budget=budget))
 
 
 def priority_union(
