@@ -58,6 +58,11 @@ __all__ = [
     # traffic guards
     "PrefixCond",
     "QosCond",
+    "ProtoCond",
+    "PortCond",
+    "CondAnd",
+    "CondOr",
+    "CondNot",
     "Condition",
     # surface specs
     "Preserve",
@@ -369,7 +374,50 @@ class QosCond:
     span: Span | None = _span()
 
 
-Condition = Union[PrefixCond, QosCond]
+@dataclass(frozen=True)
+class ProtoCond:
+    """``proto = tcp`` (or ``proto = 6``, ``proto in tcp, udp``): the IP protocol is one of
+    these numbers (names are resolved by the parser: icmp 1, tcp 6, udp 17, ...)."""
+
+    protocols: tuple[int, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class PortCond:
+    """``dport = 80``, ``sport in 1024-65535, 8080``: the transport port lies in one of
+    the inclusive ranges ``(lo, hi)``.  ``field`` is ``"dport"`` or ``"sport"``."""
+
+    field: str
+    ranges: tuple[tuple[int, int], ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class CondAnd:
+    """``c1 and c2``: packets satisfying every part (at least two parts)."""
+
+    parts: tuple[Condition, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class CondOr:
+    """``c1 or c2``: packets satisfying some part (at least two parts)."""
+
+    parts: tuple[Condition, ...]
+    span: Span | None = _span()
+
+
+@dataclass(frozen=True)
+class CondNot:
+    """``not c``: packets not satisfying ``c``."""
+
+    operand: Condition
+    span: Span | None = _span()
+
+
+Condition = Union[PrefixCond, QosCond, ProtoCond, PortCond, CondAnd, CondOr, CondNot]
 
 # ---------------------------------------------------------------- checks (IR)
 

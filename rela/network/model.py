@@ -24,6 +24,9 @@ __all__ = [
     "Granularity",
     "Location",
     "TrafficKey",
+    "PROTOCOL_NAMES",
+    "PROTOCOL_NUMBERS",
+    "describe_traffic",
     "Graph",
     "Fec",
     "Change",
@@ -80,20 +83,42 @@ class Location:
         }[attr]
 
 
+#: IP protocol numbers with the names reports and specs use for them.
+PROTOCOL_NAMES: dict[int, str] = {1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
+#: The reverse of :data:`PROTOCOL_NAMES` (spec text and input files may use the names).
+PROTOCOL_NUMBERS: dict[str, int] = {v: k for k, v in PROTOCOL_NAMES.items()}
+
+PortRange = tuple[int, int]
+
+
 @dataclass(frozen=True)
 class TrafficKey:
-    """One traffic key of an FEC: destination/source address or prefix, QoS value.
+    """One traffic key of an FEC: a *cube* of packets.
+
+    Each field constrains one header field; ``None`` means any value.  An FEC's
+    traffic is the union of its keys; an FEC with no key at all stands for
+    unknown traffic, i.e. every packet (docs/formats.md).  Addresses are
+    addresses or prefixes (host bits allowed in input); port ranges are
+    inclusive ``(lo, hi)``.
 
     >>> TrafficKey(dst="10.1.2.3").matches_prefix("dst", "10.0.0.0/8")
     True
+    >>> TrafficKey(dst="2.128.0.0/24", protocol=6, dst_ports=(80, 80)).describe()
+    'dst 2.128.0.0/24, tcp, dport 80'
     """
 
     dst: str | None = None
     src: str | None = None
     qos: int | None = None
+    protocol: int | None = None
+    dst_ports: PortRange | None = None
+    src_ports: PortRange | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The key as JSON, with the field names of the path snapshot format."""
+        """The key as JSON, with the field names of the input formats.
+
+        Ports are a number, or a ``"lo-hi"`` string for a range.
+        """
         out: dict[str, Any] = {}
         if self.dst is not None:
             out["dstIp"] = self.dst
@@ -101,7 +126,30 @@ class TrafficKey:
             out["srcIp"] = self.src
         if self.qos is not None:
             out["qos"] = self.qos
+        if self.protocol is not None:
+            out["protocol"] = self.protocol
+        if self.dst_ports is not None:
+            out["dstPort"] = _port_json(self.dst_ports)
+        if self.src_ports is not None:
+            out["srcPort"] = _port_json(self.src_ports)
         return out
+
+    def describe(self) -> str:
+        """The key for people: ``dst 2.128.0.0/24, tcp, dport 80``; ``any packet`` if unconstrained."""
+        parts = []
+        if self.dst is not None:
+            parts.append(f"dst {self.dst}")
+        if self.src is not None:
+            parts.append(f"src {self.src}")
+        if self.protocol is not None:
+            parts.append(PROTOCOL_NAMES.get(self.protocol, f"proto {self.protocol}"))
+        if self.dst_ports is not None:
+            parts.append(f"dport {_port_text(self.dst_ports)}")
+        if self.src_ports is not None:
+            parts.append(f"sport {_port_text(self.src_ports)}")
+        if self.qos is not None:
+            parts.append(f"qos {self.qos}")
+        return ", ".join(parts) if parts else "any packet"
 
     def matches_prefix(self, which: str, prefix: str) -> bool:
         """Whether the ``dst``/``src`` address (or prefix) lies inside ``prefix``."""
@@ -116,6 +164,33 @@ class TrafficKey:
         if net.version != outer.version:
             return False
         return net.subnet_of(outer)  # type: ignore[arg-type]
+
+
+def _port_json(ports: PortRange) -> int | str:
+    lo, hi = ports
+    return lo if lo == hi else f"{lo}-{hi}"
+
+
+def _port_text(ports: PortRange) -> str:
+    lo, hi = ports
+    return str(lo) if lo == hi else f"{lo}-{hi}"
+
+
+def describe_traffic(keys: Iterable[TrafficKey], limit: int = 3) -> str:
+    """An FEC's traffic for people: its keys joined by ``; `` (at most ``limit``).
+
+    >>> describe_traffic([TrafficKey(dst="10.0.0.1"), TrafficKey(dst="10.0.0.2")], limit=1)
+    'dst 10.0.0.1; (+1 more)'
+    >>> describe_traffic([])
+    'unknown traffic (no traffic keys)'
+    """
+    shown = [k.describe() for k in keys]
+    if not shown:
+        return "unknown traffic (no traffic keys)"
+    text = "; ".join(shown[:limit])
+    if len(shown) > limit:
+        text += f"; (+{len(shown) - limit} more)"
+    return text
 
 
 @dataclass(frozen=True)
