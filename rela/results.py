@@ -14,7 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Path", "FecRef", "Violation", "FecError", "SpecResult", "Report", "Warning_"]
+__all__ = [
+    "Path",
+    "FecRef",
+    "Violation",
+    "FecError",
+    "SpecResult",
+    "Report",
+    "Warning_",
+    "FilterNote",
+]
 
 Path = tuple[str, ...]
 
@@ -77,13 +86,52 @@ class FecError:
 
 @dataclass(frozen=True)
 class Warning_:
-    """Something suspicious that does not change a verdict (e.g. a name matching no location)."""
+    """Something suspicious that does not change a verdict (e.g. a name matching no location).
+
+    ``code`` names the kind of warning (``unknown-name``, ``vacuous-clause``,
+    ``no-catch-all``, ``filtered``, ...; docs/reports.md lists them), ``hint`` is
+    a one-line fix, ``line``/``column`` point into the spec file when the
+    warning is about a place in it.  ``--strict`` turns any warning into a failure.
+    """
 
     spec: str | None
     message: str
+    code: str = "warning"
+    hint: str | None = None
+    line: int | None = None
+    column: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"spec": self.spec, "message": self.message}
+        return {
+            "spec": self.spec,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+            "line": self.line,
+            "column": self.column,
+        }
+
+
+@dataclass(frozen=True)
+class FilterNote:
+    """FECs an input filter left out of the run: which option, its value, how many, why.
+
+    >>> FilterNote("--dst", "10.0.0.0/8", 3, "traffic outside the prefixes").to_dict()["left_out"]
+    3
+    """
+
+    option: str
+    value: str
+    left_out: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "option": self.option,
+            "value": self.value,
+            "left_out": self.left_out,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -125,8 +173,13 @@ class Report:
 
     specs: tuple[SpecResult, ...]
     warnings: tuple[Warning_, ...] = ()
+    #: FECs checked (after input filters).
     fecs_read: int = 0
     seconds: float = 0.0
+    #: FECs in the input before filters (``None``: no filter was applied, same as fecs_read).
+    fecs_input: int | None = None
+    #: What each input filter left out.
+    filters: tuple[FilterNote, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -156,5 +209,7 @@ class Report:
             "specs": [s.to_dict() for s in self.specs],
             "warnings": [w.to_dict() for w in self.warnings],
             "fecs_read": self.fecs_read,
+            "fecs_input": self.fecs_read if self.fecs_input is None else self.fecs_input,
+            "filters": [f.to_dict() for f in self.filters],
             "seconds": round(self.seconds, 6),
         }

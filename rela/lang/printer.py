@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from rela.errors import SpecSemanticError
 from rela.lang import ast
 from rela.lang.lexical import ends_with_marker, is_bare_name, quote_name, quote_string
+from rela.protocols import PROTOCOL_NAMES
 
 __all__ = [
     "LEVELS",
@@ -230,10 +231,38 @@ class _Printer:
 
 
 def format_condition(cond: ast.Condition) -> str:
-    """``dst in 10.0.0.0/8, 10.1.0.0/16`` or ``qos = 5``."""
+    """``dst in 10.0.0.0/8, 10.1.0.0/16``, ``qos = 5``, ``proto = tcp and dport = 80``.
+
+    ``or`` binds loosest, then ``and``, then ``not``; compound operands are
+    parenthesised where the precedence needs it.
+    """
     if isinstance(cond, ast.QosCond):
         return f"qos = {cond.value}"
-    return f"{cond.field} in " + ", ".join(quote_name(p) for p in cond.prefixes)
+    if isinstance(cond, ast.PrefixCond):
+        return f"{cond.field} in " + ", ".join(quote_name(p) for p in cond.prefixes)
+    if isinstance(cond, ast.ProtoCond):
+        names = [PROTOCOL_NAMES.get(p, str(p)) for p in cond.protocols]
+        return f"proto = {names[0]}" if len(names) == 1 else "proto in " + ", ".join(names)
+    if isinstance(cond, ast.PortCond):
+        ranges = [str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in cond.ranges]
+        return (
+            f"{cond.field} = {ranges[0]}"
+            if len(ranges) == 1
+            else f"{cond.field} in " + ", ".join(ranges)
+        )
+    if isinstance(cond, ast.CondNot):
+        inner = format_condition(cond.operand)
+        return f"not {inner}" if _cond_atomic(cond.operand) else f"not ({inner})"
+    if isinstance(cond, ast.CondAnd):
+        return " and ".join(
+            format_condition(p) if not isinstance(p, ast.CondOr) else f"({format_condition(p)})"
+            for p in cond.parts
+        )
+    return " or ".join(format_condition(p) for p in cond.parts)
+
+
+def _cond_atomic(cond: ast.Condition) -> bool:
+    return not isinstance(cond, (ast.CondAnd, ast.CondOr))
 
 
 @_guarded

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Protocol
 
+from rela.protocols import PROTOCOL_NAMES
+
 __all__ = [
     "DROP",
     "Granularity",
     "Location",
     "TrafficKey",
-    "PROTOCOL_NAMES",
-    "PROTOCOL_NUMBERS",
     "describe_traffic",
     "Graph",
     "Fec",
@@ -82,11 +82,6 @@ class Location:
             "group": self.group,
         }[attr]
 
-
-#: IP protocol numbers with the names reports and specs use for them.
-PROTOCOL_NAMES: dict[int, str] = {1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6"}
-#: The reverse of :data:`PROTOCOL_NAMES` (spec text and input files may use the names).
-PROTOCOL_NUMBERS: dict[str, int] = {v: k for k, v in PROTOCOL_NAMES.items()}
 
 PortRange = tuple[int, int]
 
