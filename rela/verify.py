@@ -29,16 +29,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rela.check import HOLDS, Letters, Outcome, SpecChecker
+from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
 from rela.errors import NetworkInputError, RelaError, UsageError
 from rela.network.model import Fec, Granularity
 from rela.results import FecError, FecRef, Report, SpecResult, Violation, Warning_
 
 __all__ = ["Options", "Verifier", "verify", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
 
-#: Default per-FEC limit on automaton states visited by one operation.
-DEFAULT_MAX_STATES = 200_000
-#: Default per-FEC time limit in seconds (0 disables it).
-DEFAULT_FEC_TIMEOUT = 60.0
 #: Spec names warned about one by one (with the closest locations) per spec.
 MAX_NAME_WARNINGS = 20
 #: FECs sent to a worker at a time.
