@@ -46,6 +46,7 @@ class Format(str, Enum):
     json = "json"
     junit = "junit"
     markdown = "markdown"
+    html = "html"
 
 
 class Executor(str, Enum):
@@ -125,7 +126,12 @@ def check(
             )
         to_terminal = output is None and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
-        text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
+        if fmt is Format.html:
+            from rela.report.html import render_html
+
+            text = render_html(report, fecs)
+        else:
+            text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
         emit(text if text.endswith("\n") else text + "\n", output)
         if output is not None and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)

@@ -72,6 +72,7 @@ _PATH_INDENT = 8
 class Format(str, Enum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 # ---------------------------------------------------------------------- wording
@@ -384,6 +385,10 @@ def diff(
         to_terminal = output is None and sys.stdout.isatty()
         if fmt is Format.json:
             text = render_json(report)
+        elif fmt is Format.html:
+            from rela.report.html_diff import render_diff_html
+
+            text = render_diff_html(report, loaded)
         else:
             use_color = color if color is not None else to_terminal
             text = render_text(report, color=use_color, width=None if to_terminal else 80)
