@@ -37,7 +37,7 @@ from rela.report._common import (
     summary_line,
     total_fecs,
 )
-from rela.report.html_page import figure, note, page, path_list, paths_table, table
+from rela.report.html_page import figure, lines, note, page, path_list, paths_table, table
 from rela.results import FecRef, Report, Violation
 
 __all__ = ["render_html", "shown_violations", "drawn_fecs"]
@@ -144,7 +144,7 @@ def _summary(report: Report) -> str:
             note(f"{f.option} {f.value} left out {plural(f.left_out, 'FEC')}: {f.reason}.")
         )
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _warnings(report: Report) -> str:
@@ -156,7 +156,7 @@ def _warnings(report: Report) -> str:
         hint = f' <span class="sub">({esc(w.hint)})</span>' if w.hint else ""
         items.append(f"<li><code>{esc(w.code)}</code> {esc(where + w.message)}{hint}</li>")
     return (
-        f'<section id="warnings"><h2>Warnings</h2><ul class="plain">{"".join(items)}</ul></section>'
+        f'<section id="warnings"><h2>Warnings</h2><ul class="plain">{lines(items)}</ul></section>'
     )
 
 
@@ -207,7 +207,7 @@ def _violations(
     if not have_change:
         parts.append(note("No drawings: the report was rendered without the change."))
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _violation(spec: str, v: Violation, n: int, of: int) -> str:
@@ -225,7 +225,7 @@ def _violation(spec: str, v: Violation, n: int, of: int) -> str:
         + path_list("after:", v.after)
         + "</details></section>"
     )
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _errors(report: Report) -> str:
@@ -236,5 +236,5 @@ def _errors(report: Report) -> str:
     ]
     return (
         '<section id="errors"><h2>FECs that could not be verified</h2>'
-        f'<ul class="plain">{"".join(items)}</ul></section>'
+        f'<ul class="plain">{lines(items)}</ul></section>'
     )

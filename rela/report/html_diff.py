@@ -41,6 +41,10 @@ def _paths(n: int | None) -> str:
     return f"{_count(n)} path{'' if n == 1 else 's'}"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _verdict(report: DiffReport) -> str:
     """The one-line outcome, worded as the last line of ``rela diff``'s text output.
 
@@ -53,12 +57,12 @@ def _verdict(report: DiffReport) -> str:
     parts = []
     if changed:
         parts.append(
-            f"CHANGED: {changed:,} of {plural(s.fecs, 'FEC')} changed paths "
-            f"({plural(s.flows_changed, 'flow')})"
+            f"CHANGED: {changed:,} of {_plural(s.fecs, 'FEC')} changed paths "
+            f"({_plural(s.flows_changed, 'flow')})"
         )
     if s.errors:
-        parts.append(f"ERROR: {plural(s.errors, 'FEC')} could not be compared")
-    return "; ".join(parts) or f"UNCHANGED: {plural(s.fecs, 'FEC')} compared, no path changed"
+        parts.append(f"ERROR: {_plural(s.errors, 'FEC')} could not be compared")
+    return "; ".join(parts) or f"UNCHANGED: {_plural(s.fecs, 'FEC')} compared, no path changed"
 
 
 def render_diff_html(
@@ -139,7 +143,7 @@ def _fecs(
     if not have_change:
         parts.append(note("No drawings: the report was rendered without the change."))
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _fec(
@@ -161,7 +165,7 @@ def _fec(
     if fd.status == ERROR:
         parts.append(note(f"error: {fd.problem}", "note warn"))
         parts.append("</section>")
-        return "".join(parts)
+        return "\n".join(parts)
     if drawn and have_change:
         parts.append(figure(graphs.get(fd.fec.index), label, report.flow))
     elif have_change:
@@ -172,7 +176,7 @@ def _fec(
     if hidden:
         parts.append(note(f"{plural(hidden, 'other flow')} unchanged (--all lists them)."))
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _flow(fd: FecDiff, f: FlowDiff) -> str:
@@ -196,7 +200,7 @@ def _flow(fd: FecDiff, f: FlowDiff) -> str:
         if paths.truncated:
             parts.append(note(_more(paths, word), "note warn"))
     parts.append("</section>")
-    return "".join(parts)
+    return "\n".join(parts)
 
 
 def _more(paths: PathList, word: str) -> str:

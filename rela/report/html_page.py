@@ -21,7 +21,17 @@ from rela.network.model import Graph
 from rela.report._common import DiffRow
 from rela.results import Path
 
-__all__ = ["PAGE_CSS", "page", "path_html", "paths_table", "path_list", "figure", "note", "table"]
+__all__ = [
+    "PAGE_CSS",
+    "lines",
+    "page",
+    "path_html",
+    "paths_table",
+    "path_list",
+    "figure",
+    "note",
+    "table",
+]
 
 PAGE_CSS = """
 :root { color-scheme: light; }
@@ -139,13 +149,18 @@ def paths_table(rows: Sequence[DiffRow], left: str, right: str) -> str:
             cells.append(f'<td class="mark {cls}">{mark.strip()}</td><td class="{cls}">{hops}</td>')
         out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
-    return "".join(out)
+    return "\n".join(out)
 
 
 def path_list(label: str, paths: Sequence[Path]) -> str:
     """A labelled list of paths (``(none)`` when empty)."""
     items = "".join(f"<li>{path_html(p)}</li>" for p in paths) or "<li>(none)</li>"
     return f'<div class="sub">{esc(label)}</div><ul class="paths-list">{items}</ul>'
+
+
+def lines(parts: Sequence[str]) -> str:
+    """``parts`` one per line (the page's source stays readable and diffs well)."""
+    return "".join("\n" + p for p in parts) + ("\n" if parts else "")
 
 
 def note(text: str, cls: str = "note") -> str:
@@ -170,7 +185,9 @@ def table(
                 f'<td class="{classes}">{content}</td>' if classes else f"<td>{content}</td>"
             )
         body.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (
+        f'<table class="summary"><thead><tr>{head}</tr></thead><tbody>{lines(body)}</tbody></table>'
+    )
 
 
 def figure(graphs: tuple[Graph, Graph] | None, label: str, flows: Sequence[str] = ()) -> str:
