@@ -130,26 +130,51 @@ def path_html(path: Path, mark: str = " ", prefix: int = 0) -> str:
 _MARK_CLASS = {"-": "minus", "+": "plus", " ": ""}
 
 
+#: Unchanged paths shown inline above the differing ones; more are folded away.
+MAX_INLINE_CONTEXT = 3
+
+
+def _row(r: DiffRow) -> str:
+    cells = []
+    paired = r.left is not None and r.right is not None
+    for path, mark in ((r.left, r.left_mark), (r.right, r.right_mark)):
+        if path is None:
+            cells.append('<td class="mark"></td><td></td>')
+            continue
+        cls = _MARK_CLASS[mark]
+        # the changed hop is only meaningful against a paired path
+        hops = path_html(path, mark if paired else " ", r.prefix)
+        cells.append(f'<td class="mark {cls}">{mark.strip()}</td><td class="{cls}">{hops}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def _table(rows: Sequence[DiffRow], left: str, right: str) -> str:
+    head = f"<thead><tr><th></th><th>{esc(left)}</th><th></th><th>{esc(right)}</th></tr></thead>"
+    return "\n".join(
+        ['<table class="paths">', head + "<tbody>", *map(_row, rows), "</tbody></table>"]
+    )
+
+
 def paths_table(rows: Sequence[DiffRow], left: str, right: str) -> str:
-    """Side-by-side paths: ``left`` column (``-`` marks) against ``right`` (``+`` marks)."""
-    out = [
-        '<table class="paths">',
-        f"<thead><tr><th></th><th>{esc(left)}</th><th></th><th>{esc(right)}</th></tr></thead><tbody>",
+    """Side-by-side paths: ``left`` column (``-`` marks) against ``right`` (``+`` marks).
+
+    Rows that differ come first; when more than :data:`MAX_INLINE_CONTEXT`
+    paths are the same on both sides, they are folded into a ``<details>``
+    below (a count and one click away), so the difference is on the first screen.
+    """
+    same = [
+        r
+        for r in rows
+        if r.left is not None and r.left == r.right and r.left_mark == r.right_mark == " "
     ]
-    for r in rows:
-        cells = []
-        paired = r.left is not None and r.right is not None
-        for path, mark in ((r.left, r.left_mark), (r.right, r.right_mark)):
-            if path is None:
-                cells.append('<td class="mark"></td><td></td>')
-                continue
-            cls = _MARK_CLASS[mark]
-            # the changed hop is only meaningful against a paired path
-            hops = path_html(path, mark if paired else " ", r.prefix)
-            cells.append(f'<td class="mark {cls}">{mark.strip()}</td><td class="{cls}">{hops}</td>')
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return "\n".join(out)
+    if len(same) <= MAX_INLINE_CONTEXT:
+        return _table(rows, left, right)
+    differ = [r for r in rows if r not in same]
+    return (
+        _table(differ, left, right)
+        + f'\n<details class="same"><summary>{len(same)} more paths are both {esc(left)} and '
+        f"{esc(right)}</summary>\n{_table(same, left, right)}\n</details>"
+    )
 
 
 def path_list(label: str, paths: Sequence[Path]) -> str:

@@ -203,3 +203,38 @@ def test_format_choice(fmt: str, tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", *BATFISH_ARGS, "--format", fmt])
     assert result.exit_code == 1
     assert result.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_unchanged_paths_are_folded_below_the_difference() -> None:
+    from rela.results import FecRef, SpecResult, Violation
+
+    same = tuple(("s", f"m{i}", "t") for i in range(5))
+    v = Violation(
+        FecRef(0, None),
+        "s",
+        before=(*same, ("s", "x", "t")),
+        after=(*same, ("s", "x", "drop")),
+        expected=(*same, ("s", "x", "t")),
+        actual=(*same, ("s", "x", "drop")),
+        missing=(("s", "x", "t"),),
+        unexpected=(("s", "x", "drop"),),
+    )
+    report = Report(specs=(SpecResult("keep", 1, 0, 1, 0, violations=(v,)),), fecs_read=1)
+    (section,) = parse(render_html(report)).select("section.violation")
+    first, folded = section.select("table.paths")
+    assert [[text(td) for td in tr.find_all("td")] for tr in first.select("tbody tr")] == [
+        ["-", "s → x → t", "+", "s → x → drop"]
+    ]
+    assert (
+        text(section.select_one("details.same summary"))
+        == "5 more paths are both expected and actual"
+    )
+    assert [text(tr.find_all("td")[1]) for tr in folded.select("tbody tr")] == [
+        path_text(p) for p in same
+    ]
+    # three or fewer stay inline, above the difference, as context
+    few = replace(v, expected=v.expected[3:], actual=v.actual[3:], before=(), after=())
+    report = Report(specs=(SpecResult("keep", 1, 0, 1, 0, violations=(few,)),), fecs_read=1)
+    (section,) = parse(render_html(report)).select("section.violation")
+    assert len(section.select("table.paths")) == 1 and not section.select("details.same")
+    assert len(section.select("table.paths tbody tr")) == 3
