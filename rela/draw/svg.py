@@ -9,6 +9,7 @@ small; arrowheads are drawn as triangles, so no ``id`` is shared between
 drawings on one page.  Every name is escaped (:func:`rela.draw.markup.esc`).
 
 >>> from rela.network.model import Graph
+>>> from rela.draw.pair import union_pair
 >>> pair = union_pair(Graph.from_paths([["a", "b"]]), Graph.from_paths([["a", "drop"]]))
 >>> svg = pair_svg(pair)
 >>> svg.count('class="edge removed"'), svg.count('class="edge added"'), svg.count('class="node sink drop after"')
@@ -32,6 +33,7 @@ MAX_LABEL = 34
 _CHAR = 7.3  # width of one character of the 12px monospace font
 _PAD = 16.0
 _ARROW = 7.0
+_BACK_BULGE = 16.0
 
 SVG_CSS = """
 svg.graph { font: 12px ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; }
@@ -117,14 +119,22 @@ def _node(node: PairNode, box: Box) -> str:
     return "".join(parts)
 
 
-def _curve(points: tuple[tuple[float, float], ...]) -> tuple[str, tuple[float, float]]:
-    """A smooth path through ``points`` (horizontal tangents), and the direction at its end."""
+def _curve(
+    points: tuple[tuple[float, float], ...], bulge: float = 0.0
+) -> tuple[str, tuple[float, float]]:
+    """A smooth path through ``points`` (horizontal tangents), and the direction at its end.
+
+    ``bulge`` moves the control points down: an edge drawn right to left (it
+    closes a loop) arcs below its forward partner instead of lying on it.
+    """
     (x0, y0), rest = points[0], points[1:]
     d = [f"M{_f(x0)},{_f(y0)}"]
     direction = (1.0, 0.0)
     for x1, y1 in rest:
         dx = (x1 - x0) / 2
-        d.append(f"C{_f(x0 + dx)},{_f(y0)} {_f(x1 - dx)},{_f(y1)} {_f(x1)},{_f(y1)}")
+        d.append(
+            f"C{_f(x0 + dx)},{_f(y0 + bulge)} {_f(x1 - dx)},{_f(y1 + bulge)} {_f(x1)},{_f(y1)}"
+        )
         direction = (1.0 if dx >= 0 else -1.0, 0.0)
         x0, y0 = x1, y1
     return " ".join(d), direction
@@ -153,7 +163,7 @@ def _edge(edge: PairEdge, route: Route | None, boxes: dict[str, Box]) -> str:
     if route is None:
         d, tip, direction = _self_loop(boxes[edge.source])
     else:
-        d, direction = _curve(route.points)
+        d, direction = _curve(route.points, _BACK_BULGE if route.reversed else 0.0)
         tip = route.points[-1]
     note = style.legend + (f"; {LOOP_LEGEND}" if edge.loop else "")
     title = f"{visible(edge.source)} → {visible(edge.target)}: {note}"
@@ -179,7 +189,8 @@ def pair_svg(pair: GraphPair, *, label: str = "") -> str:
     names = [n.name for n in sorted(pair.nodes, key=lambda n: not n.source)]
     lay = layered_layout(names, [(e.source, e.target) for e in pair.edges], _width)
     top = 30.0 if any(e.source == e.target for e in pair.edges) else 0.0  # room for self-loops
-    width, height = max(lay.width, 40.0), lay.height + top
+    bottom = _BACK_BULGE if any(r.reversed for r in lay.routes.values()) else 0.0  # arcs below
+    width, height = max(lay.width, 40.0), lay.height + top + bottom
     body = [
         f'<svg class="graph" width="{_f(width)}" height="{_f(height)}" '
         f'viewBox="0 {_f(-top)} {_f(width)} {_f(height)}" role="img" aria-label="{esc(label)}">'
@@ -197,11 +208,11 @@ def pair_svg(pair: GraphPair, *, label: str = "") -> str:
 
 def _marks(pair: GraphPair) -> set[str]:
     """The edge sides and node/edge classes a drawing of ``pair`` uses."""
-    used = {e.side for e in pair.edges}
+    used = {f"edge:{e.side}" for e in pair.edges}
     if any(e.loop for e in pair.edges):
-        used.add("loop")
+        used.add("edge:loop")
     for node in pair.nodes:
-        used.update(_node_classes(node).split()[1:])
+        used.update(f"node:{c}" for c in _node_classes(node).split()[1:])
     return used
 
 
@@ -219,13 +230,14 @@ def legend_html(pair: GraphPair | None = None) -> str:
     >>> legend_html().count("<li")
     9
     >>> from rela.network.model import Graph
+    >>> from rela.draw.pair import union_pair
     >>> legend_html(union_pair(Graph.from_paths([["a", "b"]]), Graph.empty())).count("<li")
     4
     """
     used = _marks(pair) if pair is not None else None
     items: list[tuple[str, str]] = []
     for side in ("both", "before", "after"):
-        if used is not None and side not in used:
+        if used is not None and f"edge:{side}" not in used:
             continue
         style = EDGE_STYLES[side]
         glyph = (
@@ -234,10 +246,10 @@ def legend_html(pair: GraphPair | None = None) -> str:
         )
         items.append((_swatch(glyph), style.legend))
     halo = '<g class="edge unchanged loop"><path class="halo" d="M2,10 H38"/><path class="line" d="M2,10 H38"/></g>'
-    if used is None or "loop" in used:
+    if used is None or "edge:loop" in used:
         items.append((_swatch(halo), LOOP_LEGEND))
     for css, text in NODE_LEGEND:
-        if used is not None and css not in used:
+        if used is not None and f"node:{css}" not in used:
             continue
         inner = (
             '<rect class="inner" x="4" y="4" width="22" height="12" rx="2"/>'

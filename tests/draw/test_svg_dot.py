@@ -116,3 +116,17 @@ def test_dot_has_a_legend_and_a_marked_drop() -> None:
         in text
     )
     assert '"m" -> "drop" [color="green", penwidth="2"];' in text
+
+
+def test_legend_does_not_confuse_edge_and_node_sides() -> None:
+    # an added hop between locations present on both sides: no "location after only"
+    before = Graph.from_paths([["s", "a", "t"], ["s", "b", "t"]])
+    after = Graph.from_paths([["s", "a", "b", "t"], ["s", "b", "t"]])
+    used = [li.span.string for li in soup(legend_html(union_pair(before, after))).select("li")]
+    assert used == [
+        "unchanged hop",
+        "removed hop (before only)",
+        "added hop (after only)",
+        "entry: flows start here",
+        "exit: paths end here",
+    ]
