@@ -18,7 +18,7 @@ marked, so a renderer can highlight what changed without recomputing it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import networkx as nx
 
@@ -51,6 +51,8 @@ class PairNode:
     side: str
     source: bool = False
     sink: bool = False
+    #: A location a report points at (where behaviour diverges).
+    focus: bool = False
 
     @property
     def drop(self) -> bool:
@@ -79,6 +81,18 @@ class GraphPair:
     def changed(self) -> bool:
         """Whether some edge exists on one side only."""
         return any(e.side != BOTH for e in self.edges)
+
+    def focused(self, names: Iterable[str]) -> GraphPair:
+        """This pair with the nodes named in ``names`` marked as a report's focus.
+
+        >>> from rela.network.model import Graph
+        >>> pair = union_pair(Graph.from_paths([["a", "b"]]), Graph.empty()).focused(["b", "zz"])
+        >>> [n.name for n in pair.nodes if n.focus]
+        ['b']
+        """
+        wanted = set(names)
+        nodes = tuple(replace(n, focus=n.name in wanted) for n in self.nodes)
+        return GraphPair(nodes, self.edges)
 
 
 def _reachable(graph: Graph) -> list[int]:

@@ -53,4 +53,5 @@ NODE_LEGEND = (
     ("drop", "drop: traffic discarded"),
     ("before", "location before only"),
     ("after", "location after only"),
+    ("focus", "where behaviour diverges"),
 )

@@ -46,6 +46,7 @@ svg .node.after rect.box { fill: #e6f4ea; stroke: #1e7d32; }
 svg .node.drop rect.box { fill: #c62828; stroke: #7f0000; stroke-width: 2; }
 svg .node.drop rect.inner { stroke: #fff; }
 svg .node.drop text { fill: #fff; font-weight: bold; }
+svg .node rect.ring { fill: none; stroke: #7b1fa2; stroke-width: 2.5; stroke-dasharray: 3 2; }
 svg .edge path { fill: none; stroke: #8a8a8a; stroke-width: 1.3; }
 svg .edge path.head { fill: #8a8a8a; stroke: none; }
 svg .edge.removed path { stroke: #c62828; stroke-dasharray: 6 4; stroke-width: 1.8; }
@@ -94,6 +95,8 @@ def _node_classes(node: PairNode) -> str:
         classes.append("drop")
     if node.side != BOTH:
         classes.append(node.side)
+    if node.focus:
+        classes.append("focus")
     return " ".join(classes)
 
 
@@ -110,6 +113,11 @@ def _node(node: PairNode, box: Box) -> str:
         f'<rect class="box" x="{_f(x)}" y="{_f(y)}" width="{_f(box.width)}" '
         f'height="{_f(box.height)}" rx="4"/>',
     ]
+    if node.focus:
+        parts.append(
+            f'<rect class="ring" x="{_f(x - 4)}" y="{_f(y - 4)}" width="{_f(box.width + 8)}" '
+            f'height="{_f(box.height + 8)}" rx="7"/>'
+        )
     if node.sink:
         parts.append(
             f'<rect class="inner" x="{_f(x + 3)}" y="{_f(y + 3)}" width="{_f(box.width - 6)}" '
@@ -228,7 +236,7 @@ def legend_html(pair: GraphPair | None = None) -> str:
     with ``pair``, only the marks that drawing uses.
 
     >>> legend_html().count("<li")
-    9
+    10
     >>> from rela.network.model import Graph
     >>> from rela.draw.pair import union_pair
     >>> legend_html(union_pair(Graph.from_paths([["a", "b"]]), Graph.empty())).count("<li")
@@ -256,7 +264,13 @@ def legend_html(pair: GraphPair | None = None) -> str:
             if css == "sink"
             else ""
         )
-        box = f'<g class="node {css}"><rect class="box" x="1" y="1" width="28" height="18" rx="4"/>{inner}</g>'
+        if css == "focus":
+            box = (
+                '<g class="node focus"><rect class="box" x="4" y="4" width="22" height="12" rx="3"/>'
+                '<rect class="ring" x="1" y="1" width="28" height="18" rx="5"/></g>'
+            )
+        else:
+            box = f'<g class="node {css}"><rect class="box" x="1" y="1" width="28" height="18" rx="4"/>{inner}</g>'
         items.append((_swatch(box, 30), text))
     lis = "".join(f"<li>{swatch}<span>{esc(text)}</span></li>" for swatch, text in items)
     return f'<ul class="legend" aria-label="legend">{lis}</ul>'

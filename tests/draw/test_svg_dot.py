@@ -130,3 +130,13 @@ def test_legend_does_not_confuse_edge_and_node_sides() -> None:
         "entry: flows start here",
         "exit: paths end here",
     ]
+
+
+def test_focus_rings_the_named_locations_and_joins_the_legend() -> None:
+    pair = union_pair(Graph.from_paths([["s", "m", "t"]]), Graph.from_paths([["s", "m", "drop"]]))
+    svg = soup(pair_svg(pair.focused(["m", "not-there"])))
+    (ring,) = svg.select("g.node.focus")
+    assert ring["data-name"] == "m" and ring.select("rect.ring")
+    assert "where behaviour diverges" in ring.title.string
+    assert "where behaviour diverges" not in legend_html(pair)
+    assert "where behaviour diverges" in legend_html(pair.focused(["m"]))
