@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 
 from rela.draw import fec_graphs
@@ -46,15 +47,32 @@ __all__ = ["render_html", "shown_violations", "drawn_fecs"]
 MAX_VIOLATIONS = 100
 #: FECs drawn by default.
 MAX_DRAWINGS = 20
+#: Violated flows shown per FEC and spec by default.
+MAX_FLOWS_PER_FEC = 5
 
 
 def shown_violations(
-    report: Report, max_violations: int = MAX_VIOLATIONS
+    report: Report, max_violations: int = MAX_VIOLATIONS, per_fec: int = MAX_FLOWS_PER_FEC
 ) -> list[tuple[str, Violation]]:
     """(spec name, violation) pairs the page shows: spec order, then FEC and flow; at most
-    ``max_violations`` (negative: all)."""
-    out = [(s.name, v) for s in report.specs for v in ordered_violations(s)]
-    return out if max_violations < 0 else out[:max_violations]
+    ``per_fec`` flows of one FEC per spec and ``max_violations`` in all (negative: no limit).
+
+    The per-FEC limit spreads the page over more FECs: a black hole at a spine
+    violates every flow of an FEC, and the first 100 flows would otherwise be
+    a few FECs' worth of the same story.
+    """
+    out: list[tuple[str, Violation]] = []
+    seen: Counter[tuple[str, int, str | None]] = Counter()
+    for s in report.specs:
+        for v in ordered_violations(s):
+            key = (s.name, v.fec.index, v.fec.key)
+            seen[key] += 1
+            if 0 <= per_fec < seen[key]:
+                continue
+            if 0 <= max_violations <= len(out):
+                return out
+            out.append((s.name, v))
+    return out
 
 
 def _by_fec(shown: list[tuple[str, Violation]]) -> list[tuple[FecRef, list[tuple[str, Violation]]]]:
@@ -65,10 +83,13 @@ def _by_fec(shown: list[tuple[str, Violation]]) -> list[tuple[FecRef, list[tuple
 
 
 def drawn_fecs(
-    report: Report, max_violations: int = MAX_VIOLATIONS, max_drawings: int = MAX_DRAWINGS
+    report: Report,
+    max_violations: int = MAX_VIOLATIONS,
+    max_drawings: int = MAX_DRAWINGS,
+    per_fec: int = MAX_FLOWS_PER_FEC,
 ) -> list[int]:
     """Input indices of the FECs the page draws: the first ``max_drawings`` FECs shown."""
-    fecs = [fec.index for fec, _ in _by_fec(shown_violations(report, max_violations))]
+    fecs = [fec.index for fec, _ in _by_fec(shown_violations(report, max_violations, per_fec))]
     return fecs if max_drawings < 0 else fecs[:max_drawings]
 
 
@@ -78,13 +99,15 @@ def render_html(
     *,
     max_violations: int = MAX_VIOLATIONS,
     max_drawings: int = MAX_DRAWINGS,
+    max_flows_per_fec: int = MAX_FLOWS_PER_FEC,
 ) -> str:
     """The HTML page of ``report``; ``change`` (re-iterable, as checked) gives the drawings.
 
-    Without ``change`` the page has no drawings and says so.
+    Without ``change`` the page has no drawings and says so.  The limits are
+    described at :func:`shown_violations` and :func:`drawn_fecs`.
     """
-    shown = shown_violations(report, max_violations)
-    draw = drawn_fecs(report, max_violations, max_drawings)
+    shown = shown_violations(report, max_violations, max_flows_per_fec)
+    draw = drawn_fecs(report, max_violations, max_drawings, max_flows_per_fec)
     graphs = fec_graphs(change, draw) if change is not None else {}
     kind = (
         "pass" if report.holds else ("fail" if any(s.violated for s in report.specs) else "error")
@@ -102,7 +125,9 @@ def render_html(
     if report.warnings:
         body.append(_warnings(report))
     if total:
-        body.append(_violations(report, shown, total, draw, graphs, change is not None))
+        body.append(
+            _violations(report, shown, total, draw, graphs, change is not None, max_flows_per_fec)
+        )
     if errors:
         body.append(_errors(report))
     subtitle = f"rela check · {plural(total_fecs(report), 'FEC')} checked in {report.seconds:.2f} s"
@@ -167,6 +192,7 @@ def _violations(
     draw: list[int],
     graphs: dict[int, tuple[Graph, Graph]],
     have_change: bool,
+    per_fec: int,
 ) -> str:
     parts = [
         '<section id="violations"><h2>Violations</h2>',
@@ -179,8 +205,8 @@ def _violations(
     if len(shown) < total:
         parts.append(
             note(
-                f"Showing the first {len(shown)} of {total} violated flows; the JSON and JUnit "
-                "reports list all of them.",
+                f"Showing {len(shown)} of {total} violated flows (spec order, then FEC; at most "
+                f"{per_fec} per FEC and spec); the JSON and JUnit reports list all of them.",
                 "note warn",
             )
         )
@@ -192,6 +218,7 @@ def _violations(
         )
     numbers = {id(v): n for s in report.specs for n, v in enumerate(ordered_violations(s), 1)}
     counts = {s.name: len(s.violations) for s in report.specs}
+    per_key = Counter((s.name, v.fec.index, v.fec.key) for s in report.specs for v in s.violations)
     drawn = set(draw)
     for fec, items in _by_fec(shown):
         parts.append(f'<section class="fec" id="fec-{fec.index}"><h3>{esc(fec_label(fec))}</h3>')
@@ -203,6 +230,12 @@ def _violations(
             parts.append(note(f"Not drawn: only the first {len(draw)} FECs shown are drawn."))
         for name, v in items:
             parts.append(_violation(name, v, numbers[id(v)], counts[name]))
+        for name, n in Counter(name for name, _ in items).items():
+            hidden = per_key[(name, fec.index, fec.key)] - n
+            if hidden:
+                parts.append(
+                    note(f"{plural(hidden, 'more violated flow')} of {name} in this FEC not shown.")
+                )
         parts.append("</section>")
     if not have_change:
         parts.append(note("No drawings: the report was rendered without the change."))

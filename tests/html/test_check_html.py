@@ -132,8 +132,8 @@ def test_large_reports_are_bounded(tmp_path: Path) -> None:
     assert [f["id"] for f in soup.select("section.fec")][:3] == ["fec-0", "fec-1", "fec-2"]
     notes = [text(p) for p in soup.select("p.note")]
     assert (
-        "Showing the first 50 of 130 violated flows; the JSON and JUnit reports list all of them."
-        in notes
+        "Showing 50 of 130 violated flows (spec order, then FEC; at most 5 per FEC and spec); "
+        "the JSON and JUnit reports list all of them." in notes
     )
     assert notes.count("Not drawn: only the first 7 FECs shown are drawn.") == 43
     assert drawn_fecs(report, 50, 7) == list(range(7))
@@ -238,3 +238,30 @@ def test_unchanged_paths_are_folded_below_the_difference() -> None:
     (section,) = parse(render_html(report)).select("section.violation")
     assert len(section.select("table.paths")) == 1 and not section.select("details.same")
     assert len(section.select("table.paths tbody tr")) == 3
+
+
+def test_flows_per_fec_are_bounded_to_show_more_fecs(tmp_path: Path) -> None:
+    change_file = write_change(
+        tmp_path / "wide.json",
+        [
+            (
+                [[f"s{j}", f"b{i}", "c"] for j in range(8)],
+                [[f"s{j}", f"d{i}", "c"] for j in range(8)],
+            )
+            for i in range(3)
+        ],
+    )
+    change = rela.load_change(change=change_file)
+    report = rela.verify(rela.parse_spec("spec keep {\n  .* : preserve\n}\n"), change)
+    assert len(report.specs[0].violations) == 24
+    soup = parse(render_html(report, change, max_violations=12))
+    sections = soup.select("section.fec")
+    assert [sec["id"] for sec in sections] == ["fec-0", "fec-1", "fec-2"]
+    assert [len(sec.select("section.violation")) for sec in sections] == [5, 5, 2]
+    assert [text(sec.select("p.note")[-1]) for sec in sections] == [
+        "3 more violated flows of keep in this FEC not shown.",
+        "3 more violated flows of keep in this FEC not shown.",
+        "6 more violated flows of keep in this FEC not shown.",
+    ]
+    everything = parse(render_html(report, change, max_violations=-1, max_flows_per_fec=-1))
+    assert len(everything.select("section.violation")) == 24
