@@ -200,9 +200,7 @@ class Unsupported:
     what: str
 
 
-Match = Union[
-    HeaderMatch, TrueMatch, FalseMatch, AndMatch, OrMatch, NotMatch, AclRef, Unsupported
-]
+Match = Union[HeaderMatch, TrueMatch, FalseMatch, AndMatch, OrMatch, NotMatch, AclRef, Unsupported]
 
 # --------------------------------------------------------------------------- ACLs
 
@@ -266,9 +264,7 @@ def _evaluate(acl: Acl, packet: Packet, acls: Lookup, active: frozenset[str]) ->
     return found
 
 
-def _first_match(
-    acl: Acl, packet: Packet, acls: Lookup, active: frozenset[str]
-) -> Decision | None:
+def _first_match(acl: Acl, packet: Packet, acls: Lookup, active: frozenset[str]) -> Decision | None:
     """The first line of ``acl`` matching ``packet`` (None: no line matches)."""
     for line in acl.lines:
         if line.acl is not None:
@@ -331,8 +327,10 @@ def _header_matches(m: HeaderMatch, p: Packet) -> bool | None:
         lambda: not _in_ranges(m.not_dst_ports, p.dst_port, False),
         lambda: _in_ranges(m.src_ports, p.src_port, True),
         lambda: not _in_ranges(m.not_src_ports, p.src_port, False),
-        lambda: _in_ranges(m.src_or_dst_ports, p.src_port, True)
-        or _in_ranges(m.src_or_dst_ports, p.dst_port, True),
+        lambda: (
+            _in_ranges(m.src_or_dst_ports, p.src_port, True)
+            or _in_ranges(m.src_or_dst_ports, p.dst_port, True)
+        ),
     ]
     result: bool | None = True
     for check in checks:

@@ -143,7 +143,9 @@ class AclCompiler:
         sp = self.space
         v4 = self._v4
         if line.acl is not None:
-            inner = self._line_sets((acl.node, line.acl)) if self._known(acl.node, line.acl) else None
+            inner = (
+                self._line_sets((acl.node, line.acl)) if self._known(acl.node, line.acl) else None
+            )
             if inner is None:
                 return _LineSets(line, sp.false, sp.false, v4, sp.false)
             self._active.add((acl.node, line.acl))

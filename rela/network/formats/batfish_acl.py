@@ -121,7 +121,9 @@ def parse_named_structures(data: Any, filename: str | None = None) -> tuple[Acl,
             except orjson.JSONDecodeError:
                 raise ctx.error("field 'Structure_Definition' is not valid JSON") from None
         if not isinstance(definition, dict):
-            raise ctx.error(f"field 'Structure_Definition' should be an object, found {definition!r}")
+            raise ctx.error(
+                f"field 'Structure_Definition' should be an object, found {definition!r}"
+            )
         lines = definition.get("lines", [])
         if not isinstance(lines, list):
             raise ctx.error(f"ACL {name!r}: 'lines' should be a list")
@@ -301,7 +303,9 @@ def _wildcard(text: Any, ctx: _Ctx) -> Wildcard:
     try:
         return Wildcard.parse(text)
     except ValueError:
-        raise ctx.error(f"{text!r} is not an IPv4 wildcard (a.b.c.d, a.b.c.d/len or a.b.c.d:mask)") from None
+        raise ctx.error(
+            f"{text!r} is not an IPv4 wildcard (a.b.c.d, a.b.c.d/len or a.b.c.d:mask)"
+        ) from None
 
 
 def _ip_space(value: Any, ctx: _Ctx) -> IpSpace:
