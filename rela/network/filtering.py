@@ -13,8 +13,10 @@ graph is the skeleton's walk where
   error, named in the result's ``problem``.
 
 A raw graph has one node per device, so a device that admits the class on one
-interface and denies it on another cannot be drawn: that is a ``problem`` too
-(never a graph that would mix the two).
+entry and denies it on another cannot be drawn: that is a ``problem`` too,
+marked ``split`` (never a graph that would mix the two).  When the entries
+belong to different start locations, ``rela.network.hsfecs`` draws one graph
+per start location instead.
 
 >>> from rela.network.routing import Skeleton
 >>> sk = Skeleton((("a", "e0"),), {"a": (("b", ("b", "default"), "e1", "e9"),), "b": ()},
@@ -58,11 +60,16 @@ class FilterUse:
 
 @dataclass(frozen=True)
 class Filtered:
-    """The graph of one class (None with a ``problem``) and the ACLs it met."""
+    """The graph of one class (None with a ``problem``) and the ACLs it met.
+
+    ``split`` says the problem is a device admitting the class on one entry and
+    refusing it on another (the graph of each start location alone may exist).
+    """
 
     graph: RawGraph | None
     problem: str | None
     uses: tuple[FilterUse, ...]
+    split: bool = False
 
 
 def _device(name: str) -> str:
@@ -125,7 +132,8 @@ def filtered_graph(skeleton: Skeleton, decide: Decide) -> Filtered:
         return Filtered(None, f"{problem[0]} cannot be decided for this traffic", _sorted(uses))
     for name, ifaces in refused.items():
         if name in admitted:
-            return Filtered(None, _split_problem(name, admitted[name], ifaces), _sorted(uses))
+            problem_text = _split_problem(name, admitted[name], ifaces)
+            return Filtered(None, problem_text, _sorted(uses), split=True)
         edges[name] = {DENIED_IN: set()}
         sinks.add(DENIED_IN)
     for sink in sinks:

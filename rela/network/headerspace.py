@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -284,27 +285,29 @@ class PacketSpace:
     # ---------------------------------------------------------------- cubes
 
     def cubes(self, u: Any, limit: int | None = None) -> list[TrafficKey]:
-        """``u`` as disjoint traffic keys, in header order (dst, src, protocol, ports).
+        """``u`` as disjoint traffic keys, sorted in header order (dst, src, protocol, ports).
 
         Each key gives its destination prefix; bits that are fixed after a free
         bit (a wildcard that is not a prefix, or a port set that is not a range)
-        are expanded into several keys.  ``limit`` stops after that many keys.
+        are expanded into several keys.  ``limit`` stops after that many keys
+        (then the keys are not sorted, and are only a part of ``u``).
 
         >>> space = PacketSpace()
         >>> tcp_or_udp = space.protocol(6) | space.protocol(17)
         >>> [k.describe() for k in space.cubes(space.dst("10.0.0.0/8") & tcp_or_udp)]
         ['dst 10.0.0.0/8, tcp', 'dst 10.0.0.0/8, udp']
         """
-        out: list[TrafficKey] = []
+        found: list[tuple[int, dict[str, Any]]] = []
         for version in self.versions:
             part = self.bdd.let({_VERSION_VAR: version == 6}, u)
             if part == self.false:
                 continue
             for fields in self._field_cubes(part, 0, version):
-                out.append(_to_key(version, fields))
-                if limit is not None and len(out) >= limit:
-                    return out
-        return out
+                found.append((version, fields))
+                if limit is not None and len(found) >= limit:
+                    return [_to_key(v, f) for v, f in found]
+        found.sort(key=_cube_order)
+        return [_to_key(v, f) for v, f in found]
 
     def _field_cubes(self, u: Any, index: int, version: int) -> list[dict[str, Any]]:
         if index == len(_FIELDS):
@@ -317,7 +320,14 @@ class PacketSpace:
         if field in ("dst", "src"):
             width = _ADDRESS_BITS[version]
         out: list[dict[str, Any]] = []
-        for residual, values in self._split(u, field, width):
+        # The packets whatever this field says (∀ field) get one cube with the field
+        # free; only the rest is split by value.  Without this, "every protocol but
+        # tcp" would repeat the cubes of the other fields once per protocol.
+        names = [f"{field}{i}" for i in range(width)]
+        free = self.bdd.forall(names, u)
+        if free != self.false:
+            out.extend({field: None, **r} for r in self._field_cubes(free, index + 1, version))
+        for residual, values in self._split(u & ~free, field, width):
             rest = self._field_cubes(residual, index + 1, version)
             for value in values:
                 for r in rest:
@@ -414,6 +424,30 @@ def _aligned(lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
+def _cube_order(cube: tuple[int, dict[str, Any]]) -> tuple[Any, ...]:
+    version, fields = cube
+    order: list[Any] = [version]
+    for name in ("dst", "src", "proto", "dport", "sport"):
+        value = fields.get(name)
+        if value is None:
+            order.append((-1,))
+        elif isinstance(value, int):
+            order.append((value,))
+        elif name in ("dst", "src"):
+            start, free = value
+            order.append((start, -free))
+        else:
+            order.append(value)
+    return tuple(order)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _prefix_text(version: int, start: int, length: int) -> str:
+    if version == 4:
+        return f"{start >> 24}.{(start >> 16) & 255}.{(start >> 8) & 255}.{start & 255}/{length}"
+    return str(ipaddress.ip_network((start, length)))
+
+
 def _to_key(version: int, fields: dict[str, Any]) -> TrafficKey:
     bits = _ADDRESS_BITS[version]
 
@@ -421,7 +455,7 @@ def _to_key(version: int, fields: dict[str, Any]) -> TrafficKey:
         if block is None:
             return None
         start, free = block
-        return str(ipaddress.ip_network((start, bits - free)))
+        return _prefix_text(version, start, bits - free)
 
     return TrafficKey(
         dst=net(fields.get("dst")) or ("0.0.0.0/0" if version == 4 else "::/0"),

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rela.network.acl_bdd import AclCompiler, Verdict
@@ -33,7 +33,7 @@ from rela.network.fecs import (
     destination_ranges,
     resolve_start_points,
 )
-from rela.network.filtering import DENY, PERMIT, UNKNOWN, FilterUse, filtered_graph
+from rela.network.filtering import DENY, PERMIT, UNKNOWN, Filtered, FilterUse, filtered_graph
 from rela.network.headerspace import PacketSpace
 from rela.network.model import TrafficKey
 from rela.network.routing import Interval, RawGraph, Skeleton, Snapshot
@@ -157,8 +157,10 @@ class _Side:
         skeleton_key: Any,
         filters: list[tuple[tuple[str, str, str], str, Verdict]],
         decisions: tuple[str, ...],
-    ) -> Any:
-        key = (skeleton_key, decisions)
+        source: tuple[str, str | None] | None = None,
+    ) -> Filtered:
+        """The class's graph from every start location, or from ``source`` alone."""
+        key = (skeleton_key, decisions, source)
         found = self._graphs.get(key)
         if found is None:
             table = {
@@ -168,7 +170,8 @@ class _Side:
             def decide(dev: str, iface: str, direction: str) -> tuple[str, str]:
                 return table.get((dev, iface, direction), (PERMIT, ""))
 
-            found = self._graphs[key] = filtered_graph(skeleton, decide)
+            walked = skeleton if source is None else replace(skeleton, sources=(source,))
+            found = self._graphs[key] = filtered_graph(walked, decide)
         return found
 
 
@@ -219,33 +222,76 @@ def compute_hs_fecs(
                 verdicts.setdefault((v.permit, v.deny), len(verdicts))
         packets = _range_packets(space, rng)
         for part, decisions in refine([packets], list(verdicts), space):
-            graphs = []
-            for side, sk, key, side_filters in zip(sides, skeletons, keys, filters, strict=True):
-                mine = tuple(decisions[verdicts[(v.permit, v.deny)]] for _, _, v in side_filters)
-                graphs.append(side.graph(sk, key, side_filters, mine))
-            pair = tuple(
-                _outcome(g, label) for g, label in zip(graphs, ("before", "after"), strict=True)
-            )
-            if not merge:
-                pair = (*pair, number)
-            entry = merged.get(pair)
-            if entry is None:
-                merged[pair] = entry = [space.false, {}, {}]
-                order.append(pair)
-            entry[0] |= part
-            for met, graph in zip(entry[1:], graphs, strict=True):
-                for use in graph.uses:
-                    met[use] = met.get(use, space.false) | part
-    fecs = [_fec(space, pair, *merged[pair]) for pair in order]
+            mine = [
+                tuple(decisions[verdicts[(v.permit, v.deny)]] for _, _, v in side_filters)
+                for side_filters in filters
+            ]
+            groups = _class_graphs(sides, skeletons, keys, filters, mine)
+            for graphs, source in groups:
+                pair: tuple[Any, ...] = tuple(
+                    _outcome(g, label, source)
+                    for g, label in zip(graphs, ("before", "after"), strict=True)
+                )
+                if not merge:
+                    pair = (*pair, number)
+                entry = merged.get(pair)
+                if entry is None:
+                    merged[pair] = entry = [space.false, {}, {}]
+                    order.append(pair)
+                entry[0] |= part
+                for met, graph in zip(entry[1:], graphs, strict=True):
+                    for use in graph.uses:
+                        met[use] = met.get(use, space.false) | part
+    all_sources = tuple(dict.fromkeys(name for name, _ in sources_names(sides)))
+    fecs = []
+    for pair in order:
+        part, met_before, met_after = merged[pair]
+        fecs.append(_fec(space, pair, part, met_before, met_after, all_sources))
     fecs.sort(key=lambda f: _key_order(f.raw.traffic_keys()[0]))
     return HsResult(tuple(fecs), space, acls_before, acls_after)
 
 
-def _outcome(filtered: Any, side: str) -> Any:
+_Source = tuple[str, "str | None"]
+
+
+def _class_graphs(
+    sides: Sequence[_Side],
+    skeletons: Sequence[Skeleton],
+    keys: Sequence[int],
+    filters: Sequence[list[tuple[tuple[str, str, str], str, Verdict]]],
+    decisions: Sequence[tuple[str, ...]],
+) -> list[tuple[list[Filtered], _Source | None]]:
+    """A class's (before, after) graphs from all start locations together, or, when a
+    device admits the class from one start and refuses it from another, from each
+    start location alone (one FEC each)."""
+    args = list(zip(sides, skeletons, keys, filters, decisions, strict=True))
+    drawn = [side.graph(sk, key, fs, ds) for side, sk, key, fs, ds in args]
+    if not any(g.split for g in drawn):
+        return [(drawn, None)]
+    return [
+        ([side.graph(sk, key, fs, ds, source) for side, sk, key, fs, ds in args], source)
+        for source in skeletons[0].sources
+    ]
+
+
+def _outcome(filtered: Filtered, side: str, source: tuple[str, str | None] | None) -> Any:
     """What identifies a class's behaviour in one snapshot: its graph, or its problem."""
     if filtered.problem is not None:
-        return ("problem", f"{side}: {filtered.problem}")
+        where = f" (from {_start_text(source)})" if source is not None else ""
+        return ("problem", f"{side}{where}: {filtered.problem}")
     return filtered.graph
+
+
+def _start_text(source: tuple[str, str | None]) -> str:
+    name, entry = source
+    return f"{name}[{entry}]" if entry else name
+
+
+def sources_names(sides: Sequence[_Side]) -> list[tuple[str, str | None]]:
+    """The start locations as skeleton sources: (node name, entry interface)."""
+    from rela.network.routing import node_name
+
+    return [(node_name(dev, vrf), entry) for dev, vrf, entry in sides[0].sources]
 
 
 def _range_packets(space: PacketSpace, rng: Interval) -> Any:
@@ -261,8 +307,9 @@ def _fec(
     packets: Any,
     before: dict[FilterUse, Any],
     after: dict[FilterUse, Any],
+    all_sources: tuple[str, ...],
 ) -> HsFec:
-    keys = sorted(space.cubes(packets, limit=MAX_KEYS + 1), key=_key_order)
+    keys = space.cubes(packets, limit=MAX_KEYS + 1)
     empty = RawGraph((), (), ())
     problems = [p[1] for p in pair[:2] if isinstance(p, tuple)]
     if len(keys) > MAX_KEYS:
@@ -271,10 +318,14 @@ def _fec(
         )
         keys = keys[:1]
     key = _key_text(keys[0])
+    graph_sources = {s for g in pair[:2] if isinstance(g, RawGraph) for s in g.sources}
+    if not problems and graph_sources and graph_sources != set(all_sources):
+        key += " from " + ", ".join(sorted(graph_sources))
     if problems:
         raw = RawFec(key, (), empty, empty, tuple(keys), "; ".join(problems))
     else:
-        raw = RawFec(key, _dst_prefixes(keys), pair[0], pair[1], tuple(keys))
+        dsts = tuple(dict.fromkeys(k.dst for k in keys if k.dst is not None))
+        raw = RawFec(key, dsts, pair[0], pair[1], tuple(keys))
     return HsFec(
         raw,
         packets,
@@ -285,16 +336,6 @@ def _fec(
 
 def _first(item: tuple[FilterUse, Any]) -> FilterUse:
     return item[0]
-
-
-def _dst_prefixes(keys: Sequence[TrafficKey]) -> tuple[str, ...]:
-    """The destination prefixes of the keys, collapsed (what ``--dst`` style filters see)."""
-    nets = [ipaddress.ip_network(k.dst) for k in keys if k.dst is not None]
-    v4 = [n for n in nets if n.version == 4]
-    v6 = [n for n in nets if n.version == 6]
-    out = [str(n) for n in ipaddress.collapse_addresses(v4)]
-    out += [str(n) for n in ipaddress.collapse_addresses(v6)]
-    return tuple(out)
 
 
 def _key_text(key: TrafficKey) -> str:
@@ -333,6 +374,18 @@ class AclUse:
     side: str
     use: FilterUse
     lines: tuple[tuple[int | None, str, str], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The use as JSON (``rela show -f json``)."""
+        return {
+            "side": self.side,
+            "device": self.use.device,
+            "interface": self.use.interface,
+            "direction": self.use.direction,
+            "acl": self.use.acl,
+            "decision": self.use.decision,
+            "lines": [{"index": i, "text": t, "action": a} for i, t, a in self.lines],
+        }
 
     def describe(self) -> str:
         parts = []
