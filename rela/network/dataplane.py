@@ -295,7 +295,10 @@ class DataPlane:
         for route in self.snapshot.routes:
             yield route.network
         for version, addr in self.owners:
-            yield ipaddress.ip_network((addr, 32 if version == 4 else 128))
+            if version == 4:
+                yield ipaddress.IPv4Network((addr, 32))
+            else:  # an int below 2**32 would otherwise read as IPv4
+                yield ipaddress.IPv6Network((addr, 128))
         for nets in self.subnets.values():
             for net in nets:
                 yield net

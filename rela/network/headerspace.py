@@ -445,7 +445,7 @@ def _cube_order(cube: tuple[int, dict[str, Any]]) -> tuple[Any, ...]:
 def _prefix_text(version: int, start: int, length: int) -> str:
     if version == 4:
         return f"{start >> 24}.{(start >> 16) & 255}.{(start >> 8) & 255}.{start & 255}/{length}"
-    return str(ipaddress.ip_network((start, length)))
+    return str(ipaddress.IPv6Network((start, length)))
 
 
 def _to_key(version: int, fields: dict[str, Any]) -> TrafficKey:
