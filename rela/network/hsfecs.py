@@ -50,7 +50,9 @@ __all__ = [
 ]
 
 #: Above this many traffic keys an FEC is an error (its traffic cannot be written down).
-MAX_KEYS = 20_000
+#: Keys are cubes with one protocol each: a class like "every protocol but tcp, from
+#: any source but a few" needs (protocols x source prefixes x ...) of them.
+MAX_KEYS = 100_000
 
 
 @dataclass
@@ -86,6 +88,7 @@ class HsFec:
     packets: Any  # BDD of the FEC's traffic
     uses_before: tuple[tuple[FilterUse, Any], ...]  # each ACL met, with the packets that met it
     uses_after: tuple[tuple[FilterUse, Any], ...]
+    order: tuple[Any, ...] = ()  # header order of the first traffic key (FECs are sorted by it)
 
 
 def refine(
@@ -247,7 +250,7 @@ def compute_hs_fecs(
     for pair in order:
         part, met_before, met_after = merged[pair]
         fecs.append(_fec(space, pair, part, met_before, met_after, all_sources))
-    fecs.sort(key=lambda f: _key_order(f.raw.traffic_keys()[0]))
+    fecs.sort(key=lambda f: f.order)
     return HsResult(tuple(fecs), space, acls_before, acls_after)
 
 
@@ -312,12 +315,15 @@ def _fec(
     keys = space.cubes(packets, limit=MAX_KEYS + 1)
     empty = RawGraph((), (), ())
     problems = [p[1] for p in pair[:2] if isinstance(p, tuple)]
+    key = _key_text(keys[0])
+    order = _key_order(keys[0])
     if len(keys) > MAX_KEYS:
         problems.append(
-            f"this traffic class needs more than {MAX_KEYS} traffic keys to be written down"
+            f"this traffic class needs more than {MAX_KEYS} traffic keys to be written down "
+            "(its keys are left out: unknown traffic)"
         )
-        keys = keys[:1]
-    key = _key_text(keys[0])
+        key += " ..."
+        keys = []
     graph_sources = {s for g in pair[:2] if isinstance(g, RawGraph) for s in g.sources}
     if not problems and graph_sources and graph_sources != set(all_sources):
         key += " from " + ", ".join(sorted(graph_sources))
@@ -331,6 +337,7 @@ def _fec(
         packets,
         tuple(sorted(before.items(), key=_first)),
         tuple(sorted(after.items(), key=_first)),
+        order,
     )
 
 
