@@ -47,6 +47,8 @@ from typing import Any
 from rela.network.routing import (
     DEFAULT_VRF,
     DELIVERED_TO_SUBNET,
+    DENIED_IN,
+    DENIED_OUT,
     DROP,
     EXITS_NETWORK,
     NULL_INTERFACES,
@@ -69,6 +71,8 @@ __all__ = [
     "DROP",
     "EXITS_NETWORK",
     "DELIVERED_TO_SUBNET",
+    "DENIED_IN",
+    "DENIED_OUT",
     "SPECIAL_SINKS",
     "DEFAULT_VRF",
     "NULL_INTERFACES",
