@@ -52,7 +52,7 @@ __all__ = [
 #: Above this many traffic keys an FEC is an error (its traffic cannot be written down).
 #: Keys are cubes with one protocol each: a class like "every protocol but tcp, from
 #: any source but a few" needs (protocols x source prefixes x ...) of them.
-MAX_KEYS = 100_000
+MAX_KEYS = 1_000_000
 
 
 @dataclass

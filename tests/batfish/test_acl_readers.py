@@ -57,9 +57,16 @@ def one_match(match: dict[str, Any]) -> Any:
 
 def test_header_space_fields() -> None:
     m = one_match(
-        hs(dstIps=wc("2.128.0.0/23"), srcIps=wc("10.0.0.0:0.255.0.255"), ipProtocols=["TCP", "17"],
-           dstPorts=["80-80", "8000-8080"], srcPorts=["1024-65535"], notDstPorts=["8001-8001"],
-           notIpProtocols=["GRE"], negate=True)  # fmt: skip
+        hs(
+            dstIps=wc("2.128.0.0/23"),
+            srcIps=wc("10.0.0.0:0.255.0.255"),
+            ipProtocols=["TCP", "17"],
+            dstPorts=["80-80", "8000-8080"],
+            srcPorts=["1024-65535"],
+            notDstPorts=["8001-8001"],
+            notIpProtocols=["GRE"],
+            negate=True,
+        )  # fmt: skip
     )
     assert m == HeaderMatch(
         dst=WildcardSpace((Wildcard.parse("2.128.0.0/23"),)),
@@ -80,7 +87,11 @@ def test_ip_space_classes() -> None:
     ip = {"class": DM + "IpIpSpace", "ip": "10.0.0.1"}
     universe = {"class": DM + "UniverseIpSpace"}
     empty = {"class": DM + "EmptyIpSpace"}
-    wset = {"class": DM + "IpWildcardSetIpSpace", "whitelist": ["10.0.0.0/8"], "blacklist": ["10.1.0.0/16"]}
+    wset = {
+        "class": DM + "IpWildcardSetIpSpace",
+        "whitelist": ["10.0.0.0/8"],
+        "blacklist": ["10.1.0.0/16"],
+    }
     acl_space = {"class": DM + "AclIpSpace", "lines": [{"action": "DENY", "ipSpace": ip},
                                                       {"action": "PERMIT", "ipSpace": prefix}]}  # fmt: skip
     ref = {"class": DM + "IpSpaceReference", "name": "SERVERS"}
@@ -92,7 +103,9 @@ def test_ip_space_classes() -> None:
         WildcardSpace((Wildcard(0, 0xFFFFFFFF),)),
         WildcardSpace(()),
         WildcardSpace((W("10.0.0.0/8"),), (W("10.1.0.0/16"),)),
-        AclSpace(((False, WildcardSpace((W("10.0.0.1"),))), (True, WildcardSpace((W("10.0.0.0/8"),))))),
+        AclSpace(
+            ((False, WildcardSpace((W("10.0.0.1"),))), (True, WildcardSpace((W("10.0.0.0/8"),))))
+        ),
         UnsupportedSpace("IP space IpSpaceReference"),
     ]
 
@@ -110,8 +123,12 @@ def test_match_expressions_and_line_kinds() -> None:
     odd_line = {"class": DM + "SomeFutureLine", "name": "?"}
     lines = [line(m) for m in (both, either, neg, ref, src_if)] + [acl_line, odd_line]
     parsed = parse_named_structures([row(lines)])[0].lines
-    assert parsed[0].match == AndMatch((HeaderMatch(protocols=(6,)), HeaderMatch(dst_ports=((22, 22), (80, 81)))))
-    assert parsed[1].match == OrMatch((HeaderMatch(dst=WildcardSpace((Wildcard.parse("10.0.0.0/8"),))), TrueMatch()))
+    assert parsed[0].match == AndMatch(
+        (HeaderMatch(protocols=(6,)), HeaderMatch(dst_ports=((22, 22), (80, 81))))
+    )
+    assert parsed[1].match == OrMatch(
+        (HeaderMatch(dst=WildcardSpace((Wildcard.parse("10.0.0.0/8"),))), TrueMatch())
+    )
     assert parsed[2].match == NotMatch(HeaderMatch(protocols=(6,)))
     assert parsed[3].match == AclRef("OTHER")
     assert parsed[4].match == Unsupported("match condition acl.MatchSrcInterface")
@@ -132,7 +149,12 @@ def test_other_structure_types_are_skipped_and_definitions_may_be_strings() -> N
     import json
 
     rows = [
-        {"Node": "r1", "Structure_Type": "Routing_Policy", "Structure_Name": "RP", "Structure_Definition": {}},
+        {
+            "Node": "r1",
+            "Structure_Type": "Routing_Policy",
+            "Structure_Name": "RP",
+            "Structure_Definition": {},
+        },
         {**row([line(hs())]), "Structure_Definition": json.dumps({"lines": [line(hs())]})},
     ]
     acls = parse_named_structures({"answerElements": [{"rows": rows}]})
@@ -153,10 +175,17 @@ def test_other_structure_types_are_skipped_and_definitions_may_be_strings() -> N
 )
 def test_malformed_definitions_name_file_row_acl_and_line(lines: list[Any], message: str) -> None:
     with pytest.raises(NetworkInputError) as info:
-        parse_named_structures([row(lines, name="EDGE_IN", node="border1")], "base-named-structure.json")
+        parse_named_structures(
+            [row(lines, name="EDGE_IN", node="border1")], "base-named-structure.json"
+        )
     text = str(info.value)
     assert message in text
-    assert "base-named-structure.json" in text and "border1" in text and "EDGE_IN" in text and "line 0" in text
+    assert (
+        "base-named-structure.json" in text
+        and "border1" in text
+        and "EDGE_IN" in text
+        and "line 0" in text
+    )
 
 
 def test_interface_filters() -> None:
@@ -166,7 +195,10 @@ def test_interface_filters() -> None:
         {"Interface": "b1[Gi0/1]", "VRF": "default", "Outgoing_Filter_Name": "OUT"},
     ]  # fmt: skip
     infos = parse_interfaces(rows)
-    assert [(i.interface, i.in_filter, i.out_filter) for i in infos] == [("Gi0/0", "IN", None), ("Gi0/1", None, "OUT")]
+    assert [(i.interface, i.in_filter, i.out_filter) for i in infos] == [
+        ("Gi0/0", "IN", None),
+        ("Gi0/1", None, "OUT"),
+    ]
     with pytest.raises(NetworkInputError, match="Incoming_Filter_Name"):
         parse_interfaces([{"Interface": "b1[Gi0/0]", "Incoming_Filter_Name": 7}], "ifaces.json")
 
@@ -203,4 +235,7 @@ def test_the_tutorial_exports() -> None:
     assert export.acls == DATA / "base-named-structure.json"
     assert export.interfaces == DATA / "base-interface.json"
     filters = {(i.node, i.interface): (i.in_filter, i.out_filter) for i in export.load().interfaces}
-    assert filters[("leaf1", "GigabitEthernet2/0")] == ("RESTRICT_HOST_TRAFFIC_IN", "RESTRICT_HOST_TRAFFIC_OUT")
+    assert filters[("leaf1", "GigabitEthernet2/0")] == (
+        "RESTRICT_HOST_TRAFFIC_IN",
+        "RESTRICT_HOST_TRAFFIC_OUT",
+    )

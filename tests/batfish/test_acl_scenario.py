@@ -132,7 +132,9 @@ def _guards_parse() -> bool:
     return True
 
 
-@pytest.mark.skipif(not _guards_parse(), reason="header guards (issue 14 §3) are not on this branch yet")
+@pytest.mark.skipif(
+    not _guards_parse(), reason="header guards (issue 14 §3) are not on this branch yet"
+)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_intent_with_header_guards(case: str) -> None:
     _, _, web, web_ip, _, db_ip = CASES[case]
@@ -158,7 +160,10 @@ def test_route_only_changes_keep_their_verdicts_and_say_acls_are_not_modelled(ca
     costout = parse_spec((OURS / "costout.rela").read_text())
     # ACL exports on one side only (the tutorial's change1/change2 have none)
     before = root / "base"
-    afters = {"example": (OURS / "change1", OURS / "change2"), "tutorial": (DATA / "change1", DATA / "change2")}
+    afters = {
+        "example": (OURS / "change1", OURS / "change2"),
+        "tutorial": (DATA / "change1", DATA / "change2"),
+    }
     dst = "10.100.0.0/16" if case == "example" else "2.128.0.0/16"
     c1 = load_batfish_change(before, afters[case][0], start=start, dst=[dst])
     assert not c1.models_acls
@@ -192,13 +197,19 @@ def _with_icmp_echo_line(tmp_path: Path) -> Path:
     return copy
 
 
-def test_an_unmodelled_acl_line_is_a_warning_and_the_traffic_reaching_it_an_error(tmp_path: Path) -> None:
+def test_an_unmodelled_acl_line_is_a_warning_and_the_traffic_reaching_it_an_error(
+    tmp_path: Path,
+) -> None:
     after = _with_icmp_echo_line(tmp_path)
-    c = load_batfish_change(OURS / "acl" / "base", after, start=["border1[Ethernet0]"], dst=["10.100.0.0/16"])
+    c = load_batfish_change(
+        OURS / "acl" / "base", after, start=["border1[Ethernet0]"], dst=["10.100.0.0/16"]
+    )
     (warning,) = c.warnings
     assert warning.code == "acl-unsupported"
     assert "leaf1" in warning.message and "RESTRICT_HOST_TRAFFIC_OUT" in warning.message
-    assert "line 1 ('permit icmp any any echo')" in warning.message and "icmpTypes" in warning.message
+    assert (
+        "line 1 ('permit icmp any any echo')" in warning.message and "icmpTypes" in warning.message
+    )
     fecs = list(c)
     errors = [f for f in fecs if f.problem is not None]
     # what reaches line 1 of leaf1's egress ACL after the change: traffic to the
@@ -225,7 +236,17 @@ START = ["--start", "border1[Ethernet0]", "--start", "border2[Ethernet0]"]
 
 def test_cli_change_build_then_check(tmp_path: Path) -> None:
     out = tmp_path / "c3.json"
-    result = run("change", "build", "--before", str(ACL / "base"), "--after", str(ACL / "change3"), *START, "-o", str(out))
+    result = run(
+        "change",
+        "build",
+        "--before",
+        str(ACL / "base"),
+        "--after",
+        str(ACL / "change3"),
+        *START,
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0, result.stderr
     data = json.loads(out.read_text())
     db = next(f for f in data if f["key"] == "dst 10.100.2.10/32, tcp, dport 80")
@@ -243,14 +264,33 @@ def test_cli_change_build_then_check(tmp_path: Path) -> None:
 
 def test_cli_change_build_refuses_fecs_it_cannot_decide(tmp_path: Path) -> None:
     after = _with_icmp_echo_line(tmp_path)
-    result = run("change", "build", "--before", str(ACL / "base"), "--after", str(after), *START, "-o", str(tmp_path / "x.json"))
+    result = run(
+        "change",
+        "build",
+        "--before",
+        str(ACL / "base"),
+        "--after",
+        str(after),
+        *START,
+        "-o",
+        str(tmp_path / "x.json"),
+    )
     assert result.exit_code == 2
     assert "acl-unsupported" in result.stderr and "cannot be decided" in result.stderr
     assert not (tmp_path / "x.json").exists()
 
 
 def test_cli_diff_on_exports() -> None:
-    diff = run("diff", "--before", str(ACL / "base"), "--after", str(ACL / "change4"), *START, "--format", "json")
+    diff = run(
+        "diff",
+        "--before",
+        str(ACL / "base"),
+        "--after",
+        str(ACL / "change4"),
+        *START,
+        "--format",
+        "json",
+    )
     assert diff.exit_code == 1, diff.stderr
     changed = [f for f in json.loads(diff.stdout)["fecs"] if f["status"] == "changed"]
     # only HTTP changes: to host-web it now gets through; elsewhere in the hosts' /16 it
@@ -263,17 +303,35 @@ def test_cli_diff_on_exports() -> None:
 
 
 def test_cli_show_lists_the_acls_that_shape_an_fec() -> None:
-    args = ["show", "--before", str(ACL / "base"), "--after", str(ACL / "change3"), *START, "--dst", "10.100.2.10"]
+    args = [
+        "show",
+        "--before",
+        str(ACL / "base"),
+        "--after",
+        str(ACL / "change3"),
+        *START,
+        "--dst",
+        "10.100.2.10",
+    ]
     text = run(*args)
     assert text.exit_code == 0, text.stderr
-    assert "before: border1[Ethernet0] in OUTSIDE_TO_INSIDE: deny (line 2 'deny ip any any')" in text.stdout
+    assert (
+        "before: border1[Ethernet0] in OUTSIDE_TO_INSIDE: deny (line 2 'deny ip any any')"
+        in text.stdout
+    )
     assert (
         "after: leaf1[Ethernet4] out RESTRICT_HOST_TRAFFIC_OUT: permit "
         "(line 1 'permit tcp any host 10.100.2.10 eq www')"
     ) in text.stdout
     js = run(*args, "--format", "json")
-    fec = next(f for f in json.loads(js.stdout)["fecs"] if f["key"] == "dst 10.100.2.10/32, tcp, dport 80")
-    leaf = [a for a in fec["acls"] if a["device"] == "leaf1" and a["side"] == "after" and a["direction"] == "out"]
+    fec = next(
+        f for f in json.loads(js.stdout)["fecs"] if f["key"] == "dst 10.100.2.10/32, tcp, dport 80"
+    )
+    leaf = [
+        a
+        for a in fec["acls"]
+        if a["device"] == "leaf1" and a["side"] == "after" and a["direction"] == "out"
+    ]
     assert leaf == [{
         "side": "after", "device": "leaf1", "interface": "Ethernet4", "direction": "out",
         "acl": "RESTRICT_HOST_TRAFFIC_OUT", "decision": "permit",

@@ -42,7 +42,10 @@ def test_ingress_deny_at_the_start_and_at_a_later_hop() -> None:
     }  # fmt: skip
     result = filtered_graph(SK, decide(b_x1_in="deny", b_x2_in="deny"))
     assert paths(result) == {("a", "b", "drop|denied-in"), ("c", "b", "drop|denied-in")}
-    assert [u.describe() for u in result.uses] == ["b[x1] in ACL_b_x1: deny", "b[x2] in ACL_b_x2: deny"]
+    assert [u.describe() for u in result.uses] == [
+        "b[x1] in ACL_b_x1: deny",
+        "b[x2] in ACL_b_x2: deny",
+    ]
 
 
 def test_egress_deny_applies_before_delivery() -> None:
@@ -63,7 +66,15 @@ def test_an_undecided_acl_is_a_problem() -> None:
 def test_a_device_admitting_and_refusing_one_class_cannot_be_one_node() -> None:
     result = filtered_graph(SK, decide(b_x1_in="deny"))
     assert result.graph is None and result.split
-    assert "b admits this traffic on x2 but its ingress ACL denies it on x1" in (result.problem or "")
+    assert "b admits this traffic on x2 but its ingress ACL denies it on x1" in (
+        result.problem or ""
+    )
     # from each start alone there is a graph
-    alone = [filtered_graph(Skeleton((s,), SK.out, SK.accepted), decide(b_x1_in="deny")) for s in SK.sources]
-    assert [paths(r) for r in alone] == [{("a", "b", "drop|denied-in")}, {("c", "b", DELIVERED_TO_SUBNET)}]
+    alone = [
+        filtered_graph(Skeleton((s,), SK.out, SK.accepted), decide(b_x1_in="deny"))
+        for s in SK.sources
+    ]
+    assert [paths(r) for r in alone] == [
+        {("a", "b", "drop|denied-in")},
+        {("c", "b", DELIVERED_TO_SUBNET)},
+    ]

@@ -124,6 +124,8 @@ def test_both_backends_give_the_same_cubes() -> None:
     sets = []
     for backend in BACKENDS:
         s = PacketSpace(backend=backend)
-        u = (s.dst("10.0.0.0/8") & ~s.protocol(17)) | (s.src("10.1.0.0/16") & s.ports("sport", 5, 9))
+        u = (s.dst("10.0.0.0/8") & ~s.protocol(17)) | (
+            s.src("10.1.0.0/16") & s.ports("sport", 5, 9)
+        )
         sets.append(s.cubes(u))
     assert sets[0] == sets[1]

@@ -62,7 +62,12 @@ SPACES = ["10.9.0.0/24", "10.9.0.10", "10.9.0.128/25", "0.0.0.0/0", "10.9.0.0/31
           "10.9.0.0/16", "192.0.2.0/24"]  # fmt: skip
 SRCS = ["0.0.0.0/0", "192.0.2.0/24", "198.51.100.0/25", "10.0.0.0/8"]
 PROTOS: list[tuple[int, ...] | None] = [None, (6,), (17,), (6, 17), (1,)]
-PORTS: list[tuple[tuple[int, int], ...] | None] = [None, ((80, 80),), ((0, 1023),), ((22, 25), (80, 80))]
+PORTS: list[tuple[tuple[int, int], ...] | None] = [
+    None,
+    ((80, 80),),
+    ((0, 1023),),
+    ((22, 25), (80, 80)),
+]
 
 
 def random_routes(r: random.Random) -> list[Any]:
@@ -146,7 +151,9 @@ def key_contains(key: TrafficKey, p: Packet) -> bool:
     return key.src_ports is None or key.src_ports[0] <= p.src_port <= key.src_ports[1]
 
 
-def reference(snap: Snapshot, plane: DataPlane, start: tuple[str, str, str | None], p: Packet) -> Any:
+def reference(
+    snap: Snapshot, plane: DataPlane, start: tuple[str, str, str | None], p: Packet
+) -> Any:
     """The graph of one packet from one start: its destination alone, ACLs decided one by one."""
     acls = {(a.node, a.name): a for a in snap.acls or ()}
     bindings = {}
@@ -193,17 +200,26 @@ def test_each_packet_is_forwarded_as_its_fec_says(seed: int, starts: str) -> Non
                 too_big += 1
         for start in start_points:
             name = start[0]
-            refs = [reference(s, pl, start, p) for s, pl in zip((before, after), planes, strict=True)]
+            refs = [
+                reference(s, pl, start, p) for s, pl in zip((before, after), planes, strict=True)
+            ]
             mine = [f.raw for f in by_bdd if f.raw.problem is not None or name in _sources(f.raw)]
             if any(ref.problem for ref in refs):
-                assert any(f.problem is not None for f in mine), (p, name, [x.problem for x in refs])
+                assert any(f.problem is not None for f in mine), (
+                    p,
+                    name,
+                    [x.problem for x in refs],
+                )
                 continue
             assert len(mine) == 1, f"{p} from {name} is in {len(mine)} FECs"
             (fec,) = mine
             if fec.problem is not None:
                 assert "traffic keys" in fec.problem, (p, name, fec.problem)
                 continue
-            for side, ref, graph in (("before", refs[0], fec.before), ("after", refs[1], fec.after)):
+            for side, ref, graph in (
+                ("before", refs[0], fec.before),
+                ("after", refs[1], fec.after),
+            ):
                 want = {q for q in ref.graph.paths() if q[0] == name}
                 got = {q for q in graph.paths() if q[0] == name}
                 assert got == want, (seed, side, p, name)
