@@ -5,25 +5,80 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Annotated
 
 import typer
 from rich.console import Console
 
 from rela.errors import RelaError
 
-__all__ = ["app", "err_console", "handle_errors", "EXIT_OK", "EXIT_VIOLATED", "EXIT_INPUT"]
+__all__ = [
+    "DISTRIBUTION",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_VIOLATED",
+    "app",
+    "err_console",
+    "handle_errors",
+    "version_text",
+]
 
 EXIT_OK = 0
 EXIT_VIOLATED = 1
 EXIT_INPUT = 2
 
+#: The distribution name on the package index (``pip install rela-verify``); the import
+#: package and the command are ``rela``.
+DISTRIBUTION = "rela-verify"
+
+# Help is plain text (``rich_markup_mode=None``): what a help string says is what
+# ``--help`` prints, in every terminal and in CI logs; Rich markup would swallow
+# ``[default: ...]``-like brackets and print ``<bool>`` metavars (docs/cli.md).
 app = typer.Typer(
     name="rela",
     help="Relational network-change verifier: check what a change does to forwarding paths.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
+
+
+def version_text() -> str:
+    """What ``rela --version`` prints.
+
+    >>> version_text().startswith("rela ")
+    True
+    """
+    from rela import __version__
+
+    return f"rela {__version__} ({DISTRIBUTION}, Python {sys.version.split()[0]})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Relational network-change verifier: check what a change does to forwarding paths.
+
+    Exit status of every command: 0 success, 1 violated or changed, 2 bad input
+    or usage (docs/cli.md).
+    """
+
 
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 

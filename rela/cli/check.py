@@ -32,10 +32,11 @@ from rela.cli.options import (
     NoProgressOption,
     OutputOption,
     QuietOption,
+    StrictOption,
     VerboseOption,
     format_option,
 )
-from rela.cli.output import emit, refuse_clobber
+from rela.cli.output import check_output, emit, is_stdout
 from rela.network.model import Granularity
 
 __all__ = ["check"]
@@ -55,7 +56,9 @@ class Executor(str, Enum):
 
 @app.command()
 def check(
-    spec_file: Annotated[Path, typer.Argument(help="The spec file (*.rela).", show_default=False)],
+    spec_file: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="The spec file (*.rela).", show_default=False)
+    ],
     change: ChangeOption = None,
     before: BeforeOption = None,
     after: AfterOption = None,
@@ -77,10 +80,16 @@ def check(
     output: OutputOption = None,
     max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
     jobs: JobsOption = None,
-    executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            "--executor", help="Where FECs are checked: local processes, or a Dask cluster."
+        ),
+    ] = Executor.local,
     scheduler: Annotated[
         str | None,
         typer.Option(
+            "--scheduler",
             metavar="ADDR",
             help="Dask scheduler address (default: a local cluster).",
             show_default=False,
@@ -92,18 +101,21 @@ def check(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     no_progress: NoProgressOption = False,
+    strict: StrictOption = False,
 ) -> None:
-    """Check that the change does what SPEC_FILE says, for every FEC.
+    """Check that the change does what SPEC says, for every FEC.
 
-    Exit status: 0 every spec holds, 1 a spec is violated or an FEC could not be
-    checked, 2 bad input or usage.
+    Exit status: 0 every spec holds; 1 a spec is violated, an FEC hit a
+    resource limit, or (--strict) a warning; 2 bad input or usage (a malformed
+    spec, snapshot or FEC, a selector that selects nothing, an unwritable
+    output).
     """
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
 
     with handle_errors():
-        refuse_clobber(output, [spec_file, change, before, after, groups])
+        check_output(output, [spec_file, change, before, after, groups])
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
@@ -123,11 +135,11 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
             )
-        to_terminal = output is None and sys.stdout.isatty()
+        to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
         text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
         emit(text if text.endswith("\n") else text + "\n", output)
-        if output is not None and (fmt is not Format.text or not quiet):
+        if not is_stdout(output) and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
             err_console.print(summary.rstrip(), markup=False, highlight=False)
     if report.input_errors:
@@ -136,4 +148,11 @@ def check(
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_OK if report.holds else EXIT_VIOLATED)
+    if not report.holds:
+        raise typer.Exit(EXIT_VIOLATED)
+    if strict and report.warnings:
+        err_console.print(
+            f"error: --strict: {len(report.warnings)} warning(s) (see the report)", markup=False
+        )
+        raise typer.Exit(EXIT_VIOLATED)
+    raise typer.Exit(EXIT_OK)
