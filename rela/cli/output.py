@@ -44,7 +44,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from glob import escape as glob_escape
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import Protocol
 
 from rela.errors import RelaError, UsageError
 
@@ -220,16 +220,17 @@ def open_output(output: Path | None) -> Iterator[Sink]:
         raise OutputError(f"cannot write the output: {_why(exc)}", filename=name) from None
     if st is not None and not stat.S_ISREG(st.st_mode):  # /dev/null, a FIFO, a tty
         try:
-            fp = open(target, "wb")  # noqa: SIM115 - closed below, errors converted
+            fd = os.open(target, os.O_WRONLY)
         except OSError as exc:
             raise OutputError(f"cannot write the output: {_why(exc)}", filename=name) from None
         try:
             with _file_errors(name):
-                yield fp
-                fp.flush()
+                sink = _FdSink(fd)
+                yield sink
+                sink.flush()
         finally:
             with contextlib.suppress(OSError):
-                fp.close()
+                os.close(fd)
         return
     with (
         _file_errors(name),
@@ -246,15 +247,46 @@ def _file_errors(name: str) -> Iterator[None]:
         raise OutputError(f"cannot write the output: {_why(exc)}", filename=name) from None
 
 
+def _write_all(fd: int, data: bytes | bytearray) -> None:
+    """``os.write`` until every byte is written (a short write is not an error, a lost
+    byte would be); errors such as ENOSPC or EPIPE raise ``OSError``."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+class _FdSink:
+    """A descriptor as a :class:`Sink`, buffered in blocks of 64 KiB."""
+
+    BLOCK = 1 << 16
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.pending = bytearray()
+
+    def write(self, data: bytes, /) -> int:
+        self.pending += data
+        if len(self.pending) >= self.BLOCK:
+            self.flush()
+        return len(data)
+
+    def flush(self) -> None:
+        _write_all(self.fd, self.pending)
+        self.pending.clear()
+
+
 @contextlib.contextmanager
-def _atomic(output: Path, mode: int | None) -> Iterator[BinaryIO]:
+def _atomic(output: Path, mode: int | None) -> Iterator[_FdSink]:
     directory = output.parent if str(output.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fp:
-            yield fp
-            fp.flush()
-            os.fsync(fp.fileno())
+        try:
+            sink = _FdSink(fd)
+            yield sink
+            sink.flush()
+            os.fsync(fd)
+        finally:
+            os.close(fd)
         if mode is None:  # a new file: the usual permissions, not mkstemp's 0600
             umask = os.umask(0)
             os.umask(umask)
@@ -276,16 +308,30 @@ class _Stdout:
 
 
 def write_stdout(data: bytes) -> None:
-    """Write to stdout and flush; a closed or full stdout is an :class:`OutputError`."""
+    """Write to stdout and flush; a closed or full stdout is an :class:`OutputError`.
+
+    On a real descriptor the bytes go through ``os.write`` until all are
+    written: a buffered writer may report a short write to a pipe whose reader
+    went away as a success and drop the rest silently.
+    """
     with _stdout_errors():
-        out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a text-only stream (some test runners capture stdout this way)
-            sys.stdout.write(data.decode("utf-8"))
-            sys.stdout.flush()
+        stream = sys.stdout
+        stream.flush()
+        buffer = getattr(stream, "buffer", None)
+        if buffer is not None:
+            buffer.flush()
+        try:
+            fd: int | None = stream.fileno()
+        except (AttributeError, OSError, ValueError):  # captured by a test runner
+            fd = None
+        if fd is not None:
+            _write_all(fd, data)
+        elif buffer is not None:
+            buffer.write(data)
+            buffer.flush()
         else:
-            sys.stdout.flush()
-            out.write(data)
-            out.flush()
+            stream.write(data.decode("utf-8"))
+            stream.flush()
 
 
 @contextlib.contextmanager
