@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from functools import cache
+from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
 
-from rela.errors import RelaError
+from rela.errors import RelaError, UsageError
 
 __all__ = [
     "DISTRIBUTION",
@@ -18,6 +20,7 @@ __all__ = [
     "EXIT_OK",
     "EXIT_VIOLATED",
     "app",
+    "cli_wording",
     "err_console",
     "handle_errors",
     "version_text",
@@ -83,13 +86,62 @@ def _main(
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
+#: Library parameters the shared declarations do not cover, and their flags.
+_MORE_FLAGS = {"executor": "--executor", "scheduler": "--scheduler", "specs": "--spec"}
+
+
+@cache
+def _param_flags() -> tuple[re.Pattern[str], dict[str, str]]:
+    from rela.cli.inputs import SHARED_INPUTS
+    from rela.cli.options import SHARED_OPTIONS
+
+    flags = dict(_MORE_FLAGS)
+    for name, alias in {**SHARED_OPTIONS, **SHARED_INPUTS}.items():
+        flags[name] = get_args(alias)[1].default  # typer.Option("--flag", ...)
+    names = "|".join(sorted(flags, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-'\"])({names})=(.?)"), flags
+
+
+def cli_wording(text: str) -> str:
+    """A library message as the CLI says it: ``change=PATH`` becomes ``--change PATH``.
+
+    The library names its parameters (``rela.load_change(change=...)``); a command
+    names the flags that set them.
+
+    >>> cli_wording("no input: give change=PATH, or before=PATH and after=PATH")
+    'no input: give --change PATH, or --before PATH and --after PATH'
+    >>> cli_wording("give either change= or before=/after=, not both")
+    'give either --change or --before/--after, not both'
+    >>> cli_wording("dst='10.0.0.0/33' is not an IP prefix")
+    "--dst '10.0.0.0/33' is not an IP prefix"
+    """
+    pattern, flags = _param_flags()
+
+    def flag(m: re.Match[str]) -> str:
+        after = m.group(2)
+        glue = "" if after in ("", " ", "/", ",", ")", ";", ":") else " "
+        return flags[m.group(1)] + glue + after
+
+    return pattern.sub(flag, text)
+
+
+def _as_cli(exc: RelaError) -> RelaError:
+    """Usage errors name the command's flags; other errors keep their text (it may quote
+    input data) and only their hint is reworded."""
+    if isinstance(exc, UsageError):
+        exc.message = cli_wording(exc.message)
+    if exc.hint:
+        exc.hint = cli_wording(exc.hint)
+    return exc
+
+
 @contextmanager
 def handle_errors() -> Iterator[None]:
     """Turn a :class:`RelaError` into its rendered message on stderr and exit code 2."""
     try:
         yield
     except RelaError as exc:
-        err_console.print(exc.render(), markup=False)
+        err_console.print(_as_cli(exc).render(), markup=False)
         raise typer.Exit(EXIT_INPUT) from None
     except RecursionError:
         err_console.print("error: input nested too deeply", markup=False)
