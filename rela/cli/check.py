@@ -37,6 +37,7 @@ from rela.cli.options import (
     format_option,
 )
 from rela.cli.output import check_output, emit, is_stdout
+from rela.errors import UsageError
 from rela.network.model import Granularity
 
 __all__ = ["check"]
@@ -52,6 +53,33 @@ class Format(str, Enum):
 class Executor(str, Enum):
     local = "local"
     dask = "dask"
+
+
+def _extra_reports(
+    values: list[str], output: Path | None, inputs: list[Path | None]
+) -> list[tuple[Format, Path]]:
+    """``--report FORMAT:FILE`` values, checked like ``--output`` before any work."""
+    out: list[tuple[Format, Path]] = []
+    seen = set() if is_stdout(output) else {Path(str(output)).resolve()}
+    for value in values:
+        name, sep, file = value.partition(":")
+        try:
+            fmt = Format(name.lower())
+        except ValueError:
+            fmt = None
+        if not sep or not file or fmt is None:
+            raise UsageError(
+                f"--report {value!r}: expected FORMAT:FILE, FORMAT one of "
+                + ", ".join(f.value for f in Format),
+                hint="e.g. --report junit:rela.xml",
+            )
+        target = Path(file)
+        if file == "-" or target.resolve() in seen:
+            raise UsageError(f"--report {value!r}: FILE is already written by this command")
+        check_output(target, inputs, option="--report")
+        seen.add(target.resolve())
+        out.append((fmt, target))
+    return out
 
 
 @app.command()
@@ -102,6 +130,16 @@ def check(
     verbose: VerboseOption = False,
     no_progress: NoProgressOption = False,
     strict: StrictOption = False,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT:FILE",
+            help="Also write the report in FORMAT to FILE, from the same run (repeatable), "
+            "e.g. --report junit:rela.xml --report markdown:rela.md.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check that the change does what SPEC says, for every FEC.
 
@@ -115,7 +153,9 @@ def check(
     from rela.report.progress import progress_bar
 
     with handle_errors():
-        check_output(output, [spec_file, change, before, after, groups])
+        inputs = [spec_file, change, before, after, groups]
+        check_output(output, inputs)
+        extra = _extra_reports(reports or [], output, inputs)
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
@@ -139,6 +179,9 @@ def check(
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
         text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
         emit(text if text.endswith("\n") else text + "\n", output)
+        for extra_fmt, target in extra:
+            more = render(report, extra_fmt.value, color=False, verbose=verbose)
+            emit(more if more.endswith("\n") else more + "\n", target)
         if not is_stdout(output) and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
             err_console.print(summary.rstrip(), markup=False, highlight=False)

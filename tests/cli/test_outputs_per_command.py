@@ -256,3 +256,46 @@ def test_closed_pipe_like_head_1_is_one_line_and_exit_2(
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 2, err
     assert err.splitlines() == ["error: standard output was closed before the output was written"]
+
+
+def test_check_writes_extra_reports_from_the_same_run(inputs: Inputs, tmp_path: Path) -> None:
+    xml, md = tmp_path / "rela.xml", tmp_path / "rela.md"
+    result = runner.invoke(
+        app, [*_check(inputs), "--report", f"junit:{xml}", "--report", f"markdown:{md}", "-q"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stdout.startswith("FAIL")  # the main output is unchanged
+    assert xml.read_text().startswith("<?xml") and "<testcase" in xml.read_text()
+    assert md.read_text().startswith("## ") and "costout" in md.read_text()
+    assert "2 of 4 FECs" in md.read_text()
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("TARGET-SPEC", "is an input of this command"),
+        ("TARGET-CHUNK", "inside the input directory"),
+        ("html:r.html", "expected FORMAT:FILE"),
+        ("junit", "expected FORMAT:FILE"),
+        ("junit:-", "already written"),
+        ("junit:SAME", "already written"),
+    ],
+)
+def test_bad_extra_reports_are_usage_errors(
+    inputs: Inputs, tmp_path: Path, value: str, needle: str
+) -> None:
+    value = {
+        "TARGET-SPEC": f"junit:{inputs.spec}",
+        "TARGET-CHUNK": f"markdown:{inputs.chunks / 'r.md'}",
+        "junit:SAME": f"junit:{tmp_path / 'same.txt'}",
+    }.get(value, value)
+    before = snapshot_of_all_files(inputs.root)
+    result = runner.invoke(
+        app,
+        ["check", str(inputs.spec), "--change", str(inputs.chunks), "-o",
+         str(tmp_path / "same.txt"), "--report", value],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr and "--report" in result.stderr, result.stderr
+    assert snapshot_of_all_files(inputs.root) == before
+    assert not (tmp_path / "same.txt").exists()  # refused before any work

@@ -124,6 +124,9 @@ def _value(opt: Any, i: Inputs, draw: st.DrawFn) -> list[str]:
         return _pick(draw, PREFIXES)
     if name == "spec":
         return _pick(draw, SPECS)
+    if name == "report":
+        fmt = draw(st.sampled_from(["junit", "markdown", "json", "text", "html", ""]))
+        return [fmt + ":" + _pick(draw, OUTPUTS)[0]]
     if name == "scheduler":
         return ["tcp://127.0.0.1:1"]
     if name == "fec_timeout":
@@ -184,7 +187,13 @@ def _resolve(argv: list[str], i: Inputs, out: Path, n: int) -> tuple[list[str], 
     resolved = []
     for k, arg in enumerate(argv):
         prev = argv[k - 1] if k else ""
-        is_out = prev in ("-o", "--output", "--dot")
+        is_out = prev in ("-o", "--output", "--dot", "--report")
+        if prev == "--report" and ":" in arg:
+            fmt, _, target = arg.partition(":")
+            sub, named = _resolve([prev, target], i, out, n)
+            names_input |= named
+            resolved.append(fmt + ":" + sub[1])
+            continue
         if arg == "OUT":
             arg = str(out / f"new-{n}.out")
         elif arg == "OUT-EXISTING":
