@@ -269,3 +269,13 @@ def test_flows_per_fec_are_bounded_to_show_more_fecs(tmp_path: Path) -> None:
     ]
     everything = parse(render_html(report, change, max_violations=-1, max_flows_per_fec=-1))
     assert len(everything.select("section.violation")) == 24
+
+
+def test_html_as_an_extra_report(tmp_path: Path) -> None:
+    page, xml = tmp_path / "r.html", tmp_path / "r.xml"
+    result = runner.invoke(
+        app, ["check", *BATFISH_ARGS, "-f", "junit", "-o", str(xml), "--report", f"html:{page}"]
+    )
+    assert result.exit_code == 1, result.output
+    soup = parse(page.read_text(encoding="utf-8"))
+    assert soup.select("svg.graph") and xml.read_text().startswith("<?xml")
