@@ -45,7 +45,9 @@ class Violation:
     """One flow of one FEC where the spec does not hold, with its counterexample.
 
     Path lists are enumerated shortest first and cut at ``--max-paths``;
-    ``truncated`` says some list was cut.
+    ``truncated`` says some list was cut.  ``part`` says which part of the FEC's
+    traffic the counterexample is about when a traffic guard split the FEC
+    (e.g. ``dst 10.0.0.0/8, tcp``); ``None`` when it is about all of it.
     """
 
     fec: FecRef
@@ -57,9 +59,10 @@ class Violation:
     missing: tuple[Path, ...]
     unexpected: tuple[Path, ...]
     truncated: bool = False
+    part: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "fec": self.fec.to_dict(),
             "flow": self.flow,
             "before": [list(p) for p in self.before],
@@ -70,6 +73,9 @@ class Violation:
             "unexpected": [list(p) for p in self.unexpected],
             "truncated": self.truncated,
         }
+        if self.part is not None:
+            out["part"] = self.part
+        return out
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
+from rela.traffic import describe_part
 from rela.verify.verifier import Named
 
 __all__ = [
@@ -78,6 +79,7 @@ class SpecTally:
                         f.missing,
                         f.unexpected,
                         f.truncated,
+                        describe_part(f.part) if f.part is not None else None,
                     )
                 )
         else:
