@@ -30,6 +30,7 @@ from typing import Any
 
 from rela.lang import ast
 from rela.lang.lexical import compile_regex
+from rela.network.model import DROP
 
 __all__ = ["OTHER", "MarkerLetter", "Atoms", "SigAlphabet", "LetterAlphabet", "atoms_of"]
 
@@ -127,6 +128,7 @@ class Atoms:
     _regex: dict[str, Any] = field(default_factory=dict)
     _cache: dict[Any, int] = field(default_factory=dict)
     _components: int = 1  # the most '|'-separated components of a spec name
+    _group_names: frozenset[str] | None = None
 
     @staticmethod
     def collect(
@@ -222,13 +224,26 @@ class Atoms:
         device = parts[0]
         vrf = parts[1] if len(parts) > 1 and parts[1] else None
         iface = parts[2] if len(parts) > 2 and parts[2] else None
+        return {
+            "device": device,
+            "vrf": vrf,
+            "interface": iface,
+            "group": self._group(name, device),
+        }
+
+    def _group(self, name: str, device: str) -> str | None:
+        """The ``group`` attribute, as location matching sees it (docs/language.md):
+        at group granularity the device component is a group only when it is one
+        of the mapping's groups (an unmapped device keeps its name and has no
+        group); elsewhere the mapping gives the device's group.  ``drop`` never
+        has a group."""
+        if self.groups is None or name == DROP:
+            return None
         if self.group_level:
-            group: str | None = device
-        elif self.groups is not None:
-            group = self.groups.get(device)
-        else:
-            group = None
-        return {"device": device, "vrf": vrf, "interface": iface, "group": group}
+            if self._group_names is None:
+                self._group_names = frozenset(self.groups.values())
+            return device if device in self._group_names else None
+        return self.groups.get(device)
 
     def absent_names(self, present: Iterable[str]) -> list[str]:
         """Spec names that match none of the ``present`` location names."""
