@@ -29,6 +29,7 @@ number of prefixes.
 from __future__ import annotations
 
 import ipaddress
+import socket
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -179,12 +180,24 @@ _CUBE_FIELDS = ("dst", "src", "qos", "protocol", "dst_ports", "src_ports")
 
 
 def _prefix_range(text: str, where: str) -> tuple[int, tuple[int, int]]:
-    """``(family, (first, last))`` of an address or prefix (host bits allowed)."""
-    try:
-        net = ipaddress.ip_network(text, strict=False)
-    except (ValueError, TypeError):
-        raise TrafficError(f"{where} {text!r} is not an IP address or prefix") from None
-    return net.version, (int(net.network_address), int(net.broadcast_address))
+    """``(family, (first, last))`` of an address or prefix (host bits allowed).
+
+    >>> _prefix_range("10.1.2.3/8", "dst"), _prefix_range("2001:db8::/127", "dst")[1][1] & 0xF
+    ((4, (167772160, 184549375)), 1)
+    """
+    addr, slash, length = text.partition("/")
+    for family, af, bits in ((4, socket.AF_INET, 32), (6, socket.AF_INET6, 128)):
+        try:
+            value = int.from_bytes(socket.inet_pton(af, addr), "big")
+        except (OSError, ValueError, TypeError):
+            continue
+        if not slash:
+            return family, (value, value)
+        if length.isascii() and length.isdigit() and len(length) <= 3 and int(length) <= bits:
+            host = (1 << (bits - int(length))) - 1
+            return family, (value & ~host, (value & ~host) | host)
+        break
+    raise TrafficError(f"{where} {text!r} is not an IP address or prefix")
 
 
 _cached_prefix = lru_cache(maxsize=65536)(_prefix_range)
@@ -480,9 +493,7 @@ def _values(ranges: Ranges, field: str, family: int, sep: str) -> str:
             return sep.join(items[:_SHOWN]) + f" (+ at least {more} more)"
         return sep.join(items[:_SHOWN]) + (f" (+{more} more)" if more > 0 else "")
     if field == "protocol":
-        items = [
-            PROTOCOL_NAMES.get(lo, str(lo)) if lo == hi else f"{lo}-{hi}" for lo, hi in ranges
-        ]
+        items = [PROTOCOL_NAMES.get(lo, str(lo)) if lo == hi else f"{lo}-{hi}" for lo, hi in ranges]
     else:
         items = [str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in ranges]
     more = len(items) - _SHOWN

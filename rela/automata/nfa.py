@@ -106,7 +106,8 @@ class Crawl:
     A product state is a key (a pair of states, or a state and a subset); it
     gets the next number when first met, an empty row of arcs (and of epsilon
     moves), and goes on ``todo`` to be expanded.  ``budget`` (a
-    ``rela.automata.decide.Budget``) is charged for every new state.
+    :class:`~rela.automata.budget.Budget`) is charged for every new state;
+    constructions charge the arcs they add with :meth:`arcs_added`.
     """
 
     __slots__ = ("ids", "todo", "arcs", "eps", "budget")
@@ -126,8 +127,13 @@ class Crawl:
             self.eps.append([])
             self.todo.append(key)
             if self.budget is not None:
-                self.budget.check(k + 1)
+                self.budget.charge(1)
         return k
+
+    def arcs_added(self, n: int) -> None:
+        """Charge ``n`` arcs just added to the budget."""
+        if self.budget is not None:
+            self.budget.charge(0, n)
 
     def finals(self, accepts: Any) -> list[int]:
         """The numbers of the keys met so far that ``accepts(key)``."""
@@ -224,17 +230,18 @@ def closure(a: Nfa, states: Iterable[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
-def remove_epsilon(a: Nfa) -> Nfa:
-    """An equivalent automaton without epsilon moves (same states)."""
+def remove_epsilon(a: Nfa, budget: Any = None) -> Nfa:
+    """An equivalent automaton without epsilon moves (same states); ``budget`` is charged
+    the closures and arcs built."""
     if not a.has_epsilon():
         return a
-    clos = [closure(a, [q]) for q in range(a.n)]
     arcs: list[list[tuple[int, int]]] = []
     finals = set()
     for q in range(a.n):
+        clos = closure(a, [q]) if a.eps[q] else (q,)
         seen: set[tuple[int, int]] = set()
         out: list[tuple[int, int]] = []
-        for p in clos[q]:
+        for p in clos:
             if p in a.finals:
                 finals.add(q)
             for x, t in a.arcs[p]:
@@ -242,6 +249,8 @@ def remove_epsilon(a: Nfa) -> Nfa:
                     seen.add((x, t))
                     out.append((x, t))
         arcs.append(out)
+        if budget is not None:
+            budget.charge(0, len(clos) + len(out))
     return trim(Nfa(a.n, a.starts, finals, arcs))
 
 
@@ -365,7 +374,7 @@ def determinize(
                 arcs.append([])
                 todo.append(target)
                 if budget is not None:
-                    budget.check(len(arcs))
+                    budget.charge(1, len(target) + len(keys))
                 if max_states and len(arcs) > max_states:
                     from rela.errors import ResourceLimitError
 
@@ -393,8 +402,8 @@ def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0, *, budget: 
 
 def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
     """Paths of both ``a`` and ``b`` (product construction); ``budget`` as in :func:`determinize`."""
-    a = remove_epsilon(a)
-    b = remove_epsilon(b)
+    a = remove_epsilon(a, budget)
+    b = remove_epsilon(b, budget)
     ia, ib = a.index(), b.index()
     crawl = Crawl(budget)
     get = crawl.id
@@ -413,5 +422,6 @@ def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
                 for v in db.get(x, ()):
                     for u in ta:
                         row.append((x, get((u, v))))
+        crawl.arcs_added(len(row))
     finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in b.finals)
     return Nfa(len(crawl.arcs), starts, finals, crawl.arcs)

@@ -29,7 +29,7 @@ from dataclasses import replace
 from typing import Any
 
 from rela.automata.alphabet import Atoms
-from rela.automata.decide import Budget
+from rela.automata.budget import Budget
 from rela.check.decision import Task, holds
 from rela.check.explain import counterexamples
 from rela.check.fastpaths import relations_agree
@@ -138,7 +138,7 @@ class SpecChecker:
             return HOLDS
         if not self.counterexamples:
             return VIOLATED
-        flows = counterexamples(task, fec, self.graphs.get, self.letters, self.max_paths)
+        flows = counterexamples(task, fec, self.graphs, self.letters, self.max_paths)
         return Outcome("violated", flows=flows)
 
     def _agree_on_graph(self, task: Task, fec: Fec) -> bool:

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections import deque
 
 from rela.automata import transducer as T
-from rela.automata.decide import Budget, equivalent
+from rela.automata.budget import Budget
+from rela.automata.decide import equivalent
 from rela.automata.nfa import Nfa, trim
 from rela.automata.transducer import Transducer
 from rela.check.letters import FecContext
@@ -145,7 +146,7 @@ def lazy_equal(a: LazyImage, b: LazyImage, budget: Budget) -> bool:
             return False
         steps += 1
         if steps & 255 == 0:
-            budget.check(steps)
+            budget.charge(256)
         rp, rq = row(0, p), row(1, q)
         for x in rp.keys() | rq.keys():
             np_, nq = rp.get(x, -1), rq.get(x, -1)

@@ -12,13 +12,21 @@
 from __future__ import annotations
 
 from rela.automata import transducer as T
-from rela.automata.decide import Budget
-from rela.automata.nfa import Nfa, trim
+from rela.automata.budget import Budget
+from rela.automata.nfa import Nfa, closure, trim
 from rela.automata.transducer import Transducer
 from rela.check.letters import FecContext, Letters
 from rela.network.model import Graph
 
-__all__ = ["graph_nfa", "image_by_class", "GraphAutomata"]
+__all__ = [
+    "graph_nfa",
+    "image_by_class",
+    "GraphAutomata",
+    "tag_flows",
+    "strip_tag",
+    "any_tag",
+    "first_letters",
+]
 
 
 def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
@@ -67,12 +75,14 @@ def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nf
 
 
 class GraphAutomata:
-    """Graph automata by (graph, flow), shared by the FECs of a run (bounded cache)."""
+    """Graph automata by (graph, flow), and flow-tagged ones by graph, shared by the
+    FECs of a run (bounded caches)."""
 
     def __init__(self, letters: Letters, cache_size: int = 50_000) -> None:
         self.letters = letters
         self.cache_size = cache_size
         self._cache: dict[tuple[Graph, int | None], Nfa] = {}
+        self._tagged: dict[Graph, Nfa] = {}
 
     def get(self, graph: Graph, flow: int | None = None) -> Nfa:
         key = (graph, flow)
@@ -83,3 +93,65 @@ class GraphAutomata:
                 self._cache.clear()
             self._cache[key] = got
         return got
+
+    def tagged(self, graph: Graph) -> Nfa:
+        """:func:`tag_flows` of the graph's automaton."""
+        got = self._tagged.get(graph)
+        if got is None:
+            got = tag_flows(self.get(graph))
+            if len(self._tagged) > self.cache_size:
+                self._tagged.clear()
+            self._tagged[graph] = got
+        return got
+
+
+# ---------------------------------------------------------------------- flow tags
+# A path's flow is its first location.  A *tagged* automaton reads the flow
+# first (a copy of the path's first letter) and then the path; images of a
+# tagged automaton through a transducer that copies the first letter keep
+# the flow of the input path in front of each output path, whatever the
+# relation does to the path itself.  One tagged automaton serves every flow:
+# the flows share every state after the first two letters.
+
+
+def first_letters(a: Nfa) -> dict[int, list[int]]:
+    """Letter -> targets of the arcs out of the start states (after epsilon moves)."""
+    out: dict[int, list[int]] = {}
+    for s in closure(a, a.starts):
+        for x, t in a.arcs[s]:
+            out.setdefault(x, []).append(t)
+    return out
+
+
+def tag_flows(a: Nfa) -> Nfa:
+    """The paths of ``a``, each preceded by a copy of its first letter (its flow).
+
+    >>> from rela.automata.nfa import accepts, union
+    >>> t = tag_flows(union(Nfa.letter(1), Nfa.letter(2)))
+    >>> accepts(t, [1, 1]), accepts(t, [2, 2]), accepts(t, [1, 2]), accepts(t, [1])
+    (True, True, False, False)
+    """
+    firsts = first_letters(a)
+    start = a.n
+    arcs: list[list[tuple[int, int]]] = [list(row) for row in a.arcs]
+    arcs.append([(x, start + 1 + k) for k, x in enumerate(firsts)])
+    for x, targets in firsts.items():
+        arcs.append([(x, t) for t in dict.fromkeys(targets)])
+    eps = [list(e) for e in a.eps] + [[] for _ in range(1 + len(firsts))]
+    return trim(Nfa(len(arcs), [start], a.finals, arcs, eps))
+
+
+def strip_tag(a: Nfa) -> Nfa:
+    """The paths of a tagged automaton without their tag (the first letter)."""
+    start = a.n
+    targets = sorted({t for ts in first_letters(a).values() for t in ts})
+    eps = [list(e) for e in a.eps] + [targets]
+    return Nfa(a.n + 1, [start], a.finals, [*a.arcs, ()], eps)
+
+
+def any_tag(a: Nfa, tags: list[int]) -> Nfa:
+    """Every path of ``a`` preceded by any one of ``tags``."""
+    start, hub = a.n, a.n + 1
+    arcs = [*a.arcs, [(x, hub) for x in tags], ()]
+    eps = [list(e) for e in a.eps] + [[], sorted(a.starts)]
+    return Nfa(a.n + 2, [start], a.finals, arcs, eps)

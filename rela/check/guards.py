@@ -29,9 +29,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rela.check.leaf import Leaf
+from rela.errors import SpecSemanticError
 from rela.lang import ast
 from rela.network.model import TrafficKey
-from rela.traffic import CompiledCondition, Cube, compile_condition, cubes_of, split
+from rela.traffic import (
+    CompiledCondition,
+    Cube,
+    TrafficError,
+    compile_condition,
+    cubes_of,
+    split,
+)
 
 __all__ = ["GuardTree", "Region", "conditions"]
 
@@ -74,6 +82,18 @@ def _guards(check: ast.Check) -> list[ast.CheckIf]:
     return out
 
 
+def _compiled(cond: ast.Condition) -> CompiledCondition:
+    try:
+        return compile_condition(cond)
+    except TrafficError as exc:
+        span = cond.span
+        raise SpecSemanticError(
+            f"traffic guard: {exc}",
+            line=span.line if span else None,
+            column=span.column if span else None,
+        ) from None
+
+
 class GuardTree:
     """Splits FECs' traffic by the guards of one check (built lazily, shared by a run)."""
 
@@ -85,7 +105,8 @@ class GuardTree:
         self._index: dict[int, int] = {}
         for node in _guards(check):
             self._index[id(node.cond)] = self.conds.index(node.cond)
-        self._compiled: dict[int, CompiledCondition] = {}
+        # Compiled now, once per run (not inside an FEC's time limit).
+        self._compiled = [_compiled(c) for c in self.conds]
         self._next: dict[Decisions, int | Leaf] = {}
         self._leaves: dict[ast.Check, Leaf] = {}
 
@@ -105,7 +126,7 @@ class GuardTree:
             if isinstance(step, Leaf):
                 parts.setdefault(step, []).extend(cubes)
                 continue
-            inside, outside = split(cubes, self._condition(step))
+            inside, outside = split(cubes, self._compiled[step])
             if outside:
                 stack.append(((*decided, (step, False)), outside))
             if inside:
@@ -113,12 +134,6 @@ class GuardTree:
         if len(parts) == 1:
             return [Region(leaf, None) for leaf in parts]
         return [Region(leaf, tuple(cubes)) for leaf, cubes in parts.items()]
-
-    def _condition(self, i: int) -> CompiledCondition:
-        got = self._compiled.get(i)
-        if got is None:
-            got = self._compiled[i] = compile_condition(self.conds[i])
-        return got
 
     def _step(self, decided: Decisions) -> int | Leaf:
         """After the outcomes ``decided``: the next condition to split on, or the leaf."""
