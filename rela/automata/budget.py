@@ -29,11 +29,11 @@ ARC_UNITS = 8
 #: Units of work between two looks at the clock.
 CLOCK_UNITS = 4096
 #: Hops of listed paths (counterexamples) allowed per state of the limit: the
-#: default 200,000 states allow 1.6 million hops (about 15 MB) per FEC.
-HOPS_PER_STATE = 8
-#: Measured peak memory per state of the limit (states and their share of arcs),
-#: see docs/robustness.md: the default 200,000 states stay under ~300 MB.
-BYTES_PER_STATE = 1500
+#: default 200,000 states allow 200,000 hops per FEC (a few MB of report).
+HOPS_PER_STATE = 1
+#: Peak memory per state of the limit, rounded up from measurements (0.55 to
+#: 0.75 KB, docs/robustness.md): the default 200,000 states stay under 200 MB.
+BYTES_PER_STATE = 1000
 
 
 class Budget:

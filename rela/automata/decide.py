@@ -204,7 +204,7 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
             row.extend((x, get((p2, s2))) for p2 in targets)
         budget.charge(0, len(row))
     finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
-    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs))
+    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs), budget)
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:

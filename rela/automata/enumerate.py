@@ -154,9 +154,11 @@ class Enumerator:
         starts: Iterable[int] | None = None,
         limit: int = 20,
         budget: Budget | None = None,
+        max_hops: int = -1,
     ) -> tuple[list[Word], bool]:
         """Up to ``limit`` distinct paths from ``starts`` (default: the start states),
-        shortest first; and whether more exist."""
+        shortest first, of at most ``max_hops`` hops in all (-1: the budget's allowance
+        alone); and whether more exist."""
         budget = budget or Budget()
         start = self._live(self.subsets.start(starts))
         if not start:
@@ -194,8 +196,9 @@ class Enumerator:
                     if len(out) == limit:
                         return out, True
                     word = _spell(node)
-                    if not budget.take_hops(len(word)):
-                        return out, True  # the FEC's allowance of listed hops is spent
+                    if 0 <= max_hops < len(word) or not budget.take_hops(len(word)):
+                        return out, True  # the allowance of listed hops is spent
+                    max_hops -= len(word) if max_hops >= 0 else 0
                     out.append(word)
                 kids = children(subset, budget)
                 if not kids:

@@ -81,15 +81,22 @@ class Nfa:
         return Nfa(1, [0], [0], [tuple((x, 0) for x in letters)])
 
     # ------------------------------------------------------------------ helpers
-    def index(self) -> tuple[dict[int, tuple[int, ...]], ...]:
-        """Per state, letter -> targets (built once, on first use)."""
+    def index(self, budget: Any = None) -> tuple[dict[int, tuple[int, ...]], ...]:
+        """Per state, letter -> targets (built once, on first use; ``budget``'s clock is
+        looked at while it is built)."""
         if self._index is None:
             out: list[dict[int, tuple[int, ...]]] = []
-            for arcs in self.arcs:
-                d: dict[int, list[int]] = {}
-                for x, t in arcs:
-                    d.setdefault(x, []).append(t)
-                out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
+            for q, arcs in enumerate(self.arcs):
+                if len(arcs) == 1:
+                    x, t = arcs[0]
+                    out.append({x: (t,)})
+                else:
+                    d: dict[int, list[int]] = {}
+                    for x, t in arcs:
+                        d.setdefault(x, []).append(t)
+                    out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
+                if budget is not None and q & 1023 == 1023:
+                    budget.work(1024)
             self._index = tuple(out)
         return self._index
 
@@ -255,16 +262,24 @@ def remove_epsilon(a: Nfa, budget: Any = None) -> Nfa:
 
 
 def useful_states(
-    starts: Iterable[int], finals: Iterable[int], successors: Sequence[Iterable[int]]
+    starts: Iterable[int],
+    finals: Iterable[int],
+    successors: Sequence[Iterable[int]],
+    budget: Any = None,
 ) -> set[int]:
     """States reachable from a start and co-reachable to a final (any automaton kind).
 
-    ``successors[q]`` lists the targets of every move out of ``q``.
+    ``successors[q]`` lists the targets of every move out of ``q``; ``budget``'s
+    clock is looked at as states are visited.
     """
     fwd = set(starts)
     stack = list(fwd)
+    steps = 0
     while stack:
         q = stack.pop()
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
         for t in successors[q]:
             if t not in fwd:
                 fwd.add(t)
@@ -273,10 +288,15 @@ def useful_states(
     for q in fwd:
         for t in successors[q]:
             preds.setdefault(t, []).append(q)
+    if budget is not None:
+        budget.work(len(fwd))
     live = {f for f in finals if f in fwd}
     stack = list(live)
     while stack:
         q = stack.pop()
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
         for p in preds.get(q, ()):
             if p not in live:
                 live.add(p)
@@ -284,10 +304,17 @@ def useful_states(
     return live
 
 
-def trim(a: Nfa) -> Nfa:
-    """Keep only states reachable from a start and co-reachable to a final, renumbered."""
+def trim(a: Nfa, budget: Any = None) -> Nfa:
+    """Keep only states reachable from a start and co-reachable to a final, renumbered
+    (``budget``: its clock is looked at, for automata of 10^5 states)."""
+    if budget is not None:
+        budget.work(a.n)
     successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
-    live = useful_states(a.starts, a.finals, successors)
+    if budget is not None:
+        budget.work(a.n)
+    live = useful_states(a.starts, a.finals, successors, budget)
+    if budget is not None:
+        budget.work(a.n)
     if len(live) == a.n:
         return a
     if not live:

@@ -88,6 +88,7 @@ class SpecChecker:
         """
         if fec.problem is not None:
             return Outcome("error", message=fec.problem, input_error=True)
+        budget = Budget(self.max_states, self.fec_timeout)  # everything below counts
         try:
             regions = self.guards.regions(fec.traffic)
         except TrafficError as exc:
@@ -98,7 +99,6 @@ class SpecChecker:
             )
         present = self.signatures.present(fec)
         self.seen |= present
-        budget = Budget(self.max_states, self.fec_timeout)
         outcomes = [self._leaf_outcome(fec, r.leaf, present, budget) for r in regions]
         if len(regions) == 1:
             return outcomes[0]
@@ -133,7 +133,10 @@ class SpecChecker:
         task = Task(leaf, self.spec, self.signatures.context(fec, present), budget)
         if fec.before == fec.after and self._agree_on_graph(task, fec):
             return HOLDS
-        pre, post = self.graphs.get(fec.before), self.graphs.get(fec.after)
+        pre, post = (
+            self.graphs.get(fec.before, None, budget),
+            self.graphs.get(fec.after, None, budget),
+        )
         if holds(task, leaf.check, pre, post):
             return HOLDS
         if not self.counterexamples:

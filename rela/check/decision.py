@@ -79,7 +79,7 @@ def equal_on_the_fly(task: Task, cmp: ast.Compare, pre: Nfa, post: Nfa) -> bool 
             if relation is not None
             else None
         )
-        image = LazyImage.of(graph, t, task.ctx)
+        image = LazyImage.of(graph, t, task.ctx, task.budget)
         if image is None:
             return None
         lazy.append(image)

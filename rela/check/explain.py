@@ -70,7 +70,7 @@ def _tagged(
 ) -> list[FlowDiff]:
     """Counterexamples of ``pre >> R op post >> Q`` (either side may be the graph itself)."""
     budget = task.budget
-    tagged = {"pre": graphs.tagged(fec.before), "post": graphs.tagged(fec.after)}
+    tagged = {"pre": graphs.tagged(fec.before, budget), "post": graphs.tagged(fec.after, budget)}
     built = []
     for side in both:
         assert side is not None
@@ -79,7 +79,7 @@ def _tagged(
             built.append(tagged[which])
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
-            built.append(trim(image_by_class(tagged[which], t, task.ctx, budget)))
+            built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
     expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
     plain_expected, plain_actual = strip_tag(expected), strip_tag(actual)
@@ -120,7 +120,7 @@ class _Lists:
     def flow(self, name: str, tag: int, max_paths: int, task: Task) -> FlowDiff:
         lists: list[PathList] = [(), (), (), (), (), ()]
         truncated = False
-        for k in _LIST_ORDER:
+        for n, k in enumerate(_LIST_ORDER):
             starts = self.firsts[k].get(tag)
             if not starts:
                 continue
@@ -128,10 +128,17 @@ class _Lists:
             if enum is None:
                 order = self.letters.names.__getitem__
                 enum = self.enumerators[k] = Enumerator(self.six[k], order, task.budget)
-            words, more = enum.words(starts, max_paths, task.budget)
+            share = _share(task, len(_LIST_ORDER) - n)
+            words, more = enum.words(starts, max_paths, task.budget, share)
             truncated = truncated or more
             lists[k] = _paths(words, self.letters)
         return _flow_diff(name, lists, truncated)
+
+
+def _share(task: Task, lists_left: int) -> int:
+    """Hops one list may take: its fair part of the FEC's allowance left (-1: no limit)."""
+    left = task.budget.hops_left
+    return left if left < 0 else left // lists_left
 
 
 def _flow_diff(flow: str, lists: list[PathList], truncated: bool) -> FlowDiff:
@@ -149,8 +156,9 @@ def _render(flow: str, six: Six, letters: Letters, max_paths: int, task: Task) -
     lists: list[PathList] = [(), (), (), (), (), ()]
     truncated = False
     order: Callable[[int], str] = letters.names.__getitem__
-    for k in _LIST_ORDER:
-        words, more = Enumerator(six[k], order, task.budget).words(None, max_paths, task.budget)
+    for n, k in enumerate(_LIST_ORDER):
+        enum = Enumerator(six[k], order, task.budget)
+        words, more = enum.words(None, max_paths, task.budget, _share(task, len(_LIST_ORDER) - n))
         truncated = truncated or more
         lists[k] = _paths(words, letters)
     return _flow_diff(flow, lists, truncated)

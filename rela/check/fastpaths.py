@@ -41,17 +41,21 @@ class LazyImage:
     __slots__ = ("ia", "ti", "a_finals", "t_finals", "sig_of", "ctx", "ids", "pairs")
 
     @staticmethod
-    def of(a: Nfa, t: Transducer | None, ctx: FecContext) -> LazyImage | None:
+    def of(
+        a: Nfa, t: Transducer | None, ctx: FecContext, budget: Budget | None = None
+    ) -> LazyImage | None:
         """The lazy image of ``a`` through ``t`` (``None``: ``a`` itself); ``None`` when
         it cannot be deterministic from the start."""
         if len(a.starts) != 1 or a.has_epsilon():
             return None
         if t is not None and len(t.starts) != 1:
             return None
-        return LazyImage(a, t, ctx)
+        return LazyImage(a, t, ctx, budget)
 
-    def __init__(self, a: Nfa, t: Transducer | None, ctx: FecContext) -> None:
-        self.ia = a.index()
+    def __init__(
+        self, a: Nfa, t: Transducer | None, ctx: FecContext, budget: Budget | None = None
+    ) -> None:
+        self.ia = a.index(budget)
         self.ti = t.by_input() if t is not None else None
         self.a_finals = a.finals
         self.t_finals = t.finals if t is not None else frozenset({0})

@@ -29,36 +29,50 @@ __all__ = [
 ]
 
 
-def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
+def graph_nfa(
+    graph: Graph, letters: Letters, flow: int | None = None, budget: Budget | None = None
+) -> Nfa:
     """The automaton of a forwarding graph's paths; with ``flow``, only paths starting there.
 
     State 0 enters the graph; a node's state is entered by reading its label.
     Nodes with the same successors and the same sink status accept the same
     continuations, so they share one state: at interface granularity all the
     inbound-interface nodes of a device collapse into one state per device.
+    ``budget``'s clock is looked at as nodes are read (a graph of 10^5 nodes).
     """
-    ids = [letters.id(label) for label in graph.labels]
+    letter_id = letters.id
+    ids = [letter_id(label) for label in graph.labels]
     sinks = graph.sinks
+    succ = graph.succ
     state_of_key: dict[tuple[tuple[int, ...], bool], int] = {}
     node_state: list[int] = []
     members: list[int] = []  # one node per state (state k+1 -> members[k])
-    for i, nexts in enumerate(graph.succ):
+    for i, nexts in enumerate(succ):
         key = (nexts, i in sinks)
         st = state_of_key.get(key)
         if st is None:
             st = state_of_key[key] = len(members) + 1
             members.append(i)
         node_state.append(st)
+        if budget is not None and i & 1023 == 1023:
+            budget.work(1024)
     starts = sorted(
         {(ids[s], node_state[s]) for s in graph.sources if flow is None or ids[s] == flow}
     )
     arcs: list[list[tuple[int, int]]] = [starts]
     finals = []
     for k, node in enumerate(members):
-        arcs.append(sorted({(ids[v], node_state[v]) for v in graph.succ[node]}))
+        nexts = succ[node]
+        if len(nexts) == 1:
+            v = nexts[0]
+            arcs.append([(ids[v], node_state[v])])
+        else:
+            arcs.append(sorted({(ids[v], node_state[v]) for v in nexts}))
         if node in sinks:
             finals.append(k + 1)
-    return trim(Nfa(len(arcs), [0], finals, arcs))
+        if budget is not None and k & 1023 == 1023:
+            budget.work(1024)
+    return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
 def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
@@ -84,21 +98,21 @@ class GraphAutomata:
         self._cache: dict[tuple[Graph, int | None], Nfa] = {}
         self._tagged: dict[Graph, Nfa] = {}
 
-    def get(self, graph: Graph, flow: int | None = None) -> Nfa:
+    def get(self, graph: Graph, flow: int | None = None, budget: Budget | None = None) -> Nfa:
         key = (graph, flow)
         got = self._cache.get(key)
         if got is None:
-            got = graph_nfa(graph, self.letters, flow)
+            got = graph_nfa(graph, self.letters, flow, budget)
             if len(self._cache) > self.cache_size:
                 self._cache.clear()
             self._cache[key] = got
         return got
 
-    def tagged(self, graph: Graph) -> Nfa:
+    def tagged(self, graph: Graph, budget: Budget | None = None) -> Nfa:
         """:func:`tag_flows` of the graph's automaton."""
         got = self._tagged.get(graph)
         if got is None:
-            got = tag_flows(self.get(graph))
+            got = tag_flows(self.get(graph, None, budget), budget)
             if len(self._tagged) > self.cache_size:
                 self._tagged.clear()
             self._tagged[graph] = got
@@ -123,7 +137,7 @@ def first_letters(a: Nfa) -> dict[int, list[int]]:
     return out
 
 
-def tag_flows(a: Nfa) -> Nfa:
+def tag_flows(a: Nfa, budget: Budget | None = None) -> Nfa:
     """The paths of ``a``, each preceded by a copy of its first letter (its flow).
 
     >>> from rela.automata.nfa import accepts, union
@@ -138,7 +152,7 @@ def tag_flows(a: Nfa) -> Nfa:
     for x, targets in firsts.items():
         arcs.append([(x, t) for t in dict.fromkeys(targets)])
     eps = [list(e) for e in a.eps] + [[] for _ in range(1 + len(firsts))]
-    return trim(Nfa(len(arcs), [start], a.finals, arcs, eps))
+    return trim(Nfa(len(arcs), [start], a.finals, arcs, eps), budget)
 
 
 def strip_tag(a: Nfa) -> Nfa:
