@@ -47,6 +47,9 @@ class Violation:
     Path lists are enumerated shortest first and cut at ``--max-paths``;
     ``truncated`` says some list was cut.  ``spec`` names the spec (or assert)
     violated, so a flat ``for v in report`` loop knows which one it is.
+    ``part`` says which part of the FEC's traffic the counterexample is about
+    when a traffic guard split the FEC (e.g. ``dst 10.0.0.0/8, tcp``); ``None``
+    when it is about all of it.
     """
 
     fec: FecRef
@@ -59,9 +62,10 @@ class Violation:
     unexpected: tuple[Path, ...]
     truncated: bool = False
     spec: str = ""
+    part: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "fec": self.fec.to_dict(),
             "flow": self.flow,
             "before": [list(p) for p in self.before],
@@ -72,6 +76,9 @@ class Violation:
             "unexpected": [list(p) for p in self.unexpected],
             "truncated": self.truncated,
         }
+        if self.part is not None:
+            out["part"] = self.part
+        return out
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ class Signatures:
         self.atoms = atoms
         self.letters = letters
         self._by_id: dict[int, int] = {}
+        self._absent: dict[frozenset[str], list[int]] = {}
         self.other_id = letters.id(OTHER)
         self.marker_ids = [letters.id(MarkerLetter(m)) for m in atoms.markers]
 
@@ -96,16 +97,24 @@ class Signatures:
 
     def context(self, fec: Fec, present: Iterable[int] | None = None) -> FecContext:
         """The FEC's universe (``present``: its location ids, when already known)."""
-        letter_id = self.letters.id
         universe = list(self.present(fec) if present is None else present)
-        sig = self.of
-        matched = 0
+        atoms, values = self.atoms, self.letters.values
+        matched: set[str] = set()
         for x in universe:
-            matched |= sig(x)
-        atoms = self.atoms
-        for n in atoms.names:
-            if not matched & atoms.bit[("name", n)]:
-                universe.append(letter_id(n))
+            matched.update(atoms.matched_names(values[x]))
+        universe.extend(self._absent_names(frozenset(matched)))
         universe.append(self.other_id)
         universe.extend(self.marker_ids)
+        sig = self.of
         return FecContext(universe, {x: sig(x) for x in universe})
+
+    def _absent_names(self, matched: frozenset[str]) -> list[int]:
+        """Letter ids of the spec names outside ``matched`` (cached: FECs share them)."""
+        got = self._absent.get(matched)
+        if got is None:
+            letter_id = self.letters.id
+            got = [letter_id(n) for n in self.atoms.names if n not in matched]
+            if len(self._absent) > 1024:
+                self._absent.clear()
+            self._absent[matched] = got
+        return got

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rela.traffic import Cube
+
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
 
 PathList = tuple[tuple[str, ...], ...]
@@ -25,6 +27,9 @@ class FlowDiff:
     missing: PathList
     unexpected: PathList
     truncated: bool
+    #: The part of the FEC's traffic this is about, when a guard split the FEC
+    #: (``None``: all of it).
+    part: tuple[Cube, ...] | None = None
 
 
 @dataclass(frozen=True)

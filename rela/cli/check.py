@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -41,6 +43,17 @@ from rela.errors import UsageError
 from rela.network.model import Granularity
 
 __all__ = ["check"]
+
+
+@contextlib.contextmanager
+def _exit_143_on_sigterm(terminated: type[BaseException]) -> Iterator[None]:
+    """SIGTERM (raised as ``terminated``) ends the command with a message and exit 143;
+    the executors have stopped their workers and no report is written."""
+    try:
+        yield
+    except terminated:
+        err_console.print("terminated", markup=False)
+        raise typer.Exit(143) from None
 
 
 class Format(str, Enum):
@@ -152,8 +165,9 @@ def check(
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
+    from rela.verify.interrupt import Terminated, raise_on_sigterm
 
-    with handle_errors():
+    with raise_on_sigterm(), _exit_143_on_sigterm(Terminated), handle_errors():
         inputs = [spec_file, change, before, after, groups]
         check_output(output, inputs)
         extra = _extra_reports(reports or [], output, inputs)

@@ -22,7 +22,7 @@ import difflib
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from rela.errors import NetworkInputError, UsageError
@@ -144,7 +144,7 @@ def verify(
     parts = _parts_of(change) if executor == "local" and jobs != 1 else None
     if parts is not None and jobs == 0:
         jobs = default_jobs()
-    stream: Iterator[Aggregate]
+    stream: Generator[Aggregate, None, None]
     if executor == "dask":
         stream = special(run_dask(checks, options, change, jobs, scheduler))
     elif executor != "local":
@@ -166,14 +166,17 @@ def verify(
     else:
         local = Verifier(checks, options)
         stream = special(run_serial(local, change))
-    for n, found, spent, names in stream:
-        for i, tally in enumerate(tallies):
-            tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
-            tally.seconds += spent[i]
-        seen.update(names)
-        fecs_read += n
-        if progress is not None:
-            progress(n)
+    try:
+        for n, found, spent, names in stream:
+            for i, tally in enumerate(tallies):
+                tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
+                tally.seconds += spent[i]
+            seen.update(names)
+            fecs_read += n
+            if progress is not None:
+                progress(n)
+    finally:
+        stream.close()  # an interrupt here: the executor stops its workers now
     if parts is not None and fecs_read == 0:
         raise NetworkInputError(
             "the change contains no FECs", filename=str(getattr(change, "path", "")) or None

@@ -15,12 +15,13 @@ spent per spec and location names met.  :class:`SpecTally` folds them per spec.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
+from rela.traffic import describe_part
 from rela.verify.verifier import Named
 
 __all__ = [
@@ -79,6 +80,7 @@ class SpecTally:
                         f.unexpected,
                         f.truncated,
                         spec=self.name,
+                        part=describe_part(f.part) if f.part is not None else None,
                     )
                 )
         else:
@@ -110,7 +112,7 @@ def fec_ref(fec: Fec) -> FecRef:
     return FecRef(fec.index, fec.key, tuple(t.to_dict() for t in fec.traffic))
 
 
-def special(stream: Iterable[Batch]) -> Iterator[Aggregate]:
+def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
     """Batches as (count, FECs with a non-holding outcome, time, names)."""
     for batch, (outcomes, spent, names) in stream:
         found = [
@@ -121,7 +123,7 @@ def special(stream: Iterable[Batch]) -> Iterator[Aggregate]:
         yield len(batch), found, spent, names
 
 
-def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
+def shifted(stream: Iterable[tuple[object, PartResult]]) -> Generator[Aggregate, None, None]:
     """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
     offset = 0
     for _, (n, found, spent, names) in stream:

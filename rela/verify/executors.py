@@ -9,6 +9,7 @@ process) lives in ``_WORKER``.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +20,7 @@ from rela.check import HOLDS, Outcome
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
+from rela.verify.interrupt import kill_pool, worker_setup
 from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["BATCH_SIZE", "run_serial", "run_pool", "run_parts", "run_dask"]
@@ -29,7 +31,8 @@ BATCH_SIZE = 256
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(checks: Sequence[Named], options: Options) -> None:
+def _worker_init(parent: int, checks: Sequence[Named], options: Options) -> None:
+    worker_setup(parent)
     _WORKER["verifier"] = Verifier(checks, options)
     _WORKER["reported"] = set()
 
@@ -68,7 +71,8 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
 def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
     key = repr((checks, options))
     if _WORKER.get("dask_key") != key:
-        _worker_init(checks, options)
+        _WORKER["verifier"] = Verifier(checks, options)
+        _WORKER["reported"] = set()
         _WORKER["dask_key"] = key
     return _worker_batch(batch)
 
@@ -110,9 +114,45 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
 # ---------------------------------------------------------------------- process pool
 
 
+class _Pool:
+    """The current process pool of a run (replaced when it breaks).
+
+    On the way out it waits for its workers after a normal end, and kills them
+    at once after anything else (an interrupt, SIGTERM, an error): a worker in
+    the middle of a long FEC is never waited for.
+    """
+
+    def __init__(self, jobs: int, checks: Sequence[Named], options: Options) -> None:
+        self.jobs, self.checks, self.options = jobs, checks, options
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.jobs, initializer=_worker_init, initargs=(os.getpid(), self.checks, self.options)
+        )
+
+    def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
+        """Submit a task, on a fresh pool if the current one broke."""
+        try:
+            return self.pool.submit(fn, arg)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            return self.pool.submit(fn, arg)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            kill_pool(self.pool)
+
+
 def _alone(fn: Callable[[Any], Any], arg: Any, checks: Sequence[Named], options: Options) -> Any:
     """Run one task in a fresh one-worker pool (after a pool broke: find the culprit)."""
-    with ProcessPoolExecutor(1, initializer=_worker_init, initargs=(checks, options)) as pool:
+    with _Pool(1, checks, options) as pool:
         return pool.submit(fn, arg).result()
 
 
@@ -140,26 +180,14 @@ def run_pool(
     checks: Sequence[Named], options: Options, fecs: Iterable[Fec], jobs: int
 ) -> Iterator[Batch]:
     """Batches through a process pool, results in input order; a dead worker costs its batch."""
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
-
-    pool = new_pool()
-    pending: deque[tuple[list[Fec], Future[BatchResult]]] = deque()
-    try:
+    with _Pool(jobs, checks, options) as pool:
+        pending: deque[tuple[list[Fec], Future[BatchResult]]] = deque()
         for batch in batches(fecs, BATCH_SIZE):
-            try:
-                pending.append((batch, pool.submit(_worker_batch, batch)))
-            except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                pending.append((batch, pool.submit(_worker_batch, batch)))
+            pending.append((batch, pool.submit(_worker_batch, batch)))
             while len(pending) > 2 * jobs:
                 yield _collect(pending.popleft(), checks, options)
         while pending:
             yield _collect(pending.popleft(), checks, options)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_parts(
@@ -172,9 +200,6 @@ def run_parts(
     every one of its FECs becomes an error verdict.
     """
     n_specs = len(checks)
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
 
     def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:
         """Every FEC of the part (counted here) as an error verdict."""
@@ -198,23 +223,14 @@ def run_parts(
         except Exception as exc:  # noqa: BLE001 - a failed worker: account for every FEC
             return part, lost_part(part, exc)
 
-    pool = new_pool()
-    pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
-    try:
+    with _Pool(jobs, checks, options) as pool:
+        pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
         for part in parts:
-            try:
-                future = pool.submit(_worker_part, part)
-            except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                future = pool.submit(_worker_part, part)
-            pending.append((part, future))
+            pending.append((part, pool.submit(_worker_part, part)))
             while len(pending) > 2 * jobs:
                 yield collect(pending.popleft())
         while pending:
             yield collect(pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------- Dask
