@@ -266,7 +266,7 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
 
     >>> from rela.lang import ast, format_check
     >>> format_check(compile_spec(ast.Atomic(ast.Name("a"), ast.Drop())))
-    'pre >> (a | "drop") x "drop" == post >> I(a | "drop")'
+    'pre >> (a | drop) x drop == post >> I(a | drop)'
     """
     try:
         return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES])

@@ -21,7 +21,8 @@ from lark.tree import Meta
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
-from rela.lang.lexical import compile_regex, unquote
+from rela.lang.lexical import compile_regex, is_glued, unquote
+from rela.protocols import PROTOCOL_NAMES, PROTOCOL_NUMBERS
 
 __all__ = ["AstBuilder", "MAX_COMPONENTS"]
 
@@ -103,6 +104,12 @@ class AstBuilder(Transformer[Token, ast.Module]):
         tok, expr = children
         span = _token_span(tok)
         name = str(tok)
+        if name == "none":
+            self.fail(
+                "a let cannot be called `none`",
+                span,
+                hint="`none` in a path is always the empty set; choose another name",
+            )
         if name in self.lets:
             self._duplicate("let", name, span, self.lets[name])
         self.lets[name] = span
@@ -220,6 +227,76 @@ class AstBuilder(Transformer[Token, ast.Module]):
             self.fail(f"qos value `{value.text[:24]}...` is too large", value.span)
         return ast.QosCond(int(value.text), span=_meta_span(meta))
 
+    def proto_cond(self, meta: Meta, children: list[_Value]) -> ast.ProtoCond:
+        return ast.ProtoCond(tuple(self._protocol(v) for v in children), span=_meta_span(meta))
+
+    def _protocol(self, value: _Value) -> int:
+        text = value.text
+        known = ", ".join(PROTOCOL_NAMES.values())
+        if text.isascii() and text.isdigit():
+            number = int(text) if len(text) <= 4 else 256
+            if number > 255:
+                self.fail(
+                    f"protocol number {text[:8]} is out of range (0-255)",
+                    value.span,
+                    hint=f"write a protocol number 0-255 or a name ({known})",
+                )
+            return number
+        number_of = PROTOCOL_NUMBERS.get(text.lower())
+        if number_of is None:
+            close = difflib.get_close_matches(text.lower(), list(PROTOCOL_NUMBERS), n=1)
+            guess = f"did you mean `{close[0]}`? " if close else ""
+            self.fail(
+                f"unknown protocol `{text}`",
+                value.span,
+                hint=f"{guess}write a name ({known}) or a protocol number 0-255",
+            )
+        return number_of
+
+    def dport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        return ast.PortCond("dport", tuple(self._ports(v) for v in children), _meta_span(meta))
+
+    def sport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        return ast.PortCond("sport", tuple(self._ports(v) for v in children), _meta_span(meta))
+
+    def _ports(self, value: _Value) -> tuple[int, int]:
+        """``80`` -> (80, 80); ``1024-65535`` -> (1024, 65535); located errors otherwise."""
+        lo_text, dash, hi_text = value.text.partition("-")
+        bounds = [lo_text, hi_text] if dash else [lo_text]
+        numbers = []
+        for b in bounds:
+            if not (b.isascii() and b.isdigit()):
+                self.fail(
+                    f"invalid port `{value.text}`",
+                    value.span,
+                    hint="write a port number 0-65535 or a range such as 1024-65535",
+                )
+            n = int(b) if len(b) <= 6 else 65536
+            if n > 65535:
+                self.fail(
+                    f"port {b[:8]} is out of range (0-65535)",
+                    value.span,
+                    hint="ports are 0-65535",
+                )
+            numbers.append(n)
+        lo, hi = numbers[0], numbers[-1]
+        if lo > hi:
+            self.fail(
+                f"port range `{value.text}` is empty (the low end is above the high end)",
+                value.span,
+                hint=f"did you mean `{hi}-{lo}`?",
+            )
+        return lo, hi
+
+    def cond_and(self, meta: Meta, children: list[ast.Condition]) -> ast.CondAnd:
+        return ast.CondAnd(tuple(children), span=_meta_span(meta))
+
+    def cond_or(self, meta: Meta, children: list[ast.Condition]) -> ast.CondOr:
+        return ast.CondOr(tuple(children), span=_meta_span(meta))
+
+    def cond_not(self, meta: Meta, children: list[ast.Condition]) -> ast.CondNot:
+        return ast.CondNot(children[0], span=_meta_span(meta))
+
     # ------------------------------------------------------------ path atoms
 
     def bare_name(self, meta: Meta, children: list[Token]) -> ast.Name | ast.Ref:
@@ -227,6 +304,13 @@ class AstBuilder(Transformer[Token, ast.Module]):
         span = _token_span(children[0])
         if text in self.lets:
             return ast.Ref(text, span=span)
+        if is_glued(text):
+            zone, _, modifier = text.rpartition(":")
+            self.fail(
+                f"`{text}` reads as one location name (names may contain `:`)",
+                span,
+                hint=f'write `{zone} : {modifier}`; quote it ("{text}") if it is a location',
+            )
         return self._name(text, span)
 
     def quoted_name(self, meta: Meta, children: list[Token]) -> ast.Name:
@@ -331,7 +415,13 @@ class AstBuilder(Transformer[Token, ast.Module]):
 
     def _same_kind(self, parts: Sequence[Any], what: str) -> bool:
         rel = _is_rel(parts[0])
-        for part in parts[1:]:
+        for before, part in zip(parts, parts[1:]):
+            if isinstance(before, ast.Product) and part == ast.Name("x"):
+                self.fail(
+                    "the product `x` does not chain",
+                    getattr(part, "span", None),
+                    hint="use parentheses, e.g. `(a x b) (c x d)`",
+                )
             if _is_rel(part) != rel:
                 self.fail(
                     f"{what} mixes path sets and relations: this is {_KIND_WORD[not rel]}, "
