@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -34,6 +34,9 @@ __all__ = [
     "inline_refs",
     "format_ir",
     "ir_to_json",
+    "guard_cases",
+    "lift_guards",
+    "domain",
     "DROP",
     "VACUOUS",
     "MAX_GUARD_CASES",
@@ -242,7 +245,9 @@ def _decide(spec: ast.SpecExpr, cond: ast.Condition, value: bool) -> ast.SpecExp
     return spec
 
 
-def _lift(spec: ast.SpecExpr, budget: list[int]) -> ast.Check:
+def _lift(
+    spec: ast.SpecExpr, budget: list[int], leaf: Callable[[ast.SpecExpr], ast.Check] | None = None
+) -> ast.Check:
     cond = _first_condition(spec)
     if cond is None:
         budget[0] -= 1
@@ -253,10 +258,76 @@ def _lift(spec: ast.SpecExpr, budget: list[int]) -> ast.Check:
                 line=line,
                 hint="guards in sequence multiply; nest them or split the spec",
             )
-        return _compare(spec)
-    then = _lift(_decide(spec, cond, True), budget)
-    otherwise = _lift(_decide(spec, cond, False), budget)
+        return (leaf or _compare)(spec)
+    then = _lift(_decide(spec, cond, True), budget, leaf)
+    otherwise = _lift(_decide(spec, cond, False), budget, leaf)
     return ast.CheckIf(cond, then, otherwise, span=cond.span)
+
+
+def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -> ast.Check:
+    """The check tree of ``spec``'s guards with ``leaf(case)`` at each guard-free case.
+
+    :func:`compile_spec` is ``lift_guards`` with the spec's comparison as the leaf;
+    other checks about the same cases (the lint's "paths outside the domain")
+    reuse the guard structure and its limits.
+
+    >>> from rela.lang import parse_spec, format_check
+    >>> spec = parse_spec("spec s { if qos = 1 { a : drop } }").checks()[0].body
+    >>> print(format_check(lift_guards(spec, lambda c: ast.Compare("<=", domain(c), ast.Pre()))))
+    if qos = 1 {
+      a | drop <= pre
+    } else {
+      none <= pre
+    }
+    """
+    try:
+        return _lift(spec, [MAX_GUARD_CASES], leaf)
+    except RecursionError:
+        raise SpecSemanticError("spec nested too deeply to compile") from None
+
+
+Decision = tuple[ast.Condition, bool]
+
+
+def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.SpecExpr]]:
+    """The guard-free cases of ``spec``, each with the guard decisions that select it.
+
+    The cases are those of the lifted check (same order, same condition
+    identity: guards on equal conditions are decided together); at most
+    :data:`MAX_GUARD_CASES` of them.
+
+    >>> from rela.lang import parse_spec, format_spec, format_condition
+    >>> spec = parse_spec("spec s { if qos = 1 { a : drop } }").checks()[0].body
+    >>> [(tuple((format_condition(c), v) for c, v in d), format_spec(s))
+    ...  for d, s in guard_cases(spec)]
+    [((('qos = 1', True),), 'a : drop'), ((('qos = 1', False),), 'none : preserve')]
+    """
+    budget = [MAX_GUARD_CASES]
+    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr]] = [((), spec)]
+    while stack:
+        decisions, case = stack.pop()
+        cond = _first_condition(case)
+        if cond is None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise SpecSemanticError(
+                    f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
+                    hint="guards in sequence multiply; nest them or split the spec",
+                )
+            yield decisions, case
+            continue
+        stack.append(((*decisions, (cond, False)), _decide(case, cond, False)))
+        stack.append(((*decisions, (cond, True)), _decide(case, cond, True)))
+
+
+def domain(spec: ast.SpecExpr) -> ast.PathExpr:
+    """The domain ``D`` of a guard-free spec (DESIGN §3): the paths it compares.
+
+    >>> from rela.lang import parse_spec, format_path
+    >>> format_path(domain(parse_spec("spec s { a : drop else b : add(c) }").checks()[0].body))
+    'a | drop | b | c'
+    """
+    return _triple(spec, itertools.count(1))[2]
 
 
 def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = None) -> ast.Check:

@@ -1,0 +1,108 @@
+"""Path-set questions about a spec without any FEC: emptiness, overlap, inclusion.
+
+The lint has no graphs, so it reasons over a *static universe* built from the
+spec alone (the same symbolic alphabet the checker uses, docs/verification.md):
+every name the spec writes, taken as a location of exactly that name; the
+location ``drop``; for each attribute class, one location that satisfies it
+(and, where the class names a device, VRF or interface, the location so named);
+and one location that matches nothing the spec writes.  A question answered
+over this universe ("can ``p`` end in ``drop``?", "does the zone meet ``p1``?")
+has the answer it has on an FEC holding those locations; the lint only warns,
+it never decides a verdict.
+
+Every automaton operation is charged to a :class:`~rela.automata.decide.Budget`;
+a spec too large to analyse raises :class:`~rela.errors.ResourceLimitError`.
+
+>>> from rela.lang import ast
+>>> u = Universe([ast.Name("core1")])
+>>> u.meets(ast.Star(ast.AnyLoc()), ast.Concat((ast.Name("core1"), ast.Name("drop"))))
+True
+>>> u.example(ast.Concat((ast.Name("core1"), ast.AnyLoc())))
+'core1 (other)'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rela.automata import nfa as N
+from rela.automata.alphabet import OTHER, OTHER_NAME, Atoms, SigAlphabet
+from rela.automata.decide import Budget, enumerate_words
+from rela.automata.evaluate import Evaluator
+from rela.automata.nfa import Nfa
+from rela.lang import ast
+
+__all__ = ["Universe", "DROP", "ANY", "ANY_PATH", "NON_EMPTY", "ENDS_IN_DROP", "LONGER"]
+
+DROP = ast.Name("drop")
+ANY = ast.AnyLoc()
+#: ``.*``, ``.+``, ``.* drop``, ``. .+`` (paths of two locations or more)
+ANY_PATH = ast.Star(ANY)
+NON_EMPTY = ast.Plus(ANY)
+ENDS_IN_DROP = ast.Concat((ANY_PATH, DROP))
+LONGER = ast.Concat((ANY, NON_EMPTY))
+
+#: Default analysis limits per spec: far above real specs, low enough that a
+#: pathological one costs `rela check` at most a few seconds.
+MAX_STATES = 100_000
+TIMEOUT = 5.0
+
+_WITNESS_DEVICE = "\x00"  # a device name no spec writes
+_COMPONENTS = ("device", "vrf", "interface")
+
+
+class Universe:
+    """The static universe of some path expressions (lets already inlined)."""
+
+    def __init__(self, exprs: Iterable[object], budget: Budget | None = None) -> None:
+        self.atoms = Atoms.collect([*exprs, DROP])
+        sigs = {self.atoms.signature(OTHER)}
+        self.names: dict[int, str] = {}
+        for name in self.atoms.names:
+            sig = self.atoms.signature(name)
+            sigs.add(sig)
+            self.names.setdefault(sig, name)
+        for attr, op, value in self.atoms.attrs:
+            sigs.add(self.atoms.bit[("attr", (attr, op, value))])
+            if op == "=" and attr in _COMPONENTS:
+                # the location named by the class: `[vrf=blue]` -> `<some device>|blue`
+                position = _COMPONENTS.index(attr)
+                sigs.add(self.atoms.signature("|".join([_WITNESS_DEVICE] * position + [value])))
+        self.alphabet = SigAlphabet(self.atoms, sigs)
+        self.budget = budget or Budget(MAX_STATES, TIMEOUT)
+        self._ev = Evaluator(self.alphabet, budget=self.budget)
+
+    def nfa(self, expr: ast.PathExpr) -> Nfa:
+        return self._ev.prop(expr)
+
+    def empty(self, expr: ast.PathExpr) -> bool:
+        """Whether ``expr`` holds no path at all."""
+        return N.is_empty(self.nfa(expr))
+
+    def meets(self, a: ast.PathExpr, b: ast.PathExpr) -> bool:
+        """Whether some path is in both ``a`` and ``b``."""
+        return not N.is_empty(N.intersect(self.nfa(a), self.nfa(b), budget=self.budget))
+
+    def within(self, a: ast.PathExpr, b: ast.PathExpr) -> bool:
+        """Whether every path of ``a`` is in ``b``."""
+        return self.empty(ast.Inter((a, ast.Complement(b))))
+
+    def example(self, expr: ast.PathExpr, tries: int = 10) -> str | None:
+        """A short path of ``expr`` as the spec would write it, preferring named locations.
+
+        ``(other)`` stands for a location the spec does not name.
+        """
+        words, _ = enumerate_words(N.trim(self.nfa(expr)), tries, self.budget)
+        if not words:
+            return None
+        best = min(words, key=lambda w: (sum(x not in self.names for x in w), len(w)))
+        return " ".join(self._letter(x) for x in best) or "()"
+
+    def _letter(self, sig: int) -> str:
+        name = self.names.get(sig)
+        if name is not None:
+            return name
+        for attr, op, value in self.atoms.attrs:
+            if sig == self.atoms.bit[("attr", (attr, op, value))]:
+                return f"[{attr}{op}{value}]"
+        return OTHER_NAME
