@@ -22,22 +22,17 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rela.automata.alphabet import Atoms
 from rela.compile import compile_module, domain, inline_refs, lift_guards
 from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec
 from rela.results import Warning_
 
-__all__ = ["LintResult", "lint_change", "MAX_NAME_WARNINGS"]
-
-#: Names warned about one by one per spec (the rest are counted in one warning).
-MAX_NAME_WARNINGS = 20
+__all__ = ["LintResult", "lint_change"]
 
 
 @dataclass(frozen=True)
@@ -152,31 +147,17 @@ def _with_location(w: Warning_, seen: set[str]) -> Warning_:
 
 
 def _name_warnings(module: ast.Module, specs: Sequence[str], seen: set[str]) -> list[Warning_]:
-    """Names that match no location of the change (spec names as in ``rela check``)."""
-    if not seen:
-        return []
-    devices = sorted({n.split("|")[0] for n in seen} | seen)
-    out: list[Warning_] = []
-    for compiled in compile_module(module):
-        if compiled.name not in specs:
-            continue
-        atoms = Atoms.collect([compiled.check], groups=getattr(module, "groups", None))
-        absent = [n for n in atoms.absent_names(seen) if n != "drop"]
-        for name in absent[:MAX_NAME_WARNINGS]:
-            close = difflib.get_close_matches(name, devices, n=3, cutoff=0.6)
-            msg = f"name {name!r} matches no location of the input"
-            hint = f"did you mean {', '.join(close)}?" if close else "check the spelling"
-            if close:
-                msg += f"; closest: {', '.join(close)}"
-            out.append(Warning_(compiled.name, msg, code="unknown-name", hint=hint))
-        if len(absent) > MAX_NAME_WARNINGS:
-            rest = absent[MAX_NAME_WARNINGS:]
-            out.append(
-                Warning_(
-                    compiled.name,
-                    f"{len(rest)} more names match no location of the input",
-                    code="unknown-name",
-                    hint="check the spelling, or the granularity (--granularity)",
-                )
-            )
+    """Names that match no location of the change, worded as ``rela check`` words them."""
+    from rela.verify.aggregate import name_warnings
+
+    checks = [c for c in compile_module(module) if c.name in specs]
+    out = []
+    for w in name_warnings(checks, seen, None):  # type: ignore[arg-type]
+        if w.code == "warning":  # the code of the contract, should the engine not set it
+            w = dataclasses.replace(w, code="unknown-name")
+        if w.hint is None:
+            close = w.message.partition("; closest: ")[2]
+            hint = f"did you mean {close}?" if close else "check the spelling and --granularity"
+            w = dataclasses.replace(w, hint=hint)
+        out.append(w)
     return out

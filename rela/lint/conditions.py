@@ -122,8 +122,7 @@ def satisfiable(conds: Sequence[ast.Condition], limit: int = MAX_COMBINATIONS) -
             f"guard conditions have more than {limit} header-space regions to compare"
         )
     table = {
-        key: (field, _inside(intervals, starts[field]))
-        for key, (field, intervals) in atoms.items()
+        key: (field, _inside(intervals, starts[field])) for key, (field, intervals) in atoms.items()
     }
     for combo in itertools.product(*(range(len(starts[f])) for f in fields)):
         regions = dict(zip(fields, combo))

@@ -26,7 +26,7 @@ from rela.compile import domain, guard_cases
 from rela.lang import ast
 from rela.lang.printer import format_condition, format_path, format_spec
 from rela.lint.conditions import satisfiable
-from rela.lint.universe import ANY, ENDS_IN_DROP, LONGER, NON_EMPTY, Universe
+from rela.lint.universe import ANY, ANY_PATH, DROP, ENDS_IN_DROP, LONGER, REAL, Universe
 from rela.results import Warning_
 
 __all__ = [
@@ -38,9 +38,7 @@ __all__ = [
 ]
 
 
-def _warn(
-    spec: str | None, code: str, message: str, hint: str, node: object | None
-) -> Warning_:
+def _warn(spec: str | None, code: str, message: str, hint: str, node: object | None) -> Warning_:
     span = getattr(node, "span", None)
     return Warning_(
         spec,
@@ -61,9 +59,9 @@ def _short(expr: ast.PathExpr, limit: int = 60) -> str:
 
 
 def catch_all(name: str, decl: ast.SpecDecl, body: ast.SpecExpr, u: Universe) -> list[Warning_]:
-    """``no-catch-all``: in some guard case, a (non-empty) path lies outside the domain."""
+    """``no-catch-all``: in some guard case, a path a network can have lies outside the domain."""
     for decisions, case in guard_cases(body):
-        outside = ast.Inter((ast.Complement(domain(case)), NON_EMPTY))
+        outside = ast.Inter((ast.Complement(domain(case)), REAL))
         if u.empty(outside):
             continue
         where = ""
@@ -130,7 +128,7 @@ def clause_rules(name: str, body: ast.SpecExpr, u: Universe) -> list[Warning_]:
 def _drop_admitted(name: str, mod: ast.AnyPaths | ast.Add, u: Universe) -> list[Warning_]:
     if not u.meets(mod.paths, ENDS_IN_DROP):
         return []
-    fixed = format_path(ast.Inter((mod.paths, ast.Complement(ENDS_IN_DROP))))
+    fixed = format_path(ast.Inter((mod.paths, ast.Complement(ast.Concat((ANY_PATH, DROP))))))
     word = "any" if isinstance(mod, ast.AnyPaths) else "add"
     if isinstance(mod, ast.AnyPaths):
         what = "a black hole satisfies it (traffic dropped after the change passes)"
@@ -198,7 +196,7 @@ def _classes(expr: ast.PathExpr) -> Iterator[ast.PathExpr]:
         if isinstance(node, (ast.AttrClass, ast.AnyLoc)) or (
             isinstance(node, ast.NameClass) and node.negated
         ):
-            yield node  # type: ignore[misc]
+            yield node
         elif isinstance(node, tuple):
             stack.extend(node)
         elif hasattr(node, "__dataclass_fields__"):
@@ -320,7 +318,9 @@ def _shadowed(name: str, guard: ast.Guard, branch: str, outer: ast.Guard | None)
         line = f" (line {outer.span.line})" if outer.span else ""
         why = f"the enclosing `if {format_condition(outer.cond)}`{line} leaves no packet for it"
         hint = "test the narrower condition first (an earlier guard takes what it matches)"
-    return _warn(name, "shadowed-guard", f"`if {cond}`: {branch} can never apply: {why}", hint, guard)
+    return _warn(
+        name, "shadowed-guard", f"`if {cond}`: {branch} can never apply: {why}", hint, guard
+    )
 
 
 # ---------------------------------------------------------------- as written
@@ -329,8 +329,10 @@ def _shadowed(name: str, guard: ast.Guard, branch: str, outer: ast.Guard | None)
 def _bare(node: ast.Name) -> bool:
     """Written without quotes (its span is exactly as wide as its text)."""
     span = node.span
-    return span is not None and span.line == span.end_line and (
-        span.end_column - span.column == len(node.text)
+    return (
+        span is not None
+        and span.line == span.end_line
+        and (span.end_column - span.column == len(node.text))
     )
 
 
@@ -413,4 +415,3 @@ def _unspaced_union(parts: Sequence[ast.PathExpr]) -> str | None:
 def _listing(words: Sequence[str]) -> str:
     quoted = [f"`{w}`" for w in words]
     return ", ".join(quoted[:-1]) + " and " + quoted[-1]
-

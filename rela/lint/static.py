@@ -67,17 +67,20 @@ def _semantic(
             *guard_rules(name, body),
         ]
     except (ResourceLimitError, SpecSemanticError) as exc:
-        span = decl.span
-        return [
-            Warning_(
-                name,
-                f"the static checks of spec `{name}` stopped: {exc.message}",
-                code="lint-limit",
-                hint="the verdicts are not affected; split the spec to have it linted",
-                line=span.line if span else None,
-                column=span.column if span else None,
-            )
-        ]
+        reason = exc.message
+    except Exception as exc:  # noqa: BLE001 - a lint bug must not cost the verification
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+    span = decl.span
+    return [
+        Warning_(
+            name,
+            f"the static checks of spec `{name}` stopped: {reason}",
+            code="lint-limit",
+            hint="the verdicts are not affected; split the spec to have it linted",
+            line=span.line if span else None,
+            column=span.column if span else None,
+        )
+    ]
 
 
 def _unique(warnings: list[Warning_]) -> tuple[Warning_, ...]:

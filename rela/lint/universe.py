@@ -18,7 +18,7 @@ a spec too large to analyse raises :class:`~rela.errors.ResourceLimitError`.
 >>> u.meets(ast.Star(ast.AnyLoc()), ast.Concat((ast.Name("core1"), ast.Name("drop"))))
 True
 >>> u.example(ast.Concat((ast.Name("core1"), ast.AnyLoc())))
-'core1 (other)'
+'core1 core1'
 """
 
 from __future__ import annotations
@@ -32,14 +32,26 @@ from rela.automata.evaluate import Evaluator
 from rela.automata.nfa import Nfa
 from rela.lang import ast
 
-__all__ = ["Universe", "DROP", "ANY", "ANY_PATH", "NON_EMPTY", "ENDS_IN_DROP", "LONGER"]
+__all__ = [
+    "Universe",
+    "DROP",
+    "ANY",
+    "ANY_PATH",
+    "NON_EMPTY",
+    "REAL",
+    "ENDS_IN_DROP",
+    "LONGER",
+]
 
 DROP = ast.Name("drop")
 ANY = ast.AnyLoc()
 #: ``.*``, ``.+``, ``.* drop``, ``. .+`` (paths of two locations or more)
 ANY_PATH = ast.Star(ANY)
 NON_EMPTY = ast.Plus(ANY)
-ENDS_IN_DROP = ast.Concat((ANY_PATH, DROP))
+#: The paths a network can have: locations other than ``drop``, then maybe ``drop``.
+REAL = ast.Concat((ast.Plus(ast.NameClass((DROP,), negated=True)), ast.Optional(DROP)))
+#: Real paths that end in ``drop``.
+ENDS_IN_DROP = ast.Concat((ast.Plus(ast.NameClass((DROP,), negated=True)), DROP))
 LONGER = ast.Concat((ANY, NON_EMPTY))
 
 #: Default analysis limits per spec: far above real specs, low enough that a
@@ -88,14 +100,14 @@ class Universe:
         return self.empty(ast.Inter((a, ast.Complement(b))))
 
     def example(self, expr: ast.PathExpr, tries: int = 10) -> str | None:
-        """A short path of ``expr`` as the spec would write it, preferring named locations.
+        """A shortest path of ``expr`` as the spec would write it, preferring named locations.
 
         ``(other)`` stands for a location the spec does not name.
         """
         words, _ = enumerate_words(N.trim(self.nfa(expr)), tries, self.budget)
         if not words:
             return None
-        best = min(words, key=lambda w: (sum(x not in self.names for x in w), len(w)))
+        best = min(words, key=lambda w: (len(w), sum(x not in self.names for x in w)))
         return " ".join(self._letter(x) for x in best) or "()"
 
     def _letter(self, sig: int) -> str:
