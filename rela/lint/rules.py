@@ -261,7 +261,7 @@ def vacuous_else(name: str, body: ast.SpecExpr, u: Universe) -> list[Warning_]:
             stack += [s.otherwise, s.then]
         if not isinstance(s, ast.Else):
             continue
-        right = _dom(s.right, over=True)
+        right = ast.Inter((_dom(s.right, over=True), REAL))
         if u.empty(right):
             continue  # reported as an empty zone
         if u.within(right, _dom(s.left, over=False)):
@@ -367,10 +367,9 @@ def syntax_rules(spec: str | None, root: object) -> list[Warning_]:
                     _warn(
                         spec,
                         "union-looks-like-name",
-                        f"`{joined}` is the union of {_listing(words)} (`|` is the union "
-                        f"operator), not the location `{joined}`",
-                        f'quote the location: "{joined}"; or write the union with spaces: '
-                        f"`{' | '.join(words)}`",
+                        f"`{joined}` is not the location `{joined}`: `|` is the union operator, "
+                        f"so this reads `{_short(node)}`, a union of {_listing(words)}",
+                        f'quote the location: "{joined}"; or write the union with spaces',
                         node,
                     )
                 )
@@ -400,16 +399,33 @@ def _suspect_words(spec: str | None, zone: ast.PathExpr) -> list[Warning_]:
     return out
 
 
+def _edge(node: ast.PathExpr, last: bool) -> ast.PathExpr:
+    """The leaf written first (``last=False``) or last of a juxtaposition/union/intersection."""
+    while isinstance(node, (ast.Concat, ast.Alt, ast.Inter)):
+        node = node.parts[-1 if last else 0]
+    return node
+
+
 def _unspaced_union(parts: Sequence[ast.PathExpr]) -> str | None:
-    """``a|b`` written without spaces, of bare names only: the text it looks like."""
-    if not all(isinstance(p, ast.Name) and _bare(p) for p in parts):
-        return None
-    names: list[ast.Name] = list(parts)  # type: ignore[arg-type]
-    for left, right in zip(names, names[1:]):
-        a, b = left.span, right.span
-        if a is None or b is None or a.end_line != b.line or b.column != a.end_column + 1:
+    """``a|b`` written without spaces between bare names: the location name it spells.
+
+    The names next to each unspaced ``|`` are the last name of one operand and
+    the first of the next (``.* core1|default .*`` is ``.* core1 | default .*``).
+    """
+    words: list[str] = []
+    for left, right in zip(parts, parts[1:]):
+        a, b = _edge(left, last=True), _edge(right, last=False)
+        if not (isinstance(a, ast.Name) and isinstance(b, ast.Name) and _bare(a) and _bare(b)):
             return None
-    return "|".join(n.text for n in names)
+        sa, sb = a.span, b.span
+        if sa is None or sb is None or sa.end_line != sb.line or sb.column != sa.end_column + 1:
+            return None
+        if not words:
+            words.append(a.text)
+        elif a is not left:  # `a|b c|d`: two separate names, keep the first
+            break
+        words.append(b.text)
+    return "|".join(words) if words else None
 
 
 def _listing(words: Sequence[str]) -> str:
