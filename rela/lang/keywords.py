@@ -68,6 +68,10 @@ class Keywords:
     states: dict[int, dict[str, tuple]]
     terminal_of: dict[str, str]  # word -> terminal name
     word_of: dict[str, str] = field(default_factory=dict)  # terminal name -> word
+    #: Words that some parser state may read as a keyword where a name could also
+    #: stand (``if``, ``none``, ``x``...).  Every other keyword-spelled name is
+    #: written bare everywhere (``drop``, ``then``, ``preserve``...).
+    contested: frozenset[str] = frozenset()
 
     def accepts(self, stack: list[int], terminal: str) -> bool:
         """Whether the parser whose state stack is ``stack`` would shift ``terminal``.
@@ -109,7 +113,15 @@ def keywords_of(lark: Lark) -> Keywords:
             if isinstance(t.pattern, PatternStr) and NAME_RE.fullmatch(t.pattern.value)
         }
         table = lark.parser.parser.parser.parse_table
-        got = Keywords(table.states, terminal_of, {v: k for k, v in terminal_of.items()})
+        word_of = {v: k for k, v in terminal_of.items()}
+        contested = {
+            word_of[t]
+            for acts in table.states.values()
+            if "NAME" in acts
+            for t in acts
+            if t in word_of
+        }
+        got = Keywords(table.states, terminal_of, word_of, frozenset(contested))
         _CACHE[id(lark)] = got
     return got
 

@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 from rela.errors import SpecSemanticError
 from rela.lang import ast
 from rela.lang.keywords import REF_SENTINEL, SENTINEL, requote
-from rela.lang.lexical import KEYWORDS, ends_with_marker, is_bare_name, quote_name, quote_string
+from rela.lang.lexical import ends_with_marker, is_bare_name, quote_name, quote_string
 from rela.protocols import PROTOCOL_NAMES
 
 __all__ = [
@@ -92,11 +92,19 @@ def _paren(text: str, level: int, need: int) -> str:
     return f"({text})" if level < need else text
 
 
+def _contested() -> frozenset[str]:
+    from rela.lang.keywords import keywords_of
+    from rela.lang.parser import _parser
+
+    return keywords_of(_parser()).contested
+
+
 class _Printer:
     def __init__(self, lets: Iterable[str] | set[str] = ()) -> None:
         # bare names that would read back as a reference to one of these lets
         # (a set is used as it is, not copied: format_module grows it let by let)
         self.lets = lets if isinstance(lets, (set, frozenset)) else frozenset(lets)
+        self.contested = _contested()
 
     # -------------------------------------------------------------- expressions
 
@@ -142,11 +150,11 @@ class _Printer:
         if isinstance(node, ast.Name):
             if node.text in self.lets or not is_bare_name(node.text):
                 return quote_string(node.text)
-            if node.text in KEYWORDS:
+            if node.text in self.contested:
                 return f'{SENTINEL}{node.text}"'  # bare or quoted: decided by requote()
             return node.text
         if isinstance(node, ast.Ref):
-            if node.name in KEYWORDS:
+            if node.name in self.contested:
                 return f'{REF_SENTINEL}{node.name}"'  # bare or parenthesised: see requote()
             return node.name
         if isinstance(node, ast.AnyLoc):
@@ -392,6 +400,7 @@ def format_module(module: ast.Module) -> str:
             raise TypeError(f"not a declaration: {decl!r}")
         if previous is not None and not (isinstance(decl, ast.Let) and previous is ast.Let):
             chunks.append("")
-        chunks.append(text)
+        # each declaration parses on its own, so its marks are resolved on its own text
+        chunks.append(_resolve_marks(text))
         previous = type(decl)
-    return _resolve_marks("\n".join(chunks) + "\n") if chunks else ""
+    return "\n".join(chunks) + "\n" if chunks else ""
