@@ -286,7 +286,7 @@ def _cond_atom(cond: ast.Condition) -> str:
         return f"proto = {names[0]}" if len(names) == 1 else "proto in " + ", ".join(names)
     if isinstance(cond, ast.PortCond):
         ranges = [str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in cond.ranges]
-        if len(ranges) == 1:
+        if len(ranges) == 1 and "-" not in ranges[0]:
             return f"{cond.field} = {ranges[0]}"
         return f"{cond.field} in " + ", ".join(ranges)
     raise TypeError(f"not a condition: {cond!r}")

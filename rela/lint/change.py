@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from rela.compile import compile_module, domain, inline_refs, lift_guards
+from rela.compile import compile_module, domain, inline_refs, lift_guards, used_lets
 from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec
@@ -107,12 +107,10 @@ def lint_change(
 
 def _outside_module(module: ast.Module, specs: Sequence[str]) -> ast.Module:
     """``assert NAME { (pre | post) & !D <= none }`` for each spec, under its guards."""
-    lets: dict[str, ast.PathExpr] = {}
+    lets = used_lets(module, specs)
     decls: list[ast.Decl] = []
     for decl in module.decls:
-        if isinstance(decl, ast.Let):
-            lets[decl.name] = inline_refs(decl.expr, lets)
-        elif isinstance(decl, ast.SpecDecl) and decl.name in specs:
+        if isinstance(decl, ast.SpecDecl) and decl.name in specs:
             body = inline_refs(decl.body, lets)
             check = lift_guards(body, _outside_check)
             decls.append(ast.AssertDecl(decl.name, check))

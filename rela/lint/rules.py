@@ -340,6 +340,17 @@ def _bare(node: ast.Name) -> bool:
 _SUSPECT_WORDS = frozenset({"preserve", "add", "remove", "replace", "any", "then", "else"})
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    got = _FIELDS.get(cls)
+    if got is None:
+        names = getattr(cls, "__dataclass_fields__", {})
+        got = _FIELDS[cls] = tuple(reversed([f for f in names if f != "span"]))
+    return got
+
+
 def _walk(root: object, skip: tuple[type, ...] = ()) -> Iterator[object]:
     """Every node under ``root`` in source order (not below nodes of the ``skip`` types)."""
     stack = [root]
@@ -350,9 +361,8 @@ def _walk(root: object, skip: tuple[type, ...] = ()) -> Iterator[object]:
             continue
         if isinstance(node, tuple):
             stack.extend(reversed(node))
-        elif hasattr(node, "__dataclass_fields__"):
-            fields = [f for f in node.__dataclass_fields__ if f != "span"]
-            stack.extend(getattr(node, f) for f in reversed(fields))
+        else:
+            stack.extend(getattr(node, f) for f in _fields(type(node)))
 
 
 def syntax_rules(spec: str | None, root: object) -> list[Warning_]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rela.automata.decide import Budget
-from rela.compile import inline_refs
+from rela.compile import inline_refs, used_lets
 from rela.errors import ResourceLimitError, SpecSemanticError
 from rela.lang import ast
 from rela.lint.rules import catch_all, clause_rules, guard_rules, syntax_rules, vacuous_else
@@ -38,11 +38,10 @@ def lint_module(
     gets one ``lint-limit`` warning instead of the semantic rules.
     """
     selected = None if names is None else set(names)
-    lets: dict[str, ast.PathExpr] = {}
+    lets = used_lets(module, selected)
     out: list[Warning_] = []
     for decl in module.decls:
         if isinstance(decl, ast.Let):
-            lets[decl.name] = inline_refs(decl.expr, lets)
             out += syntax_rules(None, decl.expr)
             continue
         if selected is not None and decl.name not in selected:

@@ -163,3 +163,13 @@ def test_every_rule_has_cases() -> None:
 @pytest.mark.parametrize("spec", sorted(SPECS.glob("*.rela")), ids=lambda p: p.stem)
 def test_shipped_example_specs_are_clean(spec: Path) -> None:
     assert lint_module(load_spec(spec)) == (), spec
+
+
+def test_shipped_lint_examples(tmp_path: Path) -> None:
+    """snapshots/lint/traps.rela shows every rule; fixed.rela, the same intents, is clean."""
+    lint_dir = SPECS.parent / "lint"
+    code, out = lint(tmp_path, (lint_dir / "traps.rela").read_text(encoding="utf-8"), *SHIPPED)
+    assert code == 1
+    assert set(codes(out)) == set(SHIPPED_CASES)
+    code, out = lint(tmp_path, (lint_dir / "fixed.rela").read_text(encoding="utf-8"), *SHIPPED)
+    assert (code, codes(out)) == (0, [])
