@@ -12,17 +12,16 @@ name refers to a ``let`` only when that ``let`` came *earlier* in the file.
 from __future__ import annotations
 
 import difflib
-import ipaddress
-from collections.abc import Sequence
-from typing import Any, NamedTuple, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
+from rela.lang import values as values_
 from rela.lang.lexical import compile_regex, is_glued, unquote
-from rela.protocols import PROTOCOL_NAMES, PROTOCOL_NUMBERS
 
 __all__ = ["AstBuilder", "MAX_COMPONENTS"]
 
@@ -40,6 +39,8 @@ _RELATIONS = (
 )
 
 _KIND_WORD = {False: "a path set", True: "a relation"}
+
+T = TypeVar("T")
 
 
 class _Value(NamedTuple):
@@ -192,101 +193,32 @@ class AstBuilder(Transformer[Token, ast.Module]):
         return self._prefix_cond("src", meta, children)
 
     def _prefix_cond(self, field: str, meta: Meta, values: list[_Value]) -> ast.PrefixCond:
-        return ast.PrefixCond(field, tuple(self._prefix(v) for v in values), span=_meta_span(meta))
-
-    def _prefix(self, value: _Value) -> str:
-        text = value.text.strip()
-        try:
-            return str(ipaddress.ip_network(text, strict=True))
-        except ValueError:
-            pass
-        try:
-            loose = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            self.fail(
-                f"invalid prefix `{value.text}`",
-                value.span,
-                hint="write an IPv4 or IPv6 prefix such as 10.0.0.0/8 or 2001:db8::/32 "
-                '(quote IPv6 prefixes that start with `:`, e.g. "::/0")',
-            )
-        self.fail(
-            f"invalid prefix `{value.text}`: host bits are set",
-            value.span,
-            hint=f"did you mean `{loose}`?",
-        )
+        prefixes = tuple(self._value(values_.prefix, v) for v in values)
+        return ast.PrefixCond(field, prefixes, span=_meta_span(meta))
 
     def qos_cond(self, meta: Meta, children: list[_Value]) -> ast.QosCond:
-        value = children[0]
-        if not (value.text.isascii() and value.text.isdigit()):
-            self.fail(
-                f"qos must be a non-negative integer, not `{value.text}`",
-                value.span,
-                hint="write e.g. `qos = 5`",
-            )
-        if len(value.text) > 20:  # int() refuses > 4300 digits; no qos is near 10**20
-            self.fail(f"qos value `{value.text[:24]}...` is too large", value.span)
-        return ast.QosCond(int(value.text), span=_meta_span(meta))
+        return ast.QosCond(self._value(values_.qos, children[0]), span=_meta_span(meta))
 
     def proto_cond(self, meta: Meta, children: list[_Value]) -> ast.ProtoCond:
-        return ast.ProtoCond(tuple(self._protocol(v) for v in children), span=_meta_span(meta))
-
-    def _protocol(self, value: _Value) -> int:
-        text = value.text
-        known = ", ".join(PROTOCOL_NAMES.values())
-        if text.isascii() and text.isdigit():
-            number = int(text) if len(text) <= 4 else 256
-            if number > 255:
-                self.fail(
-                    f"protocol number {text[:8]} is out of range (0-255)",
-                    value.span,
-                    hint=f"write a protocol number 0-255 or a name ({known})",
-                )
-            return number
-        number_of = PROTOCOL_NUMBERS.get(text.lower())
-        if number_of is None:
-            close = difflib.get_close_matches(text.lower(), list(PROTOCOL_NUMBERS), n=1)
-            guess = f"did you mean `{close[0]}`? " if close else ""
-            self.fail(
-                f"unknown protocol `{text}`",
-                value.span,
-                hint=f"{guess}write a name ({known}) or a protocol number 0-255",
-            )
-        return number_of
+        protocols = tuple(self._value(values_.protocol, v) for v in children)
+        return ast.ProtoCond(protocols, span=_meta_span(meta))
 
     def dport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
-        return ast.PortCond("dport", tuple(self._ports(v) for v in children), _meta_span(meta))
+        return self._port_cond("dport", meta, children)
 
     def sport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
-        return ast.PortCond("sport", tuple(self._ports(v) for v in children), _meta_span(meta))
+        return self._port_cond("sport", meta, children)
 
-    def _ports(self, value: _Value) -> tuple[int, int]:
-        """``80`` -> (80, 80); ``1024-65535`` -> (1024, 65535); located errors otherwise."""
-        lo_text, dash, hi_text = value.text.partition("-")
-        bounds = [lo_text, hi_text] if dash else [lo_text]
-        numbers = []
-        for b in bounds:
-            if not (b.isascii() and b.isdigit()):
-                self.fail(
-                    f"invalid port `{value.text}`",
-                    value.span,
-                    hint="write a port number 0-65535 or a range such as 1024-65535",
-                )
-            n = int(b) if len(b) <= 6 else 65536
-            if n > 65535:
-                self.fail(
-                    f"port {b[:8]} is out of range (0-65535)",
-                    value.span,
-                    hint="ports are 0-65535",
-                )
-            numbers.append(n)
-        lo, hi = numbers[0], numbers[-1]
-        if lo > hi:
-            self.fail(
-                f"port range `{value.text}` is empty (the low end is above the high end)",
-                value.span,
-                hint=f"did you mean `{hi}-{lo}`?",
-            )
-        return lo, hi
+    def _port_cond(self, field: str, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        ranges = tuple(self._value(values_.ports, v) for v in children)
+        return ast.PortCond(field, ranges, span=_meta_span(meta))
+
+    def _value(self, read: Callable[[str], T], value: _Value) -> T:
+        """``read(value.text)``, its :class:`~rela.lang.values.BadValue` located at the value."""
+        try:
+            return read(value.text)
+        except values_.BadValue as exc:
+            self.fail(exc.message, value.span, hint=exc.hint)
 
     def cond_and(self, meta: Meta, children: list[ast.Condition]) -> ast.CondAnd:
         return ast.CondAnd(tuple(children), span=_meta_span(meta))
