@@ -41,8 +41,8 @@ def run(package_root: Path, args: list[str]) -> float:
     env = dict(os.environ, PYTHONPATH=str(package_root))
     code = "import sys; from rela.cli import main; sys.argv[0] = 'rela'; main()"
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run(
-        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True
+    done = subprocess.run(  # cwd: not a checkout, so that PYTHONPATH picks the package
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, cwd="/"
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode not in (0, 1):
