@@ -61,15 +61,14 @@ def _short(expr: ast.PathExpr, limit: int = 60) -> str:
 def catch_all(name: str, decl: ast.SpecDecl, body: ast.SpecExpr, u: Universe) -> list[Warning_]:
     """``no-catch-all``: in some guard case, a path a network can have lies outside the domain."""
     for decisions, case in guard_cases(body):
-        outside = ast.Inter((ast.Complement(domain(case)), REAL))
-        if u.empty(outside):
+        example = u.outside(REAL, domain(case))
+        if example is None:
             continue
         where = ""
         if decisions:
             cond, value = decisions[-1]
             where = f" when `{format_condition(cond)}` is {'true' if value else 'false'}"
-        example = u.example(outside)
-        if example is not None and "(other)" in example:
+        if "(other)" in example:
             example += "`, where `(other)` is any location the spec does not name"
         else:
             example = f"{example}`"
