@@ -122,6 +122,16 @@ MaxStatesOption = Annotated[
         help="Per-FEC limit on automaton states; an FEC over it gets an error verdict.",
     ),
 ]
+SpecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spec",
+        "-s",
+        metavar="NAME",
+        help="Only this spec/assert of the spec file (repeatable).",
+        show_default=False,
+    ),
+]
 FecTimeoutOption = Annotated[
     float,
     typer.Option(

@@ -27,6 +27,7 @@ from typing import Any
 
 from rela.errors import NetworkInputError, UsageError
 from rela.lang import ast
+from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
 from rela.results import Report
 from rela.verify.aggregate import (
@@ -183,7 +184,11 @@ def verify(
         )
     if local is not None:
         seen |= local.seen_names()
-    warnings = name_warnings(checks, seen, options.groups)
+    # the static lint of the checked specs (as `rela lint`), then names absent from the input
+    warnings = [
+        *lint_module(spec, [c.name for c in checks]),
+        *name_warnings(checks, seen, options.groups),
+    ]
     return Report(
         specs=tuple(t.result() for t in tallies),
         warnings=tuple(warnings),
