@@ -37,7 +37,7 @@ def test_drop_admitted() -> None:
     assert _codes("spec s { a .* : any(a .*) else .* : preserve }") == ["drop-admitted"]
     # dropped traffic that must stay dropped: admitting drops is the point
     assert _codes('spec s { .* "drop" : any(.* "drop") else .* : preserve }') == []
-    assert _codes('spec s { a .* drop : any(a .*) else .* : preserve }') == []
+    assert _codes("spec s { a .* drop : any(a .*) else .* : preserve }") == []
     assert _codes("spec s { a .* : any(a .* b) else .* : preserve }") == []
     assert _codes("spec s { a .* : any(a [^drop]*) else .* : preserve }") == []
     assert _codes("spec s { a b : add(a .* drop) else .* : preserve }") == [
