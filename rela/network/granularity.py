@@ -30,15 +30,14 @@ Raw node names are ``device`` or ``device|vrf``.  At the three granularities:
 from __future__ import annotations
 
 import functools
-import ipaddress
 import itertools
-import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rela.errors import UsageError
 from rela.network.formats.common import FecProblem, kind
-from rela.network.model import DROP, Granularity, Graph, Location, TrafficKey
+from rela.network.formats.keys import parse_traffic
+from rela.network.model import DROP, Granularity, Graph, Location
 
 __all__ = [
     "GraphBuilder",
@@ -189,67 +188,6 @@ class LoadedChange:
     def location(self, name: str) -> Location:
         """The :class:`Location` of a graph label of this change."""
         return locate(name, self.granularity, self.groups)
-
-
-# -- traffic keys --------------------------------------------------------------------
-
-
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?[0-9]))?")
-
-
-def _valid_address(value: str) -> bool:
-    """Whether ``value`` is an IPv4/IPv6 address or prefix (host bits allowed)."""
-    return _IPV4.fullmatch(value) is not None or _valid_other_address(value)
-
-
-@functools.lru_cache(maxsize=1024)  # small: most values are distinct destinations
-def _valid_other_address(value: str) -> bool:
-    try:
-        ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return False
-    return True
-
-
-_TRAFFIC_FIELDS = frozenset(("dstIp", "srcIp", "qos"))
-
-
-def parse_traffic(items: Any, field: str, *, strict: bool = False) -> tuple[TrafficKey, ...]:
-    """Validate a list of ``{"dstIp", "srcIp", "qos"}`` objects into traffic keys.
-
-    With ``strict``, unknown fields are errors (path snapshots); otherwise they
-    are ignored (the published Rela dataset).  Raises :class:`FecProblem`.
-
-    >>> parse_traffic([{"dstIp": "10.0.0.0/8", "qos": 4}], "traffic")
-    (TrafficKey(dst='10.0.0.0/8', src=None, qos=4),)
-    """
-    if type(items) is not list:
-        raise FecProblem(field, f"expected a list of traffic keys, got {kind(items)}")
-    out = []
-    for j, item in enumerate(items):
-        where = f"{field}[{j}]"
-        if type(item) is not dict:
-            raise FecProblem(where, f"expected a traffic key object, got {kind(item)}")
-        if strict and not item.keys() <= _TRAFFIC_FIELDS:
-            extra = sorted(set(item) - _TRAFFIC_FIELDS)
-            raise FecProblem(where, f"unknown field {extra[0]!r} (allowed: dstIp, srcIp, qos)")
-        dst = item.get("dstIp")
-        src = item.get("srcIp")
-        qos = item.get("qos")
-        for name, value in (("dstIp", dst), ("srcIp", src)):
-            if value is None:
-                continue
-            if type(value) is not str:
-                raise FecProblem(
-                    f"{where}.{name}", f"expected an IP address or prefix, got {kind(value)}"
-                )
-            if not _valid_address(value):
-                raise FecProblem(f"{where}.{name}", f"{value!r} is not an IP address or prefix")
-        if qos is not None and (type(qos) is not int or qos < 0):
-            raise FecProblem(f"{where}.qos", f"expected a non-negative integer, got {qos!r}"[:200])
-        out.append(TrafficKey(dst=dst, src=src, qos=qos))
-    return tuple(out)
 
 
 # -- raw graphs ----------------------------------------------------------------------

@@ -23,6 +23,9 @@ from rela.protocols import PROTOCOL_NAMES
 
 __all__ = [
     "DROP",
+    "PORT_MAX",
+    "PROTOCOL_MAX",
+    "QOS_MAX",
     "Granularity",
     "Location",
     "TrafficKey",
@@ -34,6 +37,12 @@ __all__ = [
 
 #: The location where discarded traffic ends.
 DROP = "drop"
+#: Largest ``qos`` value a traffic key holds (the IP traffic-class / ToS byte).
+QOS_MAX = 255
+#: Largest IP protocol number.
+PROTOCOL_MAX = 255
+#: Largest TCP/UDP port.
+PORT_MAX = 65535
 
 
 class Granularity(str, Enum):

@@ -71,7 +71,53 @@ FEC_CASES: list[tuple[str, Callable[[dict], None], list[str]]] = [
     (
         "qos-string",
         _set(["ipTrafficKeys", 0, "qos"], "4"),
-        ["ipTrafficKeys[0].qos", "non-negative integer"],
+        ["ipTrafficKeys[0].qos", "expected an integer 0-255, got a string '4'"],
+    ),
+    (
+        "qos-beyond-the-model",
+        _set(["ipTrafficKeys", 0, "qos"], 99999999999999999999),
+        ["ipTrafficKeys[0].qos", "99999999999999999999 is out of range: an integer 0-255"],
+    ),
+    ("qos-256", _set(["ipTrafficKeys", 0, "qos"], 256), ["ipTrafficKeys[0].qos", "out of range"]),
+    (
+        "protocol-unknown-name",
+        _set(["ipTrafficKeys", 0, "protocol"], "tpc"),
+        ["ipTrafficKeys[0].protocol", "unknown protocol 'tpc'", "tcp"],
+    ),
+    (
+        "protocol-too-big",
+        _set(["ipTrafficKeys", 0, "protocol"], 256),
+        ["ipTrafficKeys[0].protocol", "256 is out of range"],
+    ),
+    (
+        "protocol-float",
+        _set(["ipTrafficKeys", 0, "protocol"], 6.0),
+        ["ipTrafficKeys[0].protocol", "a number 6.0"],
+    ),
+    (
+        "port-too-big",
+        _set(["ipTrafficKeys", 0, "dstPort"], 65536),
+        ["ipTrafficKeys[0].dstPort", "65536 is out of range"],
+    ),
+    (
+        "port-range-reversed",
+        _set(["ipTrafficKeys", 0, "srcPort"], "90-80"),
+        ["ipTrafficKeys[0].srcPort", "'90-80' is not a port range"],
+    ),
+    (
+        "port-range-beyond",
+        _set(["ipTrafficKeys", 0, "srcPort"], "1-99999"),
+        ["ipTrafficKeys[0].srcPort", "not a port range"],
+    ),
+    (
+        "port-text",
+        _set(["ipTrafficKeys", 0, "dstPort"], "http"),
+        ["ipTrafficKeys[0].dstPort", 'expected a port 0-65535 or a range "lo-hi"'],
+    ),
+    (
+        "port-negative",
+        _set(["ipTrafficKeys", 0, "dstPort"], -1),
+        ["ipTrafficKeys[0].dstPort", "-1 is out of range"],
     ),
     ("qos-bool", _set(["ipTrafficKeys", 0, "qos"], True), ["ipTrafficKeys[0].qos"]),
     ("qos-negative", _set(["ipTrafficKeys", 0, "qos"], -1), ["ipTrafficKeys[0].qos"]),
