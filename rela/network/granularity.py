@@ -35,9 +35,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rela.errors import UsageError
-from rela.network.formats.common import FecProblem, kind
+from rela.network.formats.common import FecProblem, kind, short
 from rela.network.formats.keys import parse_traffic
 from rela.network.model import DROP, Granularity, Graph, Location
+from rela.results import Warning_
 
 __all__ = [
     "GraphBuilder",
@@ -182,6 +183,8 @@ class LoadedChange:
         self.granularity = as_granularity(granularity)
         self.groups: dict[str, str] | None = dict(groups) if groups is not None else None
         self.description = description
+        #: Warnings about the input that do not stop loading (``skipped-file``...).
+        self.warnings: tuple[Warning_, ...] = ()
         if self.granularity is Granularity.GROUP and groups is None:
             raise UsageError("group granularity needs a device -> group mapping (--groups)")
 
@@ -193,20 +196,15 @@ class LoadedChange:
 # -- raw graphs ----------------------------------------------------------------------
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 def _check_node_name(name: Any, field: str) -> None:
     if type(name) is not str:
-        raise FecProblem(field, f"node names must be strings, got {kind(name)} {_short(name)}")
+        raise FecProblem(field, f"node names must be strings, got {kind(name)} {short(name)}")
     if not name or name.startswith("|"):
-        raise FecProblem(field, f"empty node name or device component: {_short(name)}")
+        raise FecProblem(field, f"empty node name or device component: {short(name)}")
     if name.count("|") > 1:
         raise FecProblem(
             field,
-            f"node name {_short(name)} has more than two '|'-separated components (device|vrf)",
+            f"node name {short(name)} has more than two '|'-separated components (device|vrf)",
         )
 
 
@@ -307,7 +305,7 @@ class GraphBuilder:
             if s not in names:
                 raise FecProblem(
                     f"{field}.sourceNodes[{j}]",
-                    f"source {s!r} is not a node of the graph (neither a key of "
+                    f"source {short(s)} is not a node of the graph (neither a key of "
                     "nodeToOutEdgesMap nor a sink)",
                 )
         return edges, sources, sinks, names
@@ -317,24 +315,24 @@ class GraphBuilder:
         for u, outs in edges.items():
             if type(outs) is not dict:
                 raise FecProblem(
-                    f"{field}.nodeToOutEdgesMap[{u!r}]",
+                    f"{field}.nodeToOutEdgesMap[{short(u)}]",
                     f"expected an object {{next node: [interfaces]}}, got {kind(outs)}",
                 )
             for v, ifaces in outs.items():
                 if v not in names:
-                    _check_node_name(v, f"{field}.nodeToOutEdgesMap[{u!r}]")
+                    _check_node_name(v, f"{field}.nodeToOutEdgesMap[{short(u)}]")
                     raise FecProblem(
-                        f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]",
-                        f"edge {u!r} -> {v!r} goes to a node that is neither a key of "
+                        f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]",
+                        f"edge {short(u)} -> {short(v)} goes to a node that is neither a key of "
                         "nodeToOutEdgesMap nor a sink",
                     )
                 if type(ifaces) is not list:
                     raise FecProblem(
-                        f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]",
+                        f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]",
                         f"expected a list of inbound interface names, got {kind(ifaces)}",
                     )
                 if ifaces and not _interfaces_ok(ifaces):
-                    _interface_problem(ifaces, f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]")
+                    _interface_problem(ifaces, f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]")
 
     def _interface_graph(
         self, edges: dict[str, dict[str, list[str]]], sources: list[str], sinks: list[str]
@@ -420,7 +418,7 @@ def _interfaces_ok(ifaces: list[Any]) -> bool:
 def _interface_problem(ifaces: list[Any], field: str) -> None:
     for k, iface in enumerate(ifaces):
         if type(iface) is not str or not iface or "|" in iface:
-            what = f"{kind(iface)} {_short(iface)}" if type(iface) is not str else repr(iface)
+            what = f"{kind(iface)} {short(iface)}" if type(iface) is not str else short(iface)
             raise FecProblem(
                 f"{field}[{k}]",
                 f"interface names must be non-empty strings without '|', got {what}",

@@ -17,6 +17,7 @@ import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import chain
 from typing import Any, Protocol
 
 from rela.protocols import PROTOCOL_NAMES
@@ -219,12 +220,19 @@ class Graph:
         n = len(self.labels)
         if len(self.succ) != n:
             raise ValueError("succ and labels differ in length")
-        for i, nexts in enumerate(self.succ):
-            if nexts and (max(nexts) >= n or min(nexts) < 0):
-                raise ValueError(f"an edge from node {i} leaves the graph")
+        # Nodes often share their successor tuple (every interface node of one
+        # device): check each distinct tuple once, in C, and look for the
+        # culprit only when something is wrong.
+        targets = set(chain.from_iterable(set(self.succ)))
+        if targets and (max(targets) >= n or min(targets) < 0):
+            bad = next(i for i, nexts in enumerate(self.succ) if any(not 0 <= j < n for j in nexts))
+            raise ValueError(f"an edge from node {bad} leaves the graph")
         for s in self.sources:
             if not 0 <= s < n:
                 raise ValueError(f"source {s} is not a node")
+        for s in self.sinks:
+            if not 0 <= s < n:
+                raise ValueError(f"sink {s} is not a node")
         key = (self.labels, self.succ, self.sources, tuple(sorted(self.sinks)))
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_hash", hash(key))

@@ -637,13 +637,13 @@ def test_usage_errors(tmp_path: Path, show: Any) -> None:
 
 def test_permission_denied_even_as_root(tmp_path: Path, show: Any, monkeypatch: Any) -> None:
     """The messages for unreadable files and directories (simulated: root reads everything)."""
-    from rela.network.formats import common
+    from rela.network.formats import files
 
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
     path = write(tmp_path / "c.json", [rela_fec()])
-    monkeypatch.setattr(common, "open", denied, raising=False)
+    monkeypatch.setattr(files, "_os_open", denied)
     _file_error(show, ["--change", path], [str(path), "permission denied"])
     monkeypatch.undo()
     write(tmp_path / "d" / "a.json", [rela_fec()])

@@ -22,7 +22,7 @@ import ipaddress
 import re
 from typing import Any
 
-from rela.network.formats.common import FecProblem, kind
+from rela.network.formats.common import FecProblem, kind, short
 from rela.network.model import PORT_MAX, PROTOCOL_MAX, QOS_MAX, PortRange, TrafficKey
 from rela.protocols import PROTOCOL_NUMBERS
 
@@ -57,17 +57,11 @@ def _valid_other_address(value: str) -> bool:
     return True
 
 
-def _short(value: Any) -> str:
-    """``repr(value)`` cut to 60 characters (values can be megabytes long)."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
 def _bounded_int(value: Any, field: str, top: int, what: str) -> int:
     if type(value) is not int:
-        raise FecProblem(field, f"expected {what}, got {kind(value)} {_short(value)}")
+        raise FecProblem(field, f"expected {what}, got {kind(value)} {short(value)}")
     if not 0 <= value <= top:
-        raise FecProblem(field, f"{_short(value)} is out of range: {what}")
+        raise FecProblem(field, f"{short(value)} is out of range: {what}")
     return value
 
 
@@ -77,7 +71,7 @@ def _protocol(value: Any, field: str) -> int:
         if number is None:
             names = ", ".join(sorted(PROTOCOL_NUMBERS))
             raise FecProblem(
-                field, f"unknown protocol {_short(value)} (a number 0-{PROTOCOL_MAX} or {names})"
+                field, f"unknown protocol {short(value)} (a number 0-{PROTOCOL_MAX} or {names})"
             )
         return number
     return _bounded_int(value, field, PROTOCOL_MAX, f"a protocol number 0-{PROTOCOL_MAX} or a name")
@@ -88,11 +82,11 @@ def _ports(value: Any, field: str) -> PortRange:
     if type(value) is str:
         m = _RANGE.fullmatch(value)
         if m is None:
-            raise FecProblem(field, f"expected {what}, got {_short(value)}")
+            raise FecProblem(field, f"expected {what}, got {short(value)}")
         lo, hi = int(m.group(1)), int(m.group(2))
         if hi > PORT_MAX or lo > hi:
             raise FecProblem(
-                field, f"{_short(value)} is not a port range (0 <= lo <= hi <= {PORT_MAX})"
+                field, f"{short(value)} is not a port range (0 <= lo <= hi <= {PORT_MAX})"
             )
         return lo, hi
     port = _bounded_int(value, field, PORT_MAX, what)
@@ -105,7 +99,7 @@ def _address(value: Any, field: str) -> str | None:
     if type(value) is not str:
         raise FecProblem(field, f"expected an IP address or prefix, got {kind(value)}")
     if not valid_address(value):
-        raise FecProblem(field, f"{_short(value)} is not an IP address or prefix")
+        raise FecProblem(field, f"{short(value)} is not an IP address or prefix")
     return value
 
 
@@ -150,7 +144,7 @@ def parse_traffic(items: Any, field: str, *, strict: bool = False) -> tuple[Traf
         if strict and not item.keys() <= _FIELD_SET:
             extra = sorted(set(item) - _FIELD_SET)
             raise FecProblem(
-                where, f"unknown field {_short(extra[0])} (allowed: {', '.join(TRAFFIC_FIELDS)})"
+                where, f"unknown field {short(extra[0])} (allowed: {', '.join(TRAFFIC_FIELDS)})"
             )
         out.append(_key(item, where))
     return tuple(out)
