@@ -33,6 +33,7 @@ import networkx as nx
 from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa, determinize, trim
 from rela.check import Letters, graph_nfa
+from rela.defaults import DEFAULT_MAX_STATES
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec, Graph
 from rela.results import FecRef, Path
@@ -65,7 +66,6 @@ ONLY_AFTER = "only-after"
 ERROR = "error"
 
 #: Default limit on automaton states per operation (as ``rela check``).
-DEFAULT_MAX_STATES = 200_000
 #: (before, after) graph pairs whose outcome is remembered; many FECs share graphs.
 _CACHE_SIZE = 10_000
 

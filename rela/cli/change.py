@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import orjson
 import typer
 
 from rela.cli.app import app, err_console, handle_errors
+from rela.cli.output import emit, refuse_clobber
 from rela.errors import UsageError
 from rela.network.dataplane import Snapshot
 from rela.network.formats.batfish import build_fecs, find_export, load_snapshot
@@ -95,18 +95,17 @@ def build(
     forwarded uniformly before and after), ready for rela check --change.
     """
     with handle_errors():
+        refuse_clobber(
+            output,
+            [before, before_routes, before_edges, before_interfaces]
+            + [after, after_routes, after_edges, after_interfaces],
+        )
         before_snap = _snapshot("before", before, before_routes, before_edges, before_interfaces)
         after_snap = _snapshot("after", after, after_routes, after_edges, after_interfaces)
         fecs = build_fecs(before_snap, after_snap, start=start or (), dst=dst or (), merge=merge)
         data = orjson.dumps([fec.to_json() for fec in fecs])
-        if str(output) == "-":
-            sys.stdout.buffer.write(data + b"\n")
-            sys.stdout.flush()
-        else:
-            try:
-                output.write_bytes(data + b"\n")
-            except OSError as exc:
-                raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        emit(data + b"\n", output)
+        if str(output) != "-":
             changed = sum(1 for fec in fecs if fec.before != fec.after)
             err_console.print(
                 f"wrote {len(fecs)} FECs ({changed} with changed forwarding) to {output}",

@@ -20,6 +20,22 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
+from rela.cli.options import (
+    DEFAULT_FEC_TIMEOUT,
+    DEFAULT_MAX_PATHS,
+    DEFAULT_MAX_STATES,
+    ColorOption,
+    FecTimeoutOption,
+    JobsOption,
+    MaxPathsOption,
+    MaxStatesOption,
+    NoProgressOption,
+    OutputOption,
+    QuietOption,
+    VerboseOption,
+    format_option,
+)
+from rela.cli.output import emit, refuse_clobber
 from rela.network.model import Granularity
 
 __all__ = ["check"]
@@ -49,41 +65,33 @@ def check(
     dst: DstOption = None,
     spec: Annotated[
         list[str] | None,
-        typer.Option("--spec", "-s", help="Check only this spec/assert (repeatable)."),
-    ] = None,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
-    ] = None,
-    max_paths: Annotated[
-        int, typer.Option(min=1, help="Paths listed per counterexample list.")
-    ] = 20,
-    jobs: Annotated[
-        int | None,
         typer.Option(
-            "--jobs",
-            "-j",
-            min=1,
-            help="Worker processes (default: all cores; small changes run in one process).",
+            "--spec",
+            "-s",
+            metavar="NAME",
+            help="Check only this spec/assert (repeatable).",
+            show_default=False,
         ),
     ] = None,
+    fmt: Annotated[Format, format_option("Report format.")] = Format.text,
+    output: OutputOption = None,
+    max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
+    jobs: JobsOption = None,
     executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
     scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address (default: a local cluster).")
+        str | None,
+        typer.Option(
+            metavar="ADDR",
+            help="Dask scheduler address (default: a local cluster).",
+            show_default=False,
+        ),
     ] = None,
-    max_states: Annotated[
-        int | None, typer.Option(min=1, help="Per-FEC automaton state limit [default: 200000].")
-    ] = None,
-    fec_timeout: Annotated[
-        float | None,
-        typer.Option(min=0, help="Per-FEC time limit in seconds, 0: none [default: 60]."),
-    ] = None,
-    color: Annotated[
-        bool | None, typer.Option("--color/--no-color", help="Force colour on or off.")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the summary line.")] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Per-spec timing.")] = False,
-    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar.")] = False,
+    max_states: MaxStatesOption = DEFAULT_MAX_STATES,
+    fec_timeout: FecTimeoutOption = DEFAULT_FEC_TIMEOUT,
+    color: ColorOption = None,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Check that the change does what SPEC_FILE says, for every FEC.
 
@@ -93,23 +101,23 @@ def check(
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
-    from rela.verify import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
 
     with handle_errors():
+        refuse_clobber(output, [spec_file, change, before, after, groups])
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
         )
         n_jobs = jobs if jobs is not None else 0  # 0: all cores, serial for small changes
-        show_progress = not no_progress and sys.stderr.isatty() and fmt is not None
+        show_progress = not no_progress and sys.stderr.isatty()
         with progress_bar(None, enabled=show_progress) as advance:
             report = rela.verify(
                 module,
                 fecs,
                 specs=spec,
                 max_paths=max_paths,
-                max_states=max_states or DEFAULT_MAX_STATES,
-                fec_timeout=DEFAULT_FEC_TIMEOUT if fec_timeout is None else fec_timeout,
+                max_states=max_states,
+                fec_timeout=fec_timeout,
                 jobs=n_jobs,
                 executor=executor.value,
                 scheduler=scheduler,
@@ -118,18 +126,10 @@ def check(
         to_terminal = output is None and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
         text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
-        if output is not None:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise rela.RelaError(
-                    f"cannot write the report: {exc.strerror}", filename=str(output)
-                ) from None
-            if fmt is not Format.text or not quiet:
-                summary = render(report, "text", color=False, quiet=True)
-                err_console.print(summary.rstrip(), markup=False, highlight=False)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        emit(text if text.endswith("\n") else text + "\n", output)
+        if output is not None and (fmt is not Format.text or not quiet):
+            summary = render(report, "text", color=False, quiet=True)
+            err_console.print(summary.rstrip(), markup=False, highlight=False)
     if report.input_errors:
         err_console.print(
             f"error: {report.input_errors} FEC(s) of the input are malformed (see the report)",

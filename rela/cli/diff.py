@@ -38,6 +38,7 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
+from rela.cli.output import emit, refuse_clobber
 from rela.diff import (
     DEFAULT_MAX_STATES,
     ERROR,
@@ -359,6 +360,9 @@ def diff(
     """
     flows = list(flow or [])
     with handle_errors():
+        refuse_clobber(output, [change, before, after, groups])
+        if dot is not None:
+            refuse_clobber(dot, [change, before, after, groups], option="--dot")
         loaded = change_from_options(change, before, after, granularity, groups, start, dst)
         draw = _dot_writer(dot, flows) if dot is not None else None
         with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
@@ -383,16 +387,9 @@ def diff(
         else:
             use_color = color if color is not None else to_terminal
             text = render_text(report, color=use_color, width=None if to_terminal else 80)
+        emit(text if text.endswith("\n") else text + "\n", output)
         if output is not None:
-            try:
-                output.write_text(text, encoding="utf-8")
-            except OSError as exc:
-                raise RelaError(
-                    f"cannot write the output: {exc.strerror}", filename=str(output)
-                ) from None
             err_console.print(verdict(report), markup=False)
-        else:
-            sys.stdout.write(text if text.endswith("\n") else text + "\n")
     if report.errors:
         err_console.print(
             f"error: {_plural(report.errors, 'FEC')} could not be compared "
