@@ -32,7 +32,9 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
+from rela.errors import UsageError
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
+from rela.network.selection import summarize
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
 
@@ -227,6 +229,18 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
                 )
 
 
+def _check_shown(wanted: list[int], indices: set[int], shown: int) -> None:
+    """Exit 2 when ``--fec`` names an FEC that is not shown, or nothing is shown at all."""
+    missing = [i for i in wanted if i not in indices]
+    if missing:
+        raise UsageError(
+            f"--fec {missing[0]} selects nothing: no such FEC, or the other filters left it out",
+            hint="FEC indices start at 0; `rela show --stats` lists every FEC",
+        )
+    if not shown:
+        raise UsageError("nothing to show: no FEC passed the filters")
+
+
 @app.command()
 def show(
     change: ChangeOption = None,
@@ -262,8 +276,9 @@ def show(
     flows = list(flow or [])
     problems = 0
     shown = 0
+    indices: set[int] = set()
     with handle_errors():
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         console = Console(highlight=False, soft_wrap=True)
         out = sys.stdout
         if fmt is Format.json:
@@ -281,14 +296,25 @@ def show(
             else:
                 _print_text(console, record, item, stats)
             shown += 1
+            indices.add(item.index)
+        inputs = summarize(loaded)  # a filter that selected nothing: exit 2
         if fmt is Format.json:
-            out.write("\n]}\n")
+            tail = {
+                "fecs_input": inputs.fecs_input,
+                "filters": [f.to_dict() for f in inputs.filters],
+            }
+            out.write("\n], " + json.dumps(tail)[1:] + "\n")
             out.flush()
         else:
             summary = f"{shown} FEC{'s' if shown != 1 else ''} shown"
             if problems:
                 summary += f", [bold red]{problems} malformed[/]"
+            for note in inputs.filters:
+                summary += escape(f"; {note.option} left out {note.left_out}")
+            if inputs.fecs_input is not None:
+                summary += f" (of {inputs.fecs_input} in the input)"
             console.print(summary)
+        _check_shown(list(fec or []), indices, shown)
     if problems:
         err_console.print(
             f"error: {problems} malformed FEC{'s' if problems != 1 else ''} in the input",

@@ -151,7 +151,13 @@ def select(
     [0]
     """
     selector = Selector(tuple(dst), tuple(start), tuple(flow))
-    if getattr(change, "selector", None) == selector or not selector:
+    already = getattr(change, "selector", None)
+    if not selector or (
+        already is not None
+        and already.dst == selector.dst
+        and already.flow == selector.flow
+        and (not selector.start or already.start == selector.start)
+    ):
         return change
     if not hasattr(change, "granularity"):
         change = _Plain(change)

@@ -44,6 +44,7 @@ __all__ = [
     "Tally",
     "overlaps",
     "summarize",
+    "filtered_warning",
     "summarize_tally",
 ]
 
@@ -331,7 +332,7 @@ def _closest_starts(value: str, names: set[str]) -> list[str]:
         parts = name.split("|")
         for i in range(1, len(parts) + 1):
             candidates.add("|".join(parts[:i]))
-    return difflib.get_close_matches(value, sorted(candidates), n=3, cutoff=0.5)
+    return difflib.get_close_matches(value, sorted(candidates), n=3, cutoff=0.6)
 
 
 def _nothing(option: str, value: str, tally: Tally) -> SelectionError:
@@ -361,20 +362,38 @@ def summarize_tally(tally: Tally, warnings: Sequence[Warning_] = ()) -> InputSum
         for (opt, value), n in tally.matched.items():
             if n == 0:
                 raise _nothing(opt, value, tally)
-    if tally.fecs_input and tally.kept == 0:
+    if tally.complete and tally.fecs_input and tally.kept == 0:
         what = ", ".join(f"{opt} left out {n}" for opt, n in tally.left_out.items() if n)
         raise SelectionError(
             f"the filters left no FEC to check ({tally.fecs_input} in the input; {what})",
             hint="each value selects some FECs, but no FEC passes every filter",
         )
     notes = []
+    found = list(warnings)
     for opt in ("--dst", "--start", "--flow"):
         values = [v for o, v in tally.matched if o == opt]
-        if values:
-            notes.append(
-                FilterNote(opt, ", ".join(values), tally.left_out.get(opt, 0), _REASONS[opt])
-            )
-    return InputSummary(tally.fecs_input, tuple(notes), tuple(warnings))
+        if not values:
+            continue
+        note = FilterNote(opt, ", ".join(values), tally.left_out.get(opt, 0), _REASONS[opt])
+        notes.append(note)
+        if note.left_out:
+            found.append(filtered_warning(note, tally.fecs_input))
+    return InputSummary(tally.fecs_input, tuple(notes), tuple(found))
+
+
+def filtered_warning(note: FilterNote, fecs_input: int) -> Warning_:
+    """The ``filtered`` warning of a filter that left FECs out (``--strict`` fails on it).
+
+    >>> filtered_warning(FilterNote("--dst", "10.0.0.0/8", 3, "why"), 10).message
+    '--dst 10.0.0.0/8 left out 3 of 10 FECs: why'
+    """
+    fecs = "FEC" if fecs_input == 1 else "FECs"
+    return Warning_(
+        None,
+        f"{note.option} {note.value} left out {note.left_out} of {fecs_input} {fecs}: {note.reason}",
+        code="filtered",
+        hint="the verdict covers only the FECs the filters kept",
+    )
 
 
 def summarize(change: Any, tallies: Sequence[Tally] | None = None) -> InputSummary:

@@ -192,6 +192,9 @@ class _Ctx:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(f"field {name!r} should be a number, found {value!r}")
+        # Batfish's own type is a Java long: a value beyond it (or not whole) is no metric
+        if isinstance(value, float) and not value.is_integer() or not -(2**63) <= value < 2**63:
+            raise self.error(f"field {name!r} is {value!r}: not a 64-bit integer")
         return int(value)
 
     def ip(self, value: Any, name: str) -> IPAddress:

@@ -177,5 +177,5 @@ def open_binary(path: Path) -> BinaryIO:
         os.close(fd)
         raise
     if path.name.endswith(".gz"):
-        return io.BufferedReader(_Inflated(raw, name, info.st_size))  # type: ignore[return-value]
+        return io.BufferedReader(_Inflated(raw, name, info.st_size))
     return raw
