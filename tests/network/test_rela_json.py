@@ -209,3 +209,32 @@ def test_changes_can_be_pickled(tmp_path: Path) -> None:
         load_change(before=b, after=a, granularity="interface"),
     ):
         assert list(pickle.loads(pickle.dumps(change))) == list(change)
+
+
+def test_the_fast_path_reads_well_formed_changes(monkeypatch: Any, tmp_path: Path) -> None:
+    """The shipped examples and dataset-shaped chunks never need the exact reader."""
+
+    def exact(*args: Any) -> Iterator[Any]:
+        raise AssertionError("the exact reader was used")
+        yield
+
+    monkeypatch.setattr(rela_json, "_exact_fecs", exact)
+    monkeypatch.setattr(fastjson, "SEGMENT_BYTES", 1 << 10)  # many segments
+    for path in sorted((SNAPSHOTS / "graphs").glob("*.json")):
+        assert list(load_change(change=path))
+    compact = write(
+        tmp_path / "c.json", json.dumps([rela_fec(dst=f"10.0.0.{i}") for i in range(50)])
+    )
+    assert len(list(load_change(change=compact))) == 50
+    ipv6 = rela_fec(dst="2001:db8::1", key="a:b")  # colons inside strings
+    assert len(list(load_change(change=write(tmp_path / "v6.json", [ipv6] * 40)))) == 40
+
+
+def test_a_repeated_name_is_found_whichever_reader(tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setattr(fastjson, "SEGMENT_BYTES", 1 << 10)
+    text = json.dumps([rela_fec(key=f"k{i}") for i in range(30)])
+    head, sep, tail = text.rpartition('"nodeToOutEdgesMap": {')
+    path = write(tmp_path / "c.json", head + sep + '"a": {"c": ["i9"]}, ' + tail)
+    fecs = list(load_change(change=path))
+    assert [f.index for f in fecs if f.problem] == [29]
+    assert "has the name 'a' twice (ambiguous" in (fecs[29].problem or "")
