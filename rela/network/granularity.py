@@ -31,7 +31,8 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from rela.errors import UsageError
@@ -286,28 +287,26 @@ class GraphBuilder:
             for name in edges:
                 _check_node_name(name, f"{field}.nodeToOutEdgesMap")
         names.update(sinks)
-        # Fast C-level checks first; the slow loop below only runs to name the culprit.
+        # Fast C-level checks first; the slow loops below only run to name the culprit.
         outs_all = list(edges.values())
-        ok = set(map(type, outs_all)) <= {dict}
+        ok = set(map(type, outs_all)) <= {dict} and names.issuperset(
+            itertools.chain.from_iterable(outs_all)
+        )
         if ok:
-            for outs in outs_all:
-                if not names.issuperset(outs):
-                    ok = False
-                    break
-        if ok:
-            lists = [ifaces for outs in outs_all for ifaces in outs.values()]
+            lists = list(itertools.chain.from_iterable(map(dict.values, outs_all)))
             ok = set(map(type, lists)) <= {list} and _interfaces_ok(
                 list(itertools.chain.from_iterable(lists))
             )
         if not ok:
             self._edge_problem(edges, names, field)
-        for j, s in enumerate(sources):
-            if s not in names:
-                raise FecProblem(
-                    f"{field}.sourceNodes[{j}]",
-                    f"source {short(s)} is not a node of the graph (neither a key of "
-                    "nodeToOutEdgesMap nor a sink)",
-                )
+        if not names.issuperset(sources):
+            for j, s in enumerate(sources):
+                if s not in names:
+                    raise FecProblem(
+                        f"{field}.sourceNodes[{j}]",
+                        f"source {short(s)} is not a node of the graph (neither a key of "
+                        "nodeToOutEdgesMap nor a sink)",
+                    )
         return edges, sources, sinks, names
 
     @staticmethod
@@ -365,7 +364,7 @@ class GraphBuilder:
                 iface_id[raw] = dict(
                     zip(ordered, range(len(labels), len(labels) + len(ordered)), strict=True)
                 )
-                labels += [prefix + iface for iface in ordered]
+                labels += map(prefix.__add__, ordered)
             nodes_of[raw] = range(first, len(labels))
         succ: list[tuple[int, ...]] = [()] * len(labels)
         for u, outs in edges.items():
@@ -379,8 +378,7 @@ class GraphBuilder:
                 else:
                     targets.append(plain_id[v])
             nexts = tuple(sorted(set(targets)))
-            for i in mine:
-                succ[i] = nexts
+            succ[mine.start : mine.stop] = [nexts] * len(mine)
         sink_nodes: list[int] = []
         for s in set(sinks):
             sink_nodes.extend(nodes_of.get(s, ()))
@@ -392,12 +390,24 @@ class GraphBuilder:
         )
 
 
-def _names_ok(names: Iterable[str]) -> bool:
-    """Fast check that node names are non-empty strings with at most one '|'."""
-    for name in names:
-        if type(name) is not str or not name or name[0] == "|" or name.count("|") > 1:
-            return False
-    return True
+_TWO_BARS = re.compile(r"\|[^\n]*\|")
+
+
+def _names_ok(names: Collection[str]) -> bool:
+    """Fast check (in C) that node names are non-empty strings with at most one '|'.
+
+    May say no to good names (a name with a newline); never yes to a bad one.
+    """
+    try:
+        joined = "\n".join(names)
+    except TypeError:
+        return False
+    return not (
+        "" in names
+        or joined.startswith("|")
+        or "\n|" in joined
+        or _TWO_BARS.search(joined) is not None
+    )
 
 
 def _check_names(names: list[Any], field: str) -> None:

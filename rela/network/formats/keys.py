@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+import socket
 from typing import Any
 
 from rela.network.formats.common import FecProblem, kind, short
@@ -32,9 +33,12 @@ __all__ = ["TRAFFIC_FIELDS", "parse_traffic", "valid_address"]
 TRAFFIC_FIELDS = ("dstIp", "srcIp", "qos", "protocol", "dstPort", "srcPort")
 _FIELD_SET = frozenset(TRAFFIC_FIELDS)
 
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?[0-9]))?")
+_inet_pton = socket.inet_pton
+_AF_INET = socket.AF_INET
 _RANGE = re.compile(r"(0|[1-9][0-9]{0,4})-(0|[1-9][0-9]{0,4})")
+
+
+_MASKS = frozenset(str(n) for n in range(33))
 
 
 def valid_address(value: str) -> bool:
@@ -42,8 +46,15 @@ def valid_address(value: str) -> bool:
 
     >>> valid_address("10.0.0.1/8"), valid_address("2001:db8::/32"), valid_address("10.0.0.300")
     (True, True, False)
+    >>> valid_address("010.0.0.1"), valid_address("10.0.0.1/"), valid_address("10.0.0.1/033")
+    (False, False, False)
     """
-    return _IPV4.fullmatch(value) is not None or _valid_other_address(value)
+    address, slash, mask = value.partition("/")
+    try:
+        _inet_pton(_AF_INET, address)  # strict dotted quad, in C
+    except (OSError, ValueError):
+        return _valid_other_address(value)
+    return not slash or mask in _MASKS
 
 
 @functools.lru_cache(maxsize=1024)  # small: most values are distinct destinations

@@ -169,8 +169,10 @@ def fec_from_item(item: Any, index: int, filename: str, builder: GraphBuilder) -
             if name not in item:
                 raise FecProblem(name, "missing field")
         traffic = parse_traffic(item["ipTrafficKeys"], "ipTrafficKeys")
-        before = builder.build(item["graphBefore"], "graphBefore")
-        after = builder.build(item["graphAfter"], "graphAfter")
+        raw_before, raw_after = item["graphBefore"], item["graphAfter"]
+        before = builder.build(raw_before, "graphBefore")
+        # an FEC the change leaves alone: its graphs are equal (compared in C), built once
+        after = before if raw_after == raw_before else builder.build(raw_after, "graphAfter")
     except FecProblem as exc:
         message = problem_text(filename, index, key, exc.field, exc.message)
         return Fec(index, key, traffic, Graph.empty(), Graph.empty(), problem=message)
