@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import difflib
 import ipaddress
+import socket
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -66,8 +67,25 @@ class SelectionError(UsageError):
     """An input filter selects nothing (exit code 2)."""
 
 
+_MASKS = {str(n): n for n in range(33)}
+
+
 def _range(text: str) -> Range | None:
-    """The address range of an address or prefix (host bits allowed), or None if invalid."""
+    """The address range of an address or prefix (host bits allowed), or None if invalid.
+
+    >>> _range("10.0.0.1/8") == (4, 10 << 24, (11 << 24) - 1), _range("::/0")[0], _range("x")
+    (True, 6, None)
+    """
+    address, slash, mask = text.partition("/")
+    bits = _MASKS.get(mask) if slash else 32
+    if bits is not None:
+        try:
+            number = int.from_bytes(socket.inet_pton(socket.AF_INET, address), "big")
+        except (OSError, ValueError):
+            pass
+        else:  # IPv4, the common case: ~10 times faster than ipaddress
+            host = (1 << (32 - bits)) - 1
+            return 4, number & ~host, number | host
     try:
         net = ipaddress.ip_network(text, strict=False)
     except ValueError:

@@ -344,3 +344,26 @@ def test_library_verify_counts_and_refuses(tmp_path: Path) -> None:
         verify(spec, load_change(change=chunks, dst=["12.0.0.0/8"]), jobs=2)
     with pytest.raises(UsageError, match="no FEC to check"):
         verify(spec, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.ip_addresses(v=4).map(str),
+        st.tuples(st.ip_addresses(v=4), st.integers(0, 40)).map(lambda t: f"{t[0]}/{t[1]}"),
+        st.tuples(st.ip_addresses(v=6), st.integers(0, 130)).map(lambda t: f"{t[0]}/{t[1]}"),
+        st.text(alphabet="0123456789./:abx", max_size=20),
+    )
+)
+def test_address_ranges_agree_with_ipaddress(text: str) -> None:
+    """The fast IPv4 path of --dst matching against the standard library (the oracle)."""
+    import ipaddress
+
+    from rela.network.selection import _range
+
+    try:
+        net = ipaddress.ip_network(text, strict=False)
+    except ValueError:
+        assert _range(text) is None
+    else:
+        assert _range(text) == (net.version, int(net.network_address), int(net.broadcast_address))
