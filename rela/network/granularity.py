@@ -187,7 +187,7 @@ class LoadedChange:
         #: Warnings about the input that do not stop loading (``skipped-file``...).
         self.warnings: tuple[Warning_, ...] = ()
         if self.granularity is Granularity.GROUP and groups is None:
-            raise UsageError("group granularity needs a device -> group mapping (--groups)")
+            raise UsageError("group granularity needs a device -> group mapping (groups=)")
 
     def location(self, name: str) -> Location:
         """The :class:`Location` of a graph label of this change."""
@@ -222,7 +222,7 @@ class GraphBuilder:
     ) -> None:
         self.granularity = as_granularity(granularity)
         if self.granularity is Granularity.GROUP and groups is None:
-            raise UsageError("group granularity needs a device -> group mapping (--groups)")
+            raise UsageError("group granularity needs a device -> group mapping (groups=)")
         self.groups: dict[str, str] = dict(groups or {})
         self._labels: dict[str, str] = {}
 

@@ -11,7 +11,7 @@ load chunk files on their own send theirs back and the run adds them up.
 After the run, :func:`summarize` turns the tally into what the report says
 (``fecs_input``, one :class:`~rela.results.FilterNote` per option) and raises
 :class:`SelectionError` (exit 2) for a value that matched nothing — naming the
-option, the value and the closest names of the input — or when the filters
+parameter (``start='x'``; the CLI says ``--start 'x'``), the value and the closest names of the input — or when the filters
 left no FEC at all.  Malformed FECs are always kept (their errors are never
 hidden) and never count as a match.
 
@@ -356,13 +356,13 @@ def _closest_starts(value: str, names: set[str]) -> list[str]:
 def _nothing(option: str, value: str, tally: Tally) -> SelectionError:
     if option == "--dst":
         close = [t for _, t in sorted(tally.nearest.get(value, []))]
-        text = f"--dst {value} overlaps the traffic of no FEC of the input"
+        text = f"dst={value} overlaps the traffic of no FEC of the input"
         if close:
             text += f" (closest destinations: {', '.join(close)})"
-        return SelectionError(text, hint="--dst keeps FECs whose traffic overlaps the prefix")
+        return SelectionError(text, hint="dst= keeps FECs whose traffic overlaps the prefix")
     close = _closest_starts(value, tally.starts)
     where = "enters" if option == "--start" else "starts"
-    text = f"{option} {value!r} matches no location where a flow {where} in the input"
+    text = f"{option.lstrip('-')}={value!r} matches no location where a flow {where} in the input"
     if close:
         text += f" (closest: {', '.join(close)})"
     elif tally.starts:
@@ -381,7 +381,9 @@ def summarize_tally(tally: Tally, warnings: Sequence[Warning_] = ()) -> InputSum
             if n == 0:
                 raise _nothing(opt, value, tally)
     if tally.complete and tally.fecs_input and tally.kept == 0:
-        what = ", ".join(f"{opt} left out {n}" for opt, n in tally.left_out.items() if n)
+        what = ", ".join(
+            f"{opt.lstrip('-')}= left out {n}" for opt, n in tally.left_out.items() if n
+        )
         raise SelectionError(
             f"the filters left no FEC to check ({tally.fecs_input} in the input; {what})",
             hint="each value selects some FECs, but no FEC passes every filter",

@@ -81,6 +81,7 @@ class SpecTally:
                         f.missing,
                         f.unexpected,
                         f.truncated,
+                        spec=self.name,
                     )
                 )
         else:

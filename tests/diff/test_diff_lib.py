@@ -155,7 +155,7 @@ def test_flow_filter_matches_component_prefixes() -> None:
     assert only(report).flows_total == 1
     both = diff_change([fec(before, after)], flow=["core1|default", "core10"])
     assert [f.flow for f in only(both).flows] == ["core10", "core1|default"]
-    with pytest.raises(UsageError, match="--flow 'core1|blue' matches no location"):
+    with pytest.raises(UsageError, match="flow='core1|blue' matches no location"):
         diff_change([fec(before, after)], flow="core1|blue")  # selects nothing: an error
     # a change outside the selected flows is not a change
     assert not diff_change(

@@ -105,9 +105,9 @@ def test_start_restricts_flows_and_leaves_out_fecs_without_one() -> None:
 @pytest.mark.parametrize(
     ("selector", "message"),
     [
-        (Selector(start=("bordr1",)), "--start 'bordr1' matches no location where a flow enters"),
-        (Selector(flow=("border1", "leaf9")), "--flow 'leaf9' matches no location"),
-        (Selector(dst=("10.0.0.0/8", "12.0.0.0/8")), "--dst 12.0.0.0/8 overlaps the traffic of no"),
+        (Selector(start=("bordr1",)), "start='bordr1' matches no location where a flow enters"),
+        (Selector(flow=("border1", "leaf9")), "flow='leaf9' matches no location"),
+        (Selector(dst=("10.0.0.0/8", "12.0.0.0/8")), "dst=12.0.0.0/8 overlaps the traffic of no"),
     ],
 )
 def test_a_value_that_selects_nothing_is_an_error(selector: Selector, message: str) -> None:
@@ -340,7 +340,7 @@ def test_library_verify_counts_and_refuses(tmp_path: Path) -> None:
     report = verify(spec, load_change(change=chunks, dst=["11.0.0.0/8"]), jobs=2)
     assert report.fecs_input == 4 and report.fecs_read == 1
     assert report.filters[0].left_out == 3
-    with pytest.raises(UsageError, match="--dst 12.0.0.0/8"):
+    with pytest.raises(UsageError, match="dst=12.0.0.0/8"):
         verify(spec, load_change(change=chunks, dst=["12.0.0.0/8"]), jobs=2)
     with pytest.raises(UsageError, match="no FEC to check"):
         verify(spec, [])
