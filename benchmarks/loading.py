@@ -14,8 +14,9 @@ each input and granularity, three variants are timed:
 
 Each round runs every (input, granularity, variant) once, in turn, so a busy machine
 slows them alike; the figure is CPU time (``time.process_time``) per FEC, median and
-minimum over the rounds.  ``PYTHONPATH=/other/checkout python benchmarks/loading.py``
-measures another commit with the same script.
+minimum over the rounds.  ``--root /other/checkout`` measures another commit with
+the same script (e.g. a ``git worktree`` of the previous release), so two commits
+can be compared in alternating runs.
 """
 
 from __future__ import annotations
@@ -165,6 +166,14 @@ def _table(rows: Sequence[dict[str, Any]]) -> str:
     return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in grid)
 
 
+def use_checkout(root: Path) -> None:
+    """Import ``rela`` from ``root`` instead of the installed (editable) package."""
+    sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+    sys.path.insert(0, str(root.resolve()))
+    for name in [m for m in sys.modules if m == "rela" or m.startswith("rela.")]:
+        del sys.modules[name]
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -174,7 +183,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--granularity", action="append", choices=("device", "group", "interface"))
     p.add_argument("--synthetic-fecs", type=int, default=2000)
     p.add_argument("--json", metavar="FILE")
+    p.add_argument("--root", type=Path, help="measure the rela checkout at ROOT")
     args = p.parse_args(argv)
+    if args.root:
+        use_checkout(args.root)
     grans = args.granularity or ["device", "group", "interface"]
     result = bench_load(args.data, args.rounds, grans, args.synthetic_fecs)
     print(_table(result["results"]))

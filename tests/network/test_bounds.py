@@ -261,3 +261,15 @@ def test_gzip_reads_block_by_block(tmp_path: Path) -> None:
     path = tmp_path / "c.json.gz"
     path.write_bytes(gzip.compress(json.dumps([rela_fec()] * 3).encode()))
     assert len(list(load_change(change=path))) == 3
+
+
+def test_a_fifo_in_a_batfish_export_does_not_block(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    export = tmp_path / "base"
+    shutil.copytree(SNAPSHOTS / "batfish" / "base", export)
+    (export / "edges.json").unlink()
+    os.mkfifo(export / "edges.json")
+    result = rela_process("show", "--before", export, "--after", SNAPSHOTS / "batfish" / "change1")
+    assert result.returncode == 2, result.stderr
+    assert str(export) in result.stderr and "Traceback" not in result.stderr
