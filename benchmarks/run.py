@@ -20,6 +20,10 @@ verifiers (cold caches); a cell's figure is the median over FECs of each FEC's
 median over ``--rounds`` rounds.  The prototype's figures of issue 15 are
 printed beside them, with the speed-ups and whether the targets are met.
 
+Loading (``--no-load`` skips it; ``benchmarks/loading.py``): CPU time per FEC to
+read, validate and build the graphs of the real sample and of a synthetic chunk,
+apart from verification.
+
 Part 2: synthetic changes from ``rela.synth`` (default: Clos fabric, drain a
 device, black-hole bug), checked end to end by the CLI in a child process
 (``rela check spec.rela --change DIR --format json --jobs 2``): wall time,
@@ -532,6 +536,22 @@ def bench_e2e(args: argparse.Namespace, sizes: Iterable[int]) -> list[dict[str, 
     return rows
 
 
+# ----------------------------------------------------------------------------- loading
+
+
+def run_loading(args: argparse.Namespace) -> dict[str, Any]:
+    """Load cost per FEC, apart from verification (``benchmarks/loading.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from loading import LOAD_COLUMNS, bench_load
+
+    log("loading: read + validate + build graphs, per FEC (CPU time, interleaved rounds)")
+    result = bench_load(args.data, max(3, args.rounds), args.granularity or GRANULARITIES)
+    print("\nLoading (µs of CPU per FEC; decode = orjson.loads alone, exact = without the "
+          "segment reader):")  # fmt: skip
+    print(table(result["results"], LOAD_COLUMNS))
+    return result
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -583,6 +603,7 @@ def parser() -> argparse.ArgumentParser:
                    help="the shared data folder (default ../shared/data or $RELA_DATA)")  # fmt: skip
     p.add_argument("--no-real", action="store_true", help="skip the real-sample part")
     p.add_argument("--no-e2e", action="store_true", help="skip the end-to-end part")
+    p.add_argument("--no-load", action="store_true", help="skip the loading part")
     p.add_argument("--topology", choices=("clos", "wan"), default="clos")
     p.add_argument("--change", choices=("drain", "add-link", "reroute"), default="drain")
     p.add_argument("--bug", choices=("blackhole", "loop", "none"), default="blackhole")
@@ -610,6 +631,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nReal sample ({real['fecs']} FECs, X = {real['device_x']}, "
                   f"Y = {real['device_y']}), per-FEC verification time:")  # fmt: skip
             print(table(real["results"], REAL_COLUMNS))
+    if not args.no_load:
+        results["loading"] = run_loading(args)
     if not args.no_e2e:
         rows = bench_e2e(args, sizes)
         results["end_to_end"] = rows

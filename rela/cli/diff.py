@@ -363,7 +363,7 @@ def diff(
         check_output(output, inputs)
         if dot is not None:
             refuse_clobber(dot, inputs, option="--dot")
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         draw = _dot_writer(dot, flows) if dot is not None else None
         with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
 

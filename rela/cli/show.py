@@ -42,8 +42,10 @@ from rela.cli.options import (
     format_option,
 )
 from rela.cli.output import Sink, check_output, is_stdout, open_output
+from rela.errors import UsageError
 from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
+from rela.network.selection import InputSummary, summarize
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
 
@@ -243,6 +245,18 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
                 )
 
 
+def _check_shown(wanted: list[int], indices: set[int], shown: int) -> None:
+    """Exit 2 when ``--fec`` names an FEC that is not shown, or nothing is shown at all."""
+    missing = [i for i in wanted if i not in indices]
+    if missing:
+        raise UsageError(
+            f"--fec {missing[0]} selects nothing: no such FEC, or the other filters left it out",
+            hint="FEC indices start at 0; `rela show --stats` lists every FEC",
+        )
+    if not shown:
+        raise UsageError("nothing to show: no FEC passed the filters")
+
+
 class _TextOut:
     """Rich markup rendered to text, one piece at a time, into a sink."""
 
@@ -265,15 +279,23 @@ class _TextOut:
         self.buffer.truncate()
 
 
-def _summary(shown: int, problems: int) -> str:
-    """The last line of the text output.
+def _summary(shown: int, problems: int, inputs: InputSummary | None = None) -> str:
+    """The last line of the text output (with what the input filters left out).
 
     >>> _summary(1, 0), _summary(3, 1)
     ('1 FEC shown', '3 FECs shown, 1 malformed')
+    >>> from rela.results import FilterNote
+    >>> _summary(1, 0, InputSummary(4, (FilterNote("--dst", "10.0.0.0/8", 3, "why"),)))
+    '1 FEC shown; --dst left out 3 (of 4 in the input)'
     """
     text = f"{shown} FEC{'s' if shown != 1 else ''} shown"
     if problems:
         text += f", {problems} malformed"
+    if inputs is not None:
+        for note in inputs.filters:
+            text += f"; {note.option} left out {note.left_out}"
+        if inputs.fecs_input is not None:
+            text += f" (of {inputs.fecs_input} in the input)"
     return text
 
 
@@ -315,9 +337,10 @@ def show(
     flows = list(flow or [])
     problems = 0
     shown = 0
+    indices: set[int] = set()
     with handle_errors():
         check_output(output, [change, before, after, groups])
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         use_color = color if color is not None else is_stdout(output) and sys.stdout.isatty()
         with open_output(output) as sink:
             text = _TextOut(sink, bool(use_color) and fmt is Format.text)
@@ -347,10 +370,17 @@ def show(
                     _print_text(text.console, record, item, stats)
                     text.flush()
                 shown += 1
+                indices.add(item.index)
+            inputs = summarize(loaded)  # a filter that selected nothing: exit 2
+            _check_shown(list(fec or []), indices, shown)
             if fmt is Format.json:
-                sink.write(b"\n]}\n")
+                tail = {
+                    "fecs_input": inputs.fecs_input,
+                    "filters": [f.to_dict() for f in inputs.filters],
+                }
+                sink.write(("\n], " + json.dumps(tail)[1:] + "\n").encode("utf-8"))
             else:
-                text.console.print(escape(_summary(shown, problems)))
+                text.console.print(escape(_summary(shown, problems, inputs)))
                 text.flush()
     if problems:
         err_console.print(

@@ -29,6 +29,7 @@ from rela.errors import NetworkInputError, UsageError
 from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
+from rela.network.selection import summarize
 from rela.results import Report
 from rela.verify.aggregate import (
     MAX_NAME_WARNINGS,
@@ -140,6 +141,7 @@ def verify(
     seen: set[str] = set()
     fecs_read = 0
     local: Verifier | None = None
+    part_tallies: list[Any] = []  # input-filter tallies of parts read by workers
     if jobs == 0 and executor == "dask":
         jobs = default_jobs()
     parts = _parts_of(change) if executor == "local" and jobs != 1 else None
@@ -151,7 +153,7 @@ def verify(
     elif executor != "local":
         raise UsageError(f"unknown executor {executor!r} (use local or dask)")
     elif parts is not None:
-        stream = shifted(run_parts(checks, options, parts, jobs))
+        stream = shifted(run_parts(checks, options, parts, jobs), part_tallies)
     elif jobs > 1 or jobs == 0:
         fecs: Iterable[Fec] = change
         if jobs == 0:  # auto: every core, but a small change is not worth a pool
@@ -178,10 +180,14 @@ def verify(
                 progress(n)
     finally:
         stream.close()  # an interrupt here: the executor stops its workers now
+    # what the input filters left out; a filter that selected nothing is an error
+    inputs = summarize(change, part_tallies if parts is not None else None)
     if parts is not None and fecs_read == 0:
         raise NetworkInputError(
             "the change contains no FECs", filename=str(getattr(change, "path", "")) or None
         )
+    if fecs_read == 0:
+        raise UsageError("no FEC to check: the input has none")
     if local is not None:
         seen |= local.seen_names()
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
@@ -191,7 +197,9 @@ def verify(
     ]
     return Report(
         specs=tuple(t.result() for t in tallies),
-        warnings=tuple(warnings),
+        warnings=inputs.warnings + tuple(warnings),
+        fecs_input=inputs.fecs_input,
+        filters=inputs.filters,
         fecs_read=fecs_read,
         seconds=time.perf_counter() - t0,
         meta={"granularity": options.granularity, "jobs": jobs, "executor": executor},

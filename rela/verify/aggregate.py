@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
@@ -44,7 +45,9 @@ BatchResult = tuple[list[list[Outcome]], list[float], list[str]]
 #: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met).
 Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str]]
 #: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
-PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str]]
+#: A part's result: FECs read, the non-holding ones, seconds per spec, names met, and the
+#: part's input-filter tally (``rela.network.selection.Tally``, or None).
+PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Any]
 Batch = tuple[list[Fec], BatchResult]
 
 
@@ -123,10 +126,15 @@ def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
         yield len(batch), found, spent, names
 
 
-def shifted(stream: Iterable[tuple[object, PartResult]]) -> Generator[Aggregate, None, None]:
-    """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
+def shifted(
+    stream: Iterable[tuple[object, PartResult]], tallies: list[Any] | None = None
+) -> Generator[Aggregate, None, None]:
+    """Part results with FEC indices made global (each part's FECs are indexed from 0);
+    the parts' input-filter tallies are collected into ``tallies``."""
     offset = 0
-    for _, (n, found, spent, names) in stream:
+    for _, (n, found, spent, names, tally) in stream:
+        if tally is not None and tallies is not None:
+            tallies.append(tally)
         yield (
             n,
             [

@@ -65,7 +65,7 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
             found.append((fec.index, fec_ref(fec), outcomes))
         n += 1
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return n, found, spent, _new_names(verifier)
+    return n, found, spent, _new_names(verifier), getattr(part, "tally", None)
 
 
 def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
@@ -205,7 +205,7 @@ def run_parts(
         """Every FEC of the part (counted here) as an error verdict."""
         lost = Outcome("error", message=_failure(exc))
         found = [(fec.index, fec_ref(fec), [lost] * n_specs) for fec in part]
-        return len(found), found, [0.0] * n_specs, []
+        return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None)
 
     def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
         part, future = item
