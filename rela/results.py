@@ -184,6 +184,8 @@ class Explanation:
     lists after paths of the flow that fall in no clause's domain (the spec
     does not compare them).  ``loop`` is the forwarding loop (a cycle of
     locations) of the after graph when ``kind`` is ``new-loop``.
+    ``unexpected_outside[i]`` is ``p`` when the i-th unexpected path is an
+    after path outside ``p`` of an ``any(p)`` clause (else None).
     """
 
     kind: str
@@ -193,6 +195,8 @@ class Explanation:
     unexpected_clauses: tuple[ClauseRef | None, ...] = ()
     outside: tuple[Path, ...] = ()
     loop: Path | None = None
+    #: Per unexpected path: the ``p`` of the ``any(p)`` clause it falls outside of, else None.
+    unexpected_outside: tuple[str | None, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         def ref(c: ClauseRef | None) -> dict[str, Any] | None:
@@ -204,6 +208,7 @@ class Explanation:
             "clause": ref(self.clause),
             "missing_clauses": [ref(c) for c in self.missing_clauses],
             "unexpected_clauses": [ref(c) for c in self.unexpected_clauses],
+            "unexpected_outside": list(self.unexpected_outside),
             "outside": _paths_json(self.outside),
             "loop": _path_json(self.loop) if self.loop is not None else None,
         }

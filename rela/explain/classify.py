@@ -137,9 +137,7 @@ def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergenc
             best, best_len = i, n
     u = v.unexpected[best]
     shared = max(best_len, 0)
-    partner = max(
-        range(len(v.missing)), key=lambda j: _common(v.missing[j], u), default=None
-    )
+    partner = max(range(len(v.missing)), key=lambda j: _common(v.missing[j], u), default=None)
     return Divergence(kind, _hop(u, shared), partner, best)
 
 

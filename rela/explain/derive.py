@@ -41,7 +41,7 @@ from rela.explain.model import Clause, ElseNode, Node, Resolved, ThenNode
 from rela.lang import ast
 from rela.results import Path, SpecialHop
 
-__all__ = ["Segment", "Deriver", "domain_of", "pick_clause"]
+__all__ = ["Segment", "Deriver", "domain_of", "pick_clause", "pick_segment"]
 
 
 @dataclass(frozen=True)
@@ -146,16 +146,16 @@ class _Run:
             return {e: (Segment(node, (i, e[0]), (k, e[1])),) for e in self._atomic(node, i, k)}
         if isinstance(node, ThenNode):
             out: dict[tuple[int, int], Derivation] = {}
-            for (j, l), left in self.rel(node.left, i, k).items():
-                for end, right in self.rel(node.right, j, l).items():
+            for (j, m), left in self.rel(node.left, i, k).items():
+                for end, right in self.rel(node.right, j, m).items():
                     out.setdefault(end, left + right)
             return out
         assert isinstance(node, ElseNode)
         out = dict(self.rel(node.left, i, k))
         left_domain = self.dom(node.left, i)
-        for (j, l), der in self.rel(node.right, i, k).items():
+        for (j, m), der in self.rel(node.right, i, k).items():
             if j not in left_domain:  # I(¬D1) ∘ R2: only segments outside the left domain
-                out.setdefault((j, l), der)
+                out.setdefault((j, m), der)
         return out
 
     def _atomic(self, c: Clause, i: int, k: int) -> list[tuple[int, int]]:
@@ -178,7 +178,7 @@ class _Run:
             return out
 
         def product(xs: set[int], ys: frozenset[int]) -> list[tuple[int, int]]:
-            return [(j, l) for j in sorted(xs) for l in sorted(ys)]
+            return [(j, m) for j in sorted(xs) for m in sorted(ys)]
 
         def marker_at() -> frozenset[int]:
             hop = py.path[k] if k < py.n else None
@@ -207,6 +207,11 @@ class _Run:
 
 
 def pick_clause(der: Derivation, hop: int | None, on: str = "y") -> Clause:
+    """The clause of :func:`pick_segment`."""
+    return pick_segment(der, hop, on).clause
+
+
+def pick_segment(der: Derivation, hop: int | None, on: str = "y") -> Segment:
     """The clause of a derivation a violation is about.
 
     In a ``then`` sequence: the segment holding hop number ``hop`` (of path
@@ -229,5 +234,5 @@ def pick_clause(der: Derivation, hop: int | None, on: str = "y") -> Clause:
     ):
         for s in der:
             if test(s):
-                return s.clause
-    return der[0].clause
+                return s
+    return der[0]

@@ -32,9 +32,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rela.explain.classify import Divergence, GraphFacts, classify
-from rela.explain.derive import Derivation, Deriver, pick_clause
+from rela.explain.derive import Derivation, Deriver, Segment, pick_segment
 from rela.explain.match import Matcher
 from rela.explain.model import Resolved, SpecModel, reachable_branches
+from rela.lang import ast
 from rela.results import ClauseRef, Explanation, Path, SpecialHop, Violation
 
 __all__ = ["FlowExplainer"]
@@ -85,13 +86,20 @@ class FlowExplainer:
         missing = tuple(
             _clause(d, "R", v.before, m, _last_shared(m, v.actual or v.after)) for m in v.missing
         )
-        unexpected = tuple(
-            _clause(d, "Q", v.after, u, _last_shared(u, v.expected)) for u in v.unexpected
-        )
+        found = [_segment(d, "Q", v.after, u, _last_shared(u, v.expected)) for u in v.unexpected]
+        unexpected = tuple(s.clause.ref if s is not None else None for s in found)
+        beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
         outside = tuple(y for y in v.after if d.domain(y) is None)
         clause = _main_clause(div, missing, unexpected)
         expl = Explanation(
-            div.kind, div.at, clause, missing, unexpected, outside, _loop(div, facts)
+            div.kind,
+            div.at,
+            clause,
+            missing,
+            unexpected,
+            outside,
+            _loop(div, facts),
+            beyond if any(beyond) else (),
         )
         return dataclasses.replace(v, explanation=expl)
 
@@ -114,15 +122,33 @@ def _last_shared(path: Path, others: Sequence[Path]) -> int | None:
     return best - 1 if best else None
 
 
+def _segment(
+    d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
+) -> Segment | None:
+    """The derivation segment (clause) relating some source path to ``path``, or None."""
+    for x in sources:
+        der: Derivation | None = d.derive(side, x, path)
+        if der:
+            return pick_segment(der, hop)
+    return None
+
+
 def _clause(
     d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
 ) -> ClauseRef | None:
     """The clause relating some source path to ``path``, or None if none of them does."""
-    for x in sources:
-        der: Derivation | None = d.derive(side, x, path)
-        if der:
-            return pick_clause(der, hop).ref
-    return None
+    seg = _segment(d, side, sources, path, hop)
+    return seg.clause.ref if seg is not None else None
+
+
+def _outside_any(seg: Segment | None, path: Path) -> str | None:
+    """``p`` when ``path`` came through the ``I(d & !p)`` part of an ``any(p)`` clause."""
+    if seg is None or not isinstance(seg.clause.atomic.modifier, ast.AnyPaths):
+        return None
+    lo, hi = seg.y
+    if any(isinstance(h, SpecialHop) and h.kind == "any" for h in path[lo:hi]):
+        return None
+    return seg.clause.any_paths
 
 
 def _main_clause(
@@ -143,8 +169,10 @@ def _name_markers(v: Violation, r: Resolved) -> Violation:
         return v
 
     def hop(h: str) -> str:
-        if isinstance(h, SpecialHop) and h.kind == "any" and h.marker in r.markers:
-            return SpecialHop("any", h.marker, r.markers[h.marker].any_paths)
+        if isinstance(h, SpecialHop) and h.kind == "any" and h.marker is not None:
+            clause = r.markers.get(h.marker)
+            if clause is not None:
+                return SpecialHop("any", h.marker, clause.any_paths)
         return h
 
     def paths(ps: tuple[Path, ...]) -> tuple[Path, ...]:

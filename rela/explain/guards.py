@@ -87,5 +87,6 @@ def _prefix_in(value: str, prefixes: tuple[str, ...]) -> Tri:
             parts.append(outer)
     if not parts:
         return False
-    covered = sum(n.num_addresses for n in ipaddress.collapse_addresses(parts))  # type: ignore[misc]
+    merged: list[Any] = list(ipaddress.collapse_addresses(parts))  # type: ignore[type-var]
+    covered = sum(n.num_addresses for n in merged)
     return True if covered == net.num_addresses else None

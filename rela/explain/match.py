@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rela.automata.alphabet import OTHER, Atoms, MarkerLetter
+from rela.automata.alphabet import OTHER, Atoms
 from rela.lang import ast
 from rela.results import Path, SpecialHop
 

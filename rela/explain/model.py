@@ -48,6 +48,8 @@ class Clause:
     ref: ClauseRef
     #: For ``any(p)``: ``p`` as written (how a counterexample names its marker).
     any_paths: str | None = None
+    #: Clauses that are the atomic parts of one ``then`` sequence share this number.
+    chain: int = 0
 
 
 @dataclass(frozen=True)
@@ -174,21 +176,24 @@ class _Builder:
         self.file = file
         self.clauses: list[Clause] = []
         self.branches: list[ClauseRef] = []
+        self.chains = itertools.count()
 
     def ref(self, text: str, span: ast.Span | None, kind: str) -> ClauseRef:
         line, column = (span.line, span.column) if span is not None else (None, None)
         return ClauseRef(text, line, column, self.file, kind)
 
-    def node(self, spec: ast.SpecExpr) -> Node:
+    def node(self, spec: ast.SpecExpr, chain: int | None = None) -> Node:
         if isinstance(spec, ast.Atomic):
             ref = self.ref(format_spec(spec, self.names), spec.span, "clause")
             mod = spec.modifier
             paths = format_path(mod.paths, self.names) if isinstance(mod, ast.AnyPaths) else None
-            clause = Clause(len(self.clauses), inline_refs(spec, self.lets), ref, paths)
+            number = next(self.chains) if chain is None else chain
+            clause = Clause(len(self.clauses), inline_refs(spec, self.lets), ref, paths, number)
             self.clauses.append(clause)
             return clause
         if isinstance(spec, ast.Then):
-            return ThenNode(self.node(spec.left), self.node(spec.right))
+            chain = next(self.chains) if chain is None else chain
+            return ThenNode(self.node(spec.left, chain), self.node(spec.right, chain))
         if isinstance(spec, ast.Else):
             return ElseNode(self.node(spec.left), self.node(spec.right))
         if isinstance(spec, ast.Guard):
