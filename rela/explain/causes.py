@@ -23,25 +23,30 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from rela.explain.classify import classify
 from rela.explain.traffic import aggregate, destinations
 from rela.results import KINDS, Cause, ClauseRef, FecRef, Violation
 
-__all__ = ["find_causes", "UNEXPLAINED"]
+__all__ = ["cause_key", "find_causes", "UNEXPLAINED"]
 
-#: The kind given to a violation without an explanation (hand-built reports).
+#: The kind of a violation whose paths differ in no way (possible under ``not``).
 UNEXPLAINED = "paths-moved"
 
 
-def _key(v: Violation) -> tuple[str, str | None]:
+def cause_key(v: Violation) -> tuple[str, str | None]:
+    """The (kind, at) pair that puts a violation in its cause."""
     e = v.explanation
-    return (e.kind, e.at) if e is not None else (UNEXPLAINED, None)
+    if e is None:  # built by hand: classify from its paths alone
+        d = classify(v)
+        return d.kind, d.at
+    return e.kind, e.at
 
 
 def find_causes(violations: Iterable[Violation]) -> tuple[Cause, ...]:
     """The causes of a spec's violations (see the module docstring)."""
     groups: dict[tuple[str, str | None], list[Violation]] = {}
     for v in sorted(violations, key=lambda v: (v.fec.index, v.fec.key or "", v.flow)):
-        groups.setdefault(_key(v), []).append(v)
+        groups.setdefault(cause_key(v), []).append(v)
     causes = [_cause(kind, at, vs) for (kind, at), vs in groups.items()]
     rank = {k: i for i, k in enumerate(KINDS)}
     causes.sort(key=lambda c: (-c.fecs, -c.flows, rank.get(c.kind, 99), c.at or ""))
