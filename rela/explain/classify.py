@@ -33,7 +33,17 @@ from dataclasses import dataclass
 from rela.network.model import Fec, Graph
 from rela.results import Path, SpecialHop, Violation
 
-__all__ = ["Divergence", "GraphFacts", "classify", "graph_facts", "is_drop", "revisits"]
+__all__ = [
+    "Divergence",
+    "GraphFacts",
+    "classify",
+    "find_cycle",
+    "graph_facts",
+    "is_drop",
+    "is_path",
+    "revisits",
+    "walk",
+]
 
 
 @dataclass(frozen=True)
@@ -44,11 +54,17 @@ class GraphFacts:
     from the flow's start in the after graph, ``loop_before`` whether the
     before graph has one; ``walks[i]`` how many leading hops of the i-th
     missing path the after graph can still follow from the flow's start.
+    ``missing_before[i]`` says whether the i-th missing path is itself a path
+    of the before graph, ``unexpected_after[i]`` whether the i-th unexpected
+    path is one of the after graph (each is then its own source for clause
+    attribution, even when the listed path lists are cut).
     """
 
     loop_after: Path | None
     loop_before: bool
     walks: tuple[int, ...]
+    missing_before: tuple[bool, ...] = ()
+    unexpected_after: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,7 +120,19 @@ def _hop(path: Path, shared: int) -> str | None:
 
 
 def classify(v: Violation, facts: GraphFacts | None = None) -> Divergence:
-    """The kind and divergence point of a violated flow (see the module docstring)."""
+    """The kind and divergence point of a violated flow (see the module docstring).
+
+    When the paths share no hop (an ``any(p)`` expectation, a flow whose after
+    paths start elsewhere), behaviour diverges where the flow enters: ``at`` is
+    the flow's start.
+    """
+    div = _classify(v, facts)
+    if div.at is None and v.flow != "*":
+        return Divergence(div.kind, v.flow, div.missing, div.unexpected)
+    return div
+
+
+def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     missing, unexpected, expected = v.missing, v.unexpected, v.expected
     loopy = [i for i, u in enumerate(unexpected) if revisits(u)]
     expected_loops = any(revisits(p) for p in expected)
@@ -167,11 +195,19 @@ def _pair(kind: str, v: Violation) -> Divergence:
 # ---------------------------------------------------------------------- graphs
 
 
-def graph_facts(fec: Fec, flow: str, missing: Sequence[Path]) -> GraphFacts:
+def graph_facts(
+    fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
+) -> GraphFacts:
     """The :class:`GraphFacts` of one flow of ``fec``."""
     cycle = find_cycle(fec.after, flow)
     before_loops = find_cycle(fec.before, flow) is not None
-    return GraphFacts(cycle, before_loops, tuple(walk(fec.after, flow, m) for m in missing))
+    return GraphFacts(
+        cycle,
+        before_loops,
+        tuple(walk(fec.after, flow, m) for m in missing),
+        tuple(is_path(fec.before, flow, m) for m in missing),
+        tuple(is_path(fec.after, flow, u) for u in unexpected),
+    )
 
 
 def _starts(graph: Graph, flow: str) -> list[int]:
@@ -196,6 +232,23 @@ def walk(graph: Graph, flow: str, path: Path) -> int:
         hop = path[n]
         current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
     return n
+
+
+def is_path(graph: Graph, flow: str, path: Path) -> bool:
+    """Whether ``path`` is a path of the graph (from the flow's start to a sink).
+
+    >>> g = Graph.from_paths([["a", "b", "c"]])
+    >>> is_path(g, "a", ("a", "b", "c")), is_path(g, "a", ("a", "b"))
+    (True, False)
+    """
+    if not path or path[0] != flow:
+        return False
+    current = set(_starts(graph, flow))
+    for hop in path[1:]:
+        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
+        if not current:
+            return False
+    return any(i in graph.sinks for i in current)
 
 
 def find_cycle(graph: Graph, flow: str) -> Path | None:

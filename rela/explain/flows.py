@@ -83,10 +83,22 @@ class FlowExplainer:
     def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
         d = Deriver(self.matcher, r)
         div = classify(v, facts)
+        own_before = facts.missing_before if facts is not None else ()
+        own_after = facts.unexpected_after if facts is not None else ()
         missing = tuple(
-            _clause(d, "R", v.before, m, _last_shared(m, v.actual or v.after)) for m in v.missing
+            _clause(
+                d,
+                "R",
+                _sources(v.before, m, own_before, i),
+                m,
+                _last_shared(m, v.actual or v.after),
+            )
+            for i, m in enumerate(v.missing)
         )
-        found = [_segment(d, "Q", v.after, u, _last_shared(u, v.expected)) for u in v.unexpected]
+        found = [
+            _segment(d, "Q", _sources(v.after, u, own_after, i), u, _last_shared(u, v.expected))
+            for i, u in enumerate(v.unexpected)
+        ]
         unexpected = tuple(s.clause.ref if s is not None else None for s in found)
         beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
         outside = tuple(y for y in v.after if d.domain(y) is None)
@@ -102,6 +114,14 @@ class FlowExplainer:
             beyond if any(beyond) else (),
         )
         return dataclasses.replace(v, explanation=expl)
+
+
+def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Sequence[Path]:
+    """Where to look for the path a clause turned into ``path``: the listed paths, and
+    ``path`` itself when the graph has it (lists may be cut at --max-paths)."""
+    if i < len(own) and own[i] and path not in listed:
+        return (path, *listed)
+    return listed
 
 
 def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:

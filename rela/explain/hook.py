@@ -127,7 +127,7 @@ def _explained(explainer: FlowExplainer, fec: Fec, f: FlowDiff) -> FlowDiff:
         f.unexpected,
         f.truncated,
     )
-    facts = graph_facts(fec, f.flow, f.missing) if f.flow != "*" else None
+    facts = graph_facts(fec, f.flow, f.missing, f.unexpected) if f.flow != "*" else None
     done = explainer.explain(v, fec.traffic, facts)
     return dataclasses.replace(
         f,

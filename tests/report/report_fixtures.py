@@ -151,7 +151,9 @@ def explained_report() -> Report:
         ),
     )
     ecmp = tuple(("border1", "core2", f"spine{i}", "leaf2", "host") for i in range(1, 6))
-    loop = tuple(("border1",) + ("core2", "spine9") * k + ("core2", "leaf1", "host") for k in (1, 2, 3))
+    loop = tuple(
+        ("border1",) + ("core2", "spine9") * k + ("core2", "leaf1", "host") for k in (1, 2, 3)
+    )
     loop_v = Violation(
         FecRef(1, "10.0.2.0/24", ({"dstIp": "10.0.2.0/24"},)),
         "border1",
