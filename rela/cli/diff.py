@@ -52,6 +52,7 @@ from rela.diff import (
 )
 from rela.errors import RelaError
 from rela.network.model import Fec, Granularity
+from rela.report.escape import visible
 from rela.report.progress import progress_bar
 from rela.report.text import make_console
 
@@ -171,6 +172,7 @@ def _path_text(path: tuple[str, ...], mark: str, style: str, avail: int) -> Text
             else:
                 parts.append(ARROW)
                 used += len(ARROW)
+        hop = visible(hop)
         parts.append(hop)
         used += len(hop)
     if not path:
@@ -188,7 +190,7 @@ def _add_paths(node: Tree, paths: PathList, mark: str, style: str, avail: int) -
 
 
 def _flow_label(f: FlowDiff) -> Text:
-    label = Text.assemble("flow ", (f.flow, "bold cyan"))
+    label = Text.assemble("flow ", (visible(f.flow), "bold cyan"))
     if f.status == UNCHANGED:
         label.append(f"  unchanged: {_paths_word(f.before)}", style="dim")
         return label
@@ -201,7 +203,7 @@ def _flow_label(f: FlowDiff) -> Text:
 
 
 def _fec_label(fd: FecDiff) -> Text:
-    head = f"FEC #{fd.fec.index}" + (f" ({fd.fec.key})" if fd.fec.key else "")
+    head = f"FEC #{fd.fec.index}" + (f" ({visible(fd.fec.key)})" if fd.fec.key else "")
     label = Text(head, style="bold")
     label.append("  ")
     label.append(fd.status, style=_STATUS_STYLE.get(fd.status, "bold red"))
@@ -209,14 +211,14 @@ def _fec_label(fd: FecDiff) -> Text:
     if loops:
         label.append(f"  forwarding loop {' and '.join(loops)}", style="bold yellow")
     if fd.fec.traffic:
-        label.append(f"\ntraffic: {_traffic(fd)}", style="dim")
+        label.append(f"\ntraffic: {visible(_traffic(fd))}", style="dim")
     return label
 
 
 def _fec_tree(fd: FecDiff, width: int) -> Tree:
     tree = Tree(_fec_label(fd), guide_style="dim")
     if fd.status == ERROR:
-        tree.add(Text.assemble(("error", "bold yellow"), f": {fd.problem}"))
+        tree.add(Text.assemble(("error", "bold yellow"), f": {visible(fd.problem or '')}"))
         return tree
     avail = max(20, width - _PATH_INDENT)
     for f in fd.flows:
@@ -237,7 +239,7 @@ def render_text(report: DiffReport, *, color: bool = False, width: int | None = 
     console = make_console(out, color=color, width=width)
     title = Text("rela diff", style="bold")
     if report.description:
-        title.append(f": {report.description}")
+        title.append(f": {visible(report.description)}")
     title.append(f" (granularity {report.granularity})", style="dim")
     console.print(title)
     console.print(_summary_table(report))

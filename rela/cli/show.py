@@ -33,6 +33,7 @@ from rela.cli.inputs import (
     change_from_options,
 )
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
+from rela.report.escape import visible
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
 
@@ -194,11 +195,11 @@ def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iter
 
 
 def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool) -> None:
-    key = f"  key [bold]{escape(fec.key)}[/]" if fec.key is not None else ""
+    key = f"  key [bold]{escape(visible(fec.key))}[/]" if fec.key is not None else ""
     console.print(f"[bold cyan]FEC {fec.index}[/]{key}")
-    console.print(f"  traffic: {escape(_traffic_text(fec.traffic))}")
+    console.print(f"  traffic: {escape(visible(_traffic_text(fec.traffic)))}")
     if fec.problem is not None:
-        console.print(f"  [bold red]error:[/] {escape(fec.problem)}")
+        console.print(f"  [bold red]error:[/] {escape(visible(fec.problem))}")
         return
     if stats:
         for side in ("before", "after"):
@@ -212,14 +213,15 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
     if not record["flows"]:
         console.print("  [dim](no paths before or after)[/]")
     for entry in record["flows"]:
-        console.print(f"  flow [bold]{escape(entry['flow'])}[/]")
+        console.print(f"  flow [bold]{escape(visible(entry['flow']))}[/]")
         for side in ("before", "after"):
             paths = entry[side]["paths"]
             head = f"    {side + ':':8}"
             if not paths:
                 console.print(head + "[dim](no paths)[/]")
             for i, path in enumerate(paths):
-                console.print((head if i == 0 else " " * len(head)) + escape(" -> ".join(path)))
+                text = " -> ".join(visible(h) for h in path)
+                console.print((head if i == 0 else " " * len(head)) + escape(text))
             if entry[side]["truncated"]:
                 console.print(
                     " " * len(head)
@@ -271,7 +273,8 @@ def show(
             out.write(json.dumps(header)[:-1] + ', "fecs": [')
         else:
             console.print(
-                f"[bold]{escape(loaded.description)}[/] (granularity {loaded.granularity.value})"
+                f"[bold]{escape(visible(loaded.description))}[/] "
+                f"(granularity {loaded.granularity.value})"
             )
         for item in _selected(loaded, list(fec or []), flows):
             record = _fec_record(item, flows, stats, max_paths)
