@@ -107,9 +107,22 @@ def _common(a: Path, b: Path) -> int:
     return n
 
 
+def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
+    """Every non-empty prefix of ``paths`` (to find longest common prefixes quickly)."""
+    return frozenset(p[:k] for p in paths for k in range(1, len(p) + 1))
+
+
+def shared(path: Path, index: frozenset[Path]) -> int:
+    """The longest prefix of ``path`` that is a prefix of some path of ``index``."""
+    n = 0
+    while n < len(path) and path[: n + 1] in index:
+        n += 1
+    return n
+
+
 def _closest(path: Path, others: Sequence[Path]) -> int:
     """The longest common prefix of ``path`` with any of ``others`` (0 if none)."""
-    return max((_common(path, o) for o in others), default=0)
+    return shared(path, prefixes(others))
 
 
 def _hop(path: Path, shared: int) -> str | None:
@@ -159,14 +172,14 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
 def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergence:
     """Divergence of the unexpected path (among ``which``) closest to an expected one."""
     best, best_len = which[0], -1
+    index = prefixes(v.expected)
     for i in which:
-        n = _closest(v.unexpected[i], v.expected)
+        n = shared(v.unexpected[i], index)
         if n > best_len:
             best, best_len = i, n
     u = v.unexpected[best]
-    shared = max(best_len, 0)
     partner = max(range(len(v.missing)), key=lambda j: _common(v.missing[j], u), default=None)
-    return Divergence(kind, _hop(u, shared), partner, best)
+    return Divergence(kind, _hop(u, max(best_len, 0)), partner, best)
 
 
 def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergence:
@@ -174,8 +187,8 @@ def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergen
     if facts is not None and len(facts.walks) == len(v.missing):
         lengths = list(facts.walks)
     else:
-        others = v.actual or v.after
-        lengths = [_closest(m, others) for m in v.missing]
+        index = prefixes(v.actual or v.after)
+        lengths = [shared(m, index) for m in v.missing]
     best = max(range(len(v.missing)), key=lambda i: lengths[i])
     return Divergence(kind, _hop(v.missing[best], lengths[best]), best, None)
 

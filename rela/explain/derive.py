@@ -76,17 +76,44 @@ class Deriver:
         self.m = matcher
         self.resolved = resolved
         self._markers = {id(c): k for k, c in resolved.markers.items()}
+        self._paths: dict[Path, PathMatch] = {}
+        self._domains: dict[Path, Derivation | None] = {}
+        self._derived: dict[tuple[str, Path, Path], Derivation | None] = {}
+
+    def _match(self, path: Path) -> PathMatch:
+        """One memoised matcher per path, shared by every derivation that reads it."""
+        got = self._paths.get(path)
+        if got is None:
+            if len(self._paths) > 10_000:
+                self._paths.clear()
+            got = self._paths[path] = PathMatch(self.m, path)
+        return got
 
     # ------------------------------------------------------------------ public
     def derive(self, side: str, x: Path, y: Path) -> Derivation | None:
         """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``)."""
-        run = _Run(self, side, PathMatch(self.m, x), PathMatch(self.m, y))
-        return run.rel(self.resolved.tree, 0, 0).get((len(x), len(y)))
+        key = (side, x, y)
+        if key in self._derived:
+            return self._derived[key]
+        got = None
+        if self.domain(x) is not None:  # every relation's inputs lie in the domain
+            run = _Run(self, side, self._match(x), self._match(y))
+            got = run.rel(self.resolved.tree, 0, 0).get((len(x), len(y)))
+        if len(self._derived) > 100_000:
+            self._derived.clear()
+        self._derived[key] = got
+        return got
 
     def domain(self, x: Path) -> Derivation | None:
         """How ``x`` falls in the spec's domain (else-priority respected), or None."""
-        run = _Run(self, "R", PathMatch(self.m, x), PathMatch(self.m, ()))
-        return run.dom(self.resolved.tree, 0).get(len(x))
+        if x in self._domains:
+            return self._domains[x]
+        run = _Run(self, "R", self._match(x), self._match(()))
+        got = run.dom(self.resolved.tree, 0).get(len(x))
+        if len(self._domains) > 100_000:
+            self._domains.clear()
+        self._domains[x] = got
+        return got
 
     def marker(self, clause: Clause) -> int | None:
         return self._markers.get(id(clause))
@@ -98,7 +125,7 @@ class _Run:
     def __init__(self, d: Deriver, side: str, px: PathMatch, py: PathMatch) -> None:
         self.d, self.side, self.px, self.py = d, side, px, py
         self._rel: dict[tuple[int, int, int], dict[tuple[int, int], Derivation]] = {}
-        self._dom: dict[tuple[int, int], dict[int, Derivation]] = {}
+        self._dom: dict[tuple[int, int], dict[int, Derivation]] = px.domains  # shared per path
 
     # -------------------------------------------------------------- domains
     def dom(self, node: Node | None, i: int) -> dict[int, Derivation]:

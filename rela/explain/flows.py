@@ -31,7 +31,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from rela.explain.classify import Divergence, GraphFacts, classify
+from rela.explain.classify import Divergence, GraphFacts, classify, prefixes, shared
 from rela.explain.derive import Derivation, Deriver, Segment, pick_segment
 from rela.explain.match import Matcher
 from rela.explain.model import Resolved, SpecModel, reachable_branches
@@ -57,6 +57,14 @@ class FlowExplainer:
         nodes = [c.atomic for c in model.clauses] if model is not None else []
         self.matcher = Matcher.for_nodes(nodes, groups=groups, group_level=group_level)
         self._conds = model.conditions() if model is not None else []
+        # one deriver per guard-free tree, kept for the run: paths recur across FECs
+        self._derivers: dict[int, tuple[Resolved, Deriver]] = {}
+
+    def _deriver(self, r: Resolved) -> Deriver:
+        got = self._derivers.get(id(r))
+        if got is None or got[0] is not r:
+            got = self._derivers[id(r)] = (r, Deriver(self.matcher, r))
+        return got[1]
 
     def explain(
         self, v: Violation, traffic: Sequence[Any], facts: GraphFacts | None = None
@@ -81,22 +89,17 @@ class FlowExplainer:
         return best[1]
 
     def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
-        d = Deriver(self.matcher, r)
+        d = self._deriver(r)
         div = classify(v, facts)
         own_before = facts.missing_before if facts is not None else ()
         own_after = facts.unexpected_after if facts is not None else ()
+        actual, expected = prefixes(v.actual or v.after), prefixes(v.expected)
         missing = tuple(
-            _clause(
-                d,
-                "R",
-                _sources(v.before, m, own_before, i),
-                m,
-                _last_shared(m, v.actual or v.after),
-            )
+            _clause(d, "R", _sources(v.before, m, own_before, i), m, shared(m, actual) - 1)
             for i, m in enumerate(v.missing)
         )
         found = [
-            _segment(d, "Q", _sources(v.after, u, own_after, i), u, _last_shared(u, v.expected))
+            _segment(d, "Q", _sources(v.after, u, own_after, i), u, shared(u, expected) - 1)
             for i, u in enumerate(v.unexpected)
         ]
         unexpected = tuple(s.clause.ref if s is not None else None for s in found)
@@ -117,10 +120,11 @@ class FlowExplainer:
 
 
 def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Sequence[Path]:
-    """Where to look for the path a clause turned into ``path``: the listed paths, and
-    ``path`` itself when the graph has it (lists may be cut at --max-paths)."""
-    if i < len(own) and own[i] and path not in listed:
-        return (path, *listed)
+    """Where to look for the path a clause turned into ``path``: the path itself first
+    when it is a listed path or the graph has it (lists may be cut at --max-paths; most
+    clauses keep most paths), then the listed paths."""
+    if path in listed or (i < len(own) and own[i]):
+        return (path, *(p for p in listed if p != path))
     return listed
 
 
@@ -128,18 +132,6 @@ def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:
     if div.kind == "new-loop" and facts is not None:
         return facts.loop_after
     return None
-
-
-def _last_shared(path: Path, others: Sequence[Path]) -> int | None:
-    best = 0
-    for o in others:
-        n = 0
-        for a, b in zip(path, o, strict=False):
-            if a != b:
-                break
-            n += 1
-        best = max(best, n)
-    return best - 1 if best else None
 
 
 def _segment(

@@ -79,6 +79,8 @@ class PathMatch:
         self.n = len(path)
         self._memo: dict[tuple[int, int], frozenset[int]] = {}
         self._keep: list[Any] = []  # expressions memoised by id stay alive
+        #: Domain derivations of this path, by (spec node id, start): see rela.explain.derive.
+        self.domains: dict[tuple[int, int], Any] = {}
 
     def full(self, expr: ast.PathExpr) -> bool:
         return self.n in self.ends(expr, 0)

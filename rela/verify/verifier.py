@@ -75,7 +75,7 @@ class Verifier:
         ]
         self.seconds = [0.0] * len(checks)
         self.explainer = RunExplainer(
-            [c.model for c in checks],
+            [getattr(c, "model", None) for c in checks],
             groups=options.groups,
             group_level=group_level,
             max_states=options.max_states,
