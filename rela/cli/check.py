@@ -24,7 +24,9 @@ from rela.cli.options import (
     DEFAULT_FEC_TIMEOUT,
     DEFAULT_MAX_PATHS,
     DEFAULT_MAX_STATES,
+    AllOption,
     ColorOption,
+    FecOption,
     FecTimeoutOption,
     JobsOption,
     MaxPathsOption,
@@ -36,7 +38,8 @@ from rela.cli.options import (
     VerboseOption,
     format_option,
 )
-from rela.cli.output import emit, refuse_clobber
+from rela.cli.output import check_output, emit, is_stdout
+from rela.errors import UsageError
 from rela.network.model import Granularity
 from rela.results import KINDS, Report
 
@@ -60,9 +63,38 @@ class Executor(str, Enum):
     dask = "dask"
 
 
+def _extra_reports(
+    values: list[str], output: Path | None, inputs: list[Path | None]
+) -> list[tuple[Format, Path]]:
+    """``--report FORMAT:FILE`` values, checked like ``--output`` before any work."""
+    out: list[tuple[Format, Path]] = []
+    seen = set() if is_stdout(output) else {Path(str(output)).resolve()}
+    for value in values:
+        name, sep, file = value.partition(":")
+        try:
+            fmt = Format(name.lower())
+        except ValueError:
+            fmt = None
+        if not sep or not file or fmt is None:
+            raise UsageError(
+                f"--report {value!r}: expected FORMAT:FILE, FORMAT one of "
+                + ", ".join(f.value for f in Format),
+                hint="e.g. --report junit:rela.xml",
+            )
+        target = Path(file)
+        if file == "-" or target.resolve() in seen:
+            raise UsageError(f"--report {value!r}: FILE is already written by this command")
+        check_output(target, inputs, option="--report")
+        seen.add(target.resolve())
+        out.append((fmt, target))
+    return out
+
+
 @app.command()
 def check(
-    spec_file: Annotated[Path, typer.Argument(help="The spec file (*.rela).", show_default=False)],
+    spec_file: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="The spec file (*.rela).", show_default=False)
+    ],
     change: ChangeOption = None,
     before: BeforeOption = None,
     after: AfterOption = None,
@@ -84,10 +116,16 @@ def check(
     output: OutputOption = None,
     max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
     jobs: JobsOption = None,
-    executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            "--executor", help="Where FECs are checked: local processes, or a Dask cluster."
+        ),
+    ] = Executor.local,
     scheduler: Annotated[
         str | None,
         typer.Option(
+            "--scheduler",
             metavar="ADDR",
             help="Dask scheduler address (default: a local cluster).",
             show_default=False,
@@ -111,10 +149,7 @@ def check(
             show_default=False,
         ),
     ] = None,
-    all_violations: Annotated[
-        bool,
-        typer.Option("--all", help="List every violated flow and every cause.", show_default=False),
-    ] = False,
+    show_all: AllOption = False,
     through: Annotated[
         list[str] | None,
         typer.Option(
@@ -129,29 +164,33 @@ def check(
         typer.Option(
             "--kind",
             metavar="KIND",
-            help="List only violations of this kind (repeatable): " + ", ".join(KINDS) + ".",
+            help="List only violations of this kind (repeatable; the kinds: docs/reports.md).",
             case_sensitive=False,
             show_default=False,
         ),
     ] = None,
-    fec: Annotated[
+    fec: FecOption = None,
+    reports: Annotated[
         list[str] | None,
         typer.Option(
-            "--fec",
-            metavar="KEY",
-            help="List only violations of the FEC with this key or index (#N; repeatable).",
+            "--report",
+            metavar="FORMAT:FILE",
+            help="Also write the report in FORMAT to FILE, from the same run (repeatable), "
+            "e.g. --report junit:rela.xml --report markdown:rela.md.",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Check that the change does what SPEC_FILE says, for every FEC.
+    """Check that the change does what SPEC says, for every FEC.
 
     The report lists the causes first (violated flows grouped by what happened
     and where), then the violations; --through, --kind and --fec choose which
     violations are listed, never the verdict.
 
-    Exit status: 0 every spec holds, 1 a spec is violated or an FEC could not be
-    checked (or, with --strict, there is a warning), 2 bad input or usage.
+    Exit status: 0 every spec holds; 1 a spec is violated, an FEC hit a
+    resource limit, or (--strict) a warning or an input filter that left FECs
+    out; 2 bad input or usage (a malformed spec, snapshot or FEC, a selector or
+    report filter that selects nothing, an unwritable output).
     """
     import rela
     from rela.report import render
@@ -159,7 +198,9 @@ def check(
     from rela.report.view import select
 
     with handle_errors():
-        refuse_clobber(output, [spec_file, change, before, after, groups])
+        inputs = [spec_file, change, before, after, groups]
+        check_output(output, inputs)
+        extra = _extra_reports(reports or [], output, inputs)
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
@@ -179,28 +220,22 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
             )
-        human = fmt in (Format.text, Format.markdown)
-        limit = None if all_violations else max_violations
-        shown = select(
-            report,
-            through=list(through or []),
-            kinds=[k.value for k in kind or []],
-            fecs=list(fec or []),
-            limit=None if human else limit,
-        )
-        examples = -1 if all_violations else (DEFAULT_MAX_VIOLATIONS if limit is None else limit)
-        to_terminal = output is None and sys.stdout.isatty()
+        filters = {
+            "through": list(through or []),
+            "kinds": [k.value for k in kind or []],
+            "fecs": list(fec or []),
+        }
+        limit = None if show_all else max_violations
+        # a filter value that selects nothing: exit 2 before any output is written
+        select(report, through=filters["through"], kinds=filters["kinds"], fecs=filters["fecs"])
+        to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
-        text = render(
-            shown,
-            fmt.value,
-            color=use_color,
-            quiet=quiet,
-            verbose=verbose,
-            max_examples=examples,
-        )
-        emit(text if text.endswith("\n") else text + "\n", output)
-        if output is not None and (fmt is not Format.text or not quiet):
+        text = _render(report, fmt, filters, limit, show_all, use_color, quiet, verbose)
+        emit(text, output)
+        for extra_fmt, target in extra:
+            more = _render(report, extra_fmt, filters, limit, show_all, False, quiet, verbose)
+            emit(more, target)
+        if not is_stdout(output) and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
             err_console.print(summary.rstrip(), markup=False, highlight=False)
     if report.input_errors:
@@ -209,12 +244,44 @@ def check(
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
-    if strict and report.holds:
+    if not report.holds:
+        raise typer.Exit(EXIT_VIOLATED)
+    if strict:
         problems = strict_problems(report)
         if problems:
             err_console.print(f"error: --strict: {'; '.join(problems)}", markup=False)
             raise typer.Exit(EXIT_VIOLATED)
-    raise typer.Exit(EXIT_OK if report.holds else EXIT_VIOLATED)
+    raise typer.Exit(EXIT_OK)
+
+
+def _render(
+    report: Report,
+    fmt: Format,
+    filters: dict[str, list[str]],
+    limit: int | None,
+    show_all: bool,
+    color: bool | None,
+    quiet: bool,
+    verbose: bool,
+) -> str:
+    """One format of the report: the violations the report filters choose, at most ``limit``
+    per spec (text and Markdown: 5 unless told otherwise; JSON and JUnit: all)."""
+    from rela.report import render
+    from rela.report.view import select
+
+    human = fmt in (Format.text, Format.markdown)
+    shown = select(
+        report,
+        through=filters["through"],
+        kinds=filters["kinds"],
+        fecs=filters["fecs"],
+        limit=None if human else limit,
+    )
+    examples = -1 if show_all else (DEFAULT_MAX_VIOLATIONS if limit is None else limit)
+    text = render(
+        shown, fmt.value, color=color, quiet=quiet, verbose=verbose, max_examples=examples
+    )
+    return text if text.endswith("\n") else text + "\n"
 
 
 def strict_problems(report: Report) -> list[str]:

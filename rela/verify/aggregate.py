@@ -81,7 +81,8 @@ class SpecTally:
                         f.missing,
                         f.unexpected,
                         f.truncated,
-                        f.explanation,
+                        spec=self.name,
+                        explanation=f.explanation,
                     )
                 )
         else:
