@@ -36,6 +36,7 @@ from rela.results import (
 __all__ = [
     "ARROW",
     "all_causes",
+    "cause_destinations",
     "cause_title",
     "causes_of",
     "clause_text",
@@ -124,6 +125,13 @@ def kind_at(kind: str, at: str | None) -> str:
 
 def cause_title(c: Cause) -> str:
     return kind_at(c.kind, c.at)
+
+
+def cause_destinations(c: Cause) -> list[str]:
+    """A cause's traffic as destination prefixes (visible), or in words when it is every packet."""
+    if any(not t for t in c.traffic):
+        return ["every packet (an FEC without traffic keys)"]
+    return [visible(d) for d in c.destinations] or [format_traffic(c.traffic)]
 
 
 def clause_text(ref: ClauseRef | None) -> str:

@@ -31,6 +31,7 @@ import xml.etree.ElementTree as ET
 from rela.explain.causes import cause_key
 from rela.report._common import (
     TRUNCATED_NOTE,
+    cause_destinations,
     cause_title,
     causes_of,
     clause_text,
@@ -179,7 +180,7 @@ def _cause_message(c: Cause) -> str:
 def cause_text(spec: str, cause: Cause, flows: list[Violation]) -> str:
     """The plain-text body of one cause's failing case: summary, FEC list, counterexamples."""
     lines = [f"spec: {name(spec)}", f"cause: {_cause_message(cause)}"]
-    dsts = ", ".join(name(d) for d in cause.destinations) or format_traffic(cause.traffic)
+    dsts = ", ".join(cause_destinations(cause))
     lines.append(f"traffic: {dsts}")
     if cause.clause is not None:
         lines.append(clause_text(cause.clause))

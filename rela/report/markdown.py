@@ -22,6 +22,7 @@ import re
 from rela.report._common import (
     TRUNCATED_NOTE,
     all_causes,
+    cause_destinations,
     clause_text,
     counts_line,
     format_traffic,
@@ -108,7 +109,7 @@ def _causes_table(causes: list[tuple[SpecResult, Cause]], many_specs: bool) -> l
         rule = "| ---: | --- | --- | ---: | ---: | --- | --- |"
     rows = [head, rule]
     for n, (spec, c) in enumerate(causes, 1):
-        dsts = [name(d) for d in c.destinations] or [format_traffic(c.traffic)]
+        dsts = cause_destinations(c)
         traffic = ", ".join(_code(d) for d in dsts[:_MAX_DESTINATIONS])
         if len(dsts) > _MAX_DESTINATIONS:
             traffic += f" (+{len(dsts) - _MAX_DESTINATIONS} more)"

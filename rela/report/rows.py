@@ -211,7 +211,7 @@ def flow_view(v: Violation) -> FlowView:
     right = [p for p in v.actual if p not in same_set]
     right += [p for p in v.unexpected if p not in set(right)]
     outside_any = _outside_any(v)
-    left_items = fold(left)
+    left_items = [_dropped(item, _drop_clauses(v)) for item in fold(left)]
     right_items = [_noted(item, outside_any) for item in fold(right)]
     rows: list[Row] = []
     for li in left_items:
@@ -239,6 +239,28 @@ def _outside_any(v: Violation) -> dict[Path, str]:
     if e is None or not e.unexpected_outside:
         return {}
     return {u: p for u, p in zip(v.unexpected, e.unexpected_outside) if p is not None}
+
+
+def _drop_clauses(v: Violation) -> dict[Path, str]:
+    """Missing paths that a ``d : drop`` clause produced, with the clause's text."""
+    e = v.explanation
+    if e is None:
+        return {}
+    return {
+        m: c.text
+        for m, c in zip(v.missing, e.missing_clauses)
+        if c is not None and c.text.endswith(" : drop")
+    }
+
+
+def _dropped(item: Item, drops: dict[Path, str]) -> Item:
+    """A missing ``drop`` expectation says so in the spec's words."""
+    for p in item.paths:
+        if p in drops:
+            return Item(
+                item.tokens, item.paths, item.loop, f"dropped, as `{visible(drops[p])}` says"
+            )
+    return item
 
 
 def _noted(item: Item, outside_any: dict[Path, str]) -> Item:

@@ -31,6 +31,7 @@ from rich.text import Text
 from rela.report._common import (
     TRUNCATED_NOTE,
     all_causes,
+    cause_destinations,
     cause_title,
     clause_text,
     counts_line,
@@ -211,7 +212,7 @@ def _cause(n: int, spec: SpecResult, c: Cause, width: int, many_specs: bool) -> 
 
 
 def _destinations(c: Cause, limit: int = 4) -> str:
-    dsts = [name(d) for d in c.destinations] or [format_traffic(c.traffic)]
+    dsts = cause_destinations(c)
     text = ", ".join(dsts[:limit])
     if len(dsts) > limit:
         text += f" (+{len(dsts) - limit} more prefixes)"

@@ -190,3 +190,59 @@ def test_any_other_location_cannot_pass_for_a_name() -> None:
     expected = doc["specs"][0]["violations"][0]["expected"]
     assert ["a", {"special": "other"}] in expected
     assert doc["specs"][0]["violations"][0]["actual"] == [["a", named]]
+
+
+def test_drop_reads_in_the_spec_words() -> None:
+    spec = "spec retire {\n  . : preserve then .+ : drop\n}"
+    report = rela.verify(rela.parse_spec(spec), [fec(["b1 c1 l1"], ["b1 c1 l1"])])
+    text = render(report, "text", width=120)
+    assert "- b1 -> drop  (dropped, as `.+ : drop` says)" in text
+    assert "traffic: every packet (an FEC without traffic keys)" in text
+
+
+# ---------------------------------------------------------------------- guards
+
+
+GUARDED = """spec g {
+  if dst in 10.0.0.0/8 {
+    .* c1 .* : drop
+    else .* : preserve
+  } else {
+    .* : preserve
+  }
+}
+"""
+
+
+def guarded_fec(dst: str, after: str) -> Fec:
+    from rela.network.model import TrafficKey
+
+    return Fec(
+        0,
+        dst,
+        (TrafficKey(dst=dst),),
+        Graph.from_paths([["a", "c1", "b"]]),
+        Graph.from_paths([after.split()]),
+    )
+
+
+def test_the_guard_branch_the_traffic_takes_names_the_clause() -> None:
+    report = rela.verify(rela.parse_spec(GUARDED), [guarded_fec("10.1.1.1", "a c1 b")])
+    (v,) = list(report)
+    assert v.explanation is not None and v.explanation.clause is not None
+    assert v.explanation.clause.text == ".* c1 .* : drop"
+    report = rela.verify(rela.parse_spec(GUARDED), [guarded_fec("192.0.2.1", "a c2 b")])
+    (v,) = list(report)
+    assert v.explanation is not None and v.explanation.clause is not None
+    assert (v.explanation.clause.text, v.explanation.clause.line) == (".* : preserve", 6)
+
+
+def test_a_guard_branch_no_traffic_reaches_is_vacuous() -> None:
+    report = rela.verify(rela.parse_spec(GUARDED), [guarded_fec("192.0.2.1", "a c1 b")])
+    assert report.holds
+    messages = [w.message for w in report.warnings if w.code == "vacuous-clause"]
+    assert "guard branch `if dst in 10.0.0.0/8 { … }` at 2:3 applied to no FEC" in messages
+    assert "clause `.* c1 .* : drop` at 3:5 applied to no FEC" in messages
+    coverage = {(c.clause.text, c.clause.line): (c.fecs, c.flows) for c in report.specs[0].coverage}
+    assert coverage[(".* : preserve", 6)] == (1, 1)
+    assert coverage[("else branch of if dst in 10.0.0.0/8", 6)] == (1, 1)
