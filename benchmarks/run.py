@@ -227,7 +227,16 @@ def make_runner(
         )
     except TypeError:
         options = options_cls(granularity=granularity, groups=groups)
-    verifier = verifier_cls(compile_module(module), options)
+    checks: list[Any] = list(compile_module(module))
+    try:  # with the explanation hook (clause coverage per FEC), as rela.verify runs it
+        from rela.explain.hook import models_of
+        from rela.verify.verifier import Named
+
+        models = models_of(module)
+        checks = [Named(c.name, c.check, models.get(c.name)) for c in checks]
+    except ImportError:  # a version without explanations
+        pass
+    verifier = verifier_cls(checks, options)
     run = getattr(verifier, "check_fec", None) or verifier.run_fec
     return run
 

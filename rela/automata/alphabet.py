@@ -244,6 +244,31 @@ class Atoms:
         atoms._number()
         return atoms
 
+    def extended(self, nodes: Iterable[Any]) -> Atoms:
+        """These atoms, plus the predicates of ``nodes`` they lack (``self`` when none).
+
+        Expressions built after the atoms were collected (the domain of several
+        clauses: ``a | b`` where the spec wrote ``a`` and ``b`` apart) may hold
+        unions of names that are not predicates yet; a new numbering holds them.
+        """
+        extra = Atoms.collect(nodes)
+        sets = [ns for ns in extra.sets if ("set", ns) not in self.bit]
+        attrs = [a for a in extra.attrs if ("attr", a) not in self.bit]
+        markers = [m for m in extra.markers if m not in self.markers]
+        if not (sets or attrs or markers):
+            return self
+        names = dict.fromkeys(self.names) | dict.fromkeys(extra.names)
+        atoms = Atoms(
+            tuple(names),
+            self.sets + tuple(sets),
+            self.attrs + tuple(attrs),
+            self.markers + tuple(markers),
+            self.groups,
+            self.group_level,
+        )
+        atoms._number()
+        return atoms
+
     def _number(self) -> None:
         self._components = max((n.count("|") + 1 for n in self.names), default=1)
         k = 0

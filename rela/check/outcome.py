@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rela.results import Explanation
 from rela.traffic import Cube
 
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
@@ -30,6 +31,8 @@ class FlowDiff:
     #: The part of the FEC's traffic this is about, when a guard split the FEC
     #: (``None``: all of it).
     part: tuple[Cube, ...] | None = None
+    #: Kind, divergence point and clauses, added by :mod:`rela.explain.hook`.
+    explanation: Explanation | None = None
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from rela.cli.inputs import (
 from rela.cli.options import (
     DEFAULT_MAX_PATHS,
     ColorOption,
+    FecOption,
     MaxPathsOption,
     OutputOption,
     QuietOption,
@@ -46,6 +47,7 @@ from rela.errors import UsageError
 from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
 from rela.network.selection import InputSummary, summarize
+from rela.report.escape import visible
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
 
@@ -194,13 +196,15 @@ def _fec_record(fec: Fec, flows: list[str], stats: bool, max_paths: int) -> dict
     return record
 
 
-def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iterator[Fec]:
-    wanted = set(indices)
-    last = max(wanted) if wanted else None
+def _selected(fecs: Iterable[Fec], selectors: list[str], flows: list[str]) -> Iterator[Fec]:
+    """The FECs named by ``--fec`` (a key, or an index ``N``/``#N``) whose flows match ``flows``."""
+    wanted = {int(x.lstrip("#")) for x in selectors if x.lstrip("#").isdigit()}
+    keys = {x for x in selectors if not x.lstrip("#").isdigit()}
+    last = max(wanted) if wanted and not keys else None
     for fec in fecs:
         if last is not None and fec.index > last:
             return
-        if wanted and fec.index not in wanted:
+        if selectors and fec.index not in wanted and fec.key not in keys:
             continue
         if flows and fec.problem is None:
             starts = [g.labels[s] for g in (fec.before, fec.after) for s in g.sources]
@@ -210,13 +214,13 @@ def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iter
 
 
 def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool) -> None:
-    key = f"  key [bold]{escape(fec.key)}[/]" if fec.key is not None else ""
+    key = f"  key [bold]{escape(visible(fec.key))}[/]" if fec.key is not None else ""
     console.print(f"[bold cyan]FEC {fec.index}[/]{key}")
-    console.print(f"  traffic: {escape(_traffic_text(fec.traffic))}")
+    console.print(f"  traffic: {escape(visible(_traffic_text(fec.traffic)))}")
     for i, use in enumerate(record.get("acl_text", ())):
-        console.print(("  acls:    " if i == 0 else "           ") + escape(use))
+        console.print(("  acls:    " if i == 0 else "           ") + escape(visible(use)))
     if fec.problem is not None:
-        console.print(f"  [bold red]error:[/] {escape(fec.problem)}")
+        console.print(f"  [bold red]error:[/] {escape(visible(fec.problem))}")
         return
     if stats:
         for side in ("before", "after"):
@@ -230,14 +234,15 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
     if not record["flows"]:
         console.print("  [dim](no paths before or after)[/]")
     for entry in record["flows"]:
-        console.print(f"  flow [bold]{escape(entry['flow'])}[/]")
+        console.print(f"  flow [bold]{escape(visible(entry['flow']))}[/]")
         for side in ("before", "after"):
             paths = entry[side]["paths"]
             head = f"    {side + ':':8}"
             if not paths:
                 console.print(head + "[dim](no paths)[/]")
             for i, path in enumerate(paths):
-                console.print((head if i == 0 else " " * len(head)) + escape(" -> ".join(path)))
+                text = " -> ".join(visible(h) for h in path)
+                console.print((head if i == 0 else " " * len(head)) + escape(text))
             if entry[side]["truncated"]:
                 console.print(
                     " " * len(head)
@@ -245,9 +250,13 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
                 )
 
 
-def _check_shown(wanted: list[int], indices: set[int], shown: int) -> None:
+def _check_shown(selectors: list[str], indices: set[int], keys: set[str], shown: int) -> None:
     """Exit 2 when ``--fec`` names an FEC that is not shown, or nothing is shown at all."""
-    missing = [i for i in wanted if i not in indices]
+    missing = [
+        x
+        for x in selectors
+        if (int(x.lstrip("#")) not in indices if x.lstrip("#").isdigit() else x not in keys)
+    ]
     if missing:
         raise UsageError(
             f"--fec {missing[0]} selects nothing: no such FEC, or the other filters left it out",
@@ -309,16 +318,7 @@ def show(
     start: StartOption = None,
     dst: DstOption = None,
     flow: FlowOption = None,
-    fec: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--fec",
-            metavar="INDEX",
-            min=0,
-            help="Show only the FEC at INDEX (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    fec: FecOption = None,
     stats: Annotated[
         bool,
         typer.Option("--stats", help="Graph statistics instead of paths.", show_default=False),
@@ -338,6 +338,7 @@ def show(
     problems = 0
     shown = 0
     indices: set[int] = set()
+    keys: set[str] = set()
     with handle_errors():
         check_output(output, [change, before, after, groups])
         loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
@@ -352,7 +353,7 @@ def show(
                 sink.write((json.dumps(header)[:-1] + ', "fecs": [').encode("utf-8"))
             elif not quiet:
                 text.console.print(
-                    f"[bold]{escape(loaded.description)}[/] "
+                    f"[bold]{escape(visible(loaded.description))}[/] "
                     f"(granularity {loaded.granularity.value})"
                 )
             for item in _selected(loaded, list(fec or []), flows):
@@ -371,8 +372,10 @@ def show(
                     text.flush()
                 shown += 1
                 indices.add(item.index)
+                if item.key is not None:
+                    keys.add(item.key)
             inputs = summarize(loaded)  # a filter that selected nothing: exit 2
-            _check_shown(list(fec or []), indices, shown)
+            _check_shown(list(fec or []), indices, keys, shown)
             if fmt is Format.json:
                 tail = {
                     "fecs_input": inputs.fecs_input,

@@ -26,6 +26,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from rela.errors import NetworkInputError, UsageError
+from rela.explain.hook import finish, merge, models_of
 from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
@@ -63,7 +64,8 @@ __all__ = [
 def _select(spec: ast.Module, names: Sequence[str] | None) -> list[Named]:
     from rela.compile import compile_module
 
-    compiled = [Named(c.name, c.check) for c in compile_module(spec)]
+    models = models_of(spec)
+    compiled = [Named(c.name, c.check, models.get(c.name)) for c in compile_module(spec)]
     if not names:
         if not compiled:
             raise UsageError("the spec file has no spec or assert block to check")
@@ -138,6 +140,7 @@ def verify(
         groups=getattr(change, "groups", None),
     )
     tallies = [SpecTally(c.name) for c in checks]
+    coverage: list[Any] = [None] * len(checks)
     seen: set[str] = set()
     fecs_read = 0
     local: Verifier | None = None
@@ -170,7 +173,8 @@ def verify(
         local = Verifier(checks, options)
         stream = special(run_serial(local, change))
     try:
-        for n, found, spent, names in stream:
+        for n, found, spent, names, cover in stream:
+            merge(coverage, cover)
             for i, tally in enumerate(tallies):
                 tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
                 tally.seconds += spent[i]
@@ -190,12 +194,13 @@ def verify(
         raise UsageError("no FEC to check: the input has none")
     if local is not None:
         seen |= local.seen_names()
+        merge(coverage, local.explainer.take())
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
     warnings = [
         *lint_module(spec, [c.name for c in checks]),
         *name_warnings(checks, seen, options.groups),
     ]
-    return Report(
+    report = Report(
         specs=tuple(t.result() for t in tallies),
         warnings=inputs.warnings + tuple(warnings),
         fecs_input=inputs.fecs_input,
@@ -204,6 +209,7 @@ def verify(
         seconds=time.perf_counter() - t0,
         meta={"granularity": options.granularity, "jobs": jobs, "executor": executor},
     )
+    return finish(report, [c.model for c in checks], coverage)
 
 
 def default_jobs() -> int:
