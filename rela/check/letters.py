@@ -14,15 +14,16 @@ them, one letter for every other location, and the spec's markers.
 >>> sigs = Signatures(Atoms.collect([ast.Name("a"), ast.Name("z")]), letters)
 >>> fec = Fec(0, None, (), Graph.from_paths([["a", "b"]]), Graph.from_paths([["a"]]))
 >>> sorted(letters.names[x] for x in sigs.context(fec).universe)
-['(other)', 'a', 'b', 'z']
+['a', 'b', 'z', SpecialHop('other', None, None)]
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rela.automata.alphabet import OTHER, OTHER_NAME, Atoms, Letter, MarkerLetter
+from rela.automata.alphabet import OTHER, Atoms, Letter, MarkerLetter
 from rela.network.model import Fec
+from rela.results import ANY_OTHER, SpecialHop
 
 __all__ = ["Letters", "FecContext", "Signatures", "Word"]
 
@@ -42,12 +43,22 @@ class Letters:
         if i is None:
             i = self.ids[letter] = len(self.values)
             self.values.append(letter)
-            self.names.append(OTHER_NAME if letter is OTHER else str(letter))
+            self.names.append(_hop(letter))
         return i
 
     def path(self, word: Word) -> tuple[str, ...]:
         names = self.names
         return tuple(names[i] for i in word)
+
+
+def _hop(letter: Letter) -> str:
+    """How a letter appears in counterexample paths: its location name, or a
+    :class:`~rela.results.SpecialHop` that no location name can equal."""
+    if letter is OTHER:
+        return ANY_OTHER
+    if isinstance(letter, MarkerLetter):
+        return SpecialHop("any", letter.index)
+    return str(letter)
 
 
 class FecContext:

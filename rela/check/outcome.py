@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rela.results import Explanation
+
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
 
 PathList = tuple[tuple[str, ...], ...]
@@ -25,6 +27,8 @@ class FlowDiff:
     missing: PathList
     unexpected: PathList
     truncated: bool
+    #: Kind, divergence point and clauses, added by :mod:`rela.explain.hook`.
+    explanation: Explanation | None = None
 
 
 @dataclass(frozen=True)

@@ -32,13 +32,20 @@ from rela.cli.options import (
     NoProgressOption,
     OutputOption,
     QuietOption,
+    StrictOption,
     VerboseOption,
     format_option,
 )
 from rela.cli.output import emit, refuse_clobber
 from rela.network.model import Granularity
+from rela.results import KINDS, Report
 
-__all__ = ["check"]
+__all__ = ["check", "DEFAULT_MAX_VIOLATIONS", "strict_problems"]
+
+#: Violated flows listed per spec by the text and Markdown reports unless told otherwise.
+DEFAULT_MAX_VIOLATIONS = 5
+
+Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
 
 
 class Format(str, Enum):
@@ -93,15 +100,64 @@ def check(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     no_progress: NoProgressOption = False,
+    strict: StrictOption = False,
+    max_violations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-violations",
+            min=0,
+            metavar="N",
+            help=f"Violated flows listed per spec (default: {DEFAULT_MAX_VIOLATIONS} in text "
+            "and Markdown, all in JSON and JUnit). Counts and causes always cover all of them.",
+            show_default=False,
+        ),
+    ] = None,
+    all_violations: Annotated[
+        bool,
+        typer.Option("--all", help="List every violated flow and every cause.", show_default=False),
+    ] = False,
+    through: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--through",
+            metavar="LOC",
+            help="List only violations with a path through LOC (name matching; repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    kind: Annotated[
+        list[Kind] | None,
+        typer.Option(
+            "--kind",
+            metavar="KIND",
+            help="List only violations of this kind (repeatable): " + ", ".join(KINDS) + ".",
+            case_sensitive=False,
+            show_default=False,
+        ),
+    ] = None,
+    fec: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fec",
+            metavar="KEY",
+            help="List only violations of the FEC with this key or index (#N; repeatable).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check that the change does what SPEC_FILE says, for every FEC.
 
+    The report lists the causes first (violated flows grouped by what happened
+    and where), then the violations; --through, --kind and --fec choose which
+    violations are listed, never the verdict.
+
     Exit status: 0 every spec holds, 1 a spec is violated or an FEC could not be
-    checked, 2 bad input or usage.
+    checked (or, with --strict, there is a warning), 2 bad input or usage.
     """
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
+    from rela.report.view import select
 
     with handle_errors():
         refuse_clobber(output, [spec_file, change, before, after, groups])
@@ -124,14 +180,32 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
             )
+        human = fmt in (Format.text, Format.markdown, Format.html)
+        limit = None if all_violations else max_violations
+        shown = select(
+            report,
+            through=list(through or []),
+            kinds=[k.value for k in kind or []],
+            fecs=list(fec or []),
+            limit=None if human else limit,
+        )
+        examples = -1 if all_violations else (DEFAULT_MAX_VIOLATIONS if limit is None else limit)
         to_terminal = output is None and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
         if fmt is Format.html:
-            from rela.report.html import render_html
+            from rela.report.html import MAX_VIOLATIONS, render_html
 
-            text = render_html(report, fecs)
+            most = MAX_VIOLATIONS if max_violations is None else max_violations
+            text = render_html(shown, fecs, max_violations=-1 if all_violations else most)
         else:
-            text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
+            text = render(
+                shown,
+                fmt.value,
+                color=use_color,
+                quiet=quiet,
+                verbose=verbose,
+                max_examples=examples,
+            )
         emit(text if text.endswith("\n") else text + "\n", output)
         if output is not None and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
@@ -142,4 +216,30 @@ def check(
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
+    if strict and report.holds:
+        problems = strict_problems(report)
+        if problems:
+            err_console.print(f"error: --strict: {'; '.join(problems)}", markup=False)
+            raise typer.Exit(EXIT_VIOLATED)
     raise typer.Exit(EXIT_OK if report.holds else EXIT_VIOLATED)
+
+
+def strict_problems(report: Report) -> list[str]:
+    """Why ``--strict`` fails a run that holds: its warnings and the FECs filters left out.
+
+    >>> from rela.results import FilterNote, Warning_
+    >>> strict_problems(Report(specs=(), warnings=(Warning_("s", "m", "vacuous-clause"),),
+    ...     filters=(FilterNote("--dst", "10.0.0.0/8", 3, "outside"),)))
+    ['1 warning (vacuous-clause)', '--dst 10.0.0.0/8 left out 3 FECs']
+    """
+    out = []
+    if report.warnings:
+        codes = sorted({w.code for w in report.warnings})
+        n = len(report.warnings)
+        out.append(f"{n} warning{'s' if n != 1 else ''} ({', '.join(codes)})")
+    for f in report.filters:
+        if f.left_out:
+            out.append(
+                f"{f.option} {f.value} left out {f.left_out} FEC{'s' if f.left_out != 1 else ''}"
+            )
+    return out

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from rela.errors import NetworkInputError, UsageError
+from rela.explain.hook import finish, merge, models_of
 from rela.lang import ast
 from rela.network.model import Fec, Granularity
 from rela.results import Report
@@ -61,7 +62,8 @@ __all__ = [
 def _select(spec: ast.Module, names: Sequence[str] | None) -> list[Named]:
     from rela.compile import compile_module
 
-    compiled = [Named(c.name, c.check) for c in compile_module(spec)]
+    models = models_of(spec)
+    compiled = [Named(c.name, c.check, models.get(c.name)) for c in compile_module(spec)]
     if not names:
         if not compiled:
             raise UsageError("the spec file has no spec or assert block to check")
@@ -119,6 +121,7 @@ def verify(
         groups=getattr(change, "groups", None),
     )
     tallies = [SpecTally(c.name) for c in checks]
+    coverage: list[Any] = [None] * len(checks)
     seen: set[str] = set()
     fecs_read = 0
     local: Verifier | None = None
@@ -149,7 +152,8 @@ def verify(
     else:
         local = Verifier(checks, options)
         stream = special(run_serial(local, change))
-    for n, found, spent, names in stream:
+    for n, found, spent, names, cover in stream:
+        merge(coverage, cover)
         for i, tally in enumerate(tallies):
             tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
             tally.seconds += spent[i]
@@ -163,14 +167,16 @@ def verify(
         )
     if local is not None:
         seen |= local.seen_names()
+        merge(coverage, local.explainer.take())
     warnings = name_warnings(checks, seen, options.groups)
-    return Report(
+    report = Report(
         specs=tuple(t.result() for t in tallies),
         warnings=tuple(warnings),
         fecs_read=fecs_read,
         seconds=time.perf_counter() - t0,
         meta={"granularity": options.granularity, "jobs": jobs, "executor": executor},
     )
+    return finish(report, [c.model for c in checks], coverage)
 
 
 def default_jobs() -> int:

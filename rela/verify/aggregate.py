@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
@@ -38,12 +39,14 @@ __all__ = [
 #: Spec names warned about one by one (with the closest locations) per spec.
 MAX_NAME_WARNINGS = 20
 
-#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met.
-BatchResult = tuple[list[list[Outcome]], list[float], list[str]]
-#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met).
-Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str]]
+#: Clause coverage counted by a worker, per spec (see rela.explain.hook).
+Cover = list[Any]
+#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met; coverage.
+BatchResult = tuple[list[list[Outcome]], list[float], list[str], Cover]
+#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met, coverage).
+Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str], Cover]
 #: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
-PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str]]
+PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Cover]
 Batch = tuple[list[Fec], BatchResult]
 
 
@@ -78,6 +81,7 @@ class SpecTally:
                         f.missing,
                         f.unexpected,
                         f.truncated,
+                        f.explanation,
                     )
                 )
         else:
@@ -110,20 +114,20 @@ def fec_ref(fec: Fec) -> FecRef:
 
 
 def special(stream: Iterable[Batch]) -> Iterator[Aggregate]:
-    """Batches as (count, FECs with a non-holding outcome, time, names)."""
-    for batch, (outcomes, spent, names) in stream:
+    """Batches as (count, FECs with a non-holding outcome, time, names, coverage)."""
+    for batch, (outcomes, spent, names, cover) in stream:
         found = [
             (fec_ref(fec), per_spec)
             for fec, per_spec in zip(batch, outcomes)
             if any(o is not HOLDS for o in per_spec)
         ]
-        yield len(batch), found, spent, names
+        yield len(batch), found, spent, names, cover
 
 
 def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
     """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
     offset = 0
-    for _, (n, found, spent, names) in stream:
+    for _, (n, found, spent, names, cover) in stream:
         yield (
             n,
             [
@@ -132,6 +136,7 @@ def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
             ],
             spent,
             names,
+            cover,
         )
         offset += n
 
@@ -154,10 +159,24 @@ def name_warnings(
             msg = f"name {name!r} matches no location of the input"
             if close:
                 msg += f"; closest: {', '.join(close)}"
-            out.append(Warning_(c.name, msg))
+            out.append(
+                Warning_(
+                    c.name,
+                    msg,
+                    code="unknown-name",
+                    hint="a misspelt name makes its zone silently empty; quote names with "
+                    "unusual characters",
+                )
+            )
         if len(absent) > MAX_NAME_WARNINGS:
             rest = absent[MAX_NAME_WARNINGS:]
             shown = ", ".join(repr(n) for n in rest[:5])
             more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
-            out.append(Warning_(c.name, f"{len(rest)} more names match no location: {shown}{more}"))
+            out.append(
+                Warning_(
+                    c.name,
+                    f"{len(rest)} more names match no location: {shown}{more}",
+                    code="unknown-name",
+                )
+            )
     return out

@@ -47,7 +47,7 @@ def _worker_batch(batch: list[Fec]) -> BatchResult:
     before = list(verifier.seconds)
     outcomes = [verifier.run_fec(fec) for fec in batch]
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return outcomes, spent, _new_names(verifier)
+    return outcomes, spent, _new_names(verifier), verifier.explainer.take()
 
 
 def _worker_part(part: Iterable[Fec]) -> PartResult:
@@ -62,7 +62,7 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
             found.append((fec.index, fec_ref(fec), outcomes))
         n += 1
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return n, found, spent, _new_names(verifier)
+    return n, found, spent, _new_names(verifier), verifier.explainer.take()
 
 
 def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
@@ -87,7 +87,7 @@ def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
 
 def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
     outcome = Outcome("error", message=why)
-    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, []
+    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], []
 
 
 def _failure(exc: BaseException) -> str:
@@ -104,7 +104,7 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
     for fec in fecs:
         before = list(verifier.seconds)
         outcomes = verifier.run_fec(fec)
-        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [])
+        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [], [])
 
 
 # ---------------------------------------------------------------------- process pool
@@ -180,7 +180,7 @@ def run_parts(
         """Every FEC of the part (counted here) as an error verdict."""
         lost = Outcome("error", message=_failure(exc))
         found = [(fec.index, fec_ref(fec), [lost] * n_specs) for fec in part]
-        return len(found), found, [0.0] * n_specs, []
+        return len(found), found, [0.0] * n_specs, [], []
 
     def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
         part, future = item

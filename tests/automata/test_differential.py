@@ -26,6 +26,7 @@ from rela.check import Letters, SpecChecker
 from rela.compile import compile_assert, compile_spec
 from rela.lang import ast
 from rela.network.model import Fec, Graph, TrafficKey
+from rela.results import SpecialHop
 from tests import reference as ref
 
 K = 3
@@ -172,7 +173,9 @@ def project(paths_: set) -> set:  # type: ignore[type-arg]
     """Names as the verifier prints them: one letter for all others, markers unnumbered."""
 
     def hop(x: str) -> str:
-        if x in ref.OTHERS or x == "(other)":
+        if isinstance(x, SpecialHop):  # the verifier's hops that are not locations
+            return "(other)" if x.kind == "other" else "#"
+        if x in ref.OTHERS:
             return "(other)"
         return "#" if x.startswith("#") else x
 

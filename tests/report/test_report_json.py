@@ -59,8 +59,10 @@ def test_field_names_of_the_verification_issue(report: Report) -> None:
         "missing",
         "unexpected",
         "truncated",
+        "explanation",
     }
     assert set(v["fec"]) == {"index", "key", "traffic"}
+    assert set(spec["causes"][0]) >= {"kind", "at", "fecs", "flows", "traffic", "clause", "example"}
     assert set(spec["errors"][0]) >= {"fec", "message"}
 
 

@@ -154,6 +154,7 @@ def test_report_json_shape() -> None:
         "missing",
         "unexpected",
         "truncated",
+        "explanation",
     }
 
 
