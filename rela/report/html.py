@@ -45,7 +45,7 @@ from rela.report._common import (
     total_fecs,
     view_lines,
 )
-from rela.report.html_page import figure, lines, note, page, path_list, table, view_html
+from rela.report.html_page import figure, lines, note, page, path_list, safe, table, view_html
 from rela.report.rows import flow_view
 from rela.results import Cause, FecRef, Report, SpecialHop, SpecResult, Violation
 
@@ -203,7 +203,7 @@ def _anchors(report: Report) -> tuple[dict[int, str], dict[ViolationKey, str]]:
 
 
 def _destinations(c: Cause) -> str:
-    dsts = [esc(d) for d in c.destinations] or [esc(format_traffic(c.traffic))]
+    dsts = [esc(d) for d in c.destinations] or [safe(format_traffic(c.traffic))]
     text = ", ".join(f"<code>{d}</code>" for d in dsts[:_MAX_DESTINATIONS])
     if len(dsts) > _MAX_DESTINATIONS:
         text += f" (+{len(dsts) - _MAX_DESTINATIONS} more)"
@@ -218,7 +218,7 @@ def _causes(
     rows = []
     for n, (spec, c) in enumerate(found[:MAX_CAUSES], 1):
         ex = c.example
-        example = esc(f"{fec_label(ex.fec)}, flow from {ex.flow}")
+        example = safe(fec_label(ex.fec)) + ", flow from " + esc(ex.flow)
         anchor = links.get(_key(spec.name, ex))
         if anchor is not None:
             example = f'<a href="#{anchor}">{example}</a>'
@@ -226,11 +226,11 @@ def _causes(
         if many_specs:
             row.append((f"<code>{esc(spec.name)}</code>", ""))
         row += [
-            (f"<b>{esc(kind_at(c.kind, c.at))}</b>", ""),
+            (f"<b>{safe(kind_at(c.kind, c.at))}</b>", ""),
             (f"{c.fecs:,}", ""),
             (f"{c.flows:,}", ""),
             (_destinations(c), ""),
-            (esc(clause_text(c.clause)) if c.clause else "—", ""),
+            (safe(clause_text(c.clause)) if c.clause else "—", ""),
             (example, ""),
         ]
         rows.append(row)
@@ -307,9 +307,9 @@ def _violations(
     per_key = Counter((s.name, v.fec.index, v.fec.key) for s in report.specs for v in s.violations)
     drawn = set(draw)
     for fec, items in _by_fec(shown):
-        parts.append(f'<section class="fec" id="fec-{fec.index}"><h3>{esc(fec_label(fec))}</h3>')
+        parts.append(f'<section class="fec" id="fec-{fec.index}"><h3>{safe(fec_label(fec))}</h3>')
         if fec.traffic:
-            parts.append(f'<p class="traffic">traffic: {esc(format_traffic(fec.traffic))}</p>')
+            parts.append(f'<p class="traffic">traffic: {safe(format_traffic(fec.traffic))}</p>')
         if fec.index in drawn and have_change:
             parts.append(figure(graphs.get(fec.index), fec_label(fec), focus=_focus(items)))
         elif have_change:
@@ -338,9 +338,9 @@ def _violation(spec: str, v: Violation, n: int, of: int, anchor: str) -> str:
     ]
     e = v.explanation
     if e is not None:
-        why = f"<b>{esc(kind_at(e.kind, e.at))}</b>"
+        why = f"<b>{safe(kind_at(e.kind, e.at))}</b>"
         if e.clause is not None:
-            why += f" · {esc(clause_text(e.clause))}"
+            why += f" · {safe(clause_text(e.clause))}"
         parts.append(f'<p class="why">{why}</p>')
     parts.append(view_html(flow_view(v), "expected", "actual", "both expected and actual"))
     if v.truncated:
@@ -370,7 +370,7 @@ def _coverage(report: Report) -> str:
         for c in s.coverage:
             cls = "vacuous" if c.fecs == 0 else ""
             rows.append(
-                [(esc(clause_text(c.clause)), cls), (f"{c.fecs:,}", cls), (f"{c.flows:,}", cls)]
+                [(safe(clause_text(c.clause)), cls), (f"{c.fecs:,}", cls), (f"{c.flows:,}", cls)]
             )
         parts.append(f"<h4><code>{esc(s.name)}</code></h4>")
         parts.append(table(["clause", "FECs", "flows"], rows, (1, 2)))
@@ -380,7 +380,7 @@ def _coverage(report: Report) -> str:
 
 def _errors(report: Report) -> str:
     items = [
-        f"<li><code>{esc(s.name)}</code>: {esc(fec_label(e.fec))}: {esc(e.message)}</li>"
+        f"<li><code>{esc(s.name)}</code>: {safe(fec_label(e.fec))}: {esc(e.message)}</li>"
         for s in report.specs
         for e in ordered_errors(s)
     ]

@@ -30,6 +30,7 @@ __all__ = [
     "path_html",
     "item_html",
     "view_html",
+    "safe",
     "path_list",
     "figure",
     "note",
@@ -136,8 +137,10 @@ def path_html(path: Path, mark: str = " ", prefix: int = 0) -> str:
 _MARK_CLASS = {"-": "minus", "+": "plus", " ": ""}
 
 
-def _shown(text: str) -> str:
-    """Text a renderer already made visible (display tokens): HTML-escaped only."""
+def safe(text: str) -> str:
+    """Text the report helpers already made visible (display tokens, ``kind_at``,
+    ``clause_text``, ``fec_label``...): HTML-escaped only, so the ``⟨⟩`` of a hop that
+    is not a location stays as written."""
     return html.escape(text, quote=True)
 
 
@@ -150,7 +153,7 @@ def item_html(item: Item, mark: str = " ", prefix: int = 0) -> str:
         cls = "hop"
         if mark != " ":
             cls += " same" if i < prefix else (" first" if i == prefix else "")
-        out.append(f'<span class="{cls}">{_shown(token)}</span>')
+        out.append(f'<span class="{cls}">{safe(token)}</span>')
     if not item.tokens:
         out.append('<span class="hop">()</span>')
     if item.loop:
@@ -159,7 +162,7 @@ def item_html(item: Item, mark: str = " ", prefix: int = 0) -> str:
             "loop</span>"
         )
     if item.note:
-        out.append(f' <span class="sub">({_shown(item.note)})</span>')
+        out.append(f' <span class="sub">({safe(item.note)})</span>')
     return "".join(out)
 
 
@@ -193,7 +196,7 @@ def view_html(view: FlowView, left: str, right: str, same: str) -> str:
             f'<details class="same"><summary>{plural(n, "more path")} {esc(same)}</summary>'
             f'<ul class="paths-list">{items}</ul></details>'
         )
-    out += [note(n) for n in view.notes]
+    out += [f'<p class="note">{safe(n)}</p>' for n in view.notes]
     return "\n".join(out)
 
 

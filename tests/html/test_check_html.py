@@ -317,3 +317,26 @@ def test_a_clause_that_applied_to_nothing_is_marked() -> None:
         "0",
         "0",
     ]
+
+
+def test_hops_that_are_not_locations_read_in_words() -> None:
+    from rela.results import ANY_OTHER, Explanation, FecRef, SpecResult, Violation
+
+    v = Violation(
+        FecRef(0, "k\u27e8x\u27e9"),
+        "a",
+        (),
+        (),
+        expected=(("a", ANY_OTHER),),
+        actual=(("a", "b"),),
+        missing=(("a", ANY_OTHER),),
+        unexpected=(("a", "b"),),
+        explanation=Explanation("paths-moved", ANY_OTHER),
+    )
+    report = Report(specs=(SpecResult("s", 1, 0, 1, 0, violations=(v,)),), fecs_read=1)
+    soup = parse(render_html(report))
+    (section,) = soup.select("section.violation")
+    assert text(section.select_one("p.why")) == "paths moved at ⟨any other location⟩"
+    assert text(section.select("table.paths td")[1]) == "a → ⟨any other location⟩"
+    # a key that only looks like one is escaped, never taken for a special hop
+    assert text(soup.select_one("section.fec h3")) == "FEC #0 (k\\u27e8x\\u27e9)"
