@@ -218,7 +218,7 @@ def _causes(
     rows = []
     for n, (spec, c) in enumerate(found[:MAX_CAUSES], 1):
         ex = c.example
-        example = safe(fec_label(ex.fec)) + ", flow from " + esc(ex.flow)
+        example = f"FEC #{ex.fec.index}, flow from {esc(ex.flow)}"
         anchor = links.get(_key(spec.name, ex))
         if anchor is not None:
             example = f'<a href="#{anchor}">{example}</a>'
@@ -226,7 +226,7 @@ def _causes(
         if many_specs:
             row.append((f"<code>{esc(spec.name)}</code>", ""))
         row += [
-            (f"<b>{safe(kind_at(c.kind, c.at))}</b>", ""),
+            (f"<b>{safe(kind_at(c.kind, c.at))}</b>", "what"),
             (f"{c.fecs:,}", ""),
             (f"{c.flows:,}", ""),
             (_destinations(c), ""),

@@ -69,6 +69,7 @@ td.plus, td.mark.plus { background: #e6f4ea; color: #14532d; }
 .hop.same { color: #8c959f; } .hop.first { font-weight: bold; text-decoration: underline; }
 .badge { font: 600 11px system-ui, sans-serif; background: #f57c00; color: #fff; border-radius: 8px; padding: 0 6px; }
 p.why { margin: 2px 0 6px; } p.why b { color: #b3261e; }
+table.summary td.what { white-space: nowrap; }
 table.summary td.vacuous { background: #fff8e1; color: #9a6700; }
 .paths-list { margin: 2px 0 6px 14px; padding: 0; list-style: none; }
 p.note { color: #59636e; font-style: italic; margin: 6px 0; }
