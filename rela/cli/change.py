@@ -12,7 +12,7 @@ from rela.cli.app import app, err_console, handle_errors
 from rela.cli.output import emit, refuse_clobber
 from rela.errors import UsageError
 from rela.network.dataplane import Snapshot
-from rela.network.formats.batfish import build_fecs, find_export, load_snapshot
+from rela.network.formats.batfish import build_change, find_export, load_snapshot, refuse_problems
 
 __all__ = ["change_app", "build"]
 
@@ -56,6 +56,13 @@ def build(
             help="interfaceProperties() answer (JSON) before the change (optional).", **_FILE
         ),
     ] = None,
+    before_acls: Annotated[
+        Path | None,
+        typer.Option(
+            help="namedStructures() answer (JSON) before the change (optional: the ACLs).",
+            **_FILE,
+        ),
+    ] = None,
     after_routes: Annotated[
         Path | None,
         typer.Option(help="routes() answer (JSON) after the change.", **_FILE),
@@ -68,6 +75,13 @@ def build(
         Path | None,
         typer.Option(
             help="interfaceProperties() answer (JSON) after the change (optional).", **_FILE
+        ),
+    ] = None,
+    after_acls: Annotated[
+        Path | None,
+        typer.Option(
+            help="namedStructures() answer (JSON) after the change (optional: the ACLs).",
+            **_FILE,
         ),
     ] = None,
     start: Annotated[
@@ -91,18 +105,27 @@ def build(
 ) -> None:
     """Compute the forwarding graphs of two Batfish snapshots and write them as a change.
 
-    The output is Rela graph JSON: one entry per FEC (destination prefixes
-    forwarded uniformly before and after), ready for rela check --change.
+    The output is Rela graph JSON: one entry per FEC (traffic forwarded
+    uniformly before and after: destination prefixes, or packet cubes when both
+    snapshots come with their ACLs), ready for rela check --change.
     """
     with handle_errors():
         refuse_clobber(
             output,
-            [before, before_routes, before_edges, before_interfaces]
-            + [after, after_routes, after_edges, after_interfaces],
+            [before, before_routes, before_edges, before_interfaces, before_acls]
+            + [after, after_routes, after_edges, after_interfaces, after_acls],
         )
-        before_snap = _snapshot("before", before, before_routes, before_edges, before_interfaces)
-        after_snap = _snapshot("after", after, after_routes, after_edges, after_interfaces)
-        fecs = build_fecs(before_snap, after_snap, start=start or (), dst=dst or (), merge=merge)
+        before_snap = _snapshot(
+            "before", before, before_routes, before_edges, before_interfaces, before_acls
+        )
+        after_snap = _snapshot(
+            "after", after, after_routes, after_edges, after_interfaces, after_acls
+        )
+        built = build_change(before_snap, after_snap, start=start or (), dst=dst or (), merge=merge)
+        for warning in built.warnings:
+            err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
+        refuse_problems(built)
+        fecs = built.fecs
         data = orjson.dumps([fec.to_json() for fec in fecs])
         emit(data + b"\n", output)
         if str(output) != "-":
@@ -119,13 +142,14 @@ def _snapshot(
     routes: Path | None,
     edges: Path | None,
     interfaces: Path | None,
+    acls: Path | None,
 ) -> Snapshot:
     if export is not None:
-        if routes or edges or interfaces:
+        if routes or edges or interfaces or acls:
             raise UsageError(f"give either --{side} or --{side}-routes/--{side}-edges, not both")
         return find_export(export).load()
     if routes is None or edges is None:
         raise UsageError(
             f"the {side} snapshot needs --{side} DIR, or both --{side}-routes and --{side}-edges"
         )
-    return load_snapshot(routes, edges, interfaces)
+    return load_snapshot(routes, edges, interfaces, acls)

@@ -32,6 +32,7 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
+from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
@@ -147,11 +148,14 @@ def _restrict(graph: Graph, flows: list[str]) -> Graph:
     return Graph(graph.labels, graph.succ, sources, graph.sinks)
 
 
-def _traffic_text(keys: Iterable[TrafficKey]) -> str:
+def _traffic_text(keys: Iterable[TrafficKey], limit: int = 8) -> str:
     parts = []
-    for t in keys:
+    shown = list(keys)
+    for t in shown[:limit]:
         fields = [f"{name}={value}" for name, value in t.to_dict().items()]
         parts.append(" ".join(fields) or "(any)")
+    if len(shown) > limit:  # header-space classes can need hundreds of cubes
+        parts.append(f"... (+{len(shown) - limit} more keys; -f json lists them all)")
     return ", ".join(parts) if parts else "(none)"
 
 
@@ -197,6 +201,8 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
     key = f"  key [bold]{escape(fec.key)}[/]" if fec.key is not None else ""
     console.print(f"[bold cyan]FEC {fec.index}[/]{key}")
     console.print(f"  traffic: {escape(_traffic_text(fec.traffic))}")
+    for i, use in enumerate(record.get("acl_text", ())):
+        console.print(("  acls:    " if i == 0 else "           ") + escape(use))
     if fec.problem is not None:
         console.print(f"  [bold red]error:[/] {escape(fec.problem)}")
         return
@@ -275,6 +281,11 @@ def show(
             )
         for item in _selected(loaded, list(fec or []), flows):
             record = _fec_record(item, flows, stats, max_paths)
+            if isinstance(loaded, BatfishChange) and loaded.models_acls:
+                uses = loaded.acls(item)  # the ACLs that shape the FEC's paths
+                record["acls"] = [u.to_dict() for u in uses]
+                if fmt is not Format.json:
+                    record["acl_text"] = [u.describe() for u in uses]
             problems += item.problem is not None
             if fmt is Format.json:
                 out.write(("\n  " if not shown else ",\n  ") + json.dumps(record))
