@@ -363,7 +363,7 @@ def show(
                     record["acls"] = [u.to_dict() for u in uses]
                     if fmt is not Format.json:
                         record["acl_text"] = [u.describe() for u in uses]
-                problems += item.problem is not None
+                problems += item.problem is not None and not item.undecided
                 if fmt is Format.json:
                     sep = "\n  " if not shown else ",\n  "
                     sink.write((sep + json.dumps(record)).encode("utf-8"))
