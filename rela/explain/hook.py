@@ -84,7 +84,11 @@ class RunExplainer:
         """Count spec ``i``'s coverage on ``fec``; explain ``outcome`` when it is a violation."""
         counter = self.counters[i]
         if counter is not None:
-            counter.add(fec)
+            try:
+                counter.add(fec)
+            except Exception:  # noqa: BLE001 - a coverage bug must not cost a verdict
+                # nor call a clause vacuous: this FEC's coverage is unknown for every clause
+                counter.tally.unknown[:] = [n + 1 for n in counter.tally.unknown]
         explainer = self.explainers[i]
         if outcome.verdict != "violated" or not outcome.flows or explainer is None:
             return outcome
