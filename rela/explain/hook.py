@@ -67,13 +67,14 @@ class RunExplainer:
         groups: Mapping[str, str] | None = None,
         group_level: bool = False,
         max_states: int = 0,
+        fec_timeout: float = 0.0,
     ) -> None:
         self.explainers: list[FlowExplainer | None] = []
         self.counters: list[CoverageCounter | None] = []
         for m in models:
             if isinstance(m, SpecModel):
                 self.explainers.append(FlowExplainer(m, groups=groups, group_level=group_level))
-                self.counters.append(CoverageCounter(m, groups, group_level, max_states))
+                self.counters.append(CoverageCounter(m, groups, group_level, max_states, fec_timeout))
             else:
                 assert_ref = m if isinstance(m, ClauseRef) else None
                 self.explainers.append(FlowExplainer(None, assert_ref=assert_ref))
