@@ -127,7 +127,13 @@ def _trim_transducer(t: Transducer) -> Transducer:
 
 
 class Evaluator:
-    """Builds automata for IR nodes over ``alphabet`` (a Sig- or LetterAlphabet)."""
+    """Builds automata for IR nodes over ``alphabet`` (a Sig- or LetterAlphabet).
+
+    Results are memoised per node and shared by every later call; ``budget``
+    (per call, else the one given at construction) is charged by the
+    constructions a call performs, so whoever first needs an automaton pays
+    for it under its own limits.
+    """
 
     def __init__(
         self,
@@ -147,19 +153,20 @@ class Evaluator:
         self._by_id: dict[int, tuple[Any, Any]] = {}
 
     # ------------------------------------------------------------------ path sets
-    def prop(self, e: Any) -> Nfa:
+    def prop(self, e: ast.PathExpr, budget: Budget | None = None) -> Nfa:
         seen = self._by_id.get(id(e))
         if seen is not None and seen[0] is e:
             return seen[1]
         got = self._props.get(e)
         if got is None:
-            got = self._prop(e)
+            got = self._prop(e, budget or self.budget)
             self._props[e] = got
         self._by_id[id(e)] = (e, got)
         return got
 
-    def _prop(self, e: Any) -> Nfa:
-        cap = self.budget.max_states
+    def _prop(self, e: ast.PathExpr, budget: Budget) -> Nfa:
+        cap = budget.max_states
+        prop = self.prop
         if isinstance(e, _LETTER_NODES):
             return Nfa.letter(*self.alphabet.matching(e))
         if isinstance(e, ast.Epsilon):
@@ -167,24 +174,24 @@ class Evaluator:
         if isinstance(e, ast.EmptySet):
             return Nfa.empty()
         if isinstance(e, ast.Concat):
-            return N.concat(*(self.prop(p) for p in e.parts))
+            return N.concat(*(prop(p, budget) for p in e.parts))
         if isinstance(e, ast.Alt):
-            return N.union(*(self.prop(p) for p in e.parts))
+            return N.union(*(prop(p, budget) for p in e.parts))
         if isinstance(e, ast.Inter):
-            acc = self.prop(e.parts[0])
+            acc = prop(e.parts[0], budget)
             for p in e.parts[1:]:
-                acc = N.trim(N.intersect(acc, self.prop(p), budget=self.budget))
+                acc = N.trim(N.intersect(acc, prop(p, budget), budget=budget))
             return acc
         if isinstance(e, ast.Complement):
-            inner = self.prop(e.operand)
-            return N.trim(N.complement(inner, self.alphabet.locations, cap, budget=self.budget))
+            inner = prop(e.operand, budget)
+            return N.trim(N.complement(inner, self.alphabet.locations, cap, budget=budget))
         if isinstance(e, ast.Star):
-            return N.star(self.prop(e.operand))
+            return N.star(prop(e.operand, budget))
         if isinstance(e, ast.Plus):
-            inner = self.prop(e.operand)
+            inner = prop(e.operand, budget)
             return N.concat(inner, N.star(inner))
         if isinstance(e, ast.Optional):
-            return N.union(self.prop(e.operand), Nfa.epsilon())
+            return N.union(prop(e.operand, budget), Nfa.epsilon())
         if isinstance(e, ast.Pre):
             if self.pre is None:
                 raise ValueError("`pre` used where no FEC is bound")
@@ -194,40 +201,42 @@ class Evaluator:
                 raise ValueError("`post` used where no FEC is bound")
             return self.post
         if isinstance(e, ast.Image):
-            return N.trim(T.image(self.prop(e.prop), self.rel(e.relation), budget=self.budget))
+            image = T.image(prop(e.prop, budget), self.rel(e.relation, budget), budget=budget)
+            return N.trim(image)
         if isinstance(e, ast.Preimage):
-            return T.preimage(self.rel(e.relation), self.prop(e.prop), budget=self.budget)
+            return T.preimage(self.rel(e.relation, budget), prop(e.prop, budget), budget=budget)
         if isinstance(e, ast.Ref):
             raise ValueError(f"unresolved reference {e.name!r} (compile the module first)")
         raise TypeError(f"not a path expression: {e!r}")
 
     # ------------------------------------------------------------------ relations
-    def rel(self, r: Any) -> Transducer:
+    def rel(self, r: ast.Relation, budget: Budget | None = None) -> Transducer:
         seen = self._by_id.get(id(r))
         if seen is not None and seen[0] is r:
             return seen[1]
         got = self._rels.get(r)
         if got is None:
-            got = simplify_transducer(self._rel(r))
+            got = simplify_transducer(self._rel(r, budget or self.budget))
             self._rels[r] = got
         self._by_id[id(r)] = (r, got)
         return got
 
-    def _rel(self, r: Any) -> Transducer:
+    def _rel(self, r: ast.Relation, budget: Budget) -> Transducer:
+        prop, rel = self.prop, self.rel
         if isinstance(r, ast.Identity):
-            return T.identity(N.remove_epsilon(self.prop(r.prop)))
+            return T.identity(N.remove_epsilon(prop(r.prop, budget)))
         if isinstance(r, ast.Product):
-            return T.product(self.prop(r.left), self.prop(r.right))
+            return T.product(prop(r.left, budget), prop(r.right, budget))
         if isinstance(r, ast.RelConcat):
-            return T.rconcat(*(self.rel(p) for p in r.parts))
+            return T.rconcat(*(rel(p, budget) for p in r.parts))
         if isinstance(r, ast.RelUnion):
-            return T.runion(*(self.rel(p) for p in r.parts))
+            return T.runion(*(rel(p, budget) for p in r.parts))
         if isinstance(r, ast.PriorityUnion):
             return T.priority_union(
-                self.rel(r.left), self.rel(r.right), self.alphabet.locations, budget=self.budget
+                rel(r.left, budget), rel(r.right, budget), self.alphabet.locations, budget=budget
             )
         if isinstance(r, ast.Compose):
-            return T.compose(self.rel(r.left), self.rel(r.right), budget=self.budget)
+            return T.compose(rel(r.left, budget), rel(r.right, budget), budget=budget)
         if isinstance(r, ast.RelStar):
-            return T.rstar(self.rel(r.operand))
+            return T.rstar(rel(r.operand, budget))
         raise TypeError(f"not a relation: {r!r}")

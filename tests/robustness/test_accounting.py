@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import rela.check
+import rela.check.checker
 from rela.cli import app
 from rela.lang import parse_spec
 from rela.network import load_change
@@ -234,7 +234,7 @@ def _killing_check(self: Any, fec: Fec) -> Any:
     return _REAL_CHECK(self, fec)
 
 
-_REAL_CHECK = rela.check.SpecChecker.check
+_REAL_CHECK = rela.check.checker.SpecChecker.check
 
 
 @pytest.mark.parametrize("layout", ["file", "chunks"])
@@ -242,7 +242,7 @@ def test_rela_check_exits_1_when_a_worker_dies(
     layout: str, tmp_path: Path, monkeypatch: Any
 ) -> None:
     """Through the CLI: workers (forked from this process) die on FEC ``k300``."""
-    monkeypatch.setattr(rela.check.SpecChecker, "check", _killing_check)
+    monkeypatch.setattr(rela.check.checker.SpecChecker, "check", _killing_check)
     raw = {"nodeToOutEdgesMap": {"a": {"b": []}, "b": {}}, "sourceNodes": ["a"], "sinkNodes": ["b"]}
     fecs = [
         {

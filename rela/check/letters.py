@@ -1,0 +1,111 @@
+"""Letters of a run and the universe of one FEC.
+
+:class:`Letters` interns every letter met in a run (location names, markers,
+:data:`~rela.automata.alphabet.OTHER`) to a small int, shared by every spec.
+:class:`Signatures` gives each letter its signature under one spec's atoms
+(cached by letter id), and :meth:`Signatures.context` the FEC's universe
+(docs/verification.md): its locations, the spec's names that match none of
+them, one letter for every other location, and the spec's markers.
+
+>>> from rela.automata.alphabet import Atoms
+>>> from rela.lang import ast
+>>> from rela.network.model import Fec, Graph
+>>> letters = Letters()
+>>> sigs = Signatures(Atoms.collect([ast.Name("a"), ast.Name("z")]), letters)
+>>> fec = Fec(0, None, (), Graph.from_paths([["a", "b"]]), Graph.from_paths([["a"]]))
+>>> sorted(letters.names[x] for x in sigs.context(fec).universe)
+['(other)', 'a', 'b', 'z']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rela.automata.alphabet import OTHER, OTHER_NAME, Atoms, Letter, MarkerLetter
+from rela.network.model import Fec
+
+__all__ = ["Letters", "FecContext", "Signatures", "Word"]
+
+Word = tuple[int, ...]
+
+
+class Letters:
+    """Interning of letters (location names, markers, OTHER) to small ints, shared per run."""
+
+    def __init__(self) -> None:
+        self.ids: dict[Letter, int] = {}
+        self.values: list[Letter] = []
+        self.names: list[str] = []
+
+    def id(self, letter: Letter) -> int:
+        i = self.ids.get(letter)
+        if i is None:
+            i = self.ids[letter] = len(self.values)
+            self.values.append(letter)
+            self.names.append(OTHER_NAME if letter is OTHER else str(letter))
+        return i
+
+    def path(self, word: Word) -> tuple[str, ...]:
+        names = self.names
+        return tuple(names[i] for i in word)
+
+
+class FecContext:
+    """One FEC's universe of letter ids, their signatures, and the letters by signature."""
+
+    __slots__ = ("universe", "sig_of", "sigs", "_classes")
+
+    def __init__(self, universe: list[int], sig_of: dict[int, int]) -> None:
+        self.universe = universe
+        self.sig_of = sig_of
+        self.sigs = frozenset(sig_of[x] for x in universe)
+        self._classes: dict[int, tuple[int, ...]] | None = None
+
+    def class_letters(self) -> dict[int, tuple[int, ...]]:
+        """Signature -> the letters of the universe with that signature (built once)."""
+        if self._classes is None:
+            acc: dict[int, list[int]] = {}
+            for x in self.universe:
+                acc.setdefault(self.sig_of[x], []).append(x)
+            self._classes = {s: tuple(xs) for s, xs in acc.items()}
+        return self._classes
+
+
+class Signatures:
+    """Signatures of letters under one spec's atoms, by letter id (cached for the run)."""
+
+    def __init__(self, atoms: Atoms, letters: Letters) -> None:
+        self.atoms = atoms
+        self.letters = letters
+        self._by_id: dict[int, int] = {}
+        self.other_id = letters.id(OTHER)
+        self.marker_ids = [letters.id(MarkerLetter(m)) for m in atoms.markers]
+
+    def of(self, x: int) -> int:
+        s = self._by_id.get(x)
+        if s is None:
+            s = self._by_id[x] = self.atoms.signature(self.letters.values[x])
+        return s
+
+    def present(self, fec: Fec) -> set[int]:
+        """The letter ids of the FEC's locations (before and after)."""
+        letter_id = self.letters.id
+        present = {letter_id(label) for label in fec.before.labels}
+        present.update(letter_id(label) for label in fec.after.labels)
+        return present
+
+    def context(self, fec: Fec, present: Iterable[int] | None = None) -> FecContext:
+        """The FEC's universe (``present``: its location ids, when already known)."""
+        letter_id = self.letters.id
+        universe = list(self.present(fec) if present is None else present)
+        sig = self.of
+        matched = 0
+        for x in universe:
+            matched |= sig(x)
+        atoms = self.atoms
+        for n in atoms.names:
+            if not matched & atoms.bit[("name", n)]:
+                universe.append(letter_id(n))
+        universe.append(self.other_id)
+        universe.extend(self.marker_ids)
+        return FecContext(universe, {x: sig(x) for x in universe})

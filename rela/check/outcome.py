@@ -1,0 +1,41 @@
+"""What checking one spec on one FEC produces: a verdict, and counterexamples per flow.
+
+>>> HOLDS.verdict, Outcome("error", message="bad FEC", input_error=True).input_error
+('holds', True)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
+
+PathList = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class FlowDiff:
+    """A violated flow: path lists as location names (see results.Violation)."""
+
+    flow: str
+    before: PathList
+    after: PathList
+    expected: PathList
+    actual: PathList
+    missing: PathList
+    unexpected: PathList
+    truncated: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Verdict of one check on one FEC: ``holds``, ``violated`` or ``error``."""
+
+    verdict: str
+    flows: tuple[FlowDiff, ...] = ()
+    message: str = ""
+    input_error: bool = False
+
+
+HOLDS = Outcome("holds")
+VIOLATED = Outcome("violated")

@@ -1,0 +1,163 @@
+"""Folding per-FEC outcomes into the report: counts, violations, errors, name warnings.
+
+Executors yield *batches*: how many FECs were checked, the FECs with an
+outcome other than holds (with their outcomes, one per spec), the seconds
+spent per spec and location names met.  :class:`SpecTally` folds them per spec.
+
+>>> from rela.check import HOLDS, Outcome
+>>> tally = SpecTally("s")
+>>> tally.add_many(3, [(FecRef(1, None), Outcome("error", message="boom"))])
+>>> r = tally.result()
+>>> (r.total, r.holds, r.errors)
+(3, 2, 1)
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rela.check import HOLDS, Outcome
+from rela.network.model import Fec
+from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
+from rela.verify.verifier import Named
+
+__all__ = [
+    "SpecTally",
+    "Batch",
+    "Aggregate",
+    "PartResult",
+    "fec_ref",
+    "special",
+    "shifted",
+    "name_warnings",
+    "MAX_NAME_WARNINGS",
+]
+
+#: Spec names warned about one by one (with the closest locations) per spec.
+MAX_NAME_WARNINGS = 20
+
+#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met.
+BatchResult = tuple[list[list[Outcome]], list[float], list[str]]
+#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met).
+Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str]]
+#: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
+PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str]]
+Batch = tuple[list[Fec], BatchResult]
+
+
+@dataclass
+class SpecTally:
+    """The running counts and findings of one spec."""
+
+    name: str
+    total: int = 0
+    holds: int = 0
+    violated: int = 0
+    errors: int = 0
+    violations: list[Violation] = field(default_factory=list)
+    fec_errors: list[FecError] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, ref: FecRef, outcome: Outcome) -> None:
+        self.total += 1
+        if outcome.verdict == "holds":
+            self.holds += 1
+        elif outcome.verdict == "violated":
+            self.violated += 1
+            for f in outcome.flows:
+                self.violations.append(
+                    Violation(
+                        ref,
+                        f.flow,
+                        f.before,
+                        f.after,
+                        f.expected,
+                        f.actual,
+                        f.missing,
+                        f.unexpected,
+                        f.truncated,
+                    )
+                )
+        else:
+            self.errors += 1
+            self.fec_errors.append(FecError(ref, outcome.message, outcome.input_error))
+
+    def add_many(self, n: int, special: list[tuple[FecRef, Outcome]]) -> None:
+        """``n`` FECs, of which only ``special`` may have a verdict other than holds."""
+        self.total += n - len(special)
+        self.holds += n - len(special)
+        for ref, outcome in special:
+            self.add(ref, outcome)
+
+    def result(self) -> SpecResult:
+        return SpecResult(
+            self.name,
+            self.total,
+            self.holds,
+            self.violated,
+            self.errors,
+            tuple(self.violations),
+            tuple(self.fec_errors),
+            self.seconds,
+        )
+
+
+def fec_ref(fec: Fec) -> FecRef:
+    """How the report names an FEC."""
+    return FecRef(fec.index, fec.key, tuple(t.to_dict() for t in fec.traffic))
+
+
+def special(stream: Iterable[Batch]) -> Iterator[Aggregate]:
+    """Batches as (count, FECs with a non-holding outcome, time, names)."""
+    for batch, (outcomes, spent, names) in stream:
+        found = [
+            (fec_ref(fec), per_spec)
+            for fec, per_spec in zip(batch, outcomes)
+            if any(o is not HOLDS for o in per_spec)
+        ]
+        yield len(batch), found, spent, names
+
+
+def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
+    """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
+    offset = 0
+    for _, (n, found, spent, names) in stream:
+        yield (
+            n,
+            [
+                (FecRef(offset + local, ref.key, ref.traffic), outcomes)
+                for local, ref, outcomes in found
+            ],
+            spent,
+            names,
+        )
+        offset += n
+
+
+def name_warnings(
+    checks: Sequence[Named], seen: set[str], groups: Mapping[str, str] | None
+) -> list[Warning_]:
+    """A spec name that matches no location of the input is almost always a typo."""
+    from rela.automata.alphabet import Atoms
+
+    out: list[Warning_] = []
+    if not seen:
+        return out
+    devices = sorted({n.split("|")[0] for n in seen} | seen)
+    for c in checks:
+        atoms = Atoms.collect([c.check], groups=groups)
+        absent = [n for n in atoms.absent_names(seen) if n != "drop"]
+        for name in absent[:MAX_NAME_WARNINGS]:
+            close = difflib.get_close_matches(name, devices, n=3, cutoff=0.6)
+            msg = f"name {name!r} matches no location of the input"
+            if close:
+                msg += f"; closest: {', '.join(close)}"
+            out.append(Warning_(c.name, msg))
+        if len(absent) > MAX_NAME_WARNINGS:
+            rest = absent[MAX_NAME_WARNINGS:]
+            shown = ", ".join(repr(n) for n in rest[:5])
+            more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
+            out.append(Warning_(c.name, f"{len(rest)} more names match no location: {shown}{more}"))
+    return out

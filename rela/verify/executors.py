@@ -1,0 +1,268 @@
+"""Where FECs are checked: in this process, in a pool of processes, or on a Dask cluster.
+
+Every executor yields its results in input order, one entry per batch (a list
+of FECs) or per part (a chunk file loaded by the worker itself), and accounts
+for every FEC: a batch lost with its worker becomes error verdicts, never
+silence.  Worker-side state (one :class:`~rela.verify.verifier.Verifier` per
+process) lives in ``_WORKER``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from rela.check import HOLDS, Outcome
+from rela.errors import RelaError, UsageError
+from rela.network.model import Fec
+from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
+from rela.verify.verifier import Named, Options, Verifier
+
+__all__ = ["BATCH_SIZE", "run_serial", "run_pool", "run_parts", "run_dask"]
+
+#: FECs sent to a worker at a time.
+BATCH_SIZE = 256
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(checks: Sequence[Named], options: Options) -> None:
+    _WORKER["verifier"] = Verifier(checks, options)
+    _WORKER["reported"] = set()
+
+
+def _new_names(verifier: Verifier) -> list[str]:
+    """Location names this worker met and has not sent back yet."""
+    seen = verifier.seen_names()
+    new = sorted(seen - _WORKER["reported"])
+    _WORKER["reported"] |= seen
+    return new
+
+
+def _worker_batch(batch: list[Fec]) -> BatchResult:
+    verifier: Verifier = _WORKER["verifier"]
+    before = list(verifier.seconds)
+    outcomes = [verifier.run_fec(fec) for fec in batch]
+    spent = [a - b for a, b in zip(verifier.seconds, before)]
+    return outcomes, spent, _new_names(verifier)
+
+
+def _worker_part(part: Iterable[Fec]) -> PartResult:
+    """Load one part (a chunk file) and check it; only non-holding FECs are sent back."""
+    verifier: Verifier = _WORKER["verifier"]
+    before = list(verifier.seconds)
+    found: list[tuple[int, Any, list[Outcome]]] = []
+    n = 0
+    for fec in part:
+        outcomes = verifier.run_fec(fec)
+        if any(o is not HOLDS for o in outcomes):
+            found.append((fec.index, fec_ref(fec), outcomes))
+        n += 1
+    spent = [a - b for a, b in zip(verifier.seconds, before)]
+    return n, found, spent, _new_names(verifier)
+
+
+def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
+    key = repr((checks, options))
+    if _WORKER.get("dask_key") != key:
+        _worker_init(checks, options)
+        _WORKER["dask_key"] = key
+    return _worker_batch(batch)
+
+
+def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
+    """``fecs`` in lists of ``size`` (the last one shorter)."""
+    batch: list[Fec] = []
+    for fec in fecs:
+        batch.append(fec)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
+    outcome = Outcome("error", message=why)
+    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, []
+
+
+def _failure(exc: BaseException) -> str:
+    if isinstance(exc, BrokenProcessPool):
+        return "worker process died while checking this FEC"
+    return f"worker failed: {type(exc).__name__}: {exc}"
+
+
+# ---------------------------------------------------------------------- in this process
+
+
+def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
+    """Each FEC checked here, as a batch of one."""
+    for fec in fecs:
+        before = list(verifier.seconds)
+        outcomes = verifier.run_fec(fec)
+        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [])
+
+
+# ---------------------------------------------------------------------- process pool
+
+
+def _alone(fn: Callable[[Any], Any], arg: Any, checks: Sequence[Named], options: Options) -> Any:
+    """Run one task in a fresh one-worker pool (after a pool broke: find the culprit)."""
+    with ProcessPoolExecutor(1, initializer=_worker_init, initargs=(checks, options)) as pool:
+        return pool.submit(fn, arg).result()
+
+
+def _collect(
+    item: tuple[list[Fec], Future[BatchResult]],
+    checks: Sequence[Named],
+    options: Options,
+) -> Batch:
+    """A batch's result; a batch lost with a broken pool is checked again on its own,
+    and only a batch that kills its worker again becomes error verdicts."""
+    batch, future = item
+    n_specs = len(checks)
+    try:
+        return batch, future.result()
+    except BrokenProcessPool:
+        try:
+            return batch, _alone(_worker_batch, batch, checks, options)
+        except Exception as exc:  # noqa: BLE001
+            return batch, _lost(batch, n_specs, _failure(exc))
+    except Exception as exc:  # noqa: BLE001
+        return batch, _lost(batch, n_specs, _failure(exc))
+
+
+def run_pool(
+    checks: Sequence[Named], options: Options, fecs: Iterable[Fec], jobs: int
+) -> Iterator[Batch]:
+    """Batches through a process pool, results in input order; a dead worker costs its batch."""
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
+
+    pool = new_pool()
+    pending: deque[tuple[list[Fec], Future[BatchResult]]] = deque()
+    try:
+        for batch in batches(fecs, BATCH_SIZE):
+            try:
+                pending.append((batch, pool.submit(_worker_batch, batch)))
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                pending.append((batch, pool.submit(_worker_batch, batch)))
+            while len(pending) > 2 * jobs:
+                yield _collect(pending.popleft(), checks, options)
+        while pending:
+            yield _collect(pending.popleft(), checks, options)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_parts(
+    checks: Sequence[Named], options: Options, parts: Sequence[Iterable[Fec]], jobs: int
+) -> Iterator[tuple[Iterable[Fec], PartResult]]:
+    """Parts (chunk files) through a process pool: workers load and check their own input.
+
+    Results come back in input order.  A part whose worker died is checked
+    again on its own; if that fails too, it is counted in this process and
+    every one of its FECs becomes an error verdict.
+    """
+    n_specs = len(checks)
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
+
+    def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:
+        """Every FEC of the part (counted here) as an error verdict."""
+        lost = Outcome("error", message=_failure(exc))
+        found = [(fec.index, fec_ref(fec), [lost] * n_specs) for fec in part]
+        return len(found), found, [0.0] * n_specs, []
+
+    def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
+        part, future = item
+        try:
+            return part, future.result()
+        except RelaError:
+            raise
+        except BrokenProcessPool:  # some worker died: check this part again on its own
+            try:
+                return part, _alone(_worker_part, part, checks, options)
+            except RelaError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                return part, lost_part(part, exc)
+        except Exception as exc:  # noqa: BLE001 - a failed worker: account for every FEC
+            return part, lost_part(part, exc)
+
+    pool = new_pool()
+    pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
+    try:
+        for part in parts:
+            try:
+                future = pool.submit(_worker_part, part)
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = new_pool()
+                future = pool.submit(_worker_part, part)
+            pending.append((part, future))
+            while len(pending) > 2 * jobs:
+                yield collect(pending.popleft())
+        while pending:
+            yield collect(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+# ---------------------------------------------------------------------- Dask
+
+
+def run_dask(
+    checks: Sequence[Named],
+    options: Options,
+    fecs: Iterable[Fec],
+    jobs: int,
+    scheduler: str | None,
+) -> Iterator[Batch]:
+    """Batches on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise UsageError("--executor dask needs the dask extra: pip install 'rela[dask]'") from exc
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    n_specs = len(checks)
+    try:
+        remote_checks = client.scatter(list(checks), broadcast=True)
+        pending: deque[tuple[list[Fec], Any]] = deque()
+
+        def collect(item: tuple[list[Fec], Any]) -> Batch:
+            batch, future = item
+            try:
+                return batch, future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker or task
+                return batch, _lost(
+                    batch, n_specs, f"dask task failed: {type(exc).__name__}: {exc}"
+                )
+
+        for batch in batches(fecs, BATCH_SIZE):
+            pending.append(
+                (batch, client.submit(_dask_batch, remote_checks, options, batch, pure=False))
+            )
+            while len(pending) > 4 * max(jobs, 1):
+                yield collect(pending.popleft())
+        while pending:
+            yield collect(pending.popleft())
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -1,0 +1,102 @@
+"""Options of a run and :class:`Verifier`: one checker per spec, one outcome per spec per FEC.
+
+>>> from rela.compile import compile_module
+>>> from rela.lang import parse_spec
+>>> from rela.network.model import Fec, Graph
+>>> checks = [Named(c.name, c.check) for c in compile_module(parse_spec("spec s { .* : preserve }"))]
+>>> verifier = Verifier(checks, Options())
+>>> g = Graph.from_paths([["a", "b"]])
+>>> [o.verdict for o in verifier.run_fec(Fec(0, None, (), g, g))]
+['holds']
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rela.check import Letters, Outcome, SpecChecker
+from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
+from rela.errors import RelaError
+from rela.lang import ast
+from rela.network.model import Fec, Granularity
+
+__all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
+
+
+
+@dataclass(frozen=True)
+class Options:
+    """Verification options shared by every executor."""
+
+    max_paths: int = 20
+    max_states: int = DEFAULT_MAX_STATES
+    fec_timeout: float = DEFAULT_FEC_TIMEOUT
+    granularity: str = Granularity.DEVICE.value
+    groups: Mapping[str, str] | None = None
+    #: False: verdicts only, violated FECs get no counterexamples (for timing decisions).
+    counterexamples: bool = True
+
+
+@dataclass(frozen=True)
+class Named:
+    """A compiled check with the name of its spec/assert block."""
+
+    name: str
+    check: ast.Check
+
+
+class Verifier:
+    """One checker per spec; ``run_fec`` gives one outcome per spec for an FEC."""
+
+    def __init__(self, checks: Sequence[Named], options: Options) -> None:
+        self.names = [c.name for c in checks]
+        self.letters = Letters()
+        group_level = options.granularity == Granularity.GROUP.value
+        self.checkers = [
+            SpecChecker(
+                c.check,
+                self.letters,
+                groups=options.groups,
+                group_level=group_level,
+                max_paths=options.max_paths,
+                max_states=options.max_states,
+                fec_timeout=options.fec_timeout,
+                counterexamples=options.counterexamples,
+            )
+            for c in checks
+        ]
+        self.seconds = [0.0] * len(checks)
+
+    def run_fec(self, fec: Fec) -> list[Outcome]:
+        """One outcome per spec for ``fec``; never raises for a problem of this FEC."""
+        out = []
+        for i, checker in enumerate(self.checkers):
+            t0 = time.perf_counter()
+            outcome = _checked(checker, fec)
+            self.seconds[i] += time.perf_counter() - t0
+            out.append(outcome)
+        return out
+
+    def seen_names(self) -> set[str]:
+        """Location names met by any checker so far."""
+        ids: set[int] = set()
+        for c in self.checkers:
+            ids |= c.seen
+        values = self.letters.values
+        return {values[i] for i in ids if isinstance(values[i], str)}
+
+
+def _checked(checker: SpecChecker, fec: Fec) -> Outcome:
+    """``checker.check(fec)``, with every failure of this FEC turned into an error verdict."""
+    try:
+        return checker.check(fec)
+    except RelaError as exc:  # a resource limit
+        return Outcome("error", message=exc.message)
+    except RecursionError:
+        return Outcome("error", message="expression nested too deeply to evaluate")
+    except MemoryError:
+        return Outcome("error", message="out of memory while checking this FEC")
+    except Exception as exc:  # noqa: BLE001 - never lose an FEC to a bug
+        return Outcome("error", message=f"internal error: {type(exc).__name__}: {exc}")
