@@ -26,7 +26,7 @@ from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
 from rela.lang import ast
 from rela.suggest.clauses import PRESERVE_ALL, combine
 from rela.suggest.observe import Situation
-from rela.verify import Options, Verifier, _Named
+from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["Oracle", "Chain", "chain_spec"]
 
@@ -87,5 +87,5 @@ class Oracle:
             if len(self._verifiers) >= _MAX_VERIFIERS:
                 self._verifiers.clear()
             check = compile_spec(chain_spec(chain))
-            v = self._verifiers[chain] = Verifier([_Named("chain", check)], self.options)
+            v = self._verifiers[chain] = Verifier([Named("chain", check)], self.options)
         return v
