@@ -94,11 +94,11 @@ def summary(s: Suggestion) -> str:
     """
     explicit = sum(c.explicit for c in s.clauses)
     counts = f"{len(s.clauses)} clauses" + (f" ({explicit} explicit)" if explicit else "")
-    scope = f"{s.fecs:,} FECs ({s.changed:,} changed)"
+    scope = f"{s.fecs:,} FEC{'' if s.fecs == 1 else 's'} ({s.changed:,} changed)"
     if not s.holds:
         return f"FAIL: no suggested spec holds on every FEC ({counts}; {scope})"
     if s.fallback:
-        return f"FALLBACK: {counts}, holds on all {scope}; some FECs need explicit clauses"
+        return f"FALLBACK: {counts}, holds on all {scope}; not every FEC is explained by a pattern"
     return f"OK: {counts}, holds on all {scope}"
 
 

@@ -36,7 +36,7 @@ from rela.network.model import Fec
 from rela.suggest.result import Example, SuggestedClause, Suggestion
 
 if TYPE_CHECKING:
-    from rela.suggest.observe import Observation
+    from rela.suggest.search import Search
 
 __all__ = ["suggest", "Suggestion", "SuggestedClause", "Example", "DEFAULT_MAX_CLAUSES", "NAME"]
 
@@ -86,8 +86,10 @@ def suggest(
     )
     search = Search(obs, oracle)
     search.run(max_clauses - 1)
+    search.prune()
     search.reorder()
-    search.fallback()
+    if search.fallback():
+        search.prune()
     for attempt in range(_REPAIRS + 1):
         module, _, _ = build(search, name)
         report = verify(
@@ -113,7 +115,7 @@ def suggest(
             + (f" and {len(failing) - 5} more" if len(failing) > 5 else "")
             + "): they cannot be told apart by destination from FECs that behave differently"
         )
-    header = [*_header(obs, report.holds, fallback, len(search.placed) + 1), *header]
+    header = [*_header(search, report.holds, fallback, max_clauses), *header]
     module, text, clauses = build(search, name, header)
     return Suggestion(
         name=name,
@@ -139,19 +141,26 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _header(obs: Observation, holds: bool, fallback: bool, clauses: int) -> list[str]:
+def _header(search: Search, holds: bool, fallback: bool, max_clauses: int) -> list[str]:
+    obs = search.obs
     source = obs.description or "the change"
+    clauses = len(search.placed) + 1
     lines = [
         f"Suggested by `rela suggest` for {source} (granularity {obs.granularity.value}): "
-        f"{_plural(obs.fecs, 'FEC')}, {obs.changed_fecs:,} changed, {clauses} clauses.",
+        f"{_plural(obs.fecs, 'FEC')}, {obs.changed_fecs:,} changed; {clauses} clauses.",
     ]
     if holds:
-        lines.append(
-            "Verified: this spec holds on every FEC of the change (check it again with "
-            "`rela check` on the same input and options)."
-        )
+        lines.append("Verified: this spec holds on every FEC of the change.")
     else:
         lines.append("NOT VERIFIED: this spec does not hold on every FEC of the change.")
     if fallback:
-        lines.append("Some FECs have explicit clauses: no short pattern explains them (see below).")
+        explicit = sum(p.explicit for p in search.placed)
+        parts = []
+        if explicit:
+            parts.append(f"{_plural(explicit, 'explicit clause')} for FECs no pattern explains")
+        if search.skipped:
+            parts.append(f"{_plural(len(search.skipped), 'FEC')} exempted (no path before)")
+        if clauses > max_clauses:
+            parts.append(f"more than --max-clauses {max_clauses}")
+        lines.append("Fallback: " + "; ".join(parts or ["not every FEC is explained"]) + ".")
     return lines

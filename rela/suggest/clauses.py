@@ -25,8 +25,10 @@ the spec), which lets the search skip most checks.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rela.lang import ast
 from rela.network.model import DROP
@@ -54,6 +56,9 @@ __all__ = [
     "no_longer_dropped",
     "no_longer_dropped_via",
     "loop_at",
+    "loop_added",
+    "rename",
+    "short_names",
     "avoid",
     "explicit",
     "combine",
@@ -63,6 +68,8 @@ __all__ = [
 ]
 
 EXACT, LOCATED, BROAD, EXPLICIT = 1, 2, 3, 4
+
+T = TypeVar("T")
 
 #: ``.* : preserve``, the final catch-all of every suggestion.
 PRESERVE_ALL: ast.SpecExpr = ast.Atomic(ast.Star(ast.AnyLoc()), ast.Preserve())
@@ -223,6 +230,19 @@ def loop_at(v: str, u: str) -> ast.SpecExpr:
     return ast.Atomic(_through(v), ast.AnyPaths(_through(v, u)))
 
 
+def loop_added(v: str, cycle: Sequence[str]) -> ast.SpecExpr:
+    """Paths through V may now go round the loop ``V c1 ... ck V`` (``cycle`` = c1 ... ck V).
+
+    ``[^V]* : preserve then V : add(V (c1 ... ck V)+) then [^V]* : preserve``
+    """
+    loop = ast.Plus(_seq(*(name(c) for c in cycle)))
+    return _then(
+        _keep(not_star([v])),
+        ast.Atomic(name(v), ast.Add(_seq(name(v), loop))),
+        _keep(not_star([v])),
+    )
+
+
 def avoid(x: str) -> ast.SpecExpr:
     """``.* X .* : any([^X]*)``: the traffic that crossed X now avoids it (any path)."""
     return ast.Atomic(_through(x), ast.AnyPaths(not_star([x])))
@@ -239,6 +259,58 @@ def combine(parts: Sequence[ast.SpecExpr]) -> ast.SpecExpr:
     for p in parts[1:]:
         out = ast.Else(out, p)
     return out
+
+
+# ---------------------------------------------------------------------- names
+
+
+def short_names(locations: Iterable[str]) -> dict[str, str]:
+    """Multi-component locations that a shorter name designates exactly, in these locations.
+
+    A name matches every location whose components start with its own, so
+    ``core1`` may stand for ``core1|default`` when no other location of the
+    change starts with ``core1`` — it then means the same in every FEC.
+
+    >>> short_names(["core1|default", "core2|blue", "core2|red", "a"])
+    {'core1|default': 'core1'}
+    """
+    locs = set(locations)
+    out: dict[str, str] = {}
+    for loc in sorted(locs):
+        parts = loc.split("|")
+        same = {m for m in locs if m == loc or m.startswith(loc + "|")}
+        for k in range(1, len(parts)):
+            short = "|".join(parts[:k])
+            if {m for m in locs if m == short or m.startswith(short + "|")} == same:
+                out[loc] = short
+                break
+    return out
+
+
+def rename(node: T, names: Mapping[str, str]) -> T:
+    """``node`` with every location name in ``names`` replaced (names of classes too).
+
+    >>> from rela.lang import format_spec
+    >>> format_spec(rename(replace_device("core1|default", "core2|default"),
+    ...                    {"core1|default": "core1", "core2|default": "core2"}))
+    '[^core1]* : preserve then core1 : replace(core1, core2) then [^core1]* : preserve'
+    """
+    if isinstance(node, ast.Name):
+        new = names.get(node.text)
+        return node if new is None else ast.Name(new)  # type: ignore[return-value]
+    if isinstance(node, tuple):
+        return tuple(rename(x, names) for x in node)  # type: ignore[return-value]
+    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        return node
+    changes = {}
+    for f in dataclasses.fields(node):
+        if f.name == "span":
+            continue
+        old = getattr(node, f.name)
+        new = rename(old, names)
+        if new is not old:
+            changes[f.name] = new
+    return dataclasses.replace(node, **changes) if changes else node
 
 
 # ---------------------------------------------------------------------- analysis

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -42,7 +42,7 @@ from rela.lang import ast
 from rela.network.model import DROP, Graph
 from rela.suggest import clauses as cl
 from rela.suggest.clauses import BROAD, EXACT, LOCATED, Candidate
-from rela.suggest.regex import live_nodes
+from rela.suggest.regex import live_nodes, writable
 
 __all__ = ["candidates", "combinations", "sample_paths", "PATH_LIMIT", "MINED", "WALKS"]
 
@@ -184,10 +184,16 @@ def _top(votes: Counter[K], n: int = TOP) -> list[K]:
 
 
 def _no_path(f: _Facts) -> Iterator[Candidate]:
-    if f.before and not f.after:
-        yield Candidate(
-            cl.no_path(), "no-path", "no path any more: the traffic is not forwarded", EXACT
-        )
+    if not f.before or f.after:
+        return
+    loops = sorted(e for e in f.after_loops if e not in f.before_edges)
+    if loops:  # the traffic is caught in a forwarding loop that never exits
+        v, u = loops[0]
+        says = f"no path any more: caught in a forwarding loop {v} -> {u}"
+        yield Candidate(cl.no_path(), "loop", says, EXACT, (v, u))
+    else:
+        says = "no path any more: the traffic is not forwarded"
+        yield Candidate(cl.no_path(), "no-path", says, EXACT)
 
 
 def _swaps(f: _Facts) -> Iterator[Candidate]:
@@ -315,32 +321,79 @@ def _undrops(f: _Facts) -> Iterator[Candidate]:
         yield Candidate(cl.no_longer_dropped_via(v, x), "undrop", says, LOCATED, (v, x))
 
 
+def _cycle(loops: frozenset[tuple[str, str]], v: str, u: str) -> tuple[str, ...] | None:
+    """The shortest loop ``u ... v`` back to ``v`` over the looping hops (``v -> u`` closes it)."""
+    g: nx.DiGraph = nx.DiGraph(list(loops))
+    try:
+        return tuple(nx.shortest_path(g, u, v))
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return None
+
+
 def _loops(f: _Facts) -> Iterator[Candidate]:
     new = Counter(e for e in f.after_loops if e not in f.before_edges)
     for v, u in _top(new):
+        if v not in f.after_locations:  # the loop never exits: the paths through v are gone
+            says = f"forwarding loop {v} -> {u}: traffic reaching {v} never leaves the loop"
+            yield Candidate(cl.remove_through(v), "loop", says, EXACT, (v, u))
         says = f"forwarding loop: traffic reaching {v} is sent back to {u}"
         yield Candidate(cl.loop_at(v, u), "loop", says, LOCATED, (v, u))
+        cycle = _cycle(f.after_loops, v, u)
+        if cycle is not None:
+            says = f"forwarding loop: traffic reaching {v} may go round {' '.join((v, *cycle))}"
+            names = tuple(dict.fromkeys((v, *cycle)))
+            yield Candidate(cl.loop_added(v, cycle), "loop", says, EXACT, names)
 
 
-_DETECTORS = (_no_path, _swaps, _drops, _links_and_extensions, _removals, _undrops, _loops)
+_DETECTORS = (_no_path, _swaps, _drops, _links_and_extensions, _loops, _removals, _undrops)
 
 
-def candidates(before: Graph, after: Graph) -> list[Candidate]:
+def candidates(
+    before: Graph,
+    after: Graph,
+    short: Mapping[str, str] | None = None,
+    avoid: frozenset[str] = frozenset(),
+) -> list[Candidate]:
     """Candidate clauses that might explain the change from ``before`` to ``after``.
 
     Exact and located ones first, broad ones last; no duplicates.  Combinations
     (``p else q``) are built by the search, for situations no single clause
-    explains (:func:`combinations`).
+    explains (:func:`combinations`).  ``short`` renames locations to shorter
+    names that mean the same (:func:`rela.suggest.clauses.short_names`);
+    clauses naming a location of ``avoid`` (a name that would also match
+    other locations, or that no name can spell) are left out.  A clause that
+    names interfaces (or VRFs) is also proposed with their devices instead:
+    ``core1`` for every interface of core1.
     """
     f = _facts(before, after)
     found: list[Candidate] = []
     seen: set[ast.SpecExpr] = set()
     for detector in _DETECTORS:
         for c in detector(f):
-            if c.body not in seen:
-                seen.add(c.body)
-                found.append(c)
+            general = _by_device(c)
+            if short:
+                c = _renamed(c, short)
+            for variant in (general, None if avoid & set(c.names) else c):
+                if variant is not None and variant.body not in seen:
+                    seen.add(variant.body)
+                    found.append(variant)
     return sorted(found, key=lambda c: c.tier == BROAD)
+
+
+def _by_device(c: Candidate) -> Candidate | None:
+    """The clause with every multi-component name replaced by its device (if that differs)."""
+    devices = {n: n.split("|", 1)[0] for n in c.names if "|" in n}
+    if not devices or not all(writable(d) for d in devices.values()):
+        return None
+    return _renamed(c, devices)
+
+
+def _renamed(c: Candidate, short: Mapping[str, str]) -> Candidate:
+    says = c.says
+    for old in sorted({n for n in c.names if n in short}, key=len, reverse=True):
+        says = says.replace(old, short[old])
+    names = tuple(short.get(n, n) for n in c.names)
+    return Candidate(cl.rename(c.body, short), c.kind, says, c.tier, names)
 
 
 def combinations(parts: list[Candidate]) -> Iterator[Candidate]:

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from rela.lang import ast
 from rela.network.model import Graph
 
-__all__ = ["graph_regex", "exact_letter", "live_nodes", "alt", "cat", "star"]
+__all__ = ["graph_regex", "exact_letter", "writable", "live_nodes", "alt", "cat", "star"]
 
 _EPS = ast.Epsilon()
 Expr = ast.PathExpr
@@ -136,23 +136,59 @@ def live_nodes(graph: Graph) -> set[int]:
     return co
 
 
+def writable(name: str) -> bool:
+    """Whether a location can be named in a spec (no empty component, at most three).
+
+    >>> writable("core1|default"), writable("Device2436||Interface13540")
+    (True, False)
+    """
+    parts = name.split("|")
+    return 0 < len(parts) <= 3 and all(parts)
+
+
+def _by_attributes(location: str) -> Expr:
+    """A location no name can spell (``dev||Gi0``: no VRF): its device and attributes."""
+    parts = location.split("|")
+    out: list[Expr] = [ast.Name(parts[0])]
+    for attr, value in zip(("vrf", "interface"), parts[1:]):
+        out.append(
+            ast.AttrClass(attr, "=", value)
+            if value
+            else ast.AttrClass(attr, "~", ".", negated=True)  # no such component
+        )
+    return ast.Inter(tuple(out))
+
+
 def exact_letter(location: str, others: Iterable[str]) -> Expr:
     """An expression for exactly one location, even where a spec name would match more.
 
     A name matches every location whose components start with its own
     (``a`` matches ``a|x``): where ``others`` hold such longer locations, they
-    are excluded explicitly.
+    are excluded explicitly.  A location with an empty component, which no
+    name can spell, is described by its device and attributes.
 
     >>> from rela.lang import format_path
     >>> format_path(exact_letter("a", ["a|x", "b"])), format_path(exact_letter("b", ["a"]))
     ('a & [^"a|x"]', 'b')
+    >>> format_path(exact_letter("d||Gi0", []))
+    'd & [^vrf~"."] & [interface=Gi0]'
+    >>> format_path(exact_letter("d", ["d||Gi0"]))
+    'd & [^vrf~"."] & [^interface~"."]'
     """
-    longer = sorted({o for o in others if o.startswith(location + "|")})
-    if not longer:
+    if not writable(location):
+        return _by_attributes(location)
+    longer = sorted({o for o in others if o.startswith(location + "|") and writable(o)})
+    unwritable = sorted({o for o in others if o.startswith(location + "|") and not writable(o)})
+    if not longer and not unwritable:
         return ast.Name(location)
-    return ast.Inter(
-        (ast.Name(location), ast.NameClass(tuple(map(ast.Name, longer)), negated=True))
-    )
+    parts: list[Expr] = [ast.Name(location)]
+    if longer:
+        parts.append(ast.NameClass(tuple(map(ast.Name, longer)), negated=True))
+    if unwritable:  # locations below it that no name spells: they have more components
+        depth = len(location.split("|"))
+        for attr in ("vrf", "interface")[depth - 1 :]:
+            parts.append(ast.AttrClass(attr, "~", ".", negated=True))
+    return ast.Inter(tuple(parts))
 
 
 def graph_regex(graph: Graph, others: Iterable[str] = ()) -> Expr:

@@ -6,7 +6,7 @@ Plain frozen data; :meth:`Suggestion.to_dict` is the JSON document of
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rela.lang import ast, format_spec
@@ -51,7 +51,8 @@ class SuggestedClause:
     ``drop``, ``undrop``, ``loop``, ``no-path``, ``avoid``, ``combined``,
     ``explicit``, ``preserve``); ``spec`` the clause as an AST (with its guard,
     if any); ``fecs``/``flows`` how many FECs and changed flows it explains;
-    ``names`` the locations it is about.
+    ``names`` the locations it is about; ``indices`` the input indices of the
+    FECs it explains.
     """
 
     kind: str
@@ -63,6 +64,8 @@ class SuggestedClause:
     example: Example | None = None
     names: tuple[str, ...] = ()
     explicit: bool = False
+    #: Input indices of the FECs it explains (not in the JSON document: it can be long).
+    indices: tuple[int, ...] = field(default=(), repr=False)
 
     @property
     def text(self) -> str:

@@ -9,10 +9,13 @@ greedy: each round tries every candidate clause at the front and at the back
 of the chain, asks the :class:`~rela.suggest.oracle.Oracle` on which cells the
 new chain holds, and guards the clause (:func:`rela.suggest.guards.cover`) so
 that it takes in the FECs it newly explains and leaves out those it would
-break.  The clause explaining the most FECs wins (then exact before loose,
-fewer guard prefixes, a simpler clause); broad clauses compete only when no
-exact or located one helps.  Rounds stop when every FEC holds or the clause
-budget is spent; :func:`fallback` then explains the rest with explicit clauses.
+break.  Exact clauses are tried first, located ones (``any``) only when no
+exact one helps, broad ones last; within a tier the clause explaining the most
+FECs wins (then fewer guard prefixes, the kind that says more, a simpler
+clause).  A clause may take in more FECs than it explains where it still holds
+(a more general guard).  Rounds stop when every FEC holds or the clause
+budget is spent; :meth:`Search.prune` drops clauses the others made useless,
+and :meth:`Search.fallback` explains the rest with explicit clauses.
 
 >>> from rela.network.model import Fec, Graph
 >>> from rela.suggest.observe import observe
@@ -33,12 +36,12 @@ from dataclasses import dataclass, field
 from rela.diff import ONLY_AFTER
 from rela.lang import ast
 from rela.suggest import clauses as cl
-from rela.suggest.clauses import BROAD, Candidate
+from rela.suggest.clauses import BROAD, EXACT, LOCATED, Candidate
 from rela.suggest.guards import Cover, Member, cover
 from rela.suggest.observe import FecInfo, Observation, Situation
 from rela.suggest.oracle import Chain, Oracle
 from rela.suggest.patterns import candidates, combinations
-from rela.suggest.regex import graph_regex
+from rela.suggest.regex import graph_regex, writable
 
 __all__ = ["Placed", "Search", "Cell"]
 
@@ -132,6 +135,9 @@ class Search:
         self.ambiguous = frozenset(
             p for loc in self.locations for p in _prefixes(loc) if p != loc and p in self.locations
         )
+        self.short = cl.short_names(self.locations)
+        self.ambiguous |= {self.short[a] for a in self.ambiguous if a in self.short}
+        self.ambiguous |= {loc for loc in self.locations if not writable(loc)}
 
     # ------------------------------------------------------------------ cells
 
@@ -180,14 +186,12 @@ class Search:
             known = sorted(explained, key=lambda b: -explained[b])[:KNOWN_TRIED]
             hit = next((b for b in known if self.oracle.holds((b,), sit)), None)
             if hit is None:
-                found = [
-                    c
-                    for c in candidates(sit.before, sit.after)
-                    if not self.ambiguous & set(c.names)
-                ]
+                found = candidates(sit.before, sit.after, self.short, self.ambiguous)
                 for c in found:
                     pool.setdefault(c.body, c)
-                hit = next((c.body for c in found if self.oracle.holds((c.body,), sit)), None)
+                # a broad clause may hold too, but a precise combination says more
+                precise = [c for c in found if c.tier != BROAD]
+                hit = next((c.body for c in precise if self.oracle.holds((c.body,), sit)), None)
                 if hit is None:
                     combos = itertools.islice(combinations(found), MAX_COMBINATIONS)
                     combo = next((c for c in combos if self.oracle.holds((c.body,), sit)), None)
@@ -265,8 +269,8 @@ class Search:
                     len(c.fecs) for c in failing if self.relevant(cand.body, c.sit)
                 )
         best: _Option | None = None
-        for broad in (False, True):
-            ranked = [c for c in pool if c.body in weight and (c.tier == BROAD) == broad]
+        for tier in (EXACT, LOCATED, BROAD):
+            ranked = [c for c in pool if c.body in weight and c.tier == tier]
             ranked.sort(key=lambda c: -weight[c.body])
             for cand in ranked:
                 bound = weight[cand.body]
@@ -329,7 +333,7 @@ class Search:
                 return added
             best: _Option | None = None
             for sit in sorted({c.sit for c in failing}, key=lambda s: s.id):
-                cand = _explicit(sit, self.locations)
+                cand = _explicit(sit, self.locations, self.short)
                 option = self._evaluate(cand, FRONT, cells, failing, 1)
                 if option is not None and (best is None or option.key() > best.key()):
                     best = option
@@ -356,7 +360,7 @@ class Search:
             ]
             guard = cover([Member(f, self.fecs[f].dst) for f in mine], others)
             inside = frozenset(f for f in mine if f not in guard.conflicts)
-            cand = _explicit(sit, self.locations)
+            cand = _explicit(sit, self.locations, self.short)
             if inside and all(p.candidate.body != cand.body for p in self.placed):
                 self._place(_Option(cand, FRONT, guard, len(inside), inside), explicit=True)
                 placed = True
@@ -372,6 +376,32 @@ class Search:
         )
 
     # ------------------------------------------------------------------ tidying
+
+    def prune(self) -> int:
+        """Drop clauses that every FEC holds without (later ones made them redundant)."""
+        dropped = 0
+        while True:
+            coverage = self.coverage()
+            order = sorted(self.chain(), key=lambda p: (len(coverage[p.id]), -p.rank))
+            victim = next((p for p in order if self._removable(p.id)), None)
+            if victim is None:
+                return dropped
+            self._drop(victim.id)
+            dropped += 1
+
+    def _removable(self, pid: int) -> bool:
+        for cell in self.cells():
+            if pid not in cell.chain or not self.holds(cell):
+                continue
+            if not self.holds(cell, tuple(x for x in cell.chain if x != pid)):
+                return False
+        return True
+
+    def _drop(self, pid: int) -> None:
+        keep = [p for p in self.placed if p.id != pid]
+        new_id = {p.id: i for i, p in enumerate(keep)}
+        self.placed = [Placed(new_id[p.id], p.candidate, p.rank, p.guard, p.explicit) for p in keep]
+        self.seen = [tuple(new_id[x] for x in chain if x != pid) for chain in self.seen]
 
     def reorder(self) -> None:
         """Move clauses that explain more FECs earlier, where the spec still holds."""
@@ -417,13 +447,12 @@ class Search:
         return out
 
 
-def _explicit(sit: Situation, locations: Iterable[str]) -> Candidate:
+def _explicit(sit: Situation, locations: Iterable[str], short: dict[str, str]) -> Candidate:
     if not sit.after.sources or cl_empty(sit.after):
         return Candidate(cl.no_path(), "no-path", "no path any more", cl.EXACT)
-    regex = graph_regex(sit.after, locations)
-    return Candidate(
-        cl.explicit(regex), "explicit", "explicit: its paths after the change, listed", cl.EXPLICIT
-    )
+    regex = cl.rename(graph_regex(sit.after, locations), short)
+    says = "whatever its paths were, they are now exactly the ones listed"
+    return Candidate(cl.explicit(regex), "explicit", says, cl.EXPLICIT)
 
 
 def cl_empty(graph: object) -> bool:
