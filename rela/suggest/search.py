@@ -183,24 +183,35 @@ class Search:
         explained: dict[ast.SpecExpr, int] = {}
         changed = [s for s in self.obs.situations if s.changed and s.diff.status != ONLY_AFTER]
         for sit in sorted(changed, key=lambda s: (-len(s.fecs), s.id)):
-            known = sorted(explained, key=lambda b: -explained[b])[:KNOWN_TRIED]
+            exact = [b for b in explained if pool[b].tier == EXACT]
+            known = sorted(exact, key=lambda b: -explained[b])[:KNOWN_TRIED]
             hit = next((b for b in known if self.oracle.holds((b,), sit)), None)
             if hit is None:
                 found = candidates(sit.before, sit.after, self.short, self.ambiguous)
                 for c in found:
                     pool.setdefault(c.body, c)
-                # a broad clause may hold too, but a precise combination says more
-                precise = [c for c in found if c.tier != BROAD]
-                hit = next((c.body for c in precise if self.oracle.holds((c.body,), sit)), None)
-                if hit is None:
-                    combos = itertools.islice(combinations(found), MAX_COMBINATIONS)
-                    combo = next((c for c in combos if self.oracle.holds((c.body,), sit)), None)
-                    if combo is not None:
-                        hit = combo.body
-                        pool.setdefault(hit, combo)
+                hit = self._explain(sit, found, pool)
             if hit is not None:
                 explained[hit] = explained.get(hit, 0) + len(sit.fecs)
         return list(pool.values())
+
+    def _explain(
+        self, sit: Situation, found: list[Candidate], pool: dict[ast.SpecExpr, Candidate]
+    ) -> ast.SpecExpr | None:
+        """A clause that explains the situation alone: exact ones (or an exact
+        combination) before located ones; a broad clause may hold too, but a
+        precise combination says more.  Combinations found join the pool."""
+        for tiers in ((EXACT,), (EXACT, LOCATED)):
+            group = [c for c in found if c.tier in tiers]
+            hit = next((c.body for c in group if self.oracle.holds((c.body,), sit)), None)
+            if hit is not None:
+                return hit
+            combos = itertools.islice(combinations(group), MAX_COMBINATIONS)
+            combo = next((c for c in combos if self.oracle.holds((c.body,), sit)), None)
+            if combo is not None:
+                pool.setdefault(combo.body, combo)
+                return combo.body
+        return None
 
     # ------------------------------------------------------------------ one clause
 
