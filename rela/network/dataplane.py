@@ -47,6 +47,8 @@ from typing import Any
 from rela.network.routing import (
     DEFAULT_VRF,
     DELIVERED_TO_SUBNET,
+    DENIED_IN,
+    DENIED_OUT,
     DROP,
     EXITS_NETWORK,
     NULL_INTERFACES,
@@ -59,6 +61,7 @@ from rela.network.routing import (
     NextHop,
     RawGraph,
     Route,
+    Skeleton,
     Snapshot,
     addr_key,
     node_name,
@@ -68,6 +71,8 @@ __all__ = [
     "DROP",
     "EXITS_NETWORK",
     "DELIVERED_TO_SUBNET",
+    "DENIED_IN",
+    "DENIED_OUT",
     "SPECIAL_SINKS",
     "DEFAULT_VRF",
     "NULL_INTERFACES",
@@ -80,6 +85,7 @@ __all__ = [
     "Snapshot",
     "Interval",
     "RawGraph",
+    "Skeleton",
     "DataPlane",
     "node_name",
 ]
@@ -107,11 +113,17 @@ class _Drop:
 
 
 _Action = _Egress | _NextVrf | _Drop
-#: One successor: (node name, (device, vrf) or None for an outcome sink, inbound interface).
-_Step = tuple[str, "tuple[str, str] | None", "str | None"]
-_TO_DROP: _Step = (DROP, None, None)
-_TO_SUBNET: _Step = (DELIVERED_TO_SUBNET, None, None)
-_TO_EXIT: _Step = (EXITS_NETWORK, None, None)
+#: One successor: (node name, (device, vrf) or None for an outcome sink, inbound
+#: interface, egress interface).  The egress interface is where egress ACLs apply
+#: (None when the packet leaves through no interface: null route, no route).
+_Step = tuple[str, "tuple[str, str] | None", "str | None", "str | None"]
+_TO_DROP: _Step = (DROP, None, None, None)
+
+
+def _outcome(sink: str, egress: str | None) -> _Step:
+    return (sink, None, None, egress)
+
+
 _MISSING: Any = object()
 
 
@@ -203,6 +215,7 @@ class DataPlane:
         self._actions: dict[tuple[tuple[str, str], tuple[int, int, int]], tuple[_Action, ...]] = {}
         self._arp: dict[tuple[str, str, tuple[int, int]], list[_Step] | None] = {}
         self._fixed: dict[tuple[tuple[str, str], tuple[int, int, int]], list[_Step]] = {}
+        self._full_cache: dict[tuple[str, str], bool] = {}
         self._index()
 
     # ------------------------------------------------------------------ indexing
@@ -286,9 +299,16 @@ class DataPlane:
         for route in self.snapshot.routes:
             yield route.network
         for version, addr in self.owners:
-            yield ipaddress.ip_network((addr, 32 if version == 4 else 128))
+            if version == 4:
+                yield ipaddress.IPv4Network((addr, 32))
+            else:  # an int below 2**32 would otherwise read as IPv4
+                yield ipaddress.IPv6Network((addr, 128))
         for nets in self.subnets.values():
-            yield from nets
+            for net in nets:
+                yield net
+                if net.version == 4 and net.num_addresses > 2:  # not host addresses
+                    yield ipaddress.ip_network((net.network_address, net.max_prefixlen))
+                    yield ipaddress.ip_network((net.broadcast_address, net.max_prefixlen))
 
     # ------------------------------------------------------------------ forwarding
 
@@ -298,42 +318,41 @@ class DataPlane:
         ``dst`` must be uniform: no route prefix, owned address or connected subnet
         of this snapshot may split it (``rela.network.fecs`` guarantees this).
         """
-        out: dict[str, dict[str, set[str]]] = {}
-        sinks: set[str] = set()
-        source_names: list[str] = []
+        return self.skeleton([(dev, vrf, None) for dev, vrf in sources], dst).raw_graph()
+
+    def skeleton(self, sources: Sequence[tuple[str, str, str | None]], dst: Interval) -> Skeleton:
+        """Every hop packets to ``dst`` can take from ``(device, vrf, entry interface)`` sources.
+
+        Like :meth:`forwarding_graph`, with the interfaces each hop leaves and
+        enters (where ACLs apply), before any ACL is applied.
+        """
+        out: dict[str, tuple[_Step, ...]] = {}
+        accepted: set[str] = set()
+        source_names: list[tuple[str, str | None]] = []
         todo: deque[tuple[str, str]] = deque()
         seen: set[str] = set()
-        for node in sources:
+        for dev, vrf, entry in sources:
+            node = (dev, vrf)
             name = self._name(node)
+            if (name, entry) not in source_names:
+                source_names.append((name, entry))
             if name not in seen:
                 seen.add(name)
-                source_names.append(name)
                 todo.append(node)
         dst_key = (dst.version, dst.lo) if dst.single else None
         while todo:
             node = todo.popleft()
             here = self._name(node)
-            nexts = out.setdefault(here, {})
             if dst_key is not None and dst_key in self.owned.get(node, ()):
-                sinks.add(here)  # accepted
+                accepted.add(here)
+                out[here] = ()
                 continue
-            for name, target, label in self._steps(node, dst):
-                labels = nexts.get(name)
-                if labels is None:
-                    labels = nexts[name] = set()
-                if label is not None:
-                    labels.add(label)
-                if target is None:  # a special sink
-                    out.setdefault(name, {})
-                    sinks.add(name)
-                elif name not in seen:
+            steps = out[here] = tuple(self._steps(node, dst))
+            for name, target, _, _ in steps:
+                if target is not None and name not in seen:
                     seen.add(name)
                     todo.append(target)
-        edges = tuple(
-            (node, tuple((nxt, tuple(sorted(labels))) for nxt, labels in sorted(nexts.items())))
-            for node, nexts in sorted(out.items())
-        )
-        return RawGraph(edges, tuple(source_names), tuple(sorted(sinks)))
+        return Skeleton(tuple(source_names), out, frozenset(accepted))
 
     def _name(self, node: tuple[str, str]) -> str:
         name = self._names.get(node)
@@ -363,7 +382,7 @@ class DataPlane:
                 steps.append(_TO_DROP)
             elif isinstance(action, _NextVrf):
                 target = (node[0], action.vrf)
-                steps.append((self._name(target), target, None))
+                steps.append((self._name(target), target, None, None))
             else:
                 uniform = uniform and action.arp is not None and not action.arp.is_link_local
                 steps.extend(self._egress(node[0], action, dst))
@@ -376,33 +395,64 @@ class DataPlane:
 
     def _egress(self, dev: str, action: _Egress, dst: Interval) -> list[_Step]:
         """Where a packet sent out of ``action.interface`` lands (Batfish's ARP rules)."""
+        iface = action.interface
         if action.arp is not None:
             arp: tuple[int, int] | None = addr_key(action.arp)
         else:
             arp = (dst.version, dst.lo) if dst.single else None
         if arp is not None:
-            cache_key = (dev, action.interface, arp)
+            cache_key = (dev, iface, arp)
             fixed = self._arp.get(cache_key, _MISSING)
             if fixed is _MISSING:
-                fixed = self._arp[cache_key] = self._arp_reply(dev, action.interface, arp)
+                fixed = self._arp[cache_key] = self._arp_reply(dev, iface, arp)
             if fixed is not None:
                 return fixed
-        for version, lo, hi in self._subnet_ranges.get((dev, action.interface), ()):
+        for version, lo, hi in self._subnet_ranges.get((dev, iface), ()):
             if version == dst.version and lo <= dst.lo and dst.hi <= hi:
-                return [_TO_SUBNET]
+                if not self._subnet_edge(version, lo, hi, dst):
+                    return [_outcome(DELIVERED_TO_SUBNET, iface)]
+                # the network or broadcast address: no host answers ARP for it
+                if self._full(dev, iface):
+                    return [(DROP, None, None, iface)]  # neighbour unreachable
+                return [_outcome(EXITS_NETWORK, iface)]
         if action.arp is None or action.arp.is_link_local:
             # ARP for a destination outside the interface's subnets is answered by
             # the neighbour (proxy ARP); a link-local next hop is the neighbour.
-            neighbours = self._neighbours(dev, action.interface)
+            neighbours = self._neighbours(dev, iface)
             if neighbours:
                 return neighbours
-        return [_TO_EXIT]
+        return [_outcome(EXITS_NETWORK, iface)]
+
+    @staticmethod
+    def _subnet_edge(version: int, lo: int, hi: int, dst: Interval) -> bool:
+        """Whether ``dst`` is the network or broadcast address of IPv4 subnet ``lo``-``hi``
+        (a /31 or /32 has none: every address is a host address, as in Batfish)."""
+        if version != 4 or hi - lo < 2:
+            return False
+        return dst.single and dst.lo in (lo, hi)
+
+    def _full(self, dev: str, iface: str) -> bool:
+        """Whether every host address of the interface's subnets is owned by a device
+        (Batfish: no device can be missing behind the interface)."""
+        found = self._full_cache.get((dev, iface))
+        if found is None:
+            found = True
+            for version, lo, hi in self._subnet_ranges.get((dev, iface), ()):
+                first, last = (lo, hi) if version != 4 or hi - lo < 2 else (lo + 1, hi - 1)
+                if last - first + 1 > 4096:
+                    found = False
+                    break
+                if any((version, a) not in self.owners for a in range(first, last + 1)):
+                    found = False
+                    break
+            self._full_cache[(dev, iface)] = found
+        return found
 
     def _neighbours(self, dev: str, interface: str) -> list[_Step]:
         steps: list[_Step] = []
         for edge in self.edges_from.get((dev, interface), ()):
             target = (edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface))
-            steps.append((self._name(target), target, edge.remote_interface))
+            steps.append((self._name(target), target, edge.remote_interface, interface))
         return steps
 
     def _arp_reply(self, dev: str, interface: str, arp: tuple[int, int]) -> list[_Step] | None:
@@ -411,11 +461,12 @@ class DataPlane:
         for edge in self.edges_from.get((dev, interface), ()):
             if any(addr_key(ip) == arp for ip in edge.remote_ips):
                 target = (edge.remote_node, self.vrf_of(edge.remote_node, edge.remote_interface))
-                steps.append((self._name(target), target, edge.remote_interface))
+                steps.append((self._name(target), target, edge.remote_interface, interface))
         if steps:
             return steps
         if arp in self.owners:
-            return [_TO_DROP]  # neighbour unreachable: the owner is not across this link
+            # neighbour unreachable: the owner is not across this link
+            return [(DROP, None, None, interface)]
         return None
 
     def _resolve(

@@ -20,32 +20,53 @@ from dataclasses import dataclass
 
 from rela.errors import NetworkInputError, UsageError
 from rela.network.dataplane import DataPlane
+from rela.network.model import TrafficKey
 from rela.network.routing import DEFAULT_VRF, SPECIAL_SINKS, Interval, IPNetwork, RawGraph
 
 __all__ = [
     "RawFec",
+    "Start",
     "atomic_intervals",
     "parse_dst",
     "resolve_starts",
+    "resolve_start_points",
+    "destination_ranges",
+    "check_outcome_names",
     "compute_fecs",
 ]
+
+#: A start location: (device, vrf, entry interface or None for traffic the device originates).
+Start = tuple[str, str, "str | None"]
 
 _BITS = {4: 32, 6: 128}
 
 
 @dataclass(frozen=True)
 class RawFec:
-    """One FEC of a Batfish change: its prefixes and its raw before/after graphs."""
+    """One FEC of a Batfish change: its traffic and its raw before/after graphs.
+
+    Without ACLs the traffic is the destination ``prefixes``; with ACLs it is
+    ``traffic`` (packet cubes, see ``rela.network.hsfecs``).  ``problem`` is set
+    (and the graphs are empty) when the FEC's forwarding cannot be decided.
+    """
 
     key: str
     prefixes: tuple[str, ...]
     before: RawGraph
     after: RawGraph
+    traffic: tuple[TrafficKey, ...] | None = None
+    problem: str | None = None
+
+    def traffic_keys(self) -> tuple[TrafficKey, ...]:
+        """The FEC's traffic keys (its prefixes as destination keys when it has no cubes)."""
+        if self.traffic is not None:
+            return self.traffic
+        return tuple(TrafficKey(dst=p) for p in self.prefixes)
 
     def to_json(self) -> dict[str, object]:
         """The FEC as an element of the Rela graph JSON format (plus its ``key``)."""
         return {
-            "ipTrafficKeys": [{"dstIp": p} for p in self.prefixes],
+            "ipTrafficKeys": [t.to_dict() for t in self.traffic_keys()],
             "graphBefore": self.before.to_json(),
             "graphAfter": self.after.to_json(),
             "key": self.key,
@@ -93,14 +114,24 @@ def resolve_starts(
     A start is ``device`` (each VRF of the device), ``device|vrf``, or Batfish's
     ``device[interface]`` (the VRF of that interface; ``@enter(...)`` is accepted too).
     """
+    out: list[tuple[str, str]] = []
+    for dev, vrf, _ in resolve_start_points(starts, before, after):
+        if (dev, vrf) not in out:
+            out.append((dev, vrf))
+    return out
+
+
+def resolve_start_points(starts: Sequence[str], before: DataPlane, after: DataPlane) -> list[Start]:
+    """Like :func:`resolve_starts`, keeping the entry interface of ``device[interface]``
+    (where an ingress ACL applies); a device alone originates its traffic (no entry)."""
     devices = sorted(before.devices | after.devices)
     if not starts:
-        return [(dev, vrf) for dev in devices for vrf in _vrfs(dev, before, after)]
-    out: list[tuple[str, str]] = []
+        return [(dev, vrf, None) for dev in devices for vrf in _vrfs(dev, before, after)]
+    out: list[Start] = []
     for text in starts:
-        for node in _resolve_start(text.strip(), devices, before, after):
-            if node not in out:
-                out.append(node)
+        for start in _resolve_start(text.strip(), devices, before, after):
+            if start not in out:
+                out.append(start)
     return out
 
 
@@ -113,7 +144,7 @@ def _vrfs(device: str, before: DataPlane, after: DataPlane) -> list[str]:
 
 def _resolve_start(
     text: str, devices: list[str], before: DataPlane, after: DataPlane
-) -> list[tuple[str, str]]:
+) -> list[Start]:
     match = _START.match(text)
     if not match:
         raise UsageError(
@@ -139,10 +170,10 @@ def _resolve_start(
                 hint="interfaces: " + ", ".join(sorted(known)),
             )
         plane = before if (dev, iface) in before.iface_vrf else after
-        return [(dev, plane.vrf_of(dev, iface))]
+        return [(dev, plane.vrf_of(dev, iface), iface)]
     if vrf is not None:
-        return [(dev, vrf)]
-    return [(dev, v) for v in _vrfs(dev, before, after)]
+        return [(dev, vrf, None)]
+    return [(dev, v, None) for v in _vrfs(dev, before, after)]
 
 
 def compute_fecs(
@@ -159,23 +190,9 @@ def compute_fecs(
     the destinations to these prefixes.  With ``merge`` (the default) atomic
     ranges with identical (before, after) graphs form one FEC.
     """
-    for plane in (before, after):
-        clash = plane.devices & set(SPECIAL_SINKS)
-        if clash:
-            raise NetworkInputError(
-                f"a device is named {sorted(clash)[0]!r}, which Rela reserves for an outcome",
-                filename=plane.snapshot.name or None,
-            )
+    check_outcome_names(before, after)
     sources = resolve_starts(starts, before, after)
-    limits = [Interval.of(p) for p in parse_dst(dst)]
-    nets: list[IPNetwork] = list(before.boundaries()) + list(after.boundaries())
-    versions = {n.version for n in nets} | {i.version for i in limits}
-    if limits:
-        versions = {i.version for i in limits}
-    cuts = [Interval.of(n) for n in set(nets)] + limits
-    ranges = atomic_intervals(cuts, versions or {4})
-    if limits:
-        ranges = [r for r in ranges if any(lim.lo <= r.lo and r.hi <= lim.hi for lim in limits)]
+    ranges = destination_ranges(before, after, dst)
     entries: list[tuple[RawGraph, RawGraph, list[Interval]]] = []
     index: dict[tuple[RawGraph, RawGraph], int] = {}
     for rng in ranges:
@@ -191,6 +208,32 @@ def compute_fecs(
         prefixes = _collapse(rngs)
         fecs.append(RawFec(prefixes[0], tuple(prefixes), graph_before, graph_after))
     return fecs
+
+
+def check_outcome_names(before: DataPlane, after: DataPlane) -> None:
+    """Refuse a device named like an outcome sink (``drop``, ``exits-network``...)."""
+    reserved = {name.split("|", 1)[0] for name in SPECIAL_SINKS}
+    for plane in (before, after):
+        clash = plane.devices & reserved
+        if clash:
+            raise NetworkInputError(
+                f"a device is named {sorted(clash)[0]!r}, which Rela reserves for an outcome",
+                filename=plane.snapshot.name or None,
+            )
+
+
+def destination_ranges(before: DataPlane, after: DataPlane, dst: Sequence[str]) -> list[Interval]:
+    """The atomic destination ranges of two snapshots, inside the ``dst`` prefixes if given."""
+    limits = [Interval.of(p) for p in parse_dst(dst)]
+    nets: list[IPNetwork] = list(before.boundaries()) + list(after.boundaries())
+    versions = {n.version for n in nets} | {i.version for i in limits}
+    if limits:
+        versions = {i.version for i in limits}
+    cuts = [Interval.of(n) for n in set(nets)] + limits
+    ranges = atomic_intervals(cuts, versions or {4})
+    if limits:
+        ranges = [r for r in ranges if any(lim.lo <= r.lo and r.hi <= lim.hi for lim in limits)]
+    return ranges
 
 
 def _collapse(ranges: list[Interval]) -> list[str]:

@@ -22,12 +22,15 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
+from rela.network.acl import Acl
 from rela.network.model import DROP
 
 __all__ = [
     "DROP",
     "EXITS_NETWORK",
     "DELIVERED_TO_SUBNET",
+    "DENIED_IN",
+    "DENIED_OUT",
     "SPECIAL_SINKS",
     "DEFAULT_VRF",
     "NULL_INTERFACES",
@@ -40,6 +43,8 @@ __all__ = [
     "Snapshot",
     "Interval",
     "RawGraph",
+    "Skeleton",
+    "Hop",
     "node_name",
     "addr_key",
 ]
@@ -48,6 +53,10 @@ __all__ = [
 EXITS_NETWORK = "exits-network"
 #: Traffic sent to an address of a connected subnet that no device of the snapshot owns.
 DELIVERED_TO_SUBNET = "delivered-to-subnet"
+#: Traffic denied by the ingress ACL of the interface it enters (Batfish: DENIED_IN).
+DENIED_IN = "drop|denied-in"
+#: Traffic denied by the egress ACL of the interface it leaves (Batfish: DENIED_OUT).
+DENIED_OUT = "drop|denied-out"
 #: The location names that are outcomes, not devices.
 SPECIAL_SINKS = (DROP, EXITS_NETWORK, DELIVERED_TO_SUBNET)
 DEFAULT_VRF = "default"
@@ -132,16 +141,25 @@ class InterfaceInfo:
     vrf: str
     prefixes: tuple[ipaddress.IPv4Interface | ipaddress.IPv6Interface, ...] = ()
     active: bool = True
+    in_filter: str | None = None
+    out_filter: str | None = None
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The exported answers of one Batfish snapshot."""
+    """The exported answers of one Batfish snapshot.
+
+    ``acls`` is None without a ``namedStructures()`` export (ACLs unknown),
+    ``has_interfaces`` says whether an ``interfaceProperties()`` export was read
+    (which ACL filters which interface).
+    """
 
     routes: tuple[Route, ...]
     edges: tuple[L3Edge, ...] = ()
     interfaces: tuple[InterfaceInfo, ...] = ()
     name: str = ""
+    acls: tuple[Acl, ...] | None = None
+    has_interfaces: bool = False
 
 
 # --------------------------------------------------------------------------- ranges
@@ -201,6 +219,20 @@ class RawGraph:
     sources: tuple[str, ...]
     sinks: tuple[str, ...]
 
+    @staticmethod
+    def build(
+        edges: dict[str, dict[str, set[str]]], sources: list[str], sinks: set[str]
+    ) -> RawGraph:
+        """The canonical (sorted) graph of ``{node: {next: {inbound interfaces}}}``."""
+        return RawGraph(
+            tuple(
+                (node, tuple((nxt, tuple(sorted(labels))) for nxt, labels in sorted(nexts.items())))
+                for node, nexts in sorted(edges.items())
+            ),
+            tuple(sources),
+            tuple(sorted(sinks)),
+        )
+
     def to_json(self) -> dict[str, Any]:
         """The ``graphBefore``/``graphAfter`` object of the Rela graph JSON format."""
         return {
@@ -225,3 +257,43 @@ class RawGraph:
                 if nxt not in path:
                     queue.append(path + (nxt,))
         return out
+
+
+#: One hop of a :class:`Skeleton`: (next node name, (device, vrf) of the next node or
+#: None for an outcome sink, inbound interface there, egress interface here).
+Hop = tuple[str, "tuple[str, str] | None", "str | None", "str | None"]
+
+
+@dataclass(frozen=True)
+class Skeleton:
+    """Where packets of one uniform destination range can go, before ACLs.
+
+    ``sources`` are ``(node name, entry interface or None)``; ``out`` maps each
+    reached device node to its hops (empty for a node that accepts the packet,
+    listed in ``accepted``).  :meth:`raw_graph` is the forwarding graph when no
+    ACL applies; ``rela.network.filtering`` applies ACL decisions.
+    """
+
+    sources: tuple[tuple[str, str | None], ...]
+    out: dict[str, tuple[Hop, ...]]
+    accepted: frozenset[str]
+
+    def key(self) -> tuple[Any, ...]:
+        """A hashable value equal for equal skeletons."""
+        return (self.sources, tuple(sorted(self.out.items())), tuple(sorted(self.accepted)))
+
+    def raw_graph(self) -> RawGraph:
+        """The forwarding graph with every hop taken (no ACL)."""
+        edges: dict[str, dict[str, set[str]]] = {}
+        sinks = set(self.accepted)
+        for here, hops in self.out.items():
+            nexts = edges.setdefault(here, {})
+            for name, target, inbound, _ in hops:
+                labels = nexts.setdefault(name, set())
+                if inbound is not None:
+                    labels.add(inbound)
+                if target is None:
+                    edges.setdefault(name, {})
+                    sinks.add(name)
+        names = list(dict.fromkeys(name for name, _ in self.sources))
+        return RawGraph.build(edges, names, sinks)

@@ -25,7 +25,6 @@ from rela.network.model import Fec, Granularity
 __all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
 
 
-
 @dataclass(frozen=True)
 class Options:
     """Verification options shared by every executor."""

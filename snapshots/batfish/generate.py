@@ -1,4 +1,4 @@
-"""Write the Batfish-style exports of the example network (base, change1, change2).
+"""Write the Batfish-style exports of the example network (base, change1, change2, acl/*).
 
 This is *not* Batfish: it is a tiny, deterministic model of the example
 network's control plane (OSPF shortest paths with ECMP, E2 redistribution,
@@ -6,7 +6,9 @@ eBGP/iBGP routes with multipath), written so the example ships without copying
 anyone's exports.  Its output has the shape of Batfish's answers saved with
 pybatfish (``frame().to_json(orient="records")``): ``routes.json`` (``routes()``),
 ``edges.json`` (``layer3Edges()``) and ``interfaces.json``
-(``interfaceProperties()``, the columns Rela reads).
+(``interfaceProperties()``, the columns Rela reads); the ACL scenario under
+``acl/`` adds the interfaces' filters and ``named-structure.json``
+(``namedStructures()``: the ``IP_Access_List`` definitions, as Batfish writes them).
 
 Run from the repository root::
 
@@ -220,21 +222,174 @@ def edges(ifaces: dict[str, dict[str, str]]) -> list[dict]:
     return sorted(rows, key=lambda e: (e["Interface"]["hostname"], e["Interface"]["interface"]))
 
 
-def interface_rows(ifaces: dict[str, dict[str, str]]) -> list[dict]:
-    return [
-        {
-            "Interface": {"hostname": node, "interface": iface},
-            "Active": True,
-            "All_Prefixes": [addr],
-            "Primary_Address": addr,
-            "VRF": "default",
-        }
-        for node, by_if in sorted(ifaces.items())
-        for iface, addr in sorted(by_if.items())
+def interface_rows(
+    ifaces: dict[str, dict[str, str]], filters: dict[tuple[str, str], tuple[str | None, str | None]]
+) -> list[dict]:
+    rows = []
+    for node, by_if in sorted(ifaces.items()):
+        for iface, addr in sorted(by_if.items()):
+            row = {
+                "Interface": {"hostname": node, "interface": iface},
+                "Active": True,
+                "All_Prefixes": [addr],
+                "Primary_Address": addr,
+                "VRF": "default",
+            }
+            if filters:
+                row["Incoming_Filter_Name"], row["Outgoing_Filter_Name"] = filters.get(
+                    (node, iface), (None, None)
+                )
+            rows.append(row)
+    return rows
+
+
+# ------------------------------------------------------------------ the ACL scenario
+
+
+def acl_line(action: str, text: str, **space: object) -> dict:
+    """One ``ExprAclLine`` matching a ``MatchHeaderSpace`` (``space``: dstIps, ipProtocols...)."""
+    header: dict[str, object] = {"negate": False}
+    for key, value in space.items():
+        if key in ("dstIps", "srcIps"):
+            value = {"class": "org.batfish.datamodel.IpWildcardIpSpace", "ipWildcard": value}
+        header[key] = value
+    return {
+        "class": "org.batfish.datamodel.ExprAclLine",
+        "action": action,
+        "matchCondition": {
+            "class": "org.batfish.datamodel.acl.MatchHeaderSpace",
+            "headerSpace": header,
+        },
+        "name": text,
+    }
+
+
+def acl_row(node: str, name: str, lines: list[dict]) -> dict:
+    return {
+        "Node": node,
+        "Structure_Type": "IP_Access_List",
+        "Structure_Name": name,
+        "Structure_Definition": {
+            "name": name,
+            "lines": lines,
+            "sourceType": "extended ipv4 access-list",
+        },
+    }
+
+
+ANY = "0.0.0.0/0"
+HOSTS_NET = "10.100.0.0/16"
+
+
+def acls(open_http: bool, fixed: bool) -> list[dict]:
+    """The ACLs of the tutorial's ACL change, on this network.
+
+    ``open_http`` (change3): the borders also permit HTTP to the hosts' /16,
+    meaning to open host-web; leaf1's egress ACL already permits HTTP to both
+    hosts, so host-db is opened too.  ``fixed`` (change4): leaf1 permits HTTP to
+    host-web only.
+    """
+    outside = [
+        acl_line(
+            "PERMIT",
+            "permit tcp any 10.100.0.0 0.0.255.255 eq ssh",
+            dstIps=HOSTS_NET,
+            srcIps=ANY,
+            ipProtocols=["TCP"],
+            dstPorts=["22-22"],
+        )
     ]
+    if open_http:
+        outside.append(
+            acl_line(
+                "PERMIT",
+                "permit tcp any 10.100.0.0 0.0.255.255 eq www",
+                dstIps=HOSTS_NET,
+                srcIps=ANY,
+                ipProtocols=["TCP"],
+                dstPorts=["80-80"],
+            )
+        )
+    outside += [
+        acl_line(
+            "PERMIT",
+            "permit udp any 10.100.0.0 0.0.255.255",
+            dstIps=HOSTS_NET,
+            srcIps=ANY,
+            ipProtocols=["UDP"],
+        ),
+        acl_line("DENY", "deny ip any any", dstIps=ANY, srcIps=ANY),
+    ]
+    web = [
+        acl_line(
+            "PERMIT",
+            "permit tcp any host 10.100.1.10 eq www",
+            dstIps="10.100.1.10",
+            srcIps=ANY,
+            ipProtocols=["TCP"],
+            dstPorts=["80-80"],
+        )
+    ]
+    if not fixed:
+        web.append(
+            acl_line(
+                "PERMIT",
+                "permit tcp any host 10.100.2.10 eq www",
+                dstIps="10.100.2.10",
+                srcIps=ANY,
+                ipProtocols=["TCP"],
+                dstPorts=["80-80"],
+            )
+        )
+    host_out = web + [
+        acl_line(
+            "PERMIT",
+            "permit tcp any 10.100.0.0 0.0.255.255 eq ssh",
+            dstIps=HOSTS_NET,
+            srcIps=ANY,
+            ipProtocols=["TCP"],
+            dstPorts=["22-22"],
+        ),
+        acl_line(
+            "PERMIT",
+            "permit udp any 10.100.0.0 0.0.255.255",
+            dstIps=HOSTS_NET,
+            srcIps=ANY,
+            ipProtocols=["UDP"],
+        ),
+        acl_line("DENY", "deny ip any any", dstIps=ANY, srcIps=ANY),
+    ]
+    host_in = [
+        acl_line("PERMIT", "permit ip 10.100.0.0 0.0.255.255 any", dstIps=ANY, srcIps=HOSTS_NET),
+        acl_line("DENY", "deny ip any any", dstIps=ANY, srcIps=ANY),
+    ]
+    network_in = [
+        acl_line("DENY", f"deny ip any host {ip}", dstIps=ip, srcIps=ANY)
+        for ip in ("10.100.1.1", "10.100.2.1")  # leaf1's own host-facing addresses
+    ] + [acl_line("PERMIT", "permit ip any any", dstIps=ANY, srcIps=ANY)]
+    rows = [acl_row(b, "OUTSIDE_TO_INSIDE", outside) for b in ISP]
+    rows += [
+        acl_row("leaf1", "RESTRICT_HOST_TRAFFIC_OUT", host_out),
+        acl_row("leaf1", "RESTRICT_HOST_TRAFFIC_IN", host_in),
+        acl_row("leaf1", "RESTRICT_NETWORK_TRAFFIC_IN", network_in),
+    ]
+    return rows
 
 
-def snapshot(core1_cost: int, stray_route: bool) -> dict[str, list[dict]]:
+FILTERS: dict[tuple[str, str], tuple[str | None, str | None]] = {
+    **{(b, iface): ("OUTSIDE_TO_INSIDE", None) for b, (iface, _, _) in ISP.items()},
+    **{("leaf1", link.b_if): ("RESTRICT_NETWORK_TRAFFIC_IN", None) for link in LEAF_LINKS},
+    **{
+        ("leaf1", leaf_if): ("RESTRICT_HOST_TRAFFIC_IN", "RESTRICT_HOST_TRAFFIC_OUT")
+        for leaf_if, _, _ in HOSTS.values()
+    },
+}
+
+
+def snapshot(
+    core1_cost: int, stray_route: bool, acl: tuple[bool, bool] | None = None
+) -> dict[str, list[dict]]:
+    """The answers of one snapshot; ``acl`` = (open_http, fixed) adds the ACL scenario's."""
     ifaces = interfaces()
     cost = {r: 1 for r in OSPF_ROUTERS}
     cost["core2"] = 50  # core2 is the backup core
@@ -243,18 +398,33 @@ def snapshot(core1_cost: int, stray_route: bool) -> dict[str, list[dict]]:
     if stray_route:
         rows.append(route("core2", STRAY, "static", 0, 1, discard=True))
     rows.sort(key=lambda r: (r["Node"], ipaddress.ip_network(r["Network"]), json.dumps(r)))
-    return {"routes": rows, "edges": edges(ifaces), "interfaces": interface_rows(ifaces)}
+    answers = {
+        "routes": rows,
+        "edges": edges(ifaces),
+        "interfaces": interface_rows(ifaces, FILTERS if acl else {}),
+    }
+    if acl is not None:
+        answers["named-structure"] = acls(*acl)
+    return answers
 
 
-def main() -> None:
-    snapshots = {
+def all_snapshots() -> dict[str, dict[str, list[dict]]]:
+    """Every snapshot directory (relative to this folder) and its answers."""
+    return {
         "base": snapshot(core1_cost=1, stray_route=True),
         "change1": snapshot(core1_cost=1000, stray_route=True),  # cost-out, stray route kept
         "change2": snapshot(core1_cost=1000, stray_route=False),  # cost-out, stray route removed
+        # the ACL change: routes as in base
+        "acl/base": snapshot(core1_cost=1, stray_route=True, acl=(False, False)),
+        "acl/change3": snapshot(core1_cost=1, stray_route=True, acl=(True, False)),
+        "acl/change4": snapshot(core1_cost=1, stray_route=True, acl=(True, True)),
     }
-    for name, answers in snapshots.items():
+
+
+def main() -> None:
+    for name, answers in all_snapshots().items():
         out = HERE / name
-        out.mkdir(exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)
         for answer, rows in answers.items():
             (out / f"{answer}.json").write_text(json.dumps(rows, indent=1) + "\n")
 

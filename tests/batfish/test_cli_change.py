@@ -32,12 +32,17 @@ def test_build_from_export_directories(tmp_path: Path) -> None:
         *START, "--dst", "10.100.0.0/16", "-o", str(out),
     )  # fmt: skip
     assert code == 0, err
-    assert "wrote 5 FECs (4 with changed forwarding)" in err
+    assert "wrote 6 FECs (5 with changed forwarding)" in err
     data = json.loads(out.read_text())
     assert [fec["key"] for fec in data] == [
-        "10.100.0.0/24", "10.100.1.0/32", "10.100.1.1/32", "10.100.1.10/32", "10.100.2.10/32",
+        "10.100.0.0/24", "10.100.1.0/32", "10.100.1.1/32", "10.100.1.2/31", "10.100.1.10/32",
+        "10.100.2.10/32",
     ]  # fmt: skip
-    victim = data[3]
+    # the network and broadcast addresses of the host subnets are no host's: they exit
+    assert data[1]["ipTrafficKeys"] == [
+        {"dstIp": p} for p in ("10.100.1.0/32", "10.100.1.255/32", "10.100.2.0/32", "10.100.2.255/32")
+    ]
+    victim = data[4]
     assert victim["ipTrafficKeys"] == [{"dstIp": "10.100.1.10/32"}]
     assert victim["graphAfter"] == {
         "nodeToOutEdgesMap": {

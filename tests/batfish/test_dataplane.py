@@ -180,6 +180,29 @@ def test_exits_network_and_delivered_to_subnet() -> None:
     assert paths(graph(dp, "10.12.0.9/32", "r1")) == {("r1", DELIVERED_TO_SUBNET)}
 
 
+def test_network_and_broadcast_addresses_are_not_delivered_to_the_subnet() -> None:
+    # Batfish: only host addresses of a connected subnet are delivered there; the
+    # network and broadcast addresses exit the network, unless every host address
+    # of the interface's subnets is owned (then: neighbour unreachable, a drop)
+    dp = square()  # r1-r2 on 10.12.0.0/24: hosts .1 and .2 only
+    assert paths(graph(dp, "10.12.0.0/32", "r1")) == {("r1", EXITS_NETWORK)}
+    assert paths(graph(dp, "10.12.0.255/32", "r1")) == {("r1", EXITS_NETWORK)}
+    full = plane(
+        [conn("a", "10.0.0.1/30", "x"), conn("b", "10.0.0.2/30", "y")],
+        link("a", "x", "10.0.0.1", "b", "y", "10.0.0.2"),
+    )
+    assert paths(graph(full, "10.0.0.0/32", "a")) == {("a", DROP)}
+    assert paths(graph(full, "10.0.0.3/32", "a")) == {("a", DROP)}
+    # a /31 has no network or broadcast address
+    p2p = plane(
+        [conn("a", "10.0.0.0/31", "x"), conn("b", "10.0.0.1/31", "y"), conn("a", "10.1.0.1/31", "z")],
+        link("a", "x", "10.0.0.0", "b", "y", "10.0.0.1"),
+    )
+    assert paths(graph(p2p, "10.1.0.0/32", "a")) == {("a", DELIVERED_TO_SUBNET)}
+    assert [r for r in atomic_intervals([Interval.of(n) for n in full.boundaries()], [4])
+            if r.single and r.lo == int(Interval.of("10.0.0.3/32").lo)]  # fmt: skip
+
+
 def test_next_hop_owned_by_a_device_not_across_the_link_is_unreachable() -> None:
     dp = square(via("r1", "10.9.0.0/16", "e1", "10.34.0.4"))  # r4's address, but e1 leads to r2
     assert paths(graph(dp, "10.9.0.0/17", "r1")) == {("r1", DROP)}
@@ -259,9 +282,12 @@ def test_fecs_are_uniform_in_both_snapshots_and_merged_by_graphs() -> None:
     assert paths(by_key["10.9.5.0/24"].before) == {("r1", "r2", "r3", DELIVERED_TO_SUBNET)}
     # r3's own address 10.9.0.1 is accepted, so it is separate from the rest of the subnet
     assert paths(by_key["10.9.0.1/32"].before) == {("r1", "r2", "r3")}
-    rest = by_key["10.9.0.0/32"]
-    assert "10.9.0.2/31" in rest.prefixes and "10.9.128.0/17" in rest.prefixes
+    rest = by_key["10.9.0.2/31"]
+    assert "10.9.128.0/18" in rest.prefixes
     assert paths(rest.after) == {("r1", "r4", "r3", DELIVERED_TO_SUBNET)}
+    # the subnet's network and broadcast addresses are no host's (Batfish: exits network)
+    assert by_key["10.9.0.0/32"].prefixes == ("10.9.0.0/32", "10.9.255.255/32")
+    assert paths(by_key["10.9.0.0/32"].after) == {("r1", "r4", "r3", EXITS_NETWORK)}
     # together the FECs cover exactly the asked destinations
     covered = sum(Interval.of(p).hi - Interval.of(p).lo + 1 for f in fecs for p in f.prefixes)
     assert covered == 2**16

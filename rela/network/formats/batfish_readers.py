@@ -370,7 +370,7 @@ def read_edges(path: str | Path) -> tuple[L3Edge, ...]:
 
 
 def parse_interfaces(data: Any, filename: str | None = None) -> tuple[InterfaceInfo, ...]:
-    """VRF, addresses and state of each interface, from an ``interfaceProperties()`` answer."""
+    """VRF, addresses, state and ACLs of each interface, from an ``interfaceProperties()`` answer."""
     out: list[InterfaceInfo] = []
     for where, row in _rows(data, filename, "interfaceProperties()", grouped=False):
         ctx = _Ctx(filename, where)
@@ -388,8 +388,22 @@ def parse_interfaces(data: Any, filename: str | None = None) -> tuple[InterfaceI
             except ValueError:
                 raise ctx.error(f"field 'All_Prefixes': {p!r} is not address/length") from None
         active = row.get("Active", True)
-        out.append(InterfaceInfo(node, iface, vrf, tuple(addrs), active is not False))
+        filters = [_filter_name(row, name, ctx) for name in _FILTER_FIELDS]
+        out.append(InterfaceInfo(node, iface, vrf, tuple(addrs), active is not False, *filters))
     return tuple(out)
+
+
+_FILTER_FIELDS = ("Incoming_Filter_Name", "Outgoing_Filter_Name")
+
+
+def _filter_name(row: Mapping[str, Any], name: str, ctx: _Ctx) -> str | None:
+    """The ACL named in an ``Incoming_Filter_Name``/``Outgoing_Filter_Name`` column (or None)."""
+    value = row.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise ctx.error(f"field {name!r} should be an ACL name, found {value!r}")
+    return value
 
 
 def read_interfaces(path: str | Path) -> tuple[InterfaceInfo, ...]:

@@ -141,9 +141,7 @@ def _probe(path: Path) -> None:
         if not first:
             stream.fail("empty file: expected a path snapshot object")
         if first != "{":
-            hint = (
-                "this looks like a Rela graph JSON change: use --change" if first == "[" else None
-            )
+            hint = "this looks like a Rela graph JSON change: use change=" if first == "[" else None
             line, col = stream.line_col()
             raise NetworkInputError(
                 'expected a path snapshot object {"format": "rela-snapshot/1", "fecs": [...]}, '
