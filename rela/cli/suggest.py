@@ -43,7 +43,7 @@ from rela.cli.options import (
     VerboseOption,
     format_option,
 )
-from rela.cli.output import emit, refuse_clobber
+from rela.cli.output import check_output, emit
 from rela.network.model import Granularity
 from rela.suggest import DEFAULT_MAX_CLAUSES, NAME, Suggestion
 
@@ -147,7 +147,7 @@ def suggest(
     from rela.report.progress import progress_bar
 
     with handle_errors():
-        refuse_clobber(output, [change, before, after, groups])
+        check_output(output, [change, before, after, groups])
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
         )

@@ -52,7 +52,9 @@ def test_doc_example_is_real_output(
     assert result.stdout == expected
 
 
-def test_the_synthetic_bug_is_the_first_clause(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_synthetic_bug_is_the_first_clause(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What the doc says of its synthetic example: the broken FECs are the first clause's."""
     ((commands, _),) = [(c, o) for c, o in examples() if any("rela.synth" in x for x in c)]
     monkeypatch.chdir(tmp_path)

@@ -6,8 +6,8 @@ space is a candidate, the cover must be valid and no valid set may be smaller.
 
 from __future__ import annotations
 
-import itertools
 import ipaddress
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -38,9 +38,9 @@ def contains(outer: Block, inner: Block) -> bool:
 
 
 def valid(prefixes: list[Block], ins: list[Member], outs: list[Member]) -> bool:
-    return all(
-        any(contains(p, b) for p in prefixes) for m in ins for b in m.blocks
-    ) and not any(overlaps(p, b) for p in prefixes for m in outs for b in m.blocks)
+    return all(any(contains(p, b) for p in prefixes) for m in ins for b in m.blocks) and not any(
+        overlaps(p, b) for p in prefixes for m in outs for b in m.blocks
+    )
 
 
 @st.composite
@@ -72,7 +72,9 @@ def test_cover_is_valid_and_minimal(split: tuple[list[Member], list[Member]]) ->
 
 @settings(max_examples=200, deadline=None)
 @given(members(), st.lists(st.integers(0, (1 << BITS) - 1), max_size=3))
-def test_free_members_never_straddle(split: tuple[list[Member], list[Member]], free: list[int]) -> None:
+def test_free_members_never_straddle(
+    split: tuple[list[Member], list[Member]], free: list[int]
+) -> None:
     ins, outs = split
     taken = {b.lo for m in ins + outs for b in m.blocks}
     spare = [a for a in free if BASE + a not in taken and BASE + a + 1 not in taken and a % 2 == 0]

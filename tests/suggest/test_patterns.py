@@ -68,7 +68,11 @@ CASES = [
     ),
     (P([["s", "a", "t"]]), P([["s", "a", "drop"]]), cl.drop_after("a")),
     (P([["s", "x", "t"]]), P([["s", "y", "drop"]]), cl.replace_then_drop("x", "y")),
-    (P([["s", "x", "t"], ["q", "z"]]), P([["s", "y", "drop"], ["q", "y", "drop"]]), cl.drop_all_at("y")),
+    (
+        P([["s", "x", "t"], ["q", "z"]]),
+        P([["s", "y", "drop"], ["q", "y", "drop"]]),
+        cl.drop_all_at("y"),
+    ),
     (  # only the paths through v drop
         P([["s", "v", "t"], ["s", "w", "t"]]),
         P([["s", "v", "drop"], ["s", "w", "t"]]),
@@ -94,14 +98,20 @@ CASES = [
 
 
 @pytest.mark.parametrize(("before", "after", "expected"), CASES, ids=lambda x: None)
-def test_pattern_is_recognised_and_holds(before: Graph, after: Graph, expected: ast.SpecExpr) -> None:
+def test_pattern_is_recognised_and_holds(
+    before: Graph, after: Graph, expected: ast.SpecExpr
+) -> None:
     found = [c.body for c in candidates(before, after)]
     assert expected in found, [format_spec(b) for b in found]
     assert holds_everywhere(expected, before, after)
 
 
 def test_names_are_recorded_and_said() -> None:
-    [c] = [c for c in candidates(P([["s", "core1", "t"]]), P([["s", "core2", "t"]])) if c.kind == "replace"]
+    [c] = [
+        c
+        for c in candidates(P([["s", "core1", "t"]]), P([["s", "core2", "t"]]))
+        if c.kind == "replace"
+    ]
     assert c.names == ("core1", "core2") and "core1 replaced by core2" in c.says
 
 
@@ -133,7 +143,11 @@ def test_renamed_to_short_names() -> None:
 
 def test_sampling_stops_on_loops() -> None:
     loop = graph(["a", "b"], [(0, 1), (1, 0)], [0], [1])
-    assert sorted(sample_paths(loop, 3), key=len) == [("a", "b"), ("a", "b", "a", "b"), ("a", "b", "a", "b", "a", "b")]
+    assert sorted(sample_paths(loop, 3), key=len) == [
+        ("a", "b"),
+        ("a", "b", "a", "b"),
+        ("a", "b", "a", "b", "a", "b"),
+    ]
     assert len(sample_paths(loop)) <= 3  # no longer than 2 * nodes + 2 hops
 
 

@@ -41,7 +41,9 @@ def test_against_the_brute_force_language(g: Graph) -> None:
 
 
 def test_ecmp_fans_are_factored() -> None:
-    g = Graph.from_paths([["b1", "c1", "s1", "l"], ["b1", "c1", "s2", "l"], ["b2", "c1", "s1", "l"]])
+    g = Graph.from_paths(
+        [["b1", "c1", "s1", "l"], ["b1", "c1", "s2", "l"], ["b2", "c1", "s1", "l"]]
+    )
     assert format_path(graph_regex(g)) == "(b1 c1 (s1 | s2) | b2 c1 s1) l"
     _assert_equal(g, graph_regex(g))
 

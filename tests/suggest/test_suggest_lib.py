@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,8 @@ def test_change2_is_the_cost_out_and_nothing_else() -> None:
     assert s.holds and not s.fallback
     assert [c.text for c in s.clauses] == [COSTOUT, ".* : preserve"]
     assert s.clauses[0].kind == "replace" and s.clauses[0].guard is None
-    assert (s.clauses[0].fecs, s.clauses[0].flows) == (4, 8)
+    changed = [f.index for f in batfish("change2") if f.before != f.after]
+    assert s.clauses[0].indices == tuple(changed) and s.clauses[0].flows == 2 * len(changed)
     assert s.clauses[0].names == ("core1", "core2")
 
 
@@ -72,10 +74,12 @@ def test_change1_is_the_cost_out_and_the_black_hole_at_core2() -> None:
     kinds = [c.kind for c in s.clauses]
     assert kinds == ["drop", "replace", "preserve"]
     drop, costout, _ = s.clauses
-    assert drop.guard == ("10.100.1.10/32",) and drop.indices == (3,)
+    host_web = next(f.index for f in batfish("change1") if f.key == "10.100.1.10/32")
+    assert drop.guard == ("10.100.1.10/32",) and drop.indices == (host_web,)
     assert "core2" in drop.names and "dropped at core2" in drop.says
     assert drop.example is not None and drop.example.after == ("border1", "core2", "drop")
-    assert costout.text == COSTOUT and costout.guard is None and costout.indices == (1, 2, 4)
+    moved = [f.index for f in batfish("change1") if f.before != f.after and f.index != host_web]
+    assert costout.text == COSTOUT and costout.guard is None and costout.indices == tuple(moved)
     # the separate clause comes first: `else` gives it priority on 10.100.1.10/32
     assert s.text.index("10.100.1.10/32 {") < s.text.index(COSTOUT)
 
@@ -100,7 +104,7 @@ def test_comments_give_coverage_and_an_example() -> None:
     lines = s.text.splitlines()
     i = lines.index("  (if dst in 10.100.1.10/32 {")
     assert lines[i - 4].startswith("  # 1 FEC, 2 changed flows: dropped at core2")
-    assert lines[i - 3] == "  #   e.g. FEC #3 (10.100.1.10/32), flow border1:"
+    assert re.fullmatch(r"  #   e\.g\. FEC #\d+ \(10\.100\.1\.10/32\), flow border1:", lines[i - 3])
     assert lines[i - 2] == "  #     before: border1 core1 spine1 leaf1 host-web"
     assert lines[i - 1] == "  #     after:  border1 core2 drop"
     assert "# everything else stays the same (1 FEC unchanged)" in s.text
@@ -139,7 +143,9 @@ def test_max_clauses_one_explains_everything_explicitly() -> None:
 
 def test_fecs_without_paths_before_are_exempted_and_said() -> None:
     new = Fec(0, "new", (TrafficKey(dst="10.9.0.1"),), Graph.empty(), P([["s", "t"]]))
-    moved = Fec(1, "old", (TrafficKey(dst="10.1.0.1"),), P([["s", "core1", "t"]]), P([["s", "core2", "t"]]))
+    moved = Fec(
+        1, "old", (TrafficKey(dst="10.1.0.1"),), P([["s", "core1", "t"]]), P([["s", "core2", "t"]])
+    )
     s = rela.suggest([new, moved])
     check_consistent(s)
     assert s.holds and s.fallback
@@ -166,7 +172,13 @@ def test_a_bug_is_its_own_clause_naming_its_device() -> None:
     drained = P([["s", "y", "v", "t"]])
     holed = P([["s", "y", "v", "drop"]])
     fecs = [
-        Fec(i, None, (TrafficKey(dst=f"10.0.{i // 4}.{i}"),), before, holed if i in (8, 9) else drained)
+        Fec(
+            i,
+            None,
+            (TrafficKey(dst=f"10.0.{i // 4}.{i}"),),
+            before,
+            holed if i in (8, 9) else drained,
+        )
         for i in range(12)
     ]
     s = rela.suggest(fecs)

@@ -29,7 +29,9 @@ CASES = [
 ]
 
 
-def run(tmp_path: Path, change: str, bug: str, seed: int, **topo: Any) -> tuple[Suggestion, dict[str, Any]]:
+def run(
+    tmp_path: Path, change: str, bug: str, seed: int, **topo: Any
+) -> tuple[Suggestion, dict[str, Any]]:
     g = generate(tmp_path, fecs=300, change=change, bug=bug, seed=seed, **(topo or SMALL))
     expected = json.loads((tmp_path / "expected.json").read_text())
     return rela.suggest(rela.load_change(change=g.change_dir)), expected
@@ -49,7 +51,11 @@ def check_intended(s: Suggestion, sc: dict[str, Any]) -> list[SuggestedClause]:
     """The clauses that describe the intended change (asserted to be there)."""
     info = sc["change"]
     if info["kind"] in ("drain", "reroute"):
-        main = [c for c in s.clauses if c.kind == "replace" and c.names == (info["device"], info["peer"])]
+        main = [
+            c
+            for c in s.clauses
+            if c.kind == "replace" and c.names == (info["device"], info["peer"])
+        ]
         assert main, s.text
         if info["kind"] == "drain":
             assert main[0].guard is None
