@@ -459,16 +459,9 @@ class Search:
 
 
 def _explicit(sit: Situation, locations: Iterable[str], short: dict[str, str]) -> Candidate:
-    if not sit.after.sources or cl_empty(sit.after):
+    """The explicit clause of a situation: its after paths, listed as a path expression."""
+    regex = graph_regex(sit.after, locations)
+    if isinstance(regex, ast.EmptySet):
         return Candidate(cl.no_path(), "no-path", "no path any more", cl.EXACT)
-    regex = cl.rename(graph_regex(sit.after, locations), short)
     says = "whatever its paths were, they are now exactly the ones listed"
-    return Candidate(cl.explicit(regex), "explicit", says, cl.EXPLICIT)
-
-
-def cl_empty(graph: object) -> bool:
-    """Whether a graph has no path."""
-    from rela.network.model import Graph
-
-    assert isinstance(graph, Graph)
-    return next(graph.paths(limit=1), None) is None
+    return Candidate(cl.explicit(cl.rename(regex, short)), "explicit", says, cl.EXPLICIT)
