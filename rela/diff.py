@@ -34,9 +34,12 @@ from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa, determinize, trim
 from rela.check import Letters, graph_nfa
 from rela.defaults import DEFAULT_MAX_STATES
+from rela.draw.dot import DROP_DOT, dot_label
 from rela.errors import RelaError, UsageError
-from rela.network.model import Fec, Graph
-from rela.results import FecRef, Path
+from rela.network.load import select
+from rela.network.model import DROP, Fec, Graph
+from rela.network.selection import overlaps, summarize
+from rela.results import FecRef, FilterNote, Path, Warning_
 
 __all__ = [
     "UNCHANGED",
@@ -213,6 +216,12 @@ class DiffReport:
     flow: tuple[str, ...] = ()
     dst: tuple[str, ...] = ()
     include_unchanged: bool = False
+    #: FECs in the input before the filters (None: no filter, same as ``summary.fecs``).
+    fecs_input: int | None = None
+    #: What each input filter left out.
+    filters: tuple[FilterNote, ...] = ()
+    #: Input warnings (``skipped-file``, ``filtered``...).
+    warnings: tuple[Warning_, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -239,6 +248,9 @@ class DiffReport:
                 "all": self.include_unchanged,
             },
             "summary": self.summary.to_dict(),
+            "fecs_input": self.summary.fecs if self.fecs_input is None else self.fecs_input,
+            "filters": [f.to_dict() for f in self.filters],
+            "warnings": [w.to_dict() for w in self.warnings],
             "fecs": [f.to_dict() for f in self.fecs],
         }
 
@@ -319,10 +331,11 @@ class Differ:
             raise UsageError(f"max_paths must be >= 0, got {self.max_paths}")
 
     def selects(self, fec: Fec) -> bool:
-        """Whether the ``dst`` filter keeps the FEC (malformed FECs are always kept)."""
+        """Whether the ``dst`` filter keeps the FEC: its traffic overlaps a prefix
+        (malformed FECs are always kept)."""
         if fec.problem is not None or not self.dst:
             return True
-        return any(t.matches_prefix("dst", p) for t in fec.traffic for p in self.dst)
+        return any(overlaps(fec.traffic, p) for p in self.dst)
 
     def restrict(self, graph: Graph) -> Graph:
         """The graph with only the sources the ``flow`` filter selects."""
@@ -578,8 +591,9 @@ def diff_change(
     * ``flow``: only flows whose start location matches (component prefix, as
       spec names: ``core1`` matches ``core1|default``); FECs with no such
       flow are left out;
-    * ``dst``: only FECs with a traffic key whose destination lies in one of
-      these prefixes;
+    * ``dst``: only FECs whose traffic overlaps one of these prefixes;
+      what the filters leave out is counted (:mod:`rela.network.selection`),
+      and a filter that selects nothing raises a ``UsageError``;
     * ``max_paths``: removed/added paths listed per flow (counts are exact);
     * ``include_unchanged``: keep unchanged FECs (and unchanged flows) in
       :attr:`DiffReport.fecs`; the summary always counts every FEC;
@@ -600,6 +614,7 @@ def diff_change(
         include_unchanged=include_unchanged,
         max_states=max_states,
     )
+    change = select(change, flow=differ.flow, dst=differ.dst)
     summary = DiffSummary()
     shown: list[FecDiff] = []
     for fec in change:
@@ -611,6 +626,7 @@ def diff_change(
             on_fec(fec, d)
         if include_unchanged or d.status != UNCHANGED:
             shown.append(d)
+    inputs = summarize(change)
     granularity = getattr(change, "granularity", "device")
     return DiffReport(
         summary=summary,
@@ -621,6 +637,9 @@ def diff_change(
         flow=differ.flow,
         dst=differ.dst,
         include_unchanged=include_unchanged,
+        fecs_input=inputs.fecs_input,
+        filters=inputs.filters,
+        warnings=inputs.warnings,
     )
 
 
@@ -685,22 +704,23 @@ def _attrs(attrs: dict[str, str]) -> str:
 def dot_text(graph: nx.DiGraph, title: str = "") -> str:
     """Graphviz DOT text for a :func:`union_graph` (removed edges red, added green).
 
-    Sources are boxes, sinks double circles.
+    Sources are boxes, sinks double circles, ``drop`` a red octagon; the graph
+    label holds ``title`` and the legend (:func:`rela.draw.dot.dot_label`).
 
-    >>> print(dot_text(union_graph(Graph.from_paths([["a"]]), Graph.empty())))
+    >>> print(dot_text(union_graph(Graph.from_paths([["a"]]), Graph.empty())))  # doctest: +ELLIPSIS
     digraph diff {
+      label=<<table border="0" cellborder="0" cellspacing="1">
+    ...
+      labelloc="t";
       node [shape="ellipse"];
       "a" [shape="box", peripheries="2"];
     }
     <BLANKLINE>
     """
-    lines = ["digraph diff {"]
-    if title:
-        lines.append(f"  label={_quote(title)};")
-        lines.append('  labelloc="t";')
+    lines = ["digraph diff {", f"  label={dot_label(title)};", '  labelloc="t";']
     lines.append('  node [shape="ellipse"];')
     for node, data in sorted(graph.nodes(data=True)):
-        attrs: dict[str, str] = {}
+        attrs: dict[str, str] = dict(DROP_DOT) if node == DROP else {}
         if data.get("source"):
             attrs["shape"] = "box"
         if data.get("sink"):
@@ -716,5 +736,4 @@ def fec_dot(fec: Fec, flow: str | Sequence[str] | None = None) -> str:
     """The DOT drawing of one FEC's before/after union graph (``rela diff --dot``)."""
     differ = Differ(flow=_as_tuple(flow))
     title = f"FEC #{fec.index}" + (f" ({fec.key})" if fec.key else "")
-    title += "\nred: removed edges, green: added edges"
     return dot_text(union_graph(differ.restrict(fec.before), differ.restrict(fec.after)), title)

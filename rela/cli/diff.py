@@ -41,6 +41,7 @@ from rela.cli.inputs import (
 from rela.cli.options import (
     DEFAULT_MAX_PATHS,
     DEFAULT_MAX_STATES,
+    AllOption,
     ColorOption,
     MaxPathsOption,
     MaxStatesOption,
@@ -62,6 +63,7 @@ from rela.diff import (
 )
 from rela.errors import RelaError
 from rela.network.model import Fec, Granularity
+from rela.report.escape import visible
 from rela.report.progress import progress_bar
 from rela.report.text import make_console
 
@@ -82,6 +84,7 @@ _PATH_INDENT = 8
 class Format(str, Enum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 # ---------------------------------------------------------------------- wording
@@ -181,6 +184,7 @@ def _path_text(path: tuple[str, ...], mark: str, style: str, avail: int) -> Text
             else:
                 parts.append(ARROW)
                 used += len(ARROW)
+        hop = visible(hop)
         parts.append(hop)
         used += len(hop)
     if not path:
@@ -198,7 +202,7 @@ def _add_paths(node: Tree, paths: PathList, mark: str, style: str, avail: int) -
 
 
 def _flow_label(f: FlowDiff) -> Text:
-    label = Text.assemble("flow ", (f.flow, "bold cyan"))
+    label = Text.assemble("flow ", (visible(f.flow), "bold cyan"))
     if f.status == UNCHANGED:
         label.append(f"  unchanged: {_paths_word(f.before)}", style="dim")
         return label
@@ -211,7 +215,7 @@ def _flow_label(f: FlowDiff) -> Text:
 
 
 def _fec_label(fd: FecDiff) -> Text:
-    head = f"FEC #{fd.fec.index}" + (f" ({fd.fec.key})" if fd.fec.key else "")
+    head = f"FEC #{fd.fec.index}" + (f" ({visible(fd.fec.key)})" if fd.fec.key else "")
     label = Text(head, style="bold")
     label.append("  ")
     label.append(fd.status, style=_STATUS_STYLE.get(fd.status, "bold red"))
@@ -219,14 +223,14 @@ def _fec_label(fd: FecDiff) -> Text:
     if loops:
         label.append(f"  forwarding loop {' and '.join(loops)}", style="bold yellow")
     if fd.fec.traffic:
-        label.append(f"\ntraffic: {_traffic(fd)}", style="dim")
+        label.append(f"\ntraffic: {visible(_traffic(fd))}", style="dim")
     return label
 
 
 def _fec_tree(fd: FecDiff, width: int) -> Tree:
     tree = Tree(_fec_label(fd), guide_style="dim")
     if fd.status == ERROR:
-        tree.add(Text.assemble(("error", "bold yellow"), f": {fd.problem}"))
+        tree.add(Text.assemble(("error", "bold yellow"), f": {visible(fd.problem or '')}"))
         return tree
     avail = max(20, width - _PATH_INDENT)
     for f in fd.flows:
@@ -247,7 +251,7 @@ def render_text(report: DiffReport, *, color: bool = False, width: int | None = 
     console = make_console(out, color=color, width=width)
     title = Text("rela diff", style="bold")
     if report.description:
-        title.append(f": {report.description}")
+        title.append(f": {visible(report.description)}")
     title.append(f" (granularity {report.granularity})", style="dim")
     console.print(title)
     console.print(_summary_table(report))
@@ -329,10 +333,7 @@ def diff(
     start: StartOption = None,
     dst: DstOption = None,
     flow: FlowOption = None,
-    all_fecs: Annotated[
-        bool,
-        typer.Option("--all", "-a", help="Show unchanged FECs and flows too.", show_default=False),
-    ] = False,
+    show_all: AllOption = False,
     max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
     fmt: Annotated[Format, format_option()] = Format.text,
     output: OutputOption = None,
@@ -362,7 +363,7 @@ def diff(
         check_output(output, inputs)
         if dot is not None:
             refuse_clobber(dot, inputs, option="--dot")
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         draw = _dot_writer(dot, flows) if dot is not None else None
         with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
 
@@ -376,13 +377,17 @@ def diff(
                 flow=flows,
                 dst=list(dst or []),
                 max_paths=max_paths,
-                include_unchanged=all_fecs,
+                include_unchanged=show_all,
                 max_states=max_states,
                 on_fec=on_fec,
             )
         to_terminal = is_stdout(output) and sys.stdout.isatty()
         if fmt is Format.json:
             text = render_json(report)
+        elif fmt is Format.html:
+            from rela.report.html_diff import render_diff_html
+
+            text = render_diff_html(report, loaded)
         elif quiet:
             text = verdict(report) + "\n"
         else:

@@ -39,6 +39,8 @@ __all__ = [
     "OutputOption",
     "QuietOption",
     "SHARED_OPTIONS",
+    "AllOption",
+    "FecOption",
     "StrictOption",
     "VerboseOption",
     "format_option",
@@ -122,6 +124,16 @@ MaxStatesOption = Annotated[
         help="Per-FEC limit on automaton states; an FEC over it gets an error verdict.",
     ),
 ]
+SpecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spec",
+        "-s",
+        metavar="NAME",
+        help="Only this spec/assert of the spec file (repeatable).",
+        show_default=False,
+    ),
+]
 FecTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -144,6 +156,26 @@ def format_option(what: str = "Output format.") -> Any:
 
 #: Parameter name -> declaration, for every shared option but ``--format`` (whose
 #: choices are the command's) and the input options of :mod:`rela.cli.inputs`.
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        "-a",
+        help="List everything, uncut: every violated flow and cause (check), every FEC and "
+        "flow including unchanged ones (diff).",
+        show_default=False,
+    ),
+]
+FecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fec",
+        metavar="KEY",
+        help="Only the FEC with this key, or at this index (N or #N); repeatable.",
+        show_default=False,
+    ),
+]
+
 SHARED_OPTIONS: dict[str, Any] = {
     "output": OutputOption,
     "quiet": QuietOption,
