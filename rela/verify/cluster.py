@@ -126,7 +126,7 @@ def _rooted(part: Any, cwd: str) -> Any:
     if os.getcwd() == cwd:
         return part
     path = getattr(part, "path", None)
-    if isinstance(path, Path) and dataclasses.is_dataclass(part):
+    if isinstance(path, Path) and dataclasses.is_dataclass(part) and not isinstance(part, type):
         return part if path.is_absolute() else dataclasses.replace(part, path=Path(cwd) / path)
     inner = getattr(part, "inner", None)
     if inner is None:

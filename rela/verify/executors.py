@@ -17,7 +17,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from rela.check import HOLDS, Outcome
-from rela.errors import RelaError, UsageError
+from rela.errors import RelaError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
 from rela.verify.interrupt import kill_pool, worker_setup

@@ -77,7 +77,7 @@ def test_malformed_fec_in_a_later_chunk_is_named_alike(tmp_path: Path) -> None:
     assert serial == pool == dask
     [error] = serial["specs"][0]["errors"]
     assert error["fec"]["index"] == 4
-    assert f"b.json: FEC 4 (key 'k'): graphAfter" in error["message"]
+    assert "b.json: FEC 4 (key 'k'): graphAfter" in error["message"]
 
 
 def test_filtered_chunks_keep_input_indices(tmp_path: Path) -> None:
@@ -104,3 +104,25 @@ def test_filtered_chunks_keep_input_indices(tmp_path: Path) -> None:
     assert serial == pool == dask
     assert [v["fec"]["index"] for v in serial["specs"][0]["violations"]] == [4]
     assert serial["fecs_input"] == 5 and serial["fecs_read"] == 3
+
+
+def test_a_worker_elsewhere_reads_relative_paths_from_the_run_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Dask worker started in another directory finds ``--change chunks`` where
+    ``rela check`` ran; in the same directory the part is untouched."""
+    from rela.network.formats.rela_json import FilePart
+    from rela.network.load import SelectedPart
+    from rela.network.model import Granularity
+    from rela.network.selection import Selector
+    from rela.verify.cluster import _file_of, _rooted
+
+    part = SelectedPart(
+        FilePart(Path("chunks/a.json"), Granularity.DEVICE, None),
+        Selector(("10.0.0.0/8",), (), ()),
+    )
+    monkeypatch.chdir(tmp_path)
+    assert _rooted(part, str(tmp_path)) is part
+    moved = _rooted(part, "/data/run")
+    assert _file_of(moved) == Path("/data/run/chunks/a.json")
+    assert moved.selector is part.selector and _file_of(part) == Path("chunks/a.json")
