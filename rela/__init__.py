@@ -14,8 +14,8 @@ The library API (the CLI is a thin layer over it)::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+import os
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from rela.errors import (
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from rela.lang.ast import Module
     from rela.network.model import Change
 
+#: The version of the distribution (``pip install rela-verify``); pyproject.toml reads it here.
 __version__ = "0.1.0"
 
 __all__ = [
@@ -68,25 +69,39 @@ def parse_spec(text: str, filename: str | None = None) -> Module:
     return _parse(text, filename)
 
 
-def load_spec(path: str | Path) -> Module:
-    """Read and parse a spec file; an unreadable file is a RelaError naming it."""
+def load_spec(path: str | os.PathLike[str]) -> Module:
+    """Read and parse a spec file; an unreadable file is a RelaError naming it.
+
+    >>> [c.name for c in load_spec("snapshots/specs/costout.rela").checks()]  # doctest: +SKIP
+    ['costout']
+    """
     from rela.lang import load_spec as _load
 
-    return _load(path)
+    return _load(os.fspath(path))
 
 
 def load_change(
     *,
-    change: str | Path | None = None,
-    before: str | Path | None = None,
-    after: str | Path | None = None,
+    change: str | os.PathLike[str] | None = None,
+    before: str | os.PathLike[str] | None = None,
+    after: str | os.PathLike[str] | None = None,
     granularity: str = "device",
-    groups: str | Path | None = None,
+    groups: str | os.PathLike[str] | Mapping[str, str] | None = None,
     start: Sequence[str] = (),
     dst: Sequence[str] = (),
 ) -> Change:
     """Open a change: Rela graph JSON (``change``), or ``before``/``after`` path
-    snapshots or Batfish export directories.  FECs are streamed, not loaded at once.
+    snapshots or Batfish exports.  FECs are streamed, not loaded at once.
+
+    ``granularity`` is ``"device"``, ``"interface"`` or ``"group"`` (which needs
+    ``groups``: a device -> group mapping file, or the mapping itself); ``dst``
+    keeps FECs whose traffic overlaps one of the prefixes, ``start`` the flows
+    entering at these locations.  Bad files raise :class:`NetworkInputError`,
+    impossible combinations :class:`UsageError` (naming these parameters).
+
+    >>> change = load_change(change="snapshots/graphs/reroute.json")  # doctest: +SKIP
+    >>> [fec.index for fec in change]  # doctest: +SKIP
+    [0, 1, 2]
     """
     from rela.network import load_change as _load
 
@@ -99,6 +114,11 @@ def load_change(
         start=start,
         dst=dst,
     )
+
+
+def __dir__() -> list[str]:
+    """Only the public API (``dir(rela)``, completion in a REPL)."""
+    return sorted(__all__)
 
 
 # Imported eagerly: the submodule rela.verify would otherwise shadow the function.

@@ -263,12 +263,12 @@ def _as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
 def _check_filters(flow: Sequence[str], dst: Sequence[str]) -> None:
     for name in flow:
         if not isinstance(name, str) or not name or name.count("|") > 2:
-            raise UsageError(f"--flow {name!r} is not a location name")
+            raise UsageError(f"flow={name!r} is not a location name")
     for prefix in dst:
         try:
             ipaddress.ip_network(prefix, strict=False)
         except (ValueError, TypeError):
-            raise UsageError(f"--dst {prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
+            raise UsageError(f"dst={prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
 
 
 class _Names(Letters):

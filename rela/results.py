@@ -45,7 +45,8 @@ class Violation:
     """One flow of one FEC where the spec does not hold, with its counterexample.
 
     Path lists are enumerated shortest first and cut at ``--max-paths``;
-    ``truncated`` says some list was cut.
+    ``truncated`` says some list was cut.  ``spec`` names the spec (or assert)
+    violated, so a flat ``for v in report`` loop knows which one it is.
     """
 
     fec: FecRef
@@ -57,6 +58,7 @@ class Violation:
     missing: tuple[Path, ...]
     unexpected: tuple[Path, ...]
     truncated: bool = False
+    spec: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {

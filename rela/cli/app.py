@@ -2,30 +2,137 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from typing import Annotated, get_args
 
 import typer
 from rich.console import Console
 
-from rela.errors import RelaError
+from rela.errors import RelaError, UsageError
 
-__all__ = ["app", "err_console", "handle_errors", "EXIT_OK", "EXIT_VIOLATED", "EXIT_INPUT"]
+__all__ = [
+    "DISTRIBUTION",
+    "EXIT_INPUT",
+    "EXIT_OK",
+    "EXIT_VIOLATED",
+    "app",
+    "cli_wording",
+    "err_console",
+    "handle_errors",
+    "version_text",
+]
 
 EXIT_OK = 0
 EXIT_VIOLATED = 1
 EXIT_INPUT = 2
 
+#: The distribution name on the package index (``pip install rela-verify``); the import
+#: package and the command are ``rela``.
+DISTRIBUTION = "rela-verify"
+
+# Help is plain text (``rich_markup_mode=None``): what a help string says is what
+# ``--help`` prints, in every terminal and in CI logs; Rich markup would swallow
+# ``[default: ...]``-like brackets and print ``<bool>`` metavars (docs/cli.md).
 app = typer.Typer(
     name="rela",
     help="Relational network-change verifier: check what a change does to forwarding paths.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
+
+def version_text() -> str:
+    """What ``rela --version`` prints.
+
+    >>> version_text().startswith("rela ")
+    True
+    """
+    from rela import __version__
+
+    return f"rela {__version__} ({DISTRIBUTION}, Python {sys.version.split()[0]})"
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_print_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Relational network-change verifier: check what a change does to forwarding paths.
+
+    Exit status of every command: 0 success, 1 violated or changed, 2 bad input
+    or usage (docs/cli.md).
+    """
+
+
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+#: Library parameters the shared declarations do not cover, and their flags.
+_MORE_FLAGS = {"executor": "--executor", "scheduler": "--scheduler", "specs": "--spec"}
+
+
+@cache
+def _param_flags() -> tuple[re.Pattern[str], dict[str, str]]:
+    from rela.cli.inputs import SHARED_INPUTS
+    from rela.cli.options import SHARED_OPTIONS
+
+    flags = dict(_MORE_FLAGS)
+    for name, alias in {**SHARED_OPTIONS, **SHARED_INPUTS}.items():
+        flags[name] = get_args(alias)[1].default  # typer.Option("--flag", ...)
+    names = "|".join(sorted(flags, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.\-'\"])({names})=(.?)"), flags
+
+
+def cli_wording(text: str) -> str:
+    """A library message as the CLI says it: ``change=PATH`` becomes ``--change PATH``.
+
+    The library names its parameters (``rela.load_change(change=...)``); a command
+    names the flags that set them.
+
+    >>> cli_wording("no input: give change=PATH, or before=PATH and after=PATH")
+    'no input: give --change PATH, or --before PATH and --after PATH'
+    >>> cli_wording("give either change= or before=/after=, not both")
+    'give either --change or --before/--after, not both'
+    >>> cli_wording("dst='10.0.0.0/33' is not an IP prefix")
+    "--dst '10.0.0.0/33' is not an IP prefix"
+    """
+    pattern, flags = _param_flags()
+
+    def flag(m: re.Match[str]) -> str:
+        after = m.group(2)
+        glue = "" if after in ("", " ", "/", ",", ")", ";", ":") else " "
+        return flags[m.group(1)] + glue + after
+
+    return pattern.sub(flag, text)
+
+
+def _as_cli(exc: RelaError) -> RelaError:
+    """Usage errors name the command's flags; other errors keep their text (it may quote
+    input data) and only their hint is reworded."""
+    if isinstance(exc, UsageError):
+        exc.message = cli_wording(exc.message)
+    if exc.hint:
+        exc.hint = cli_wording(exc.hint)
+    return exc
 
 
 @contextmanager
@@ -34,7 +141,7 @@ def handle_errors() -> Iterator[None]:
     try:
         yield
     except RelaError as exc:
-        err_console.print(exc.render(), markup=False)
+        err_console.print(_as_cli(exc).render(), markup=False)
         raise typer.Exit(EXIT_INPUT) from None
     except RecursionError:
         err_console.print("error: input nested too deeply", markup=False)

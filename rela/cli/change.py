@@ -9,7 +9,9 @@ import orjson
 import typer
 
 from rela.cli.app import app, err_console, handle_errors
-from rela.cli.output import emit, refuse_clobber
+from rela.cli.inputs import AfterOption, BeforeOption, DstOption, StartOption
+from rela.cli.options import OutputOption
+from rela.cli.output import check_output, emit, is_stdout
 from rela.errors import UsageError
 from rela.network.dataplane import Snapshot
 from rela.network.formats.batfish import build_change, find_export, load_snapshot, refuse_problems
@@ -27,74 +29,82 @@ _FILE = {"exists": True, "dir_okay": False, "readable": True}
 
 @change_app.command("build")
 def build(
-    output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the change JSON ('-': stdout).")
-    ],
-    before: Annotated[
-        Path | None,
-        typer.Option(
-            help="Batfish export of the snapshot before the change (directory or file prefix)."
-        ),
-    ] = None,
-    after: Annotated[
-        Path | None,
-        typer.Option(
-            help="Batfish export of the snapshot after the change (directory or file prefix)."
-        ),
-    ] = None,
+    before: BeforeOption = None,
+    after: AfterOption = None,
     before_routes: Annotated[
         Path | None,
-        typer.Option(help="routes() answer (JSON) before the change.", **_FILE),
+        typer.Option(
+            "--before-routes",
+            metavar="FILE",
+            help="routes() answer (JSON) before the change.",
+            **_FILE,
+        ),
     ] = None,
     before_edges: Annotated[
         Path | None,
-        typer.Option(help="layer3Edges() answer (JSON) before the change.", **_FILE),
+        typer.Option(
+            "--before-edges",
+            metavar="FILE",
+            help="layer3Edges() answer (JSON) before the change.",
+            **_FILE,
+        ),
     ] = None,
     before_interfaces: Annotated[
         Path | None,
         typer.Option(
-            help="interfaceProperties() answer (JSON) before the change (optional).", **_FILE
+            "--before-interfaces",
+            metavar="FILE",
+            help="interfaceProperties() answer (JSON) before the change (optional).",
+            **_FILE,
         ),
     ] = None,
     before_acls: Annotated[
         Path | None,
         typer.Option(
+            "--before-acls",
+            metavar="FILE",
             help="namedStructures() answer (JSON) before the change (optional: the ACLs).",
             **_FILE,
         ),
     ] = None,
     after_routes: Annotated[
         Path | None,
-        typer.Option(help="routes() answer (JSON) after the change.", **_FILE),
+        typer.Option(
+            "--after-routes",
+            metavar="FILE",
+            help="routes() answer (JSON) after the change.",
+            **_FILE,
+        ),
     ] = None,
     after_edges: Annotated[
         Path | None,
-        typer.Option(help="layer3Edges() answer (JSON) after the change.", **_FILE),
+        typer.Option(
+            "--after-edges",
+            metavar="FILE",
+            help="layer3Edges() answer (JSON) after the change.",
+            **_FILE,
+        ),
     ] = None,
     after_interfaces: Annotated[
         Path | None,
         typer.Option(
-            help="interfaceProperties() answer (JSON) after the change (optional).", **_FILE
+            "--after-interfaces",
+            metavar="FILE",
+            help="interfaceProperties() answer (JSON) after the change (optional).",
+            **_FILE,
         ),
     ] = None,
     after_acls: Annotated[
         Path | None,
         typer.Option(
+            "--after-acls",
+            metavar="FILE",
             help="namedStructures() answer (JSON) after the change (optional: the ACLs).",
             **_FILE,
         ),
     ] = None,
-    start: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--start",
-            help="Start location: device, device|vrf or device\\[interface] (repeatable; default: every device).",
-        ),
-    ] = None,
-    dst: Annotated[
-        list[str] | None,
-        typer.Option("--dst", help="Only destinations in this prefix (repeatable; default: all)."),
-    ] = None,
+    start: StartOption = None,
+    dst: DstOption = None,
     merge: Annotated[
         bool,
         typer.Option(
@@ -102,15 +112,17 @@ def build(
             help="Merge destination ranges with identical before/after graphs into one FEC.",
         ),
     ] = True,
+    output: OutputOption = None,
 ) -> None:
     """Compute the forwarding graphs of two Batfish snapshots and write them as a change.
 
     The output is Rela graph JSON: one entry per FEC (traffic forwarded
     uniformly before and after: destination prefixes, or packet cubes when both
-    snapshots come with their ACLs), ready for rela check --change.
+    snapshots come with their ACLs), ready for rela check --change; to stdout
+    without --output.  Exit status: 0 written; 2 bad input or usage.
     """
     with handle_errors():
-        refuse_clobber(
+        check_output(
             output,
             [before, before_routes, before_edges, before_interfaces, before_acls]
             + [after, after_routes, after_edges, after_interfaces, after_acls],
@@ -128,7 +140,7 @@ def build(
         fecs = built.fecs
         data = orjson.dumps([fec.to_json() for fec in fecs])
         emit(data + b"\n", output)
-        if str(output) != "-":
+        if not is_stdout(output):
             changed = sum(1 for fec in fecs if fec.before != fec.after)
             err_console.print(
                 f"wrote {len(fecs)} FECs ({changed} with changed forwarding) to {output}",

@@ -32,10 +32,12 @@ from rela.cli.options import (
     NoProgressOption,
     OutputOption,
     QuietOption,
+    StrictOption,
     VerboseOption,
     format_option,
 )
-from rela.cli.output import emit, refuse_clobber
+from rela.cli.output import check_output, emit, is_stdout
+from rela.errors import UsageError
 from rela.network.model import Granularity
 
 __all__ = ["check"]
@@ -53,9 +55,38 @@ class Executor(str, Enum):
     dask = "dask"
 
 
+def _extra_reports(
+    values: list[str], output: Path | None, inputs: list[Path | None]
+) -> list[tuple[Format, Path]]:
+    """``--report FORMAT:FILE`` values, checked like ``--output`` before any work."""
+    out: list[tuple[Format, Path]] = []
+    seen = set() if is_stdout(output) else {Path(str(output)).resolve()}
+    for value in values:
+        name, sep, file = value.partition(":")
+        try:
+            fmt = Format(name.lower())
+        except ValueError:
+            fmt = None
+        if not sep or not file or fmt is None:
+            raise UsageError(
+                f"--report {value!r}: expected FORMAT:FILE, FORMAT one of "
+                + ", ".join(f.value for f in Format),
+                hint="e.g. --report junit:rela.xml",
+            )
+        target = Path(file)
+        if file == "-" or target.resolve() in seen:
+            raise UsageError(f"--report {value!r}: FILE is already written by this command")
+        check_output(target, inputs, option="--report")
+        seen.add(target.resolve())
+        out.append((fmt, target))
+    return out
+
+
 @app.command()
 def check(
-    spec_file: Annotated[Path, typer.Argument(help="The spec file (*.rela).", show_default=False)],
+    spec_file: Annotated[
+        Path, typer.Argument(metavar="SPEC", help="The spec file (*.rela).", show_default=False)
+    ],
     change: ChangeOption = None,
     before: BeforeOption = None,
     after: AfterOption = None,
@@ -77,10 +108,16 @@ def check(
     output: OutputOption = None,
     max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
     jobs: JobsOption = None,
-    executor: Annotated[Executor, typer.Option(help="Where FECs are checked.")] = Executor.local,
+    executor: Annotated[
+        Executor,
+        typer.Option(
+            "--executor", help="Where FECs are checked: local processes, or a Dask cluster."
+        ),
+    ] = Executor.local,
     scheduler: Annotated[
         str | None,
         typer.Option(
+            "--scheduler",
             metavar="ADDR",
             help="Dask scheduler address (default: a local cluster).",
             show_default=False,
@@ -92,18 +129,33 @@ def check(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
     no_progress: NoProgressOption = False,
+    strict: StrictOption = False,
+    reports: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--report",
+            metavar="FORMAT:FILE",
+            help="Also write the report in FORMAT to FILE, from the same run (repeatable), "
+            "e.g. --report junit:rela.xml --report markdown:rela.md.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Check that the change does what SPEC_FILE says, for every FEC.
+    """Check that the change does what SPEC says, for every FEC.
 
-    Exit status: 0 every spec holds, 1 a spec is violated or an FEC could not be
-    checked, 2 bad input or usage.
+    Exit status: 0 every spec holds; 1 a spec is violated, an FEC hit a
+    resource limit, or (--strict) a warning; 2 bad input or usage (a malformed
+    spec, snapshot or FEC, a selector that selects nothing, an unwritable
+    output).
     """
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
 
     with handle_errors():
-        refuse_clobber(output, [spec_file, change, before, after, groups])
+        inputs = [spec_file, change, before, after, groups]
+        check_output(output, inputs)
+        extra = _extra_reports(reports or [], output, inputs)
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
@@ -123,11 +175,14 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
             )
-        to_terminal = output is None and sys.stdout.isatty()
+        to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
         text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
         emit(text if text.endswith("\n") else text + "\n", output)
-        if output is not None and (fmt is not Format.text or not quiet):
+        for extra_fmt, target in extra:
+            more = render(report, extra_fmt.value, color=False, verbose=verbose)
+            emit(more if more.endswith("\n") else more + "\n", target)
+        if not is_stdout(output) and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
             err_console.print(summary.rstrip(), markup=False, highlight=False)
     if report.input_errors:
@@ -136,4 +191,11 @@ def check(
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_OK if report.holds else EXIT_VIOLATED)
+    if not report.holds:
+        raise typer.Exit(EXIT_VIOLATED)
+    if strict and report.warnings:
+        err_console.print(
+            f"error: --strict: {len(report.warnings)} warning(s) (see the report)", markup=False
+        )
+        raise typer.Exit(EXIT_VIOLATED)
+    raise typer.Exit(EXIT_OK)

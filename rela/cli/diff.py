@@ -5,7 +5,7 @@ summary table, then a tree per FEC shown (FEC → flow → removed paths in red,
 prefixed ``-``, added paths in green, prefixed ``+``), then a verdict line; or
 the JSON document of ``rela/schemas/diff.schema.json``.  ``--dot DIR`` draws
 every changed FEC.  Exit status as ``diff(1)``: 0 nothing changed, 1 something
-changed, 2 bad input or an FEC that could not be compared.
+changed (or an FEC hit a resource limit), 2 bad input (a malformed FEC) or usage.
 """
 
 from __future__ import annotations
@@ -38,9 +38,19 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
-from rela.cli.output import emit, refuse_clobber
-from rela.diff import (
+from rela.cli.options import (
+    DEFAULT_MAX_PATHS,
     DEFAULT_MAX_STATES,
+    ColorOption,
+    MaxPathsOption,
+    MaxStatesOption,
+    NoProgressOption,
+    OutputOption,
+    QuietOption,
+    format_option,
+)
+from rela.cli.output import check_output, emit, is_stdout, refuse_clobber
+from rela.diff import (
     ERROR,
     UNCHANGED,
     DiffReport,
@@ -320,19 +330,12 @@ def diff(
     dst: DstOption = None,
     flow: FlowOption = None,
     all_fecs: Annotated[
-        bool, typer.Option("--all", "-a", help="Show unchanged FECs and flows too.")
+        bool,
+        typer.Option("--all", "-a", help="Show unchanged FECs and flows too.", show_default=False),
     ] = False,
-    max_paths: Annotated[
-        int,
-        typer.Option(
-            "--max-paths", min=0, help="Removed/added paths listed per flow (counts are exact)."
-        ),
-    ] = 20,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Write the output to FILE.", show_default=False),
-    ] = None,
+    max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
+    fmt: Annotated[Format, format_option()] = Format.text,
+    output: OutputOption = None,
     dot: Annotated[
         Path | None,
         typer.Option(
@@ -342,27 +345,23 @@ def diff(
             show_default=False,
         ),
     ] = None,
-    max_states: Annotated[
-        int, typer.Option("--max-states", min=1, help="Per-FEC automaton state limit.")
-    ] = DEFAULT_MAX_STATES,
-    color: Annotated[
-        bool | None,
-        typer.Option("--color/--no-color", help="Force colour on or off.", show_default=False),
-    ] = None,
-    no_progress: Annotated[
-        bool, typer.Option("--no-progress", help="No progress bar on stderr.")
-    ] = False,
+    max_states: MaxStatesOption = DEFAULT_MAX_STATES,
+    color: ColorOption = None,
+    quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
     """Show which FECs and flows change paths: removed (-) and added (+) paths, exact counts.
 
-    Exit status: 0 nothing changed, 1 some FEC changed, 2 bad input or an FEC
-    that could not be compared.
+    Exit status (as diff(1)): 0 nothing changed; 1 some FEC changed, or an FEC
+    hit a resource limit; 2 bad input or usage (a malformed snapshot or FEC, a
+    selector that selects nothing, an unwritable output).
     """
     flows = list(flow or [])
+    inputs = [change, before, after, groups]
     with handle_errors():
-        refuse_clobber(output, [change, before, after, groups])
+        check_output(output, inputs)
         if dot is not None:
-            refuse_clobber(dot, [change, before, after, groups], option="--dot")
+            refuse_clobber(dot, inputs, option="--dot")
         loaded = change_from_options(change, before, after, granularity, groups, start, dst)
         draw = _dot_writer(dot, flows) if dot is not None else None
         with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
@@ -381,20 +380,23 @@ def diff(
                 max_states=max_states,
                 on_fec=on_fec,
             )
-        to_terminal = output is None and sys.stdout.isatty()
+        to_terminal = is_stdout(output) and sys.stdout.isatty()
         if fmt is Format.json:
             text = render_json(report)
+        elif quiet:
+            text = verdict(report) + "\n"
         else:
             use_color = color if color is not None else to_terminal
             text = render_text(report, color=use_color, width=None if to_terminal else 80)
         emit(text if text.endswith("\n") else text + "\n", output)
-        if output is not None:
+        if not is_stdout(output) and not (quiet and fmt is Format.text):
             err_console.print(verdict(report), markup=False)
-    if report.errors:
+    malformed = sum(1 for fd in report.fecs if fd.status == ERROR and fd.input_error)
+    if malformed:
         err_console.print(
-            f"error: {_plural(report.errors, 'FEC')} could not be compared "
-            "(malformed input or a resource limit; see the output)",
+            f"error: {_plural(malformed, 'FEC')} of the input "
+            f"{'is' if malformed == 1 else 'are'} malformed (see the output)",
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT)
-    raise typer.Exit(EXIT_VIOLATED if report.changed else EXIT_OK)
+    raise typer.Exit(EXIT_VIOLATED if report.changed or report.errors else EXIT_OK)

@@ -22,6 +22,7 @@ from rela.network.load import load_change
 from rela.network.model import Change, Granularity
 
 __all__ = [
+    "SHARED_INPUTS",
     "AfterOption",
     "BeforeOption",
     "ChangeOption",
@@ -37,6 +38,7 @@ ChangeOption = Annotated[
     Path | None,
     typer.Option(
         "--change",
+        metavar="PATH",
         help="Rela graph JSON change: a .json or .json.gz file, or a directory of chunk files.",
         show_default=False,
     ),
@@ -45,7 +47,9 @@ BeforeOption = Annotated[
     Path | None,
     typer.Option(
         "--before",
-        help="Pre-change snapshot: a path snapshot file, or a Batfish export directory.",
+        metavar="PATH",
+        help="Pre-change snapshot: a path snapshot file, or a Batfish export (directory or "
+        "file prefix).",
         show_default=False,
     ),
 ]
@@ -53,7 +57,9 @@ AfterOption = Annotated[
     Path | None,
     typer.Option(
         "--after",
-        help="Post-change snapshot: a path snapshot file, or a Batfish export directory.",
+        metavar="PATH",
+        help="Post-change snapshot: a path snapshot file, or a Batfish export (directory or "
+        "file prefix).",
         show_default=False,
     ),
 ]
@@ -62,7 +68,9 @@ GranularityOption = Annotated[
     typer.Option(
         "--granularity",
         "-g",
-        help="What one hop of a path is: an inbound interface, a device, or a device group.",
+        metavar="LEVEL",
+        help="What one hop of a path is: interface (an inbound interface), device, or group "
+        "(a device group, with --groups).",
         case_sensitive=False,
     ),
 ]
@@ -81,7 +89,8 @@ StartOption = Annotated[
         "--start",
         metavar="LOC",
         help="Only flows entering at LOC (component-prefix match; repeatable). "
-        "For Batfish exports: where flows start.",
+        "For Batfish exports: where flows start, as device, device|vrf or device[interface] "
+        "(default: every device).",
         show_default=False,
     ),
 ]
@@ -90,7 +99,7 @@ DstOption = Annotated[
     typer.Option(
         "--dst",
         metavar="PREFIX",
-        help="Only FECs with a destination inside PREFIX (repeatable).",
+        help="Only FECs whose traffic overlaps PREFIX (repeatable).",
         show_default=False,
     ),
 ]
@@ -130,3 +139,16 @@ def change_from_options(
         start=tuple(start or ()),
         dst=tuple(dst or ()),
     )
+
+
+#: Parameter name -> declaration of the shared input options (see rela.cli.options).
+SHARED_INPUTS: dict[str, object] = {
+    "change": ChangeOption,
+    "before": BeforeOption,
+    "after": AfterOption,
+    "granularity": GranularityOption,
+    "groups": GroupsOption,
+    "start": StartOption,
+    "dst": DstOption,
+    "flow": FlowOption,
+}

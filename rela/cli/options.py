@@ -1,16 +1,23 @@
 """Options shared by the commands, declared once so they read and behave the same everywhere.
 
-Every command that writes a report uses :data:`OutputOption`, :data:`QuietOption`,
-:data:`VerboseOption`, :data:`ColorOption` and :data:`NoProgressOption`; every
-command that checks FECs uses :data:`JobsOption`, :data:`MaxPathsOption`,
-:data:`MaxStatesOption` and :data:`FecTimeoutOption`; the input options live in
-:mod:`rela.cli.inputs`.  Each command keeps its own ``--format`` choices (an
-``Enum``) but declares it with :func:`format_option`::
+The rules (docs/cli.md): a command that has one of these options declares it
+with the alias below, under the parameter name used here, so the spelling, the
+short form, the metavar, the default and the help are the same in every
+command; ``tests/cli/test_consistency.py`` walks every registered command and
+fails when a command spells a shared option differently, or declares a flag of
+another command under another meaning.  The input options (``--change``,
+``--before``, ``--after``, ``-g``, ``--groups``, ``--start``, ``--dst``,
+``--flow``) live in :mod:`rela.cli.inputs` and follow the same rules.
 
-    fmt: Annotated[Format, format_option()] = Format.text
+Each command keeps its own ``--format`` choices (an ``Enum``) but declares it
+with :func:`format_option`::
 
     @app.command()
-    def diff(output: OutputOption = None, quiet: QuietOption = False, ...): ...
+    def diff(
+        fmt: Annotated[Format, format_option()] = Format.text,
+        output: OutputOption = None,
+        quiet: QuietOption = False,
+    ) -> None: ...
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ __all__ = [
     "NoProgressOption",
     "OutputOption",
     "QuietOption",
+    "SHARED_OPTIONS",
     "StrictOption",
     "VerboseOption",
     "format_option",
@@ -45,13 +53,14 @@ OutputOption = Annotated[
         "--output",
         "-o",
         metavar="FILE",
-        help="Write the output to FILE instead of stdout (written atomically; "
-        "an input file is never overwritten).",
+        help="Write the output to FILE instead of stdout ('-': stdout). Written "
+        "atomically; an input is never overwritten.",
         show_default=False,
     ),
 ]
 QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="Only the one-line verdict.", show_default=False)
+    bool,
+    typer.Option("--quiet", "-q", help="Only the one-line verdict or summary.", show_default=False),
 ]
 VerboseOption = Annotated[
     bool,
@@ -69,7 +78,11 @@ ColorOption = Annotated[
 ]
 NoProgressOption = Annotated[
     bool,
-    typer.Option("--no-progress", help="No progress bar on stderr.", show_default=False),
+    typer.Option(
+        "--no-progress",
+        help="No progress bar on stderr (it is drawn only when stderr is a terminal).",
+        show_default=False,
+    ),
 ]
 StrictOption = Annotated[
     bool,
@@ -95,9 +108,9 @@ MaxPathsOption = Annotated[
     int,
     typer.Option(
         "--max-paths",
-        min=1,
+        min=0,
         metavar="N",
-        help="Paths listed per path list (counts stay exact).",
+        help="Paths listed per path list (0: none; counts stay exact).",
     ),
 ]
 MaxStatesOption = Annotated[
@@ -127,3 +140,19 @@ def format_option(what: str = "Output format.") -> Any:
     'Report format.'
     """
     return typer.Option("--format", "-f", help=what, case_sensitive=False)
+
+
+#: Parameter name -> declaration, for every shared option but ``--format`` (whose
+#: choices are the command's) and the input options of :mod:`rela.cli.inputs`.
+SHARED_OPTIONS: dict[str, Any] = {
+    "output": OutputOption,
+    "quiet": QuietOption,
+    "verbose": VerboseOption,
+    "color": ColorOption,
+    "no_progress": NoProgressOption,
+    "strict": StrictOption,
+    "jobs": JobsOption,
+    "max_paths": MaxPathsOption,
+    "max_states": MaxStatesOption,
+    "fec_timeout": FecTimeoutOption,
+}

@@ -11,6 +11,8 @@ from typing import Annotated
 import typer
 
 from rela.cli.app import app, handle_errors
+from rela.cli.options import OutputOption, format_option
+from rela.cli.output import check_output, emit
 from rela.compile import compile_module, format_ir, ir_to_json
 from rela.errors import SpecError
 from rela.lang import (
@@ -41,19 +43,22 @@ def _read(path: str) -> ast.Module:
 
 @app.command("parse")
 def parse_command(
-    file: Annotated[
-        str, typer.Argument(metavar="FILE", help="Spec file to parse (`-` for stdin).")
-    ],
+    file: Annotated[str, typer.Argument(metavar="SPEC", help="Spec file to parse ('-': stdin).")],
     ir: Annotated[
-        bool, typer.Option("--ir", help="Print the compiled relational IR instead.")
+        bool,
+        typer.Option("--ir", help="Print the compiled relational IR instead.", show_default=False),
     ] = False,
     output_format: Annotated[
-        ParseFormat,
-        typer.Option("--format", "-f", help="text: spec syntax; json: the AST (or IR) as JSON."),
+        ParseFormat, format_option("text: spec syntax; json: the AST (or IR) as JSON.")
     ] = ParseFormat.text,
+    output: OutputOption = None,
 ) -> None:
-    """Parse a spec file and print it normalised (exit 2 on syntax or semantic errors)."""
+    """Parse a spec file and print it normalised.
+
+    Exit status: 0 parsed; 2 a syntax or semantic error, or bad usage.
+    """
     with handle_errors():
+        check_output(output, [file])
         module = _read(file)
         if ir:
             checks = compile_module(module)
@@ -65,4 +70,4 @@ def parse_command(
             out = json.dumps(module_to_json(module), indent=2, ensure_ascii=False) + "\n"
         else:
             out = format_module(module)
-    typer.echo(out, nl=False)
+        emit(out, output)

@@ -8,6 +8,7 @@ A malformed FEC is shown with its problem and makes the exit status 2.
 from __future__ import annotations
 
 import heapq
+import io
 import itertools
 import json
 import sys
@@ -32,6 +33,15 @@ from rela.cli.inputs import (
     StartOption,
     change_from_options,
 )
+from rela.cli.options import (
+    DEFAULT_MAX_PATHS,
+    ColorOption,
+    MaxPathsOption,
+    OutputOption,
+    QuietOption,
+    format_option,
+)
+from rela.cli.output import Sink, check_output, is_stdout, open_output
 from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
 
@@ -233,6 +243,40 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
                 )
 
 
+class _TextOut:
+    """Rich markup rendered to text, one piece at a time, into a sink."""
+
+    def __init__(self, sink: Sink, color: bool) -> None:
+        self.sink = sink
+        self.buffer = io.StringIO()
+        self.console = Console(
+            file=self.buffer,
+            force_terminal=color,
+            no_color=not color,
+            color_system="standard" if color else None,
+            highlight=False,
+            soft_wrap=True,
+            emoji=False,
+        )
+
+    def flush(self) -> None:
+        self.sink.write(self.buffer.getvalue().encode("utf-8"))
+        self.buffer.seek(0)
+        self.buffer.truncate()
+
+
+def _summary(shown: int, problems: int) -> str:
+    """The last line of the text output.
+
+    >>> _summary(1, 0), _summary(3, 1)
+    ('1 FEC shown', '3 FECs shown, 1 malformed')
+    """
+    text = f"{shown} FEC{'s' if shown != 1 else ''} shown"
+    if problems:
+        text += f", {problems} malformed"
+    return text
+
+
 @app.command()
 def show(
     change: ChangeOption = None,
@@ -254,52 +298,60 @@ def show(
         ),
     ] = None,
     stats: Annotated[
-        bool, typer.Option("--stats", help="Graph statistics instead of paths.")
+        bool,
+        typer.Option("--stats", help="Graph statistics instead of paths.", show_default=False),
     ] = False,
-    max_paths: Annotated[
-        int, typer.Option("--max-paths", min=1, help="Paths listed per flow and side.")
-    ] = 20,
-    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
+    fmt: Annotated[Format, format_option()] = Format.text,
+    output: OutputOption = None,
+    color: ColorOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Print the FECs, traffic keys and paths (or graph statistics) of a change.
 
-    Exit status: 0, or 2 when the input (or one of the FECs shown) is malformed.
+    Exit status: 0 shown; 2 bad input or usage (an unreadable input, one of the
+    FECs shown malformed, a selector that selects nothing, an unwritable output).
     """
     flows = list(flow or [])
     problems = 0
     shown = 0
     with handle_errors():
+        check_output(output, [change, before, after, groups])
         loaded = change_from_options(change, before, after, granularity, groups, start, dst)
-        console = Console(highlight=False, soft_wrap=True)
-        out = sys.stdout
-        if fmt is Format.json:
-            header = {"description": loaded.description, "granularity": loaded.granularity.value}
-            out.write(json.dumps(header)[:-1] + ', "fecs": [')
-        else:
-            console.print(
-                f"[bold]{escape(loaded.description)}[/] (granularity {loaded.granularity.value})"
-            )
-        for item in _selected(loaded, list(fec or []), flows):
-            record = _fec_record(item, flows, stats, max_paths)
-            if isinstance(loaded, BatfishChange) and loaded.models_acls:
-                uses = loaded.acls(item)  # the ACLs that shape the FEC's paths
-                record["acls"] = [u.to_dict() for u in uses]
-                if fmt is not Format.json:
-                    record["acl_text"] = [u.describe() for u in uses]
-            problems += item.problem is not None
+        use_color = color if color is not None else is_stdout(output) and sys.stdout.isatty()
+        with open_output(output) as sink:
+            text = _TextOut(sink, bool(use_color) and fmt is Format.text)
             if fmt is Format.json:
-                out.write(("\n  " if not shown else ",\n  ") + json.dumps(record))
+                header = {
+                    "description": loaded.description,
+                    "granularity": loaded.granularity.value,
+                }
+                sink.write((json.dumps(header)[:-1] + ', "fecs": [').encode("utf-8"))
+            elif not quiet:
+                text.console.print(
+                    f"[bold]{escape(loaded.description)}[/] "
+                    f"(granularity {loaded.granularity.value})"
+                )
+            for item in _selected(loaded, list(fec or []), flows):
+                record = _fec_record(item, flows, stats, max_paths)
+                if isinstance(loaded, BatfishChange) and loaded.models_acls:
+                    uses = loaded.acls(item)  # the ACLs that shape the FEC's paths
+                    record["acls"] = [u.to_dict() for u in uses]
+                    if fmt is not Format.json:
+                        record["acl_text"] = [u.describe() for u in uses]
+                problems += item.problem is not None
+                if fmt is Format.json:
+                    sep = "\n  " if not shown else ",\n  "
+                    sink.write((sep + json.dumps(record)).encode("utf-8"))
+                elif not quiet:
+                    _print_text(text.console, record, item, stats)
+                    text.flush()
+                shown += 1
+            if fmt is Format.json:
+                sink.write(b"\n]}\n")
             else:
-                _print_text(console, record, item, stats)
-            shown += 1
-        if fmt is Format.json:
-            out.write("\n]}\n")
-            out.flush()
-        else:
-            summary = f"{shown} FEC{'s' if shown != 1 else ''} shown"
-            if problems:
-                summary += f", [bold red]{problems} malformed[/]"
-            console.print(summary)
+                text.console.print(escape(_summary(shown, problems)))
+                text.flush()
     if problems:
         err_console.print(
             f"error: {problems} malformed FEC{'s' if problems != 1 else ''} in the input",

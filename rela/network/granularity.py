@@ -184,7 +184,7 @@ class LoadedChange:
         self.groups: dict[str, str] | None = dict(groups) if groups is not None else None
         self.description = description
         if self.granularity is Granularity.GROUP and groups is None:
-            raise UsageError("group granularity needs a device -> group mapping (--groups)")
+            raise UsageError("group granularity needs a device -> group mapping (groups=)")
 
     def location(self, name: str) -> Location:
         """The :class:`Location` of a graph label of this change."""
@@ -285,7 +285,7 @@ class GraphBuilder:
     ) -> None:
         self.granularity = as_granularity(granularity)
         if self.granularity is Granularity.GROUP and groups is None:
-            raise UsageError("group granularity needs a device -> group mapping (--groups)")
+            raise UsageError("group granularity needs a device -> group mapping (groups=)")
         self.groups: dict[str, str] = dict(groups or {})
         self._labels: dict[str, str] = {}
 

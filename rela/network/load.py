@@ -137,10 +137,10 @@ def _check_filters(start: Sequence[str], dst: Sequence[str]) -> None:
         try:
             ipaddress.ip_network(prefix, strict=False)
         except (ValueError, TypeError):
-            raise UsageError(f"--dst {prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
+            raise UsageError(f"dst={prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
     for name in start:
         if not isinstance(name, str) or not name or name.count("|") > 2:
-            raise UsageError(f"--start {name!r} is not a location name")
+            raise UsageError(f"start={name!r} is not a location name")
 
 
 def load_change(
@@ -173,16 +173,16 @@ def load_change(
     >>> load_change(before="a.json")
     Traceback (most recent call last):
     ...
-    rela.errors.UsageError: <input>: error: --before and --after go together: give both
+    rela.errors.UsageError: error: before= and after= go together: give both
     """
     gran = as_granularity(granularity)
     _check_filters(start, dst)
     if change is not None and (before is not None or after is not None):
-        raise UsageError("give either --change or --before/--after, not both")
+        raise UsageError("give either change= or before=/after=, not both")
     if change is None and before is None and after is None:
-        raise UsageError("no input: give --change PATH, or --before PATH and --after PATH")
+        raise UsageError("no input: give change=PATH, or before=PATH and after=PATH")
     if change is None and (before is None or after is None):
-        raise UsageError("--before and --after go together: give both")
+        raise UsageError("before= and after= go together: give both")
     mapping: dict[str, str] | None
     if groups is None:
         mapping = None
@@ -191,7 +191,9 @@ def load_change(
     else:
         mapping = load_groups(groups)
     if gran is Granularity.GROUP and mapping is None:
-        raise UsageError("--granularity group needs --groups MAP.json (a device -> group mapping)")
+        raise UsageError(
+            "granularity='group' needs groups=MAP.json (a device -> group mapping)"
+        )
 
     loaded: Any
     if change is not None:
@@ -205,7 +207,7 @@ def load_change(
             return _load_batfish(b, a, gran, mapping, start, dst)
         if b.is_dir() or a.is_dir():
             raise UsageError(
-                "--before and --after must both be files (path snapshots) "
+                "before= and after= must both be files (path snapshots) "
                 "or both be directories (Batfish exports)"
             )
         from rela.network.formats.snapshot import SnapshotChange
@@ -239,7 +241,7 @@ def _load_batfish(
         if exc.name != "rela.network.formats.batfish":
             raise
         raise UsageError(
-            "--before/--after directories (Batfish exports) are not supported by this version"
+            "before=/after= directories (Batfish exports) are not supported by this version"
         ) from None
     return batfish.load_batfish_change(
         before, after, granularity=granularity, groups=groups, start=tuple(start), dst=tuple(dst)

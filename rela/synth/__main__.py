@@ -26,23 +26,46 @@ def parser() -> argparse.ArgumentParser:
         description="Generate a synthetic network change (Rela graph JSON chunks), the spec "
         "it should satisfy and the FECs an injected bug must violate.",
     )
-    p.add_argument("--topology", choices=("clos", "wan"), default="clos")
-    p.add_argument("--fecs", type=_count, default=1000, help="number of FECs (e.g. 1e6)")
-    p.add_argument("--change", choices=CHANGES, default="drain")
-    p.add_argument("--bug", choices=BUGS, default="blackhole")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True, help="output directory")
-    p.add_argument("--chunk-size", type=_count, default=1000, help="FECs per chunk file")
+    p.add_argument(
+        "--topology",
+        choices=("clos", "wan"),
+        default="clos",
+        help="network shape (default: %(default)s)",
+    )
+    p.add_argument(
+        "--fecs",
+        type=_count,
+        metavar="N",
+        default=1000,
+        help="number of FECs, e.g. 1e6 (default: %(default)s)",
+    )
+    p.add_argument(
+        "--change", choices=CHANGES, default="drain", help="the change (default: %(default)s)"
+    )
+    p.add_argument(
+        "--bug", choices=BUGS, default="blackhole", help="the injected bug (default: %(default)s)"
+    )
+    p.add_argument(
+        "--seed", type=int, metavar="N", default=0, help="random seed (default: %(default)s)"
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="output directory (required)")
+    p.add_argument(
+        "--chunk-size",
+        type=_count,
+        metavar="N",
+        default=1000,
+        help="FECs per chunk file (default: %(default)s)",
+    )
     size = p.add_argument_group(
         "topology size (defaults: clos 8 pods x (8 ToRs + 4 leaves) + 4 spines; wan 16 regions x 6 PEs)"
     )
-    size.add_argument("--pods", type=_count, help="clos: pods")
-    size.add_argument("--tors", type=_count, help="clos: ToRs per pod")
-    size.add_argument("--leaves", type=_count, help="clos: leaves per pod")
-    size.add_argument("--spines", type=_count, help="clos: spines")
-    size.add_argument("--regions", type=_count, help="wan: regions")
-    size.add_argument("--pops", type=_count, help="wan: PE routers per region")
-    size.add_argument("--parallel", type=_count, help="parallel links per bundle")
+    size.add_argument("--pods", type=_count, metavar="N", help="clos: pods")
+    size.add_argument("--tors", type=_count, metavar="N", help="clos: ToRs per pod")
+    size.add_argument("--leaves", type=_count, metavar="N", help="clos: leaves per pod")
+    size.add_argument("--spines", type=_count, metavar="N", help="clos: spines")
+    size.add_argument("--regions", type=_count, metavar="N", help="wan: regions")
+    size.add_argument("--pops", type=_count, metavar="N", help="wan: PE routers per region")
+    size.add_argument("--parallel", type=_count, metavar="N", help="parallel links per bundle")
     p.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
     return p
 

@@ -77,6 +77,22 @@ def _select(spec: ast.Module, names: Sequence[str] | None) -> list[Named]:
     return out
 
 
+def _check_arguments(spec: object, change: object, specs: object) -> None:
+    """A ``TypeError`` that says what to pass, instead of an ``AttributeError`` deep inside."""
+    if not isinstance(spec, ast.Module):
+        raise TypeError(
+            f"verify() takes a parsed spec, not a {type(spec).__name__}: pass "
+            "rela.load_spec(path) for a spec file, or rela.parse_spec(text) for spec text"
+        )
+    if isinstance(change, (str, bytes, os.PathLike)):
+        raise TypeError(
+            f"verify() takes the FECs of a change, not a {type(change).__name__}: pass "
+            "rela.load_change(change=PATH) or rela.load_change(before=PATH, after=PATH)"
+        )
+    if isinstance(specs, str):
+        raise TypeError(f"specs= takes a list of spec names: specs=[{specs!r}]")
+
+
 def _parts_of(change: Any) -> list[Any] | None:
     """The change's parts (chunk files) when workers can load them on their own."""
     get_parts = getattr(change, "parts", None)
@@ -109,6 +125,7 @@ def verify(
     identical whatever the executor.
     """
     t0 = time.perf_counter()
+    _check_arguments(spec, change, specs)
     checks = _select(spec, specs)
     granularity = getattr(change, "granularity", Granularity.DEVICE)
     options = Options(

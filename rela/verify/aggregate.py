@@ -78,6 +78,7 @@ class SpecTally:
                         f.missing,
                         f.unexpected,
                         f.truncated,
+                        spec=self.name,
                     )
                 )
         else:

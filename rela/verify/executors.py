@@ -231,7 +231,9 @@ def run_dask(
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the install
-        raise UsageError("--executor dask needs the dask extra: pip install 'rela[dask]'") from exc
+        raise UsageError(
+            "executor='dask' needs the dask extra: pip install 'rela-verify[dask]'"
+        ) from exc
     cluster = None
     if scheduler:
         client = Client(scheduler)

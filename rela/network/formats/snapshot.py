@@ -142,7 +142,7 @@ def _probe(path: Path) -> None:
             stream.fail("empty file: expected a path snapshot object")
         if first != "{":
             hint = (
-                "this looks like a Rela graph JSON change: use --change" if first == "[" else None
+                "this looks like a Rela graph JSON change: use change=" if first == "[" else None
             )
             line, col = stream.line_col()
             raise NetworkInputError(

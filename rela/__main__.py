@@ -1,0 +1,8 @@
+"""``python -m rela``: the ``rela`` command (for environments without the console script)."""
+
+from __future__ import annotations
+
+from rela.cli import main
+
+if __name__ == "__main__":
+    main()
