@@ -34,8 +34,9 @@ from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa, determinize, trim
 from rela.check import Letters, graph_nfa
 from rela.defaults import DEFAULT_MAX_STATES
+from rela.draw.dot import DROP_DOT, dot_label
 from rela.errors import RelaError, UsageError
-from rela.network.model import Fec, Graph
+from rela.network.model import DROP, Fec, Graph
 from rela.results import FecRef, Path
 
 __all__ = [
@@ -685,22 +686,23 @@ def _attrs(attrs: dict[str, str]) -> str:
 def dot_text(graph: nx.DiGraph, title: str = "") -> str:
     """Graphviz DOT text for a :func:`union_graph` (removed edges red, added green).
 
-    Sources are boxes, sinks double circles.
+    Sources are boxes, sinks double circles, ``drop`` a red octagon; the graph
+    label holds ``title`` and the legend (:func:`rela.draw.dot.dot_label`).
 
-    >>> print(dot_text(union_graph(Graph.from_paths([["a"]]), Graph.empty())))
+    >>> print(dot_text(union_graph(Graph.from_paths([["a"]]), Graph.empty())))  # doctest: +ELLIPSIS
     digraph diff {
+      label=<<table border="0" cellborder="0" cellspacing="1">
+    ...
+      labelloc="t";
       node [shape="ellipse"];
       "a" [shape="box", peripheries="2"];
     }
     <BLANKLINE>
     """
-    lines = ["digraph diff {"]
-    if title:
-        lines.append(f"  label={_quote(title)};")
-        lines.append('  labelloc="t";')
+    lines = ["digraph diff {", f"  label={dot_label(title)};", '  labelloc="t";']
     lines.append('  node [shape="ellipse"];')
     for node, data in sorted(graph.nodes(data=True)):
-        attrs: dict[str, str] = {}
+        attrs: dict[str, str] = dict(DROP_DOT) if node == DROP else {}
         if data.get("source"):
             attrs["shape"] = "box"
         if data.get("sink"):
@@ -716,5 +718,4 @@ def fec_dot(fec: Fec, flow: str | Sequence[str] | None = None) -> str:
     """The DOT drawing of one FEC's before/after union graph (``rela diff --dot``)."""
     differ = Differ(flow=_as_tuple(flow))
     title = f"FEC #{fec.index}" + (f" ({fec.key})" if fec.key else "")
-    title += "\nred: removed edges, green: added edges"
     return dot_text(union_graph(differ.restrict(fec.before), differ.restrict(fec.after)), title)

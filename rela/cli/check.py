@@ -48,6 +48,7 @@ class Format(str, Enum):
     json = "json"
     junit = "junit"
     markdown = "markdown"
+    html = "html"
 
 
 class Executor(str, Enum):
@@ -177,7 +178,12 @@ def check(
             )
         to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
-        text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
+        if fmt is Format.html:
+            from rela.report.html import render_html
+
+            text = render_html(report, fecs)
+        else:
+            text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
         emit(text if text.endswith("\n") else text + "\n", output)
         for extra_fmt, target in extra:
             more = render(report, extra_fmt.value, color=False, verbose=verbose)

@@ -82,6 +82,7 @@ _PATH_INDENT = 8
 class Format(str, Enum):
     text = "text"
     json = "json"
+    html = "html"
 
 
 # ---------------------------------------------------------------------- wording
@@ -385,6 +386,10 @@ def diff(
             text = render_json(report)
         elif quiet:
             text = verdict(report) + "\n"
+        elif fmt is Format.html:
+            from rela.report.html_diff import render_diff_html
+
+            text = render_diff_html(report, loaded)
         else:
             use_color = color if color is not None else to_terminal
             text = render_text(report, color=use_color, width=None if to_terminal else 80)
