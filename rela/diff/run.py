@@ -1,0 +1,233 @@
+"""``diff_change``: a whole change diffed, in this process or in worker processes.
+
+The change is streamed: each FEC is compared (:class:`~rela.diff.compare.Differ`),
+added to a :class:`~rela.diff.summary.Tally` (counters and the ``max_fecs``
+most telling FECs), and forgotten.  With ``jobs`` > 1 the chunk files of a
+change are diffed by worker processes that load their own input (or batches
+of FECs are sent to them), each with its own tally; tallies merge exactly, so
+the report is the same whatever ``jobs`` is.  A part whose worker failed is
+diffed again in this process: no FEC is ever lost.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any
+
+from rela.defaults import DEFAULT_MAX_STATES
+from rela.diff.compare import Differ, as_tuple
+from rela.diff.results import ERROR, DiffReport, FecDiff
+from rela.diff.summary import Tally
+from rela.diff.view import View, nothing_selected, notes
+from rela.errors import RelaError, UsageError
+from rela.network.model import Fec
+
+__all__ = ["diff_change", "BATCH_SIZE"]
+
+#: FECs sent to a worker at a time when the change has no parts (chunk files).
+BATCH_SIZE = 512
+
+_WORKER: dict[str, Any] = {}
+
+
+class _Job:
+    """What every FEC of a run is diffed with: the differ, the view filters, the limits."""
+
+    def __init__(self, differ: Differ, view: View, max_fecs: int | None) -> None:
+        self.differ = differ
+        self.view = view
+        self.max_fecs = max_fecs
+
+    def run(
+        self, fecs: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None = None
+    ) -> tuple[int, Tally, View]:
+        """Diff ``fecs`` into a fresh tally; returns (FECs read, tally, view counts)."""
+        differ = self.differ
+        view = View(self.view.through, self.view.kinds, self.view.fecs)
+        tally = Tally(self.max_fecs, differ.include_unchanged)
+        labels = differ.bits.labels
+        read = 0
+        for fec in fecs:
+            read += 1
+            found = differ.examine(fec)
+            if found is None:
+                continue
+            d, shifts = found
+            tally.count(d)
+            if on_fec is not None:
+                on_fec(fec, d)
+            if d.status == ERROR:
+                tally.offer(d)
+                continue
+            tally.add(d, view.select(d, shifts, labels), counted=True, view=view.active)
+        return read, tally, view
+
+
+def _worker_init(job: _Job) -> None:
+    _WORKER["job"] = job
+
+
+def _worker_run(fecs: Iterable[Fec]) -> tuple[int, Tally, View]:
+    job: _Job = _WORKER["job"]
+    return job.run(fecs)
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
+    it = iter(fecs)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
+
+
+def _pooled(job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int) -> Iterator[tuple[int, Tally, View]]:
+    """Each piece diffed by a worker, results in input order; a failed piece is diffed here."""
+    pending: deque[tuple[Iterable[Fec], Future[tuple[int, Tally, View]]]] = deque()
+
+    def collect(item: tuple[Iterable[Fec], Future[tuple[int, Tally, View]]]) -> tuple[int, Tally, View]:
+        piece, future = item
+        try:
+            return future.result()
+        except RelaError:
+            raise
+        except Exception:  # noqa: BLE001 - a worker died or failed: diff the piece here
+            return job.run(piece)
+
+    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(job,)) as pool:
+        try:
+            for piece in pieces:
+                pending.append((piece, pool.submit(_worker_run, piece)))
+                while len(pending) > 2 * jobs:
+                    yield collect(pending.popleft())
+            while pending:
+                yield collect(pending.popleft())
+        finally:
+            for _, future in pending:
+                future.cancel()
+
+
+def diff_change(
+    change: Iterable[Fec],
+    *,
+    flow: str | Sequence[str] | None = None,
+    dst: str | Sequence[str] | None = None,
+    max_paths: int = 20,
+    include_unchanged: bool = False,
+    max_states: int = DEFAULT_MAX_STATES,
+    on_fec: Callable[[Fec, FecDiff], None] | None = None,
+    max_fecs: int | None = None,
+    through: str | Sequence[str] | None = None,
+    kind: str | Sequence[str] | None = None,
+    fec: str | Sequence[str] | None = None,
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> DiffReport:
+    """Compare the before and after paths of every FEC of ``change``.
+
+    Input filters (FECs and flows left out are not compared at all):
+
+    * ``flow``: only flows whose start location matches (component prefix, as
+      spec names: ``core1`` matches ``core1|default``); FECs with no such
+      flow are left out;
+    * ``dst``: only FECs with a traffic key whose destination lies in one of
+      these prefixes.
+
+    What is listed (the summary's status counts always cover every FEC compared):
+
+    * ``through``, ``kind``, ``fec``: view filters (:mod:`rela.diff.view`);
+      they also narrow the summary's breakdown; a value that selects nothing
+      raises :class:`~rela.errors.UsageError`;
+    * ``max_fecs``: FECs listed, most telling first (``None``: all);
+    * ``max_paths``: removed/added paths listed per flow (counts are exact);
+    * ``include_unchanged``: list unchanged FECs (and unchanged flows) too.
+
+    ``jobs``: worker processes (1: this process; 0: every core when the
+    change has several chunk files); ``on_fec(fec, diff)`` is called for every
+    FEC compared (e.g. to draw it) and keeps the run in this process;
+    ``progress(n)`` as FECs are done.  Malformed FECs are reported with
+    status ``error`` and always listed.
+
+    >>> from rela.network.model import Fec, Graph
+    >>> g = Graph.from_paths([["a", "b"]])
+    >>> diff_change([Fec(0, None, (), g, g)]).summary.unchanged
+    1
+    """
+    t0 = time.perf_counter()
+    if max_fecs is not None and max_fecs < 0:
+        raise UsageError(f"max_fecs must be >= 0, got {max_fecs}")
+    differ = Differ(
+        flow=as_tuple(flow),
+        dst=as_tuple(dst),
+        max_paths=max_paths,
+        include_unchanged=include_unchanged,
+        max_states=max_states,
+    )
+    view = View(as_tuple(through), as_tuple(kind), as_tuple(fec))
+    job = _Job(differ, view, max_fecs)
+    if on_fec is not None or jobs == 1:
+        results = _serial(job, change, on_fec)
+    else:
+        results = _parallel(job, change, jobs)
+    tally = Tally(max_fecs, include_unchanged)
+    for read, part, counts in results:
+        tally.merge(part)
+        view.merge(counts)
+        if progress is not None:
+            progress(read)
+    missing = view.unmatched()
+    if missing is not None:
+        raise nothing_selected(*missing, change, view.kinds_seen)
+    granularity = getattr(change, "granularity", "device")
+    return DiffReport(
+        summary=tally.summary(),
+        fecs=tally.listed(),
+        granularity=str(getattr(granularity, "value", granularity)),
+        description=str(getattr(change, "description", "")),
+        max_paths=max_paths,
+        flow=differ.flow,
+        dst=differ.dst,
+        include_unchanged=include_unchanged,
+        max_fecs=max_fecs,
+        fecs_listable=tally.listable,
+        through=view.through,
+        kind=view.kinds,
+        fec=view.fecs,
+        view=notes(view),
+        seconds=time.perf_counter() - t0,
+    )
+
+
+def _serial(
+    job: _Job, change: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None
+) -> Iterator[tuple[int, Tally, View]]:
+    """The whole change in this process, a few hundred FECs at a time (for progress)."""
+    for batch in _batches(change, 256):
+        yield job.run(batch, on_fec)
+
+
+def _parallel(job: _Job, change: Iterable[Fec], jobs: int) -> Iterator[tuple[int, Tally, View]]:
+    """Chunk files (or batches) through ``jobs`` workers (0: every core, if worth it)."""
+    get_parts = getattr(change, "parts", None)
+    parts = list(get_parts()) if get_parts is not None else []
+    if len(parts) > 1:
+        return _pooled(job, parts, jobs or default_jobs())
+    stream: Iterable[Fec] = change
+    if jobs == 0:  # a pool only for a change worth it
+        it = iter(change)
+        head = list(itertools.islice(it, BATCH_SIZE))
+        stream = itertools.chain(head, it)
+        jobs = default_jobs() if len(head) == BATCH_SIZE else 1
+    if jobs == 1:
+        return _serial(job, stream, None)
+    return _pooled(job, _batches(stream, BATCH_SIZE), jobs)
