@@ -19,6 +19,7 @@ and reused: FECs share graphs.
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from rela.automata.decide import Budget, enumerate_words, equivalent
 from rela.automata.nfa import Nfa
 from rela.check import Letters, graph_nfa
 from rela.defaults import DEFAULT_MAX_STATES
-from rela.diff.counting import dfa, dfa_minus, ends_with, flow_count, start, state_counts
+from rela.diff.counting import dfa, dfa_minus, ending_in, flow_count, start, state_counts
 from rela.diff.facts import NO_FLOW, FactBits, FlowFacts, device_of, disposition, flow_facts
 from rela.diff.results import (
     CHANGED,
@@ -120,6 +121,10 @@ class _Outcome:
     problem: str | None = None
     shifts: tuple[FlowShift, ...] = ()
     kind: str | None = None
+    #: Per flow of ``flows``: the (before, after) DFAs, whose differences are listed on demand.
+    differences: tuple[tuple[Nfa, Nfa] | None, ...] = field(default=(), compare=False)
+    #: ``flows`` with their paths listed (filled by :meth:`Differ.complete`).
+    listed: list[tuple[FlowDiff, ...]] = field(default_factory=list, compare=False)
 
 
 def _status(a: Nfa, b: Nfa, equal: bool) -> str:
@@ -131,6 +136,37 @@ def _status(a: Nfa, b: Nfa, equal: bool) -> str:
     if not a.finals:
         return ONLY_AFTER
     return CHANGED
+
+
+def _count(d: Nfa) -> int | None:
+    """The number of paths of a trimmed DFA (``None``: infinitely many)."""
+    return state_counts(d)[start(d)]
+
+
+def _kind(
+    fb: FlowFacts,
+    fa: FlowFacts,
+    n_removed: int | None,
+    n_added: int | None,
+    n_after: int | None,
+    added_drops: int | None,
+) -> str:
+    """What happened to a changed flow (the first of :data:`KINDS` that applies).
+
+    ``added_drops`` counts its added paths that end in a drop location.
+
+    >>> _kind(NO_FLOW, NO_FLOW, 1, 1, 1, 1), _kind(NO_FLOW, NO_FLOW, 1, 0, 0, 0)
+    ('new-drop', 'lost-delivery')
+    """
+    if fa.loops & ~fb.loops:
+        return "new-loop"
+    if added_drops != 0:
+        return "new-drop"
+    if n_after == 0:
+        return "lost-delivery"
+    if n_removed != 0 and n_added != 0:
+        return "paths-moved"
+    return "paths-removed" if n_removed != 0 else "paths-added"
 
 
 def _by_length(path: Path) -> tuple[int, Path]:
@@ -167,6 +203,7 @@ class Differ:
     bits: FactBits = field(default_factory=FactBits, repr=False)
     _cache: dict[tuple[Graph, Graph], _Outcome] = field(default_factory=dict, repr=False)
     _facts: dict[Graph, dict[str, FlowFacts]] = field(default_factory=dict, repr=False)
+    _by_flows: dict[int, _Outcome] = field(default_factory=dict, repr=False)
     _drop_ids: set[int] = field(default_factory=set, repr=False)
     _drops_seen: int = field(default=0, repr=False)
 
@@ -197,10 +234,14 @@ class Differ:
     def diff(self, fec: Fec) -> FecDiff | None:
         """The diff of one FEC, or ``None`` when the filters leave it out."""
         found = self.examine(fec)
-        return None if found is None else found[0]
+        return None if found is None else self.complete(found[0])
 
     def examine(self, fec: Fec) -> tuple[FecDiff, tuple[FlowShift, ...]] | None:
-        """The diff of one FEC and how each of its flows moved (``None``: filtered out)."""
+        """The diff of one FEC and how each of its flows moved (``None``: filtered out).
+
+        Path counts are exact, but no path is listed yet: :meth:`complete` lists
+        them, for the FECs a report shows (listing is the costly part).
+        """
         if fec.problem is not None:
             return FecDiff(fec_ref(fec), ERROR, problem=fec.problem, input_error=True), ()
         if not self.selects(fec):
@@ -214,7 +255,10 @@ class Differ:
             outcome = self._outcome(before, after)
             if len(self._cache) >= _CACHE_SIZE:
                 self._cache.clear()
+                self._by_flows.clear()
             self._cache[key] = outcome
+            if outcome.flows:
+                self._by_flows[id(outcome.flows)] = outcome
         d = FecDiff(
             fec_ref(fec),
             outcome.status,
@@ -227,6 +271,27 @@ class Differ:
             kind=outcome.kind,
         )
         return d, outcome.shifts
+
+    def complete(self, d: FecDiff) -> FecDiff:
+        """``d`` (from :meth:`examine`, just now) with the removed and added paths listed."""
+        outcome = self._by_flows.get(id(d.flows)) if d.flows else None
+        if outcome is None or outcome.flows is not d.flows:
+            return d
+        if not outcome.listed:
+            budget = Budget(self.max_states)
+            flows = []
+            for f, pair in zip(outcome.flows, outcome.differences, strict=True):
+                if pair is not None:
+                    da, db = pair
+                    x = self.names.id(f.flow)
+                    removed = dfa_minus(da, db, budget, first=x)
+                    added = dfa_minus(db, da, budget, first=x)
+                    f = dataclasses.replace(
+                        f, removed=self._paths(removed, budget), added=self._paths(added, budget)
+                    )
+                flows.append(f)
+            outcome.listed.append(tuple(flows))
+        return dataclasses.replace(d, flows=outcome.listed[0])
 
     # ------------------------------------------------------------------ per graph pair
 
@@ -272,26 +337,34 @@ class Differ:
         db = da if b is a else dfa(b, budget)
         counts_a = state_counts(da)
         counts_b = counts_a if db is da else state_counts(db)
+        if status != UNCHANGED:
+            # one product per side for every flow: a flow is what follows its first letter
+            removed, added = dfa_minus(da, db, budget), dfa_minus(db, da, budget)
+            counts_r, counts_d = state_counts(removed), state_counts(added)
+            drops = ending_in(added, self._drop_letters())
         flows: list[FlowDiff] = []
+        differences: list[tuple[Nfa, Nfa] | None] = []
         shifts_out: list[FlowShift] = []
         changed = 0
         for first in starts:
             x = self.names.id(first)
             n_before, n_after = flow_count(da, counts_a, x), flow_count(db, counts_b, x)
-            removed = added = None
+            n_removed = n_added = 0
             if status != UNCHANGED:
-                removed = dfa_minus(da, db, budget, first=x)
-                added = dfa_minus(db, da, budget, first=x)
-            if removed is None or added is None or (not removed.finals and not added.finals):
+                n_removed = flow_count(removed, counts_r, x)
+                n_added = flow_count(added, counts_d, x)
+            if n_removed == 0 and n_added == 0:
                 shift = self._shift(first, facts_b, facts_a, None)
                 shifts_out.append(shift)
                 if self.include_unchanged:
                     flows.append(
                         FlowDiff(first, UNCHANGED, n_before, n_after, disposition=shift.disposition)
                     )
+                    differences.append(None)
                 continue
             changed += 1
-            kind = self._kind(first, facts_b, facts_a, removed, added, n_after)
+            fb, fa = facts_b.get(first, NO_FLOW), facts_a.get(first, NO_FLOW)
+            kind = _kind(fb, fa, n_removed, n_added, n_after, flow_count(added, drops, x))
             shift = self._shift(first, facts_b, facts_a, kind)
             shifts_out.append(shift)
             if n_after == 0:
@@ -300,18 +373,20 @@ class Differ:
                 flow_status = ONLY_AFTER
             else:
                 flow_status = CHANGED
+            more = self.max_paths == 0
             flows.append(
                 FlowDiff(
                     first,
                     flow_status,
                     n_before,
                     n_after,
-                    self._paths(removed, budget),
-                    self._paths(added, budget),
+                    PathList(n_removed, (), more and n_removed != 0),
+                    PathList(n_added, (), more and n_added != 0),
                     kind,
                     shift.disposition,
                 )
             )
+            differences.append((da, db))
         return _Outcome(
             status,
             loop_before,
@@ -321,28 +396,8 @@ class Differ:
             changed,
             shifts=tuple(shifts_out),
             kind=most_telling(f.kind for f in flows),
+            differences=tuple(differences),
         )
-
-    def _kind(
-        self,
-        first: str,
-        facts_b: dict[str, FlowFacts],
-        facts_a: dict[str, FlowFacts],
-        removed: Nfa,
-        added: Nfa,
-        n_after: int | None,
-    ) -> str:
-        """What happened to a changed flow (the first of :data:`KINDS` that applies)."""
-        fb, fa = facts_b.get(first, NO_FLOW), facts_a.get(first, NO_FLOW)
-        if fa.loops & ~fb.loops:
-            return "new-loop"
-        if added.finals and ends_with(added, self._drop_letters()):
-            return "new-drop"
-        if n_after == 0:
-            return "lost-delivery"
-        if removed.finals and added.finals:
-            return "paths-moved"
-        return "paths-removed" if removed.finals else "paths-added"
 
     def _drop_letters(self) -> set[int]:
         """The letters of drop locations (``drop``, ``drop|denied-in``, ...) interned so far."""
@@ -380,4 +435,4 @@ class Differ:
     def _paths(self, d: Nfa, budget: Budget) -> PathList:
         words, more = enumerate_words(d, self.max_paths, budget)
         paths = sorted((tuple(self.names.names[x] for x in w) for w in words), key=_by_length)
-        return PathList(state_counts(d)[start(d)], tuple(paths), more)
+        return PathList(_count(d), tuple(paths), more)

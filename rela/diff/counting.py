@@ -15,9 +15,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 
 from rela.automata.decide import Budget
-from rela.automata.nfa import Nfa, determinize, trim
+from rela.automata.nfa import Nfa, determinize, trim, useful_states
 
-__all__ = ["dfa", "dfa_minus", "ends_with", "flow_count", "start", "state_counts"]
+__all__ = ["dfa", "dfa_minus", "ending_in", "flow_count", "start", "state_counts"]
 
 def dfa(a: Nfa, budget: Budget) -> Nfa:
     """A trimmed DFA for ``a`` (one start state, partial: a missing arc is dead)."""
@@ -132,14 +132,40 @@ def _sum_counts(
 
 
 
-def ends_with(d: Nfa, letters: Collection[int]) -> bool:
-    """Whether some path of the trimmed DFA ``d`` ends with one of ``letters``.
+def ending_in(d: Nfa, letters: Collection[int]) -> list[int | None]:
+    """Per state of a trimmed DFA, how many of its paths end with one of ``letters``.
 
-    In a trimmed automaton every arc lies on an accepted path, so an arc on a
-    letter into a final state ends one.
+    Counted like :func:`state_counts` (``None``: infinitely many), on the DFA
+    restricted to the paths whose last letter is in ``letters``.
 
-    >>> ends_with(dfa(Nfa.letter(1, 2), Budget()), {2}), ends_with(Nfa.letter(1, 2), {3})
-    (True, False)
+    >>> d = dfa(Nfa.universal([1, 2]), Budget())
+    >>> ending_in(dfa(Nfa.letter(1, 2), Budget()), {2})[0], ending_in(d, {2})[0]
+    (1, None)
     """
+    # states q' = (q, "ended") with "ended" true only right after a letter of ``letters``
+    n = d.n
     finals = d.finals
-    return any(x in letters and t in finals for arcs in d.arcs for x, t in arcs)
+    arcs: list[list[tuple[int, int]]] = [[] for _ in range(2 * n)]
+    for q in range(n):
+        for x, t in d.arcs[q]:
+            target = 2 * t + (1 if x in letters else 0)
+            arcs[2 * q].append((x, target))
+            arcs[2 * q + 1].append((x, target))
+    marked = Nfa(2 * n, [2 * q for q in range(n)], [2 * f + 1 for f in finals], arcs)
+    counts = _counts_all(marked)
+    return [counts[2 * q] for q in range(n)]
+
+
+def _counts_all(a: Nfa) -> list[int | None]:
+    """Paths from every state of a deterministic automaton that may have dead states."""
+    useful = useful_states(a.starts, a.finals, [[t for _, t in arcs] for arcs in a.arcs])
+    order = sorted(useful)
+    new = {q: i for i, q in enumerate(order)}
+    sub = Nfa(
+        len(order),
+        [],
+        [new[f] for f in a.finals if f in new],
+        [[(x, new[t]) for x, t in a.arcs[q] if t in new] for q in order],
+    )
+    sub_counts = state_counts(sub)
+    return [sub_counts[new[q]] if q in new else 0 for q in range(a.n)]

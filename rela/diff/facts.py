@@ -119,6 +119,31 @@ class FactBits:
     links: Bits = field(default_factory=Bits)
     drops: Bits = field(default_factory=Bits)
     loops: Bits = field(default_factory=Bits)
+    _nodes: dict[str, tuple[int, int, bool, int]] = field(default_factory=dict, repr=False)
+    _edges: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict, repr=False)
+
+    def node(self, label: str) -> tuple[int, int, bool, int]:
+        """A location's label bit, device bit (0 for an outcome), whether it is an
+        outcome, and its outcome bit as the end of a path."""
+        found = self._nodes.get(label)
+        if found is None:
+            special = is_special(label)
+            device = 0 if special else self.devices.bit(device_of(label))
+            found = self._nodes[label] = (self.labels.bit(label), device, special, _outcome(label))
+        return found
+
+    def edge(self, u: str, v: str) -> tuple[int, int]:
+        """The link bit and drop-site bit of a hop from ``u`` to ``v`` (0 when not one)."""
+        found = self._edges.get((u, v))
+        if found is None:
+            link = drop = 0
+            if not is_special(u):
+                if device_of(v) == "drop":
+                    drop = self.drops.bit(f"{device_of(u)} ({v})")
+                elif not is_special(v) and device_of(v) != device_of(u):
+                    link = self.links.bit(link_name(u, v))
+            found = self._edges[(u, v)] = (link, drop)
+        return found
 
 
 @dataclass(frozen=True)
@@ -259,14 +284,14 @@ def _on_paths(
 ) -> None:
     """Add to ``acc`` what the paths from live component ``c`` cross and how they end."""
     labels, succ, sinks = graph.labels, graph.succ, graph.sinks
+    node, edge = bits.node, bits.edge
     for v in nodes:
         label = labels[v]
-        acc[2] |= bits.labels.bit(label)
-        special = is_special(label)
-        if not special:
-            acc[3] |= bits.devices.bit(device_of(label))
+        label_bit, device_bit, special, outcome = node(label)
+        acc[2] |= label_bit
+        acc[3] |= device_bit
         if v in sinks:
-            acc[0] |= _outcome(label)
+            acc[0] |= outcome
         for w in succ[v]:
             d = comp_of[w]
             if not live[d]:
@@ -278,10 +303,11 @@ def _on_paths(
                 acc[3] |= below[3]
                 acc[4] |= below[4]
                 acc[5] |= below[5]
-            target = labels[w]
             if special:
                 continue
-            if device_of(target) == "drop" and w in sinks:
-                acc[5] |= bits.drops.bit(f"{device_of(label)} ({target})")
-            elif not is_special(target) and device_of(target) != device_of(label):
-                acc[4] |= bits.links.bit(link_name(label, target))
+            link, drop = edge(label, labels[w])
+            if drop:
+                if w in sinks:
+                    acc[5] |= drop
+            else:
+                acc[4] |= link

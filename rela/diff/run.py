@@ -42,6 +42,7 @@ class _Job:
         self.differ = differ
         self.view = view
         self.max_fecs = max_fecs
+        self.deltas: dict[int, Any] = {}  # the tallies' breakdowns by graph pair
 
     def run(
         self, fecs: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None = None
@@ -49,7 +50,7 @@ class _Job:
         """Diff ``fecs`` into a fresh tally; returns (FECs read, tally, view counts)."""
         differ = self.differ
         view = View(self.view.through, self.view.kinds, self.view.fecs)
-        tally = Tally(self.max_fecs, differ.include_unchanged)
+        tally = Tally(self.max_fecs, differ.include_unchanged, differ.complete, self.deltas)
         labels = differ.bits.labels
         read = 0
         for fec in fecs:
@@ -175,12 +176,19 @@ def diff_change(
     )
     view = View(as_tuple(through), as_tuple(kind), as_tuple(fec))
     job = _Job(differ, view, max_fecs)
+    shifted = False
     if on_fec is not None or jobs == 1:
         results = _serial(job, change, on_fec)
     else:
-        results = _parallel(job, change, jobs)
+        # --fec #N names a global index, which a worker reading one chunk file cannot know
+        by_index = any(v.lstrip("#").isdigit() for v in view.fecs)
+        results, shifted = _parallel(job, change, jobs, parts=not by_index)
     tally = Tally(max_fecs, include_unchanged)
+    offset = 0
     for read, part, counts in results:
+        if shifted:  # workers index each chunk file's FECs from 0
+            part.shift(offset)
+        offset += read
         tally.merge(part)
         view.merge(counts)
         if progress is not None:
@@ -216,12 +224,15 @@ def _serial(
         yield job.run(batch, on_fec)
 
 
-def _parallel(job: _Job, change: Iterable[Fec], jobs: int) -> Iterator[tuple[int, Tally, View]]:
-    """Chunk files (or batches) through ``jobs`` workers (0: every core, if worth it)."""
-    get_parts = getattr(change, "parts", None)
-    parts = list(get_parts()) if get_parts is not None else []
-    if len(parts) > 1:
-        return _pooled(job, parts, jobs or default_jobs())
+def _parallel(
+    job: _Job, change: Iterable[Fec], jobs: int, parts: bool
+) -> tuple[Iterator[tuple[int, Tally, View]], bool]:
+    """Chunk files (or batches) through ``jobs`` workers (0: every core, if worth it);
+    and whether the results index their FECs from 0 (chunk files read by workers)."""
+    get_parts = getattr(change, "parts", None) if parts else None
+    files = list(get_parts()) if get_parts is not None else []
+    if len(files) > 1:
+        return _pooled(job, files, jobs or default_jobs()), True
     stream: Iterable[Fec] = change
     if jobs == 0:  # a pool only for a change worth it
         it = iter(change)
@@ -229,5 +240,5 @@ def _parallel(job: _Job, change: Iterable[Fec], jobs: int) -> Iterator[tuple[int
         stream = itertools.chain(head, it)
         jobs = default_jobs() if len(head) == BATCH_SIZE else 1
     if jobs == 1:
-        return _serial(job, stream, None)
-    return _pooled(job, _batches(stream, BATCH_SIZE), jobs)
+        return _serial(job, stream, None), False
+    return _pooled(job, _batches(stream, BATCH_SIZE), jobs), False

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rela.diff.compare import FlowShift
@@ -131,11 +131,56 @@ def _sorted_places(rows: dict[str, _Counter]) -> tuple[Place, ...]:
     return tuple(Place(name, c.fecs, c.flows, c.example) for name, c in ordered)
 
 
+#: FECs' breakdowns remembered (by graph pair, through the shared ``shifts`` tuple).
+_DELTAS = 10_000
+
+
+class _Delta:
+    """What one FEC's flows add to the breakdown, computed once per graph pair."""
+
+    __slots__ = ("shifts", "dispositions", "kinds", "transitions", "places")
+
+    def __init__(self, shifts: Sequence[FlowShift]) -> None:
+        self.shifts = shifts  # kept: the cache is keyed by its identity
+        by_kind: dict[str, int] = {}
+        moved: dict[tuple[str, str], int] = {}
+        dispositions: dict[str, list[int]] = {}
+        for s in shifts:
+            if s.kind is not None:
+                by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
+            if s.disposition[0] != s.disposition[1]:
+                moved[s.disposition] = moved.get(s.disposition, 0) + 1
+            for side, disp in enumerate(s.disposition):
+                dispositions.setdefault(disp, [0, 0, 0, 0])[2 + side] += 1
+        for side in (0, 1):
+            disp = fec_disposition([s.disposition[side] for s in shifts])
+            dispositions.setdefault(disp, [0, 0, 0, 0])[side] += 1
+        places: list[tuple[str, str, int]] = []
+        for category in PLACES:
+            per: dict[str, int] = {}
+            for s in shifts:
+                for name in getattr(s, category):
+                    per[name] = per.get(name, 0) + 1
+            places.extend((category, name, n) for name, n in per.items())
+        self.dispositions = dispositions
+        self.kinds = list(by_kind.items())
+        self.transitions = list(moved.items())
+        self.places = places
+
+
 class Tally:
     """Everything a diff adds up, for one process; merge tallies of parts with :meth:`merge`."""
 
-    def __init__(self, max_fecs: int | None = None, include_unchanged: bool = False) -> None:
+    def __init__(
+        self,
+        max_fecs: int | None = None,
+        include_unchanged: bool = False,
+        complete: Callable[[FecDiff], FecDiff] | None = None,
+        deltas: dict[int, _Delta] | None = None,
+    ) -> None:
         self.max_fecs = max_fecs
+        #: Lists the paths of an FEC about to be kept (``Differ.complete``).
+        self.complete = complete
         self.include_unchanged = include_unchanged
         self.statuses = dict.fromkeys(_STATUS_FIELD.values(), 0)
         self.fecs = 0
@@ -148,7 +193,11 @@ class Tally:
         self.transitions: dict[tuple[str, str], _Counter] = {}
         self.places: dict[str, dict[str, _Counter]] = {p: {} for p in PLACES}
         self.listable = 0
-        self._heap: list[tuple[int, int, FecDiff]] = []
+        # (-rank, -index, -sequence, FEC): heap[0] is the least telling FEC kept
+        self._heap: list[tuple[int, int, int, FecDiff]] = []
+        self._seq = 0
+        #: Breakdowns by graph pair; share one dict between the tallies of a run.
+        self._deltas: dict[int, _Delta] = {} if deltas is None else deltas
 
     # ------------------------------------------------------------------ adding
 
@@ -170,7 +219,7 @@ class Tally:
         if d.status == ERROR:
             self.offer(d)
             return
-        self._breakdown(d.fec, shifts)
+        self._breakdown(d.fec, shifts, cacheable=not view)
         self.offer(d, {s.flow for s in shifts} if view else None)
 
     def offer(self, d: FecDiff, chosen: set[str] | None = None) -> None:
@@ -183,51 +232,60 @@ class Tally:
                 flows = tuple(f for f in d.flows if f.flow in chosen)
             if not self.include_unchanged and not any(f.status != UNCHANGED for f in flows):
                 return
-            if len(flows) != len(d.flows):
-                d = dataclasses.replace(d, flows=flows)
         self.listable += 1
-        self._push((-rank(d), -d.fec.index, d))
+        self._seq += 1
+        key = (-rank(d), -d.fec.index, -self._seq)
+        if not self._wanted(key):
+            return
+        if self.complete is not None:
+            d = self.complete(d)
+        if chosen is not None and d.status != ERROR:
+            d = dataclasses.replace(d, flows=tuple(f for f in d.flows if f.flow in chosen))
+        self._push((*key, d))
 
-    def _push(self, item: tuple[int, int, FecDiff]) -> None:
+    def _wanted(self, key: tuple[int, int, int]) -> bool:
+        """Whether an FEC with this sort key is among the ``max_fecs`` most telling so far."""
+        if self.max_fecs is None or len(self._heap) < self.max_fecs:
+            return True
+        return bool(self.max_fecs) and key > self._heap[0][:3]
+
+    def _push(self, item: tuple[int, int, int, FecDiff]) -> None:
         """Keep ``item`` if it is among the ``max_fecs`` most telling (a bounded heap)."""
+        if not self._wanted(item[:3]):
+            return
         if self.max_fecs is None:
             self._heap.append(item)
         elif len(self._heap) < self.max_fecs:
             heapq.heappush(self._heap, item)
-        elif self.max_fecs and item[:2] > self._heap[0][:2]:
+        else:
             heapq.heapreplace(self._heap, item)
 
-    def _breakdown(self, ref: FecRef, shifts: Sequence[FlowShift]) -> None:
+    def _breakdown(self, ref: FecRef, shifts: Sequence[FlowShift], cacheable: bool) -> None:
+        """Add the flows ``shifts`` of one FEC to the kinds, dispositions and places."""
         if not shifts:
             return
+        delta = self._deltas.get(id(shifts)) if cacheable else None
+        if delta is None or delta.shifts is not shifts:
+            delta = _Delta(shifts)
+            if cacheable:  # an FEC's shifts are shared by every FEC with the same graphs
+                if len(self._deltas) >= _DELTAS:
+                    self._deltas.clear()
+                self._deltas[id(shifts)] = delta
         self.flows += len(shifts)
-        by_kind: dict[str, int] = {}
-        moved: dict[tuple[str, str], int] = {}
-        for s in shifts:
-            if s.kind is not None:
-                by_kind[s.kind] = by_kind.get(s.kind, 0) + 1
-            if s.disposition[0] != s.disposition[1]:
-                moved[s.disposition] = moved.get(s.disposition, 0) + 1
-            for side, disp in enumerate(s.disposition):
-                self._disposition(disp)[2 + side] += 1
-        for side in (0, 1):
-            self._disposition(fec_disposition([s.disposition[side] for s in shifts]))[side] += 1
-        for kind, n in by_kind.items():
+        for name, counts in delta.dispositions.items():
+            row = self._disposition(name)
+            for i, n in enumerate(counts):
+                row[i] += n
+        for kind, n in delta.kinds:
             self.kinds.setdefault(kind, _Counter()).add(n, ref)
-        for pair, n in moved.items():
+        for pair, n in delta.transitions:
             self.transitions.setdefault(pair, _Counter()).add(n, ref)
-        for category in PLACES:
-            per: dict[str, int] = {}
-            for s in shifts:
-                for name in getattr(s, category):
-                    per[name] = per.get(name, 0) + 1
-            if per:
-                rows = self.places[category]
-                for name, n in per.items():
-                    row = rows.get(name)
-                    if row is None:
-                        row = rows[name] = _Counter()
-                    row.add(n, ref)
+        for category, name, n in delta.places:
+            rows = self.places[category]
+            row = rows.get(name)
+            if row is None:
+                row = rows[name] = _Counter()
+            row.add(n, ref)
 
     def _disposition(self, name: str) -> list[int]:
         row = self.dispositions.get(name)
@@ -255,14 +313,34 @@ class Tally:
             for i, n in enumerate(counts):
                 mine[i] += n
         self.listable += other.listable
-        for item in other._heap:
-            self._push(item)
+        for *_, d in sorted(other._heap, key=lambda i: i[:3], reverse=True):
+            self._seq += 1
+            self._push((-rank(d), -d.fec.index, -self._seq, d))
+
+    def shift(self, offset: int) -> None:
+        """Add ``offset`` to every FEC index (a part's FECs are indexed from 0)."""
+        if not offset:
+            return
+
+        def moved(ref: FecRef) -> FecRef:
+            return FecRef(ref.index + offset, ref.key, ref.traffic)
+
+        self._heap = [
+            (r, i - offset, q, dataclasses.replace(d, fec=moved(d.fec)))
+            for r, i, q, d in self._heap
+        ]
+        rows: list[_Counter] = [*self.kinds.values(), *self.transitions.values()]
+        for category in self.places.values():
+            rows.extend(category.values())
+        for row in rows:
+            if row.example is not None:
+                row.example = moved(row.example)
 
     # ------------------------------------------------------------------ results
 
     def listed(self) -> tuple[FecDiff, ...]:
         """The FECs to list, most telling first (then input order)."""
-        return tuple(item[2] for item in sorted(self._heap, key=lambda i: (-i[0], -i[1])))
+        return tuple(item[3] for item in sorted(self._heap, key=lambda i: i[:3], reverse=True))
 
     def summary(self) -> DiffSummary:
         """The frozen summary of everything added."""
