@@ -22,15 +22,23 @@ with :func:`format_option`::
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_PATHS, DEFAULT_MAX_STATES
+from rela.diff.results import KINDS
 
 __all__ = [
+    "AllOption",
     "ColorOption",
+    "FecOption",
+    "Kind",
+    "KindOption",
+    "MaxFecsOption",
+    "ThroughOption",
     "FecTimeoutOption",
     "JobsOption",
     "MaxPathsOption",
@@ -133,6 +141,61 @@ FecTimeoutOption = Annotated[
 ]
 
 
+#: What happened to a flow (``--kind``): the names of ``rela.diff.KINDS``.
+Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
+
+# Report filters and limits: they choose what a report lists, never the verdict or exit status.
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        help="List everything: every violation or changed FEC, and every row of the "
+        "summary's tables (no --max-violations/--max-fecs limit).",
+        show_default=False,
+    ),
+]
+ThroughOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--through",
+        metavar="LOC",
+        help="List only flows with a path through LOC, before or after the change "
+        "(name matching; repeatable).",
+        show_default=False,
+    ),
+]
+KindOption = Annotated[
+    list[Kind] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="List only flows of this kind (repeatable): " + ", ".join(KINDS) + ".",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+FecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fec",
+        metavar="KEY",
+        help="List only the FEC with this key or index (#N; repeatable).",
+        show_default=False,
+    ),
+]
+MaxFecsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-fecs",
+        min=0,
+        metavar="N",
+        help="FECs listed, most telling first (default: 10 in text and Markdown, 100 in HTML, "
+        "all in JSON); counts stay exact.",
+        show_default=False,
+    ),
+]
+
+
 def format_option(what: str = "Output format.") -> Any:
     """The ``--format/-f`` option; the command's parameter type (an ``Enum``) gives the choices.
 
@@ -155,4 +218,9 @@ SHARED_OPTIONS: dict[str, Any] = {
     "max_paths": MaxPathsOption,
     "max_states": MaxStatesOption,
     "fec_timeout": FecTimeoutOption,
+    "show_all": AllOption,
+    "through": ThroughOption,
+    "kind": KindOption,
+    "fec": FecOption,
+    "max_fecs": MaxFecsOption,
 }

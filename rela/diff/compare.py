@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rela.automata.decide import Budget, enumerate_words, equivalent
@@ -274,9 +274,17 @@ class Differ:
 
     def complete(self, d: FecDiff) -> FecDiff:
         """``d`` (from :meth:`examine`, just now) with the removed and added paths listed."""
+        return self.completer(d)()
+
+    def completer(self, d: FecDiff) -> Callable[[], FecDiff]:
+        """A function that lists the paths of ``d`` (from :meth:`examine`, just now) later."""
         outcome = self._by_flows.get(id(d.flows)) if d.flows else None
         if outcome is None or outcome.flows is not d.flows:
-            return d
+            return lambda: d
+        return lambda: dataclasses.replace(d, flows=self._listed(outcome))
+
+    def _listed(self, outcome: _Outcome) -> tuple[FlowDiff, ...]:
+        """The outcome's flows with their removed and added paths (listed once)."""
         if not outcome.listed:
             budget = Budget(self.max_states)
             flows = []
@@ -291,7 +299,7 @@ class Differ:
                     )
                 flows.append(f)
             outcome.listed.append(tuple(flows))
-        return dataclasses.replace(d, flows=outcome.listed[0])
+        return outcome.listed[0]
 
     # ------------------------------------------------------------------ per graph pair
 

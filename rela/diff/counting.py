@@ -19,6 +19,7 @@ from rela.automata.nfa import Nfa, determinize, trim, useful_states
 
 __all__ = ["dfa", "dfa_minus", "ending_in", "flow_count", "start", "state_counts"]
 
+
 def dfa(a: Nfa, budget: Budget) -> Nfa:
     """A trimmed DFA for ``a`` (one start state, partial: a missing arc is dead)."""
     return trim(determinize(a, None, budget.max_states))
@@ -128,8 +129,6 @@ def _sum_counts(
             return None
         total += c
     return total
-
-
 
 
 def ending_in(d: Nfa, letters: Collection[int]) -> list[int | None]:

@@ -23,7 +23,7 @@ from rela.defaults import DEFAULT_MAX_STATES
 from rela.diff.compare import Differ, as_tuple
 from rela.diff.results import ERROR, DiffReport, FecDiff
 from rela.diff.summary import Tally
-from rela.diff.view import View, nothing_selected, notes
+from rela.diff.view import View, notes, nothing_selected
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec
 
@@ -50,7 +50,7 @@ class _Job:
         """Diff ``fecs`` into a fresh tally; returns (FECs read, tally, view counts)."""
         differ = self.differ
         view = View(self.view.through, self.view.kinds, self.view.fecs)
-        tally = Tally(self.max_fecs, differ.include_unchanged, differ.complete, self.deltas)
+        tally = Tally(self.max_fecs, differ.include_unchanged, differ.completer, self.deltas)
         labels = differ.bits.labels
         read = 0
         for fec in fecs:
@@ -66,6 +66,7 @@ class _Job:
                 tally.offer(d)
                 continue
             tally.add(d, view.select(d, shifts, labels), counted=True, view=view.active)
+        tally.finish()
         return read, tally, view
 
 
@@ -92,11 +93,15 @@ def _batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
         yield batch
 
 
-def _pooled(job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int) -> Iterator[tuple[int, Tally, View]]:
+def _pooled(
+    job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int
+) -> Iterator[tuple[int, Tally, View]]:
     """Each piece diffed by a worker, results in input order; a failed piece is diffed here."""
     pending: deque[tuple[Iterable[Fec], Future[tuple[int, Tally, View]]]] = deque()
 
-    def collect(item: tuple[Iterable[Fec], Future[tuple[int, Tally, View]]]) -> tuple[int, Tally, View]:
+    def collect(
+        item: tuple[Iterable[Fec], Future[tuple[int, Tally, View]]],
+    ) -> tuple[int, Tally, View]:
         piece, future = item
         try:
             return future.result()

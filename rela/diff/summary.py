@@ -131,6 +131,9 @@ def _sorted_places(rows: dict[str, _Counter]) -> tuple[Place, ...]:
     return tuple(Place(name, c.fecs, c.flows, c.example) for name, c in ordered)
 
 
+#: A kept FEC: sort key, the FEC, what lists its paths, the flows chosen by view filters.
+_Item = tuple[int, int, int, FecDiff, Callable[[], FecDiff] | None, set[str] | None]
+
 #: FECs' breakdowns remembered (by graph pair, through the shared ``shifts`` tuple).
 _DELTAS = 10_000
 
@@ -175,11 +178,12 @@ class Tally:
         self,
         max_fecs: int | None = None,
         include_unchanged: bool = False,
-        complete: Callable[[FecDiff], FecDiff] | None = None,
+        complete: Callable[[FecDiff], Callable[[], FecDiff]] | None = None,
         deltas: dict[int, _Delta] | None = None,
     ) -> None:
         self.max_fecs = max_fecs
-        #: Lists the paths of an FEC about to be kept (``Differ.complete``).
+        #: For an FEC kept, a function that lists its paths (``Differ.completer``), called
+        #: by :meth:`finish` for the FECs still kept at the end.
         self.complete = complete
         self.include_unchanged = include_unchanged
         self.statuses = dict.fromkeys(_STATUS_FIELD.values(), 0)
@@ -193,8 +197,9 @@ class Tally:
         self.transitions: dict[tuple[str, str], _Counter] = {}
         self.places: dict[str, dict[str, _Counter]] = {p: {} for p in PLACES}
         self.listable = 0
-        # (-rank, -index, -sequence, FEC): heap[0] is the least telling FEC kept
-        self._heap: list[tuple[int, int, int, FecDiff]] = []
+        # (-rank, -index, -sequence, FEC, lists its paths, flows chosen): heap[0] is the
+        # least telling FEC kept
+        self._heap: list[_Item] = []
         self._seq = 0
         #: Breakdowns by graph pair; share one dict between the tallies of a run.
         self._deltas: dict[int, _Delta] = {} if deltas is None else deltas
@@ -237,11 +242,8 @@ class Tally:
         key = (-rank(d), -d.fec.index, -self._seq)
         if not self._wanted(key):
             return
-        if self.complete is not None:
-            d = self.complete(d)
-        if chosen is not None and d.status != ERROR:
-            d = dataclasses.replace(d, flows=tuple(f for f in d.flows if f.flow in chosen))
-        self._push((*key, d))
+        later = self.complete(d) if self.complete is not None else None
+        self._push((*key, d, later, chosen))
 
     def _wanted(self, key: tuple[int, int, int]) -> bool:
         """Whether an FEC with this sort key is among the ``max_fecs`` most telling so far."""
@@ -249,7 +251,7 @@ class Tally:
             return True
         return bool(self.max_fecs) and key > self._heap[0][:3]
 
-    def _push(self, item: tuple[int, int, int, FecDiff]) -> None:
+    def _push(self, item: _Item) -> None:
         """Keep ``item`` if it is among the ``max_fecs`` most telling (a bounded heap)."""
         if not self._wanted(item[:3]):
             return
@@ -313,9 +315,10 @@ class Tally:
             for i, n in enumerate(counts):
                 mine[i] += n
         self.listable += other.listable
-        for *_, d in sorted(other._heap, key=lambda i: i[:3], reverse=True):
+        other.finish()
+        for item in sorted(other._heap, key=lambda i: i[:3], reverse=True):
             self._seq += 1
-            self._push((-rank(d), -d.fec.index, -self._seq, d))
+            self._push((item[0], item[1], -self._seq, item[3], None, None))
 
     def shift(self, offset: int) -> None:
         """Add ``offset`` to every FEC index (a part's FECs are indexed from 0)."""
@@ -325,9 +328,10 @@ class Tally:
         def moved(ref: FecRef) -> FecRef:
             return FecRef(ref.index + offset, ref.key, ref.traffic)
 
+        self.finish()
         self._heap = [
-            (r, i - offset, q, dataclasses.replace(d, fec=moved(d.fec)))
-            for r, i, q, d in self._heap
+            (r, i - offset, q, dataclasses.replace(d, fec=moved(d.fec)), None, None)
+            for r, i, q, d, _, _ in self._heap
         ]
         rows: list[_Counter] = [*self.kinds.values(), *self.transitions.values()]
         for category in self.places.values():
@@ -338,8 +342,20 @@ class Tally:
 
     # ------------------------------------------------------------------ results
 
+    def finish(self) -> None:
+        """List the paths of the FECs kept, and keep only their chosen flows."""
+        done: list[_Item] = []
+        for r, i, q, d, later, chosen in self._heap:
+            if later is not None:
+                d = later()
+            if chosen is not None and d.status != ERROR:
+                d = dataclasses.replace(d, flows=tuple(f for f in d.flows if f.flow in chosen))
+            done.append((r, i, q, d, None, None))
+        self._heap = done  # same keys, same order: still a heap
+
     def listed(self) -> tuple[FecDiff, ...]:
         """The FECs to list, most telling first (then input order)."""
+        self.finish()
         return tuple(item[3] for item in sorted(self._heap, key=lambda i: i[:3], reverse=True))
 
     def summary(self) -> DiffSummary:

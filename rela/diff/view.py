@@ -98,9 +98,7 @@ class View:
             self._seen = len(labels.names)
         return self._masks.get(name, 0)
 
-    def select(
-        self, d: FecDiff, shifts: Sequence[FlowShift], labels: Bits
-    ) -> Sequence[FlowShift]:
+    def select(self, d: FecDiff, shifts: Sequence[FlowShift], labels: Bits) -> Sequence[FlowShift]:
         """The flows of ``d`` the filters keep; counts what each value matched."""
         if not self.active:
             return shifts
@@ -186,9 +184,7 @@ def nothing_selected(
     if option == "--kind":
         present = sorted(set(kinds_present), key=KINDS.index)
         hint = (
-            f"kinds of the changed flows: {', '.join(present)}"
-            if present
-            else "no flow changed"
+            f"kinds of the changed flows: {', '.join(present)}" if present else "no flow changed"
         ) + f" (all kinds: {', '.join(KINDS)})"
         return UsageError(f"--kind {value!r} selects no changed flow of this diff", hint=hint)
     candidates: set[str] = set()
