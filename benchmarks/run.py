@@ -9,11 +9,20 @@ Usage (from the repository root, after ``pip install -e .``)::
 
 Part 1 (skipped with a message when ``../shared/data`` is absent): the real
 sample ``rela-dataset/chunk_22_112.json`` at device, group and interface
-granularity, for the scenarios *preserve*, *delete*, *change* and a realistic
+granularity, for the scenarios of issue 15 — *preserve*, *remove* (``.* :
+remove(.* X .*)``), *change* (``[^X]* : preserve then X : replace(X, Y) then
+[^X]* : preserve``), *drain* (change ``else .* : preserve``) — and a realistic
 multi-line spec with ``else`` and a traffic guard.  Each FEC is timed alone
-through ``rela.verify.Verifier`` (spec compiled once, outside the timing); the
-figure is the median over FECs of each FEC's median over ``--rounds`` rounds,
-each round with a fresh verifier (so caches start cold every round).
+through ``rela.verify.Verifier`` (spec compiled once, outside the timing),
+with counterexamples (*full*) and without (*decision*); rounds are
+interleaved over all cells (the machine may be shared), each with fresh
+verifiers (cold caches); a cell's figure is the median over FECs of each FEC's
+median over ``--rounds`` rounds.  The prototype's figures of issue 15 are
+printed beside them, with the speed-ups and whether the targets are met.
+
+Loading (``--no-load`` skips it; ``benchmarks/loading.py``): CPU time per FEC to
+read, validate and build the graphs of the real sample and of a synthetic chunk,
+apart from verification.
 
 Part 2: synthetic changes from ``rela.synth`` (default: Clos fabric, drain a
 device, black-hole bug), checked end to end by the CLI in a child process
@@ -50,7 +59,19 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 SAMPLE = "rela-dataset/chunk_22_112.json"
 GROUPS = "rela-dataset/dg_mapping_anonymized.json"
 GRANULARITIES = ("device", "group", "interface")
-SCENARIOS = ("preserve", "delete", "change", "realistic")
+SCENARIOS = ("preserve", "remove", "change", "drain", "realistic")
+#: The published prototype on the same machine kind and FECs (issue 15), median ms per
+#: FEC: (decision, decision + counterexamples); "> 5,000" is recorded as 5000.
+PROTOTYPE = {
+    ("device", "preserve"): (1.46, 1.51),
+    ("device", "remove"): (2.40, 20.0),
+    ("device", "change"): (3.28, 20.6),
+    ("device", "drain"): (6.57, 29.4),
+    ("interface", "change"): (22.5, 5000.0),
+    ("interface", "drain"): (46.4, 5000.0),
+}
+#: Absolute targets of issue 15 (ms): (decision, full).
+TARGETS = {("device", "change"): (0.15, 2.0), ("interface", "change"): (1.0, 2.5)}
 SMALL_SIZES = "1e3,1e4"
 FULL_SIZES = "1e3,1e4,1e5,1e6"
 
@@ -175,13 +196,12 @@ spec maintenance {{
   }}
 }}
 """
+    change = f"[^{x}]* : preserve then {x} : replace({x}, {y}) then [^{x}]* : preserve"
     return {
         "preserve": "spec preserve_all { .* : preserve }\n",
-        "delete": f"spec delete_x {{ [^{x}]* : preserve }}\n",
-        "change": (
-            f"spec change_x {{ [^{x}]* : preserve then {x} : replace({x}, {y}) "
-            f"then [^{x}]* : preserve }}\n"
-        ),
+        "remove": f"spec remove_x {{ .* : remove(.* {x} .*) }}\n",
+        "change": f"spec change_x {{ {change} }}\n",
+        "drain": f"spec drain_x {{ {change} else .* : preserve }}\n",
         "realistic": realistic,
     }
 
@@ -207,7 +227,16 @@ def make_runner(
         )
     except TypeError:
         options = options_cls(granularity=granularity, groups=groups)
-    verifier = verifier_cls(compile_module(module), options)
+    checks: list[Any] = list(compile_module(module))
+    try:  # with the explanation hook (clause coverage per FEC), as rela.verify runs it
+        from rela.explain.hook import models_of
+        from rela.verify.verifier import Named
+
+        models = models_of(module)
+        checks = [Named(c.name, c.check, models.get(c.name)) for c in checks]
+    except ImportError:  # a version without explanations
+        pass
+    verifier = verifier_cls(checks, options)
     run = getattr(verifier, "check_fec", None) or verifier.run_fec
     return run
 
@@ -221,6 +250,14 @@ def verdicts(outcome: Any) -> str:
 def bench_real(
     data: Path, rounds: int, granularities: Sequence[str], budget: float = 30.0
 ) -> dict[str, Any]:
+    """Per-FEC time of every scenario x granularity on the real sample.
+
+    Rounds are interleaved (round 1 of every cell, then round 2, ...), so load
+    from other jobs on a shared machine spreads over all cells; each round
+    builds fresh verifiers (cold caches, as a run starts), and a cell's figure
+    is the median over FECs of each FEC's median over rounds.  ``budget``:
+    seconds after which no new round starts.
+    """
     sample, groups_file = data / SAMPLE, data / GROUPS
     if not sample.is_file():
         msg = f"real-sample benchmark skipped: {sample} not found"
@@ -233,7 +270,7 @@ def bench_real(
     x, y = pick_devices(raw)
     prefixes = pick_prefixes(raw)
     log(f"real sample: {len(raw)} FECs; X = {x}, Y = {y}; guard prefixes {', '.join(prefixes)}")
-    results = []
+    cells: list[dict[str, Any]] = []
     for gran in granularities:
         if gran == "group" and not groups:
             log("group granularity skipped: no group mapping")
@@ -248,72 +285,44 @@ def bench_real(
         # At group granularity the spec names the groups of X and Y.
         nx, ny = (groups.get(x, x), groups.get(y, y)) if gran == "group" else (x, y)
         for name, text in scenario_specs(nx, ny, prefixes).items():
-            module = rela.parse_spec(text)
-            per_fec: list[list[float]] = [[] for _ in fecs]
-            tally: collections.Counter[str] = collections.Counter()
-            method = "Verifier.run_fec"
-            started = time.perf_counter()
-            done = 0
-            for r in range(rounds):
-                if r and time.perf_counter() - started > budget:
-                    break  # slow scenario: fewer rounds rather than a run of hours
-                done += 1
-                run = make_runner(module, gran, mapping)
-                if run is None:  # no per-FEC hook: time whole runs, report the mean
-                    method = "rela.verify (mean)"
-                    t = time.perf_counter()
-                    rela.verify(module, fecs, jobs=1)
-                    dt = (time.perf_counter() - t) / max(1, len(fecs))
-                    for times in per_fec:
-                        times.append(dt)
-                    continue
-                for i, fec in enumerate(fecs):
+            cells.append(
+                {
+                    "granularity": gran,
+                    "scenario": name,
+                    "module": rela.parse_spec(text),
+                    "fecs": fecs,
+                    "groups": mapping,
+                    "load_s": load_s,
+                    "full": [[] for _ in fecs],
+                    "decide": [[] for _ in fecs],
+                    "tally": collections.Counter(),
+                }
+            )
+    started = time.perf_counter()
+    done = 0
+    for r in range(rounds):
+        if r and time.perf_counter() - started > budget:
+            break  # slow cells: fewer rounds rather than a run of hours
+        done += 1
+        for cell in cells:
+            for mode in ("full", "decide"):
+                run = make_runner(
+                    cell["module"], cell["granularity"], cell["groups"], mode == "full"
+                )
+                assert run is not None
+                for i, fec in enumerate(cell["fecs"]):
                     t = time.perf_counter()
                     outcome = run(fec)
-                    per_fec[i].append(time.perf_counter() - t)
-                    if r == 0:
-                        tally[verdicts(outcome)] += 1
-            decide: list[list[float]] = [[] for _ in fecs]
-            for _ in range(done):
-                run = make_runner(module, gran, mapping, counterexamples=False)
-                if run is None:
-                    break
-                for i, fec in enumerate(fecs):
-                    t = time.perf_counter()
-                    run(fec)
-                    decide[i].append(time.perf_counter() - t)
-            decide_med = [statistics.median(t) for t in decide if t]
-            med = [statistics.median(t) for t in per_fec]
-            total = sum(med)
-            row = {
-                "granularity": gran,
-                "scenario": name,
-                "fecs": len(fecs),
-                "median_ms": 1e3 * statistics.median(med),
-                "mean_ms": 1e3 * total / len(med),
-                "p90_ms": 1e3 * sorted(med)[int(0.9 * (len(med) - 1))],
-                "max_ms": 1e3 * max(med),
-                "fecs_per_s": len(med) / total if total else None,
-                "load_ms_per_fec": 1e3 * load_s / len(fecs),
-                "decide_median_ms": 1e3 * statistics.median(decide_med) if decide_med else None,
-                "decide_p90_ms": (
-                    1e3 * sorted(decide_med)[int(0.9 * (len(decide_med) - 1))]
-                    if decide_med
-                    else None
-                ),
-                "holds": tally.get("holds"),
-                "violated": tally.get("violated"),
-                "errors": tally.get("error"),
-                "rounds": done,
-                "method": method,
-            }
-            results.append(row)
-            decided = row["decide_median_ms"]
-            log(
-                f"  {gran:9} {name:9} median {row['median_ms']:.3f} ms/FEC, "
-                f"{row['fecs_per_s']:,.0f} FECs/s ({done} round(s))"
-                + (f"; decision alone {decided:.3f} ms/FEC" if decided is not None else "")
-            )
+                    cell[mode][i].append(time.perf_counter() - t)
+                    if r == 0 and mode == "full":
+                        cell["tally"][verdicts(outcome)] += 1
+        log(f"  round {done} done ({time.perf_counter() - started:.0f} s)")
+    results = [_row(cell, done) for cell in cells]
+    for row in results:
+        log(
+            f"  {row['granularity']:9} {row['scenario']:9} full {row['median_ms']:.3f} ms, "
+            f"decision {row['decide_median_ms']:.3f} ms"
+        )
     return {
         "file": str(sample),
         "fecs": len(raw),
@@ -322,9 +331,47 @@ def bench_real(
         "group_x": groups.get(x),
         "group_y": groups.get(y),
         "guard_prefixes": prefixes,
+        "rounds": done,
         "specs": scenario_specs(x, y, prefixes),
         "results": results,
     }
+
+
+def _row(cell: dict[str, Any], rounds: int) -> dict[str, Any]:
+    med = [statistics.median(t) for t in cell["full"]]
+    dec = [statistics.median(t) for t in cell["decide"]]
+    total = sum(med)
+    tally = cell["tally"]
+    key = (cell["granularity"], cell["scenario"])
+    row: dict[str, Any] = {
+        "granularity": cell["granularity"],
+        "scenario": cell["scenario"],
+        "fecs": len(med),
+        "median_ms": 1e3 * statistics.median(med),
+        "mean_ms": 1e3 * total / len(med),
+        "p90_ms": 1e3 * sorted(med)[int(0.9 * (len(med) - 1))],
+        "max_ms": 1e3 * max(med),
+        "fecs_per_s": len(med) / total if total else None,
+        "load_ms_per_fec": 1e3 * cell["load_s"] / len(med),
+        "decide_median_ms": 1e3 * statistics.median(dec),
+        "decide_p90_ms": 1e3 * sorted(dec)[int(0.9 * (len(dec) - 1))],
+        "holds": tally.get("holds"),
+        "violated": tally.get("violated"),
+        "errors": tally.get("error"),
+        "rounds": rounds,
+        "method": "Verifier.run_fec, interleaved rounds",
+    }
+    proto = PROTOTYPE.get(key)
+    if proto is not None:
+        row["proto_decide_ms"], row["proto_full_ms"] = proto
+        row["decide_speedup"] = proto[0] / row["decide_median_ms"]
+        row["full_speedup"] = proto[1] / row["median_ms"]
+        ok = row["decide_speedup"] >= 20 and row["full_speedup"] >= 10
+        target = TARGETS.get(key)
+        if target is not None:
+            ok = ok and row["decide_median_ms"] <= target[0] and row["median_ms"] <= target[1]
+        row["target_met"] = ok
+    return row
 
 
 # ----------------------------------------------------------------------------- part 2: end to end
@@ -498,6 +545,22 @@ def bench_e2e(args: argparse.Namespace, sizes: Iterable[int]) -> list[dict[str, 
     return rows
 
 
+# ----------------------------------------------------------------------------- loading
+
+
+def run_loading(args: argparse.Namespace) -> dict[str, Any]:
+    """Load cost per FEC, apart from verification (``benchmarks/loading.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from loading import LOAD_COLUMNS, bench_load
+
+    log("loading: read + validate + build graphs, per FEC (CPU time, interleaved rounds)")
+    result = bench_load(args.data, max(3, args.rounds), args.granularity or GRANULARITIES)
+    print("\nLoading (µs of CPU per FEC; decode = orjson.loads alone, exact = without the "
+          "segment reader):")  # fmt: skip
+    print(table(result["results"], LOAD_COLUMNS))
+    return result
+
+
 # ----------------------------------------------------------------------------- main
 
 
@@ -505,9 +568,14 @@ REAL_COLUMNS = [
     ("granularity", "granularity"),
     ("scenario", "scenario"),
     ("fecs", "FECs"),
-    ("median_ms", "median ms/FEC"),
-    ("p90_ms", "p90 ms"),
     ("decide_median_ms", "decision ms"),
+    ("median_ms", "full ms"),
+    ("p90_ms", "full p90 ms"),
+    ("proto_decide_ms", "proto decision"),
+    ("proto_full_ms", "proto full"),
+    ("decide_speedup", "x decision"),
+    ("full_speedup", "x full"),
+    ("target_met", "target"),
     ("fecs_per_s", "FECs/s"),
     ("holds", "holds"),
     ("violated", "violated"),
@@ -544,6 +612,7 @@ def parser() -> argparse.ArgumentParser:
                    help="the shared data folder (default ../shared/data or $RELA_DATA)")  # fmt: skip
     p.add_argument("--no-real", action="store_true", help="skip the real-sample part")
     p.add_argument("--no-e2e", action="store_true", help="skip the end-to-end part")
+    p.add_argument("--no-load", action="store_true", help="skip the loading part")
     p.add_argument("--topology", choices=("clos", "wan"), default="clos")
     p.add_argument("--change", choices=("drain", "add-link", "reroute"), default="drain")
     p.add_argument("--bug", choices=("blackhole", "loop", "none"), default="blackhole")
@@ -571,6 +640,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\nReal sample ({real['fecs']} FECs, X = {real['device_x']}, "
                   f"Y = {real['device_y']}), per-FEC verification time:")  # fmt: skip
             print(table(real["results"], REAL_COLUMNS))
+    if not args.no_load:
+        results["loading"] = run_loading(args)
     if not args.no_e2e:
         rows = bench_e2e(args, sizes)
         results["end_to_end"] = rows

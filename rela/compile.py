@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
@@ -32,8 +32,12 @@ __all__ = [
     "compile_spec",
     "compile_assert",
     "inline_refs",
+    "used_lets",
     "format_ir",
     "ir_to_json",
+    "guard_cases",
+    "lift_guards",
+    "domain",
     "DROP",
     "VACUOUS",
     "MAX_GUARD_CASES",
@@ -65,17 +69,18 @@ class CompiledCheck:
 def compile_module(module: ast.Module) -> tuple[CompiledCheck, ...]:
     """Every spec and assert block of ``module``, in file order, with lets inlined.
 
+    Only the lets the blocks use are inlined (a file of 10^5 lets compiles in
+    time linear in what its blocks use).
+
     >>> from rela.lang import parse_spec
     >>> [c.name for c in compile_module(parse_spec("let z = a b  spec s { z : drop }"))]
     ['s']
     """
-    lets: dict[str, ast.PathExpr] = {}
     out: list[CompiledCheck] = []
     try:
+        lets = used_lets(module)
         for decl in module.decls:
-            if isinstance(decl, ast.Let):
-                lets[decl.name] = inline_refs(decl.expr, lets)
-            elif isinstance(decl, ast.SpecDecl):
+            if isinstance(decl, ast.SpecDecl):
                 check = compile_spec(decl.body, lets)
                 out.append(CompiledCheck(decl.name, "spec", check, span=decl.span))
             elif isinstance(decl, ast.AssertDecl):
@@ -89,10 +94,67 @@ def compile_module(module: ast.Module) -> tuple[CompiledCheck, ...]:
 # ------------------------------------------------------------------ let inlining
 
 
+def _refs(node: object) -> Iterator[str]:
+    """The let names ``node`` refers to (iteratively)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Ref):
+            yield n.name
+        elif isinstance(n, tuple):
+            stack.extend(n)
+        else:
+            stack.extend(getattr(n, f) for f in _fields(type(n)))
+
+
+def used_lets(module: ast.Module, names: Iterable[str] | None = None) -> dict[str, ast.PathExpr]:
+    """The lets that the spec/assert blocks (those in ``names``, default all) use, inlined.
+
+    >>> from rela.lang import parse_spec
+    >>> used_lets(parse_spec("let a = x  let b = a y  let c = z  spec s { b : drop }"))
+    {'a': Name(text='x'), 'b': Concat(parts=(Name(text='x'), Name(text='y')))}
+    """
+    wanted = None if names is None else set(names)
+    raw = module.lets()
+    needed: set[str] = set()
+    todo = [
+        name
+        for d in module.checks()
+        if wanted is None or d.name in wanted
+        for name in _refs(d.body)
+    ]
+    while todo:
+        name = todo.pop()
+        if name not in needed and name in raw:
+            needed.add(name)
+            todo.extend(_refs(raw[name]))
+    lets: dict[str, ast.PathExpr] = {}
+    for name, expr in raw.items():  # definition order: a let uses earlier lets only
+        if name in needed:
+            lets[name] = inline_refs(expr, lets)
+    return lets
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    """The AST fields of a node class (no span); () for anything that is not a node."""
+    got = _FIELDS.get(cls)
+    if got is None:
+        if dataclasses.is_dataclass(cls):
+            got = tuple(f.name for f in dataclasses.fields(cls) if f.name != "span")
+        else:
+            got = ()
+        _FIELDS[cls] = got
+    return got
+
+
 def inline_refs(node: T, lets: Mapping[str, ast.PathExpr]) -> T:
     """``node`` with every :class:`~rela.lang.ast.Ref` replaced by its definition.
 
-    ``lets`` must already be inlined (later lets may use earlier ones).
+    ``lets`` must already be inlined (later lets may use earlier ones).  Parts
+    without references are returned as they are (shared, not copied).
     """
     if isinstance(node, ast.Ref):
         try:
@@ -104,18 +166,19 @@ def inline_refs(node: T, lets: Mapping[str, ast.PathExpr]) -> T:
                 f"undefined let `{node.name}`", line=line, column=column
             ) from None
     if isinstance(node, tuple):
-        return tuple(inline_refs(item, lets) for item in node)  # type: ignore[return-value]
-    if not dataclasses.is_dataclass(node) or isinstance(node, type):
+        items = tuple(inline_refs(item, lets) for item in node)
+        same = all(a is b for a, b in zip(items, node))
+        return node if same else items  # type: ignore[return-value]
+    names = _fields(type(node))
+    if not names:
         return node
     changes: dict[str, Any] = {}
-    for f in dataclasses.fields(node):
-        if f.name == "span":
-            continue
-        value = getattr(node, f.name)
+    for name in names:
+        value = getattr(node, name)
         new = inline_refs(value, lets)
         if new is not value:
-            changes[f.name] = new
-    return dataclasses.replace(node, **changes) if changes else node
+            changes[name] = new
+    return dataclasses.replace(node, **changes) if changes else node  # type: ignore[type-var]
 
 
 def compile_assert(check: ast.Check, lets: Mapping[str, ast.PathExpr] | None = None) -> ast.Check:
@@ -242,7 +305,9 @@ def _decide(spec: ast.SpecExpr, cond: ast.Condition, value: bool) -> ast.SpecExp
     return spec
 
 
-def _lift(spec: ast.SpecExpr, budget: list[int]) -> ast.Check:
+def _lift(
+    spec: ast.SpecExpr, budget: list[int], leaf: Callable[[ast.SpecExpr], ast.Check] | None = None
+) -> ast.Check:
     cond = _first_condition(spec)
     if cond is None:
         budget[0] -= 1
@@ -253,10 +318,76 @@ def _lift(spec: ast.SpecExpr, budget: list[int]) -> ast.Check:
                 line=line,
                 hint="guards in sequence multiply; nest them or split the spec",
             )
-        return _compare(spec)
-    then = _lift(_decide(spec, cond, True), budget)
-    otherwise = _lift(_decide(spec, cond, False), budget)
+        return (leaf or _compare)(spec)
+    then = _lift(_decide(spec, cond, True), budget, leaf)
+    otherwise = _lift(_decide(spec, cond, False), budget, leaf)
     return ast.CheckIf(cond, then, otherwise, span=cond.span)
+
+
+def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -> ast.Check:
+    """The check tree of ``spec``'s guards with ``leaf(case)`` at each guard-free case.
+
+    :func:`compile_spec` is ``lift_guards`` with the spec's comparison as the leaf;
+    other checks about the same cases (the lint's "paths outside the domain")
+    reuse the guard structure and its limits.
+
+    >>> from rela.lang import parse_spec, format_check
+    >>> spec = parse_spec("spec s { if qos = 1 { a : drop } }").checks()[0].body
+    >>> print(format_check(lift_guards(spec, lambda c: ast.Compare("<=", domain(c), ast.Pre()))))
+    if qos = 1 {
+      a | drop <= pre
+    } else {
+      none <= pre
+    }
+    """
+    try:
+        return _lift(spec, [MAX_GUARD_CASES], leaf)
+    except RecursionError:
+        raise SpecSemanticError("spec nested too deeply to compile") from None
+
+
+Decision = tuple[ast.Condition, bool]
+
+
+def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.SpecExpr]]:
+    """The guard-free cases of ``spec``, each with the guard decisions that select it.
+
+    The cases are those of the lifted check (same order, same condition
+    identity: guards on equal conditions are decided together); at most
+    :data:`MAX_GUARD_CASES` of them.
+
+    >>> from rela.lang import parse_spec, format_spec, format_condition
+    >>> spec = parse_spec("spec s { if qos = 1 { a : drop } }").checks()[0].body
+    >>> [(tuple((format_condition(c), v) for c, v in d), format_spec(s))
+    ...  for d, s in guard_cases(spec)]
+    [((('qos = 1', True),), 'a : drop'), ((('qos = 1', False),), 'none : preserve')]
+    """
+    budget = [MAX_GUARD_CASES]
+    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr]] = [((), spec)]
+    while stack:
+        decisions, case = stack.pop()
+        cond = _first_condition(case)
+        if cond is None:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise SpecSemanticError(
+                    f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
+                    hint="guards in sequence multiply; nest them or split the spec",
+                )
+            yield decisions, case
+            continue
+        stack.append(((*decisions, (cond, False)), _decide(case, cond, False)))
+        stack.append(((*decisions, (cond, True)), _decide(case, cond, True)))
+
+
+def domain(spec: ast.SpecExpr) -> ast.PathExpr:
+    """The domain ``D`` of a guard-free spec (DESIGN §3): the paths it compares.
+
+    >>> from rela.lang import parse_spec, format_path
+    >>> format_path(domain(parse_spec("spec s { a : drop else b : add(c) }").checks()[0].body))
+    'a | drop | b | c'
+    """
+    return _triple(spec, itertools.count(1))[2]
 
 
 def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = None) -> ast.Check:
@@ -266,7 +397,7 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
 
     >>> from rela.lang import ast, format_check
     >>> format_check(compile_spec(ast.Atomic(ast.Name("a"), ast.Drop())))
-    'pre >> (a | "drop") x "drop" == post >> I(a | "drop")'
+    'pre >> (a | drop) x drop == post >> I(a | drop)'
     """
     try:
         return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES])

@@ -9,12 +9,15 @@ relations preserve lengths (see tests/automata/test_differential.py).
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rela.lang import ast
+from rela.network.model import TrafficKey
 
 Path = tuple[str, ...]
 
@@ -272,33 +275,213 @@ def image(xs: set[Path], r: Rel) -> set[Path]:
     return set().union(*(r(x) for x in xs)) if xs else set()
 
 
-# ---------------------------------------------------------------------- surface specs
+# ---------------------------------------------------------------------- packets
+
+#: Largest value of each non-address packet field (as rela.traffic, by the docs).
+FIELD_TOP = {"qos": 2**64 - 1, "protocol": 255, "dst_ports": 65535, "src_ports": 65535}
+ADDR_TOP = {4: 2**32 - 1, 6: 2**128 - 1}
+Packet = dict[str, int]
 
 
-def traffic_in(cond: object, traffic: Sequence[dict[str, object]]) -> bool:
-    import ipaddress
+@functools.lru_cache(maxsize=4096)
+def _net(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    return ipaddress.ip_network(text, strict=False)
 
+
+def _cond_atoms(cond: object) -> list[object]:
+    if isinstance(cond, (ast.CondAnd, ast.CondOr)):
+        return [a for p in cond.parts for a in _cond_atoms(p)]
+    if isinstance(cond, ast.CondNot):
+        return _cond_atoms(cond.operand)
+    return [cond]
+
+
+def packets(traffic: Sequence[TrafficKey], conds: Sequence[object]) -> list[Packet]:
+    """Representative packets of the whole packet space for these keys and conditions.
+
+    Per field, every range that a key or a condition uses starts a new
+    elementary segment at ``lo`` and ends it at ``hi + 1``; one packet per
+    combination of segments (and family) is exact: two packets in the same
+    segments lie in the same keys and satisfy the same conditions.
+    """
+    cuts: dict[tuple[int, str], set[int]] = {}
+
+    def cut(family: int | None, field: str, lo: int, hi: int) -> None:
+        for fam in (4, 6) if family is None else (family,):
+            cuts.setdefault((fam, field), set()).update((lo, hi + 1))
+
+    for key in traffic:
+        for field in ("dst", "src"):
+            text = getattr(key, field)
+            if text is not None:
+                net = _net(text)
+                cut(net.version, field, int(net.network_address), int(net.broadcast_address))
+        if key.qos is not None:
+            cut(None, "qos", key.qos, key.qos)
+        if key.protocol is not None:
+            cut(None, "protocol", key.protocol, key.protocol)
+        for field in ("dst_ports", "src_ports"):
+            rng = getattr(key, field)
+            if rng is not None:
+                cut(None, field, rng[0], rng[1])
+    for cond in conds:
+        for atom in _cond_atoms(cond):
+            if isinstance(atom, ast.PrefixCond):
+                for p in atom.prefixes:
+                    net = _net(p)
+                    lo, hi = int(net.network_address), int(net.broadcast_address)
+                    cut(net.version, atom.field, lo, hi)
+            elif isinstance(atom, ast.QosCond):
+                cut(None, "qos", atom.value, atom.value)
+            elif isinstance(atom, ast.ProtoCond):
+                for v in atom.protocols:
+                    cut(None, "protocol", v, v)
+            elif isinstance(atom, ast.PortCond):
+                field = "dst_ports" if atom.field == "dport" else "src_ports"
+                for lo, hi in atom.ranges:
+                    cut(None, field, lo, hi)
+    out: list[Packet] = []
+    fields = ("dst", "src", "qos", "protocol", "dst_ports", "src_ports")
+    atoms = [a for cond in conds for a in _cond_atoms(cond)]
+    for fam in (4, 6):
+        values = []
+        for field in fields:
+            top = ADDR_TOP[fam] if field in ("dst", "src") else FIELD_TOP[field]
+            points = sorted({v for v in cuts.get((fam, field), ()) if v <= top} | {0})
+            # Values that every key and every condition treat alike need one packet.
+            by_sig: dict[tuple[bool, ...], int] = {}
+            for v in points:
+                probe = {"family": fam, **dict.fromkeys(fields, -1), field: v}
+                sig = tuple(_field_in_key(probe, k, field) for k in traffic) + tuple(
+                    satisfies(probe, a) for a in atoms if _atom_field(a) == field
+                )
+                by_sig.setdefault(sig, v)
+            values.append(sorted(by_sig.values()))
+        for combo in itertools.product(*values):
+            out.append({"family": fam, **dict(zip(fields, combo))})
+    return out
+
+
+def _atom_field(atom: object) -> str:
+    if isinstance(atom, ast.PrefixCond):
+        return atom.field
+    if isinstance(atom, ast.PortCond):
+        return "dst_ports" if atom.field == "dport" else "src_ports"
+    return "qos" if isinstance(atom, ast.QosCond) else "protocol"
+
+
+def _field_in_key(p: Packet, key: TrafficKey, field: str) -> bool:
+    """Whether ``p``'s value of one field is allowed by the key (family included)."""
+    if field in ("dst", "src"):
+        text = getattr(key, field)
+        if text is None:
+            return True
+        net = _net(text)
+        return net.version == p["family"] and (
+            int(net.network_address) <= p[field] <= int(net.broadcast_address)
+        )
+    if field in ("qos", "protocol"):
+        value = getattr(key, field)
+        return value is None or value == p[field]
+    rng = getattr(key, field)
+    return rng is None or rng[0] <= p[field] <= rng[1]
+
+
+def packet_in_key(p: Packet, key: TrafficKey) -> bool:
+    for field in ("dst", "src"):
+        text = getattr(key, field)
+        if text is not None:
+            net = _net(text)
+            if net.version != p["family"]:
+                return False
+            if not int(net.network_address) <= p[field] <= int(net.broadcast_address):
+                return False
+    if key.qos is not None and p["qos"] != key.qos:
+        return False
+    if key.protocol is not None and p["protocol"] != key.protocol:
+        return False
+    for field in ("dst_ports", "src_ports"):
+        rng = getattr(key, field)
+        if rng is not None and not rng[0] <= p[field] <= rng[1]:
+            return False
+    return True
+
+
+def packet_in_traffic(p: Packet, traffic: Sequence[TrafficKey]) -> bool:
+    """An FEC without keys stands for every packet."""
+    return not traffic or any(packet_in_key(p, k) for k in traffic)
+
+
+def satisfies(p: Packet, cond: object) -> bool:
+    """Whether packet ``p`` satisfies a guard condition."""
+    if isinstance(cond, ast.CondAnd):
+        return all(satisfies(p, c) for c in cond.parts)
+    if isinstance(cond, ast.CondOr):
+        return any(satisfies(p, c) for c in cond.parts)
+    if isinstance(cond, ast.CondNot):
+        return not satisfies(p, cond.operand)
     if isinstance(cond, ast.QosCond):
-        return any(t.get("qos") == cond.value for t in traffic)
-    key = "dstIp" if cond.field == "dst" else "srcIp"  # type: ignore[attr-defined]
-    for t in traffic:
-        value = t.get(key)
-        if value is None:
-            continue
-        addr = ipaddress.ip_network(str(value), strict=False)
-        for p in cond.prefixes:  # type: ignore[attr-defined]
-            net = ipaddress.ip_network(p)
-            if addr.version == net.version and addr.subnet_of(net):  # type: ignore[arg-type]
-                return True
+        return p["qos"] == cond.value
+    if isinstance(cond, ast.ProtoCond):
+        return p["protocol"] in cond.protocols
+    if isinstance(cond, ast.PortCond):
+        value = p["dst_ports" if cond.field == "dport" else "src_ports"]
+        return any(lo <= value <= hi for lo, hi in cond.ranges)
+    assert isinstance(cond, ast.PrefixCond)
+    for prefix in cond.prefixes:
+        net = _net(prefix)
+        if net.version == p["family"] and (
+            int(net.network_address) <= p[cond.field] <= int(net.broadcast_address)
+        ):
+            return True
     return False
 
 
-class Surface:
-    """DESIGN §3's table on explicit sets; markers numbered by `any` occurrence."""
+def guard_conditions(node: object) -> list[object]:
+    """The conditions of every guard (surface Guard or IR CheckIf) under ``node``."""
+    out: list[object] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (ast.Guard, ast.CheckIf)):
+            out.append(n.cond)
+        if isinstance(n, tuple):
+            stack.extend(n)
+        elif hasattr(n, "__dataclass_fields__") and not isinstance(
+            n, (ast.PrefixCond, ast.QosCond, ast.ProtoCond, ast.PortCond)
+        ):
+            stack.extend(getattr(n, f) for f in n.__dataclass_fields__ if f != "span")
+    return out
 
-    def __init__(self, u: Universe, traffic: Sequence[dict[str, object]]) -> None:
+
+def traffic_packets(traffic: Sequence[TrafficKey], node: object) -> list[Packet]:
+    """The representative packets of an FEC's traffic for the guards under ``node``."""
+    return [p for p in packets(traffic, guard_conditions(node)) if packet_in_traffic(p, traffic)]
+
+
+# ---------------------------------------------------------------------- surface specs
+
+EMPTY_SPEC = ast.Atomic(ast.EmptySet(), ast.Preserve())
+
+
+def resolve_guards(s: object, p: Packet) -> object:
+    """The guard-free spec packet ``p`` sees (a guard without else: nothing)."""
+    if isinstance(s, ast.Guard):
+        if satisfies(p, s.cond):
+            return resolve_guards(s.then, p)
+        return resolve_guards(s.otherwise, p) if s.otherwise is not None else EMPTY_SPEC
+    if isinstance(s, ast.Then):
+        return ast.Then(resolve_guards(s.left, p), resolve_guards(s.right, p))
+    if isinstance(s, ast.Else):
+        return ast.Else(resolve_guards(s.left, p), resolve_guards(s.right, p))
+    return s
+
+
+class Surface:
+    """DESIGN §3's table on explicit sets (guard-free specs); markers numbered by `any`."""
+
+    def __init__(self, u: Universe) -> None:
         self.u = u
-        self.traffic = traffic
         self.markers = 0
 
     def sem(self, s: object) -> tuple[Rel, Rel, set[Path]]:
@@ -337,25 +520,39 @@ class Surface:
             r = Rel(lambda x: r1(x) | (r2(x) if x not in d1 else set()), k)
             q = Rel(lambda x: q1(x) | (q2(x) if x not in d1 else set()), k)
             return r, q, d1 | d2
-        if isinstance(s, ast.Guard):
-            if traffic_in(s.cond, self.traffic):
-                return self.sem(s.then)
-            if s.otherwise is None:
-                return ident(set(), k), ident(set(), k), set()
-            return self.sem(s.otherwise)
         raise TypeError(s)
 
 
-def spec_holds(
-    spec: object, pre: set[Path], post: set[Path], traffic: Sequence[dict[str, object]], k: int
-) -> tuple[bool, set[Path], set[Path]]:
-    """Verdict, expected and actual path sets (cut at k) of a surface spec on one FEC."""
+@dataclass
+class Part:
+    """The packets of an FEC that see one guard-free spec, and its verdict there."""
+
+    spec: object
+    packets: list[Packet]
+    holds: bool
+    expected: set[Path]
+    actual: set[Path]
+
+
+def spec_parts(
+    spec: object, pre: set[Path], post: set[Path], traffic: Sequence[TrafficKey], k: int
+) -> list[Part]:
+    """A surface spec on one FEC, per guard-free spec its packets see (cut at k).
+
+    The FEC holds iff every part holds (guards split FECs: docs/verification.md).
+    """
     present = {x for p in pre | post for x in p}
-    u = Universe.of(present, spec_names(spec), (), k)
-    r, q, _ = Surface(u, traffic).sem(spec)
-    expected = image({p for p in pre if len(p) <= k}, r)
-    actual = image({p for p in post if len(p) <= k}, q)
-    return expected == actual, expected, actual
+    groups: dict[object, list[Packet]] = {}
+    for packet in traffic_packets(traffic, spec):
+        groups.setdefault(resolve_guards(spec, packet), []).append(packet)
+    out = []
+    u = Universe.of(present, spec_names(spec), (), k)  # every branch's names, as the verifier
+    for resolved, members in groups.items():
+        r, q, _ = Surface(u).sem(resolved)
+        expected = image({p for p in pre if len(p) <= k}, r)
+        actual = image({p for p in post if len(p) <= k}, q)
+        out.append(Part(resolved, members, expected == actual, expected, actual))
+    return out
 
 
 def graph_paths(

@@ -15,13 +15,12 @@ reached it.  Nothing is determinised beyond what the check visits.
 
 from __future__ import annotations
 
-import heapq
-import time
 from collections import deque
 from collections.abc import Iterable
 
-from rela.automata.nfa import Crawl, Nfa, closure, remove_epsilon, trim
-from rela.errors import ResourceLimitError
+from rela.automata.budget import Budget
+from rela.automata.enumerate import Subsets, enumerate_words
+from rela.automata.nfa import Crawl, Nfa, remove_epsilon, trim
 
 __all__ = [
     "Budget",
@@ -35,57 +34,7 @@ __all__ = [
 Word = tuple[int, ...]
 
 
-class Budget:
-    """Per-FEC resource limits: subset states visited and a wall-clock deadline."""
-
-    __slots__ = ("max_states", "deadline", "timeout")
-
-    def __init__(self, max_states: int = 0, timeout: float = 0.0) -> None:
-        self.max_states = max_states
-        self.timeout = timeout
-        self.deadline = time.monotonic() + timeout if timeout else 0.0
-
-    def check(self, states: int) -> None:
-        if self.max_states and states > self.max_states:
-            raise ResourceLimitError(
-                f"more than {self.max_states} automaton states (raise --max-states)"
-            )
-        if self.deadline and time.monotonic() > self.deadline:
-            raise ResourceLimitError(
-                f"FEC took longer than {self.timeout:g} s (raise --fec-timeout)"
-            )
-
-
 _NO_BUDGET = Budget()
-
-
-class _Subsets:
-    """Lazy subset construction of one NFA: subset ids, acceptance, successors."""
-
-    __slots__ = ("nfa", "index", "has_eps", "finals")
-
-    def __init__(self, nfa: Nfa) -> None:
-        self.nfa = nfa
-        self.index = nfa.index()
-        self.has_eps = nfa.has_epsilon()
-        self.finals = nfa.finals
-
-    def start(self) -> frozenset[int]:
-        return closure(self.nfa, self.nfa.starts) if self.has_eps else self.nfa.starts
-
-    def moves(self, subset: frozenset[int]) -> dict[int, frozenset[int]]:
-        idx = self.index
-        acc: dict[int, set[int]] = {}
-        for q in subset:
-            for x, ts in idx[q].items():
-                s = acc.get(x)
-                if s is None:
-                    acc[x] = set(ts)
-                else:
-                    s.update(ts)
-        if self.has_eps:
-            return {x: closure(self.nfa, s) for x, s in acc.items()}
-        return {x: frozenset(s) for x, s in acc.items()}
 
 
 def _word(parents: dict, node) -> Word:
@@ -141,7 +90,7 @@ def _equivalent_dfa(a: Nfa, b: Nfa, budget: Budget) -> Word | None:
             return _word(parents, pair)
         steps += 1
         if steps & 255 == 0:
-            budget.check(steps)
+            budget.charge(256)
         rp, rq = rows[p], rows[q]
         for x in rp.keys() | rq.keys():
             np_, nq = rp.get(x, dead), rq.get(x, dead)
@@ -159,7 +108,7 @@ def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     """``None`` when ``a`` and ``b`` accept the same paths, else a word in exactly one."""
     if _deterministic(a) and _deterministic(b):
         return _equivalent_dfa(a, b, budget)
-    sa, sb = _Subsets(a), _Subsets(b)
+    sa, sb = Subsets(a), Subsets(b)
     empty: frozenset[int] = frozenset()
     start = (sa.start(), sb.start())
     uf: dict[frozenset[int] | tuple[str, frozenset[int]], object] = {}
@@ -182,15 +131,12 @@ def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     ra, rb = find(key_a(start[0])), find(key_b(start[1]))
     uf[ra] = rb
     queue = deque([start])
-    visited = 0
     while queue:
         pair = queue.popleft()
         pa, pb = pair
         if bool(pa & sa.finals) != bool(pb & sb.finals):
             return _word(parents, pair)
-        visited += 1
-        if visited & 63 == 0:
-            budget.check(visited)
+        budget.charge(1, len(pa) + len(pb))
         ma, mb = sa.moves(pa), sb.moves(pb)
         for x in ma.keys() | mb.keys():
             na, nb = ma.get(x, empty), mb.get(x, empty)
@@ -209,7 +155,7 @@ def equivalent(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
 
 def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     """``None`` when every path of ``a`` is a path of ``b``, else a shortest one that is not."""
-    sa, sb = _Subsets(a), _Subsets(b)
+    sa, sb = Subsets(a), Subsets(b)
     empty: frozenset[int] = frozenset()
     start = (sa.start(), sb.start())
     parents: dict[tuple[frozenset[int], frozenset[int]], tuple | None] = {start: None}
@@ -219,8 +165,7 @@ def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
         pa, pb = pair
         if pa & sa.finals and not pb & sb.finals:
             return _word(parents, pair)
-        if len(parents) & 63 == 0:
-            budget.check(len(parents))
+        budget.charge(1, len(pa) + len(pb))
         mb = sb.moves(pb)
         for x, na in sa.moves(pa).items():
             if not na:
@@ -232,64 +177,6 @@ def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     return None
 
 
-def _distances(a: Nfa) -> list[int]:
-    """Shortest number of letters from each state to a final state (-1: none)."""
-    preds: list[list[tuple[int, int]]] = [[] for _ in range(a.n)]
-    for q in range(a.n):
-        for _, t in a.arcs[q]:
-            preds[t].append((q, 1))
-        for t in a.eps[q]:
-            preds[t].append((q, 0))
-    dist = [-1] * a.n
-    heap = [(0, f) for f in a.finals]
-    for f in a.finals:
-        dist[f] = 0
-    while heap:
-        d, q = heapq.heappop(heap)
-        if d > dist[q]:
-            continue
-        for p, w in preds[q]:
-            nd = d + w
-            if dist[p] < 0 or nd < dist[p]:
-                dist[p] = nd
-                heapq.heappush(heap, (nd, p))
-    return dist
-
-
-def enumerate_words(a: Nfa, limit: int, budget: Budget = _NO_BUDGET) -> tuple[list[Word], bool]:
-    """Up to ``limit`` distinct paths of ``a``, shortest first; and whether more exist.
-
-    Best-first over the subset construction, guided by the distance to
-    acceptance, so wide ECMP fans and loops cost only what is printed.
-    """
-    a = trim(a)
-    if not a.finals or limit <= 0:
-        return [], bool(a.finals) and limit <= 0
-    dist = _distances(a)
-    subs = _Subsets(a)
-
-    def h(s: frozenset[int]) -> int:
-        return min(dist[q] for q in s)
-
-    start = subs.start()
-    counter = 0
-    heap: list[tuple[int, int, int, Word, frozenset[int]]] = [(h(start), 0, counter, (), start)]
-    out: list[Word] = []
-    while heap:
-        _, neg_len, _, word, subset = heapq.heappop(heap)
-        if subset & a.finals:
-            if len(out) == limit:
-                return out, True
-            out.append(word)
-        counter += 1
-        if counter & 63 == 0:
-            budget.check(counter)
-        for x, nxt in sorted(subs.moves(subset).items()):
-            counter += 1
-            heapq.heappush(heap, (len(word) + 1 + h(nxt), neg_len - 1, counter, word + (x,), nxt))
-    return out, False
-
-
 def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     """Paths of ``a`` that are not paths of ``b``.
 
@@ -297,8 +184,8 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     along ``a``'s arcs: complementing ``b`` over all of ``a``'s letters first
     costs states x letters (minutes and gigabytes for an FEC of 2,000 locations).
     """
-    a = remove_epsilon(a)
-    ia, sb = a.index(), _Subsets(b)
+    a = remove_epsilon(a, budget)
+    ia, sb = a.index(), Subsets(b)
     empty: frozenset[int] = frozenset()
     moves: dict[frozenset[int], dict[int, frozenset[int]]] = {empty: {}}
     crawl = Crawl(budget)
@@ -311,18 +198,20 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
         nexts = moves.get(s)
         if nexts is None:
             nexts = moves[s] = sb.moves(s)
+            budget.charge(0, len(s) + len(nexts))
         for x, targets in ia[p].items():
             s2 = nexts.get(x, empty)
             row.extend((x, get((p2, s2))) for p2 in targets)
+        budget.charge(0, len(row))
     finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
-    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs))
+    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs), budget)
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:
     """The exact number of distinct paths of ``a``; ``None`` when infinite."""
     from rela.automata.nfa import determinize
 
-    d = trim(determinize(trim(a), None, budget.max_states, budget=budget))
+    d = trim(determinize(trim(a), None, budget=budget))
     if not d.finals:
         return 0
     # A trimmed DFA has infinitely many words iff it has a cycle.

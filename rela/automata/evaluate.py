@@ -21,14 +21,13 @@ from typing import Any
 
 from rela.automata import nfa as N
 from rela.automata import transducer as T
-from rela.automata.decide import Budget
+from rela.automata.alphabet import is_letter_set
+from rela.automata.budget import Budget
 from rela.automata.nfa import Nfa
 from rela.automata.transducer import Transducer
 from rela.lang import ast
 
 __all__ = ["Evaluator", "is_spec_only", "simplify_transducer"]
-
-_LETTER_NODES = (ast.Name, ast.AnyLoc, ast.NameClass, ast.AttrClass, ast.Marker)
 
 
 def is_spec_only(node: Any) -> bool:
@@ -38,10 +37,16 @@ def is_spec_only(node: Any) -> bool:
     return not any(isinstance(n, (ast.Pre, ast.Post)) for n in _walk_paths(node))
 
 
-def simplify_transducer(t: Transducer) -> Transducer:
-    """Remove ``(EPS, EPS)`` moves and useless states (same relation, fewer arcs)."""
+def simplify_transducer(t: Transducer, budget: Budget | None = None) -> Transducer:
+    """Remove ``(EPS, EPS)`` moves and useless states (same relation, fewer arcs).
+
+    ``budget`` is charged the epsilon closures and the arcs built.
+    """
     eps_only = [[d for i, o, d in arcs if i == T.EPS and o == T.EPS] for arcs in t.arcs]
-    closures = []
+    if not any(eps_only):
+        return _fuse(_trim_transducer(t))
+    arcs: list[list[tuple[int, int, int]]] = []
+    finals = set()
     for q in range(t.n):
         seen = {q}
         stack = [q]
@@ -51,13 +56,9 @@ def simplify_transducer(t: Transducer) -> Transducer:
                 if d not in seen:
                     seen.add(d)
                     stack.append(d)
-        closures.append(seen)
-    arcs: list[list[tuple[int, int, int]]] = []
-    finals = set()
-    for q in range(t.n):
         row: list[tuple[int, int, int]] = []
         seen_arcs: set[tuple[int, int, int]] = set()
-        for p in closures[q]:
+        for p in seen:
             if p in t.finals:
                 finals.add(q)
             for arc in t.arcs[p]:
@@ -67,6 +68,8 @@ def simplify_transducer(t: Transducer) -> Transducer:
                     seen_arcs.add(arc)
                     row.append(arc)
         arcs.append(row)
+        if budget is not None:
+            budget.charge(1, len(seen) + len(row))
     return _fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs)))
 
 
@@ -78,36 +81,37 @@ def _fuse(t: Transducer) -> Transducer:
     start, not final, every arc into it writes nothing and every arc out of it
     reads nothing, and one side has a single arc) the pair becomes one arc.
     Images then need no epsilon moves and stay deterministic more often.
+
+    Fusing a middle state changes only arcs out of its predecessors (which
+    read, so they are no middle states) and into its successors (which are
+    entered by writing, so neither): one pass finds every middle state.
     """
     arcs = [list(a) for a in t.arcs]
-    changed = True
-    while changed:
-        changed = False
-        incoming: list[list[tuple[int, int]]] = [[] for _ in arcs]  # (source, arc index)
-        for q, row in enumerate(arcs):
-            for k, (_, _, d) in enumerate(row):
-                incoming[d].append((q, k))
-        for s_ in range(len(arcs)):
-            if s_ in t.starts or s_ in t.finals or not arcs[s_] or not incoming[s_]:
-                continue
-            ins = [arcs[q][k] for q, k in incoming[s_]]
-            outs = arcs[s_]
-            if any(o != T.EPS or i == T.EPS for i, o, _ in ins):
-                continue
-            if any(i != T.EPS or o in (T.EPS, T.COPY) for i, o, _ in outs):
-                continue
-            if any(q == s_ for q, _ in incoming[s_]) or (len(ins) > 1 and len(outs) > 1):
-                continue
-            for q in {q for q, _ in incoming[s_]}:
-                arcs[q] = [a for a in arcs[q] if a[2] != s_]
-            by_source: dict[int, list[tuple[int, int, int]]] = {}
-            for (q, _), (i, _, _) in zip(incoming[s_], ins):
-                by_source.setdefault(q, []).extend((i, o, d) for _, o, d in outs)
-            for q, extra in by_source.items():
-                arcs[q].extend(extra)
-            arcs[s_] = []
-            changed = True
-            break
+    incoming: list[list[tuple[int, tuple[int, int, int]]]] = [[] for _ in arcs]
+    for q, row in enumerate(arcs):
+        for arc in row:
+            incoming[arc[2]].append((q, arc))
+    changed = False
+    for s_ in range(len(arcs)):
+        ins = incoming[s_]
+        outs = arcs[s_]
+        if s_ in t.starts or s_ in t.finals or not outs or not ins:
+            continue
+        if any(o != T.EPS or i == T.EPS for _, (i, o, _) in ins):
+            continue
+        if any(i != T.EPS or o in (T.EPS, T.COPY) for i, o, _ in outs):
+            continue
+        if any(q == s_ for q, _ in ins) or (len(ins) > 1 and len(outs) > 1):
+            continue
+        by_source: dict[int, list[tuple[int, int, int]]] = {}
+        for q, (i, _, _) in ins:
+            by_source.setdefault(q, []).extend((i, o, d) for _, o, d in outs)
+        for q, extra in by_source.items():
+            arcs[q] = [a for a in arcs[q] if a[2] != s_] + extra
+        arcs[s_] = []
+        changed = True
+    if not changed:
+        return t
     return _trim_transducer(Transducer(t.n, t.starts, t.finals, arcs))
 
 
@@ -165,9 +169,8 @@ class Evaluator:
         return got
 
     def _prop(self, e: ast.PathExpr, budget: Budget) -> Nfa:
-        cap = budget.max_states
         prop = self.prop
-        if isinstance(e, _LETTER_NODES):
+        if is_letter_set(e):  # one predicate: a name, a class, a union of names
             return Nfa.letter(*self.alphabet.matching(e))
         if isinstance(e, ast.Epsilon):
             return Nfa.epsilon()
@@ -184,7 +187,7 @@ class Evaluator:
             return acc
         if isinstance(e, ast.Complement):
             inner = prop(e.operand, budget)
-            return N.trim(N.complement(inner, self.alphabet.locations, cap, budget=budget))
+            return N.trim(N.complement(inner, self.alphabet.locations, budget=budget))
         if isinstance(e, ast.Star):
             return N.star(prop(e.operand, budget))
         if isinstance(e, ast.Plus):
@@ -216,7 +219,8 @@ class Evaluator:
             return seen[1]
         got = self._rels.get(r)
         if got is None:
-            got = simplify_transducer(self._rel(r, budget or self.budget))
+            b = budget or self.budget
+            got = simplify_transducer(self._rel(r, b), b)
             self._rels[r] = got
         self._by_id[id(r)] = (r, got)
         return got
@@ -224,7 +228,7 @@ class Evaluator:
     def _rel(self, r: ast.Relation, budget: Budget) -> Transducer:
         prop, rel = self.prop, self.rel
         if isinstance(r, ast.Identity):
-            return T.identity(N.remove_epsilon(prop(r.prop, budget)))
+            return T.identity(N.remove_epsilon(prop(r.prop, budget), budget))
         if isinstance(r, ast.Product):
             return T.product(prop(r.left, budget), prop(r.right, budget))
         if isinstance(r, ast.RelConcat):

@@ -81,15 +81,22 @@ class Nfa:
         return Nfa(1, [0], [0], [tuple((x, 0) for x in letters)])
 
     # ------------------------------------------------------------------ helpers
-    def index(self) -> tuple[dict[int, tuple[int, ...]], ...]:
-        """Per state, letter -> targets (built once, on first use)."""
+    def index(self, budget: Any = None) -> tuple[dict[int, tuple[int, ...]], ...]:
+        """Per state, letter -> targets (built once, on first use; ``budget``'s clock is
+        looked at while it is built)."""
         if self._index is None:
             out: list[dict[int, tuple[int, ...]]] = []
-            for arcs in self.arcs:
-                d: dict[int, list[int]] = {}
-                for x, t in arcs:
-                    d.setdefault(x, []).append(t)
-                out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
+            for q, arcs in enumerate(self.arcs):
+                if len(arcs) == 1:
+                    x, t = arcs[0]
+                    out.append({x: (t,)})
+                else:
+                    d: dict[int, list[int]] = {}
+                    for x, t in arcs:
+                        d.setdefault(x, []).append(t)
+                    out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
+                if budget is not None and q & 1023 == 1023:
+                    budget.work(1024)
             self._index = tuple(out)
         return self._index
 
@@ -106,7 +113,8 @@ class Crawl:
     A product state is a key (a pair of states, or a state and a subset); it
     gets the next number when first met, an empty row of arcs (and of epsilon
     moves), and goes on ``todo`` to be expanded.  ``budget`` (a
-    ``rela.automata.decide.Budget``) is charged for every new state.
+    :class:`~rela.automata.budget.Budget`) is charged for every new state;
+    constructions charge the arcs they add with :meth:`arcs_added`.
     """
 
     __slots__ = ("ids", "todo", "arcs", "eps", "budget")
@@ -126,8 +134,13 @@ class Crawl:
             self.eps.append([])
             self.todo.append(key)
             if self.budget is not None:
-                self.budget.check(k + 1)
+                self.budget.charge(1)
         return k
+
+    def arcs_added(self, n: int) -> None:
+        """Charge ``n`` arcs just added to the budget."""
+        if self.budget is not None:
+            self.budget.charge(0, n)
 
     def finals(self, accepts: Any) -> list[int]:
         """The numbers of the keys met so far that ``accepts(key)``."""
@@ -224,17 +237,18 @@ def closure(a: Nfa, states: Iterable[int]) -> frozenset[int]:
     return frozenset(seen)
 
 
-def remove_epsilon(a: Nfa) -> Nfa:
-    """An equivalent automaton without epsilon moves (same states)."""
+def remove_epsilon(a: Nfa, budget: Any = None) -> Nfa:
+    """An equivalent automaton without epsilon moves (same states); ``budget`` is charged
+    the closures and arcs built."""
     if not a.has_epsilon():
         return a
-    clos = [closure(a, [q]) for q in range(a.n)]
     arcs: list[list[tuple[int, int]]] = []
     finals = set()
     for q in range(a.n):
+        clos = closure(a, [q]) if a.eps[q] else (q,)
         seen: set[tuple[int, int]] = set()
         out: list[tuple[int, int]] = []
-        for p in clos[q]:
+        for p in clos:
             if p in a.finals:
                 finals.add(q)
             for x, t in a.arcs[p]:
@@ -242,20 +256,30 @@ def remove_epsilon(a: Nfa) -> Nfa:
                     seen.add((x, t))
                     out.append((x, t))
         arcs.append(out)
+        if budget is not None:
+            budget.charge(0, len(clos) + len(out))
     return trim(Nfa(a.n, a.starts, finals, arcs))
 
 
 def useful_states(
-    starts: Iterable[int], finals: Iterable[int], successors: Sequence[Iterable[int]]
+    starts: Iterable[int],
+    finals: Iterable[int],
+    successors: Sequence[Iterable[int]],
+    budget: Any = None,
 ) -> set[int]:
     """States reachable from a start and co-reachable to a final (any automaton kind).
 
-    ``successors[q]`` lists the targets of every move out of ``q``.
+    ``successors[q]`` lists the targets of every move out of ``q``; ``budget``'s
+    clock is looked at as states are visited.
     """
     fwd = set(starts)
     stack = list(fwd)
+    steps = 0
     while stack:
         q = stack.pop()
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
         for t in successors[q]:
             if t not in fwd:
                 fwd.add(t)
@@ -264,10 +288,15 @@ def useful_states(
     for q in fwd:
         for t in successors[q]:
             preds.setdefault(t, []).append(q)
+    if budget is not None:
+        budget.work(len(fwd))
     live = {f for f in finals if f in fwd}
     stack = list(live)
     while stack:
         q = stack.pop()
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
         for p in preds.get(q, ()):
             if p not in live:
                 live.add(p)
@@ -275,10 +304,17 @@ def useful_states(
     return live
 
 
-def trim(a: Nfa) -> Nfa:
-    """Keep only states reachable from a start and co-reachable to a final, renumbered."""
+def trim(a: Nfa, budget: Any = None) -> Nfa:
+    """Keep only states reachable from a start and co-reachable to a final, renumbered
+    (``budget``: its clock is looked at, for automata of 10^5 states)."""
+    if budget is not None:
+        budget.work(a.n)
     successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
-    live = useful_states(a.starts, a.finals, successors)
+    if budget is not None:
+        budget.work(a.n)
+    live = useful_states(a.starts, a.finals, successors, budget)
+    if budget is not None:
+        budget.work(a.n)
     if len(live) == a.n:
         return a
     if not live:
@@ -365,7 +401,7 @@ def determinize(
                 arcs.append([])
                 todo.append(target)
                 if budget is not None:
-                    budget.check(len(arcs))
+                    budget.charge(1, len(target) + len(keys))
                 if max_states and len(arcs) > max_states:
                     from rela.errors import ResourceLimitError
 
@@ -393,8 +429,8 @@ def complement(a: Nfa, alphabet: Iterable[int], max_states: int = 0, *, budget: 
 
 def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
     """Paths of both ``a`` and ``b`` (product construction); ``budget`` as in :func:`determinize`."""
-    a = remove_epsilon(a)
-    b = remove_epsilon(b)
+    a = remove_epsilon(a, budget)
+    b = remove_epsilon(b, budget)
     ia, ib = a.index(), b.index()
     crawl = Crawl(budget)
     get = crawl.id
@@ -413,5 +449,6 @@ def intersect(a: Nfa, b: Nfa, *, budget: Any = None) -> Nfa:
                 for v in db.get(x, ()):
                     for u in ta:
                         row.append((x, get((u, v))))
+        crawl.arcs_added(len(row))
     finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in b.finals)
     return Nfa(len(crawl.arcs), starts, finals, crawl.arcs)

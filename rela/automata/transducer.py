@@ -35,6 +35,7 @@ __all__ = [
     "preimage",
     "inverse",
     "priority_union",
+    "copy_first",
 ]
 
 EPS = -1
@@ -219,6 +220,7 @@ def compose(r: Transducer, s: Transducer, *, budget: Any = None) -> Transducer:
                 joined = _compose_arc(i, o, produced, o2)
                 if joined is not None:
                     out.append((joined[0], joined[1], get((p2, q2))))
+        crawl.arcs_added(len(out))
     finals = crawl.finals(lambda key: key[0] in r.finals and key[1] in s.finals)
     return Transducer(len(crawl.arcs), starts, finals, crawl.arcs)
 
@@ -283,6 +285,7 @@ def image(
                         row.append((o, dst))
                     else:
                         row.extend((y, dst) for y in write(o))
+        crawl.arcs_added(len(row) + len(erow))
     finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in t.finals)
     return Nfa(len(crawl.arcs), starts, finals, crawl.arcs, crawl.eps)
 
@@ -315,3 +318,16 @@ def priority_union(
     """
     not_dom_s = complement(domain(s), locations, budget=budget)
     return runion(s, compose(identity(not_dom_s), r, budget=budget))
+
+
+def copy_first(t: Transducer, inputs: Iterable[int]) -> Transducer:
+    """Read one letter of ``inputs`` and write it unchanged, then behave as ``t``.
+
+    >>> from rela.automata.nfa import Nfa, accepts
+    >>> swap = copy_first(product(Nfa.letter(1), Nfa.letter(2)), [7, 8])
+    >>> accepts(image(Nfa(3, [0], [2], [[(8, 1)], [(1, 2)], []]), swap), [8, 2])
+    True
+    """
+    start = t.n
+    arcs = [*t.arcs, [(i, COPY, s) for i in inputs for s in sorted(t.starts)]]
+    return Transducer(t.n + 1, [start], t.finals, arcs)

@@ -2,7 +2,7 @@
 
 :class:`SpecChecker` holds what is per spec and per run — the spec's atoms and
 automata, signatures of the letters seen, graph automata, verdicts of
-(branch, before, after) triples already decided — and :meth:`SpecChecker.check`
+(leaf, before, after) triples already decided — and :meth:`SpecChecker.check`
 decides one FEC with them: verdict first (:mod:`rela.check.decision`), then,
 for a violated FEC, counterexamples (:mod:`rela.check.explain`).
 
@@ -25,21 +25,23 @@ comparison ``P == Q`` fails when some path is in one side only.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from rela.automata.alphabet import Atoms
-from rela.automata.decide import Budget
+from rela.automata.budget import Budget
 from rela.check.decision import Task, holds
 from rela.check.explain import counterexamples
 from rela.check.fastpaths import relations_agree
 from rela.check.graphs import GraphAutomata
-from rela.check.guards import cond_holds, conditions, resolve
+from rela.check.guards import GuardTree
 from rela.check.leaf import Leaf
 from rela.check.letters import FecContext, Letters, Signatures
 from rela.check.outcome import HOLDS, VIOLATED, Outcome
 from rela.check.spec import SpecAutomata
 from rela.lang import ast
 from rela.network.model import Fec
+from rela.traffic import TrafficError
 
 __all__ = ["SpecChecker"]
 
@@ -70,8 +72,7 @@ class SpecChecker:
         self.spec = SpecAutomata(self.atoms)
         self.signatures = Signatures(self.atoms, letters)
         self.graphs = GraphAutomata(letters, cache_size)
-        self._conds = conditions(check)
-        self._leaves: dict[tuple[bool, ...], Leaf] = {}
+        self.guards = GuardTree(check)
         self._verdicts: dict[tuple[Any, ...], Outcome] = {}
         self._agree: dict[tuple[Any, ...], bool] = {}
         self._cache_size = cache_size
@@ -79,40 +80,68 @@ class SpecChecker:
         self.seen: set[int] = set()
 
     def check(self, fec: Fec) -> Outcome:
-        """The verdict of this check on ``fec`` (counterexamples when violated)."""
+        """The verdict of this check on ``fec`` (counterexamples when violated).
+
+        A guard that splits the FEC's traffic makes one decision per leaf
+        reached; the FEC holds iff each of them holds, and the counterexamples
+        of each violated leaf say which part of the traffic they are about.
+        """
         if fec.problem is not None:
             return Outcome("error", message=fec.problem, input_error=True)
-        branch = tuple(cond_holds(c, fec.traffic) for c in self._conds)
-        leaf = self._leaves.get(branch)
-        if leaf is None:
-            resolved = resolve(self.check_ast, dict(zip(self._conds, branch)))
-            leaf = self._leaves[branch] = Leaf.of(resolved)
+        budget = Budget(self.max_states, self.fec_timeout)  # everything below counts
+        try:
+            regions = self.guards.regions(fec.traffic)
+        except TrafficError as exc:
+            return Outcome("error", message=f"traffic key: {exc}", input_error=True)
+        if not regions:
+            return Outcome(
+                "error", message="the FEC's traffic keys describe no packet", input_error=True
+            )
         present = self.signatures.present(fec)
         self.seen |= present
-        key = (branch, fec.before, fec.after)
+        outcomes = [self._leaf_outcome(fec, r.leaf, present, budget) for r in regions]
+        if len(regions) == 1:
+            return outcomes[0]
+        if all(o is HOLDS for o in outcomes):
+            return HOLDS
+        if not self.counterexamples:
+            return VIOLATED
+        flows = tuple(
+            replace(f, part=r.part)
+            for r, o in zip(regions, outcomes)
+            if o.verdict == "violated"
+            for f in o.flows
+        )
+        return Outcome("violated", flows=flows)
+
+    def _leaf_outcome(self, fec: Fec, leaf: Leaf, present: set[int], budget: Budget) -> Outcome:
+        """One leaf on the FEC's graphs (decided once per (leaf, before, after))."""
+        key = (leaf, fec.before, fec.after)
         got = self._verdicts.get(key)
         if got is not None:
             return got
-        outcome = self._decide(fec, leaf, present)
+        outcome = self._decide(fec, leaf, present, budget)
         if len(self._verdicts) > self._cache_size:
             self._verdicts.clear()
         self._verdicts[key] = outcome
         return outcome
 
-    def _decide(self, fec: Fec, leaf: Leaf, present: set[int]) -> Outcome:
+    def _decide(self, fec: Fec, leaf: Leaf, present: set[int], budget: Budget) -> Outcome:
         # Same relation on both sides of the same graph: nothing to compute.
         if leaf.same_sides and fec.before == fec.after:
             return HOLDS
-        budget = Budget(self.max_states, self.fec_timeout)
         task = Task(leaf, self.spec, self.signatures.context(fec, present), budget)
         if fec.before == fec.after and self._agree_on_graph(task, fec):
             return HOLDS
-        pre, post = self.graphs.get(fec.before), self.graphs.get(fec.after)
+        pre, post = (
+            self.graphs.get(fec.before, None, budget),
+            self.graphs.get(fec.after, None, budget),
+        )
         if holds(task, leaf.check, pre, post):
             return HOLDS
         if not self.counterexamples:
             return VIOLATED
-        flows = counterexamples(task, fec, self.graphs.get, self.letters, self.max_paths)
+        flows = counterexamples(task, fec, self.graphs, self.letters, self.max_paths)
         return Outcome("violated", flows=flows)
 
     def _agree_on_graph(self, task: Task, fec: Fec) -> bool:

@@ -5,7 +5,7 @@ the FEC's universe, the FEC's budget); :func:`holds` evaluates the check,
 taking the on-the-fly shortcut for ``==`` when both images stay deterministic.
 
 >>> from rela.automata.alphabet import Atoms
->>> from rela.automata.decide import Budget
+>>> from rela.automata.budget import Budget
 >>> from rela.automata.nfa import Nfa
 >>> from rela.check.letters import FecContext
 >>> from rela.check.leaf import Leaf
@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rela.automata.alphabet import LetterAlphabet
-from rela.automata.decide import Budget, equivalent, included
+from rela.automata.budget import Budget
+from rela.automata.decide import equivalent, included
 from rela.automata.evaluate import Evaluator
 from rela.automata.nfa import Nfa
 from rela.check.fastpaths import LazyImage, NotDeterministic, lazy_equal
@@ -78,7 +79,7 @@ def equal_on_the_fly(task: Task, cmp: ast.Compare, pre: Nfa, post: Nfa) -> bool 
             if relation is not None
             else None
         )
-        image = LazyImage.of(graph, t, task.ctx)
+        image = LazyImage.of(graph, t, task.ctx, task.budget)
         if image is None:
             return None
         lazy.append(image)

@@ -1,100 +1,202 @@
 """How a violation is explained: missing and unexpected paths, attributed to flows.
 
-The differences are those of the whole FEC; a missing path is shown under
-every flow whose pre paths are expected to produce it, an unexpected one under
-every flow whose post paths produce it.
+The differences are those of the whole FEC: *missing* paths are expected and
+not actual, *unexpected* ones actual and not expected.  A missing path is
+shown under every flow whose pre paths are expected to produce it, an
+unexpected one under every flow whose post paths produce it.
+
+They are computed once per FEC, not once per flow: both sides are built from
+flow-tagged graph automata (:func:`rela.check.graphs.tag_flows`), so each
+path carries the flow that produced it in front, and one difference per side
+(against the other side with any tag in front) gives every flow's missing or
+unexpected paths at once.  Path lists are then listed lazily per flow, shortest
+first, at most ``max_paths`` each (:class:`rela.automata.enumerate.Enumerator`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from rela.automata.decide import Budget, difference, enumerate_words
+from rela.automata.decide import difference
+from rela.automata.enumerate import Enumerator
 from rela.automata.nfa import Nfa, intersect, is_empty, trim
 from rela.check.decision import Task, holds, sides
-from rela.check.leaf import failing_compares
+from rela.check.graphs import (
+    GraphAutomata,
+    any_tag,
+    first_letters,
+    image_by_class,
+    strip_tag,
+)
+from rela.check.leaf import Side, failing_compares
 from rela.check.letters import Letters
-from rela.check.outcome import FlowDiff
+from rela.check.outcome import FlowDiff, PathList
+from rela.lang import ast
 from rela.network.model import Fec
 
-__all__ = ["counterexamples", "render"]
+__all__ = ["counterexamples"]
 
-#: The automaton of a graph, optionally only the paths of one flow (a letter id).
-GraphAutomaton = Callable[..., Nfa]
+#: The six path lists of a counterexample, in FlowDiff order.
+Six = tuple[Nfa, Nfa, Nfa, Nfa, Nfa, Nfa]
+#: The order lists are listed in: the differences first, so that an FEC whose
+#: allowance of listed hops runs out still shows what is missing and unexpected.
+_LIST_ORDER = (4, 5, 2, 3, 0, 1)
 
 
 def counterexamples(
-    task: Task,
-    fec: Fec,
-    automaton: GraphAutomaton,
-    letters: Letters,
-    max_paths: int,
+    task: Task, fec: Fec, graphs: GraphAutomata, letters: Letters, max_paths: int
 ) -> tuple[FlowDiff, ...]:
-    """Per-flow counterexamples of the failing comparisons of ``task.leaf`` on ``fec``.
-
-    ``automaton(graph, flow=None)`` gives a graph's automaton (cached by the caller).
-    """
-    budget = task.budget
-    pre, post = automaton(fec.before), automaton(fec.after)
+    """Per-flow counterexamples of the failing comparisons of ``task.leaf`` on ``fec``."""
+    pre, post = graphs.get(fec.before), graphs.get(fec.after)
     failing = failing_compares(task.leaf.check, lambda c: holds(task, c, pre, post))
-    flows: list[FlowDiff] = []
+    out: list[FlowDiff] = []
     for cmp in failing:
-        left, right = sides(task, cmp, pre, post)
-        if cmp.op == "==":
-            expected, actual = left, right
-            missing = difference(expected, actual, budget)
-        else:  # left <= right: paths of left outside right are unexpected
-            expected, actual = right, left
-            missing = Nfa.empty()
-        unexpected = difference(actual, expected, budget)
-        found = False
-        for flow in fec.flows():
-            budget.check(0)  # many small flows never reach a construction's own checks
-            flow_id = letters.id(flow)
-            pre_f = automaton(fec.before, flow_id)
-            post_f = automaton(fec.after, flow_id)
-            left_f, right_f = sides(task, cmp, pre_f, post_f)
-            expected_f, actual_f = (left_f, right_f) if cmp.op == "==" else (right_f, left_f)
-            missing_f = trim(intersect(missing, expected_f))
-            unexpected_f = trim(intersect(unexpected, actual_f))
-            if is_empty(missing_f) and is_empty(unexpected_f):
-                continue
-            found = True
-            flows.append(
-                render(
-                    flow,
-                    (pre_f, post_f, expected_f, actual_f, missing_f, unexpected_f),
-                    letters,
-                    max_paths,
-                    budget,
-                )
-            )
-        if not found:  # not attributable to one flow (or equal sets under `not`)
-            flows.append(
-                render(
-                    "*",
-                    (pre, post, expected, actual, missing, unexpected),
-                    letters,
-                    max_paths,
-                    budget,
-                )
-            )
-    return tuple(flows)
+        left, right = task.leaf.side_of(cmp)
+        if left is not None and right is not None:
+            out.extend(_tagged(task, cmp, (left, right), fec, graphs, letters, max_paths))
+        else:
+            out.extend(_flow_by_flow(task, cmp, fec, graphs, letters, max_paths))
+    return tuple(out)
 
 
-def render(
-    flow: str,
-    automata: tuple[Nfa, Nfa, Nfa, Nfa, Nfa, Nfa],
+def _tagged(
+    task: Task,
+    cmp: ast.Compare,
+    both: tuple[Side, Side],
+    fec: Fec,
+    graphs: GraphAutomata,
     letters: Letters,
     max_paths: int,
-    budget: Budget,
-) -> FlowDiff:
-    """The six path lists of a flow (before, after, expected, actual, missing, unexpected)."""
-    lists = []
-    truncated = False
-    for a in automata:
-        words, more = enumerate_words(a, max_paths, budget)
-        truncated = truncated or more
-        lists.append(tuple(letters.path(w) for w in words))
+) -> list[FlowDiff]:
+    """Counterexamples of ``pre >> R op post >> Q`` (either side may be the graph itself)."""
+    budget = task.budget
+    tagged = {"pre": graphs.tagged(fec.before, budget), "post": graphs.tagged(fec.after, budget)}
+    built = []
+    for side in both:
+        assert side is not None
+        which, relation = side
+        if relation is None:
+            built.append(tagged[which])
+        else:
+            t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
+            built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
+    expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
+    tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
+    plain_expected, plain_actual = strip_tag(expected), strip_tag(actual)
+    if cmp.op == "==":
+        missing = difference(expected, any_tag(plain_actual, tags), budget)
+    else:  # left <= right: paths of left outside right are unexpected
+        missing = Nfa.empty()
+    unexpected = difference(actual, any_tag(plain_expected, tags), budget)
+    name = letters.names.__getitem__
+    flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)
+    if not flows:  # equal sets (a comparison that fails only under `not`)
+        six = (
+            strip_tag(tagged["pre"]),
+            strip_tag(tagged["post"]),
+            plain_expected,
+            plain_actual,
+            difference(plain_expected, plain_actual, budget),
+            difference(plain_actual, plain_expected, budget),
+        )
+        return [_render("*", six, letters, max_paths, task)]
+    lists = _Lists((tagged["pre"], tagged["post"], expected, actual, missing, unexpected), letters)
+    out = []
+    for flow in flows:
+        budget.check_time()
+        out.append(lists.flow(letters.names[flow], flow, max_paths, task))
+    return out
+
+
+class _Lists:
+    """The six tagged automata of a comparison, listed flow by flow (enumerators built once)."""
+
+    def __init__(self, six: Six, letters: Letters) -> None:
+        self.six = six
+        self.letters = letters
+        self.firsts = [first_letters(a) for a in six]
+        self.enumerators: list[Enumerator | None] = [None] * 6
+
+    def flow(self, name: str, tag: int, max_paths: int, task: Task) -> FlowDiff:
+        lists: list[PathList] = [(), (), (), (), (), ()]
+        truncated = False
+        for n, k in enumerate(_LIST_ORDER):
+            starts = self.firsts[k].get(tag)
+            if not starts:
+                continue
+            enum = self.enumerators[k]
+            if enum is None:
+                order = self.letters.names.__getitem__
+                enum = self.enumerators[k] = Enumerator(self.six[k], order, task.budget)
+            share = _share(task, len(_LIST_ORDER) - n)
+            words, more = enum.words(starts, max_paths, task.budget, share)
+            truncated = truncated or more
+            lists[k] = _paths(words, self.letters)
+        return _flow_diff(name, lists, truncated)
+
+
+def _share(task: Task, lists_left: int) -> int:
+    """Hops one list may take: its fair part of the FEC's allowance left (-1: no limit)."""
+    left = task.budget.hops_left
+    return left if left < 0 else left // lists_left
+
+
+def _flow_diff(flow: str, lists: list[PathList], truncated: bool) -> FlowDiff:
     before, after, expected, actual, missing, unexpected = lists
     return FlowDiff(flow, before, after, expected, actual, missing, unexpected, truncated)
+
+
+def _paths(words: Sequence[tuple[int, ...]], letters: Letters) -> PathList:
+    """Words as location names, shortest first, then by name."""
+    return tuple(sorted((letters.path(w) for w in words), key=lambda p: (len(p), p)))
+
+
+def _render(flow: str, six: Six, letters: Letters, max_paths: int, task: Task) -> FlowDiff:
+    """The six path lists of untagged automata."""
+    lists: list[PathList] = [(), (), (), (), (), ()]
+    truncated = False
+    order: Callable[[int], str] = letters.names.__getitem__
+    for n, k in enumerate(_LIST_ORDER):
+        enum = Enumerator(six[k], order, task.budget)
+        words, more = enum.words(None, max_paths, task.budget, _share(task, len(_LIST_ORDER) - n))
+        truncated = truncated or more
+        lists[k] = _paths(words, letters)
+    return _flow_diff(flow, lists, truncated)
+
+
+def _flow_by_flow(
+    task: Task,
+    cmp: ast.Compare,
+    fec: Fec,
+    graphs: GraphAutomata,
+    letters: Letters,
+    max_paths: int,
+) -> list[FlowDiff]:
+    """Comparisons of other path expressions (IR asserts): both sides per flow."""
+    budget = task.budget
+    pre, post = graphs.get(fec.before), graphs.get(fec.after)
+    left, right = sides(task, cmp, pre, post)
+    if cmp.op == "==":
+        expected, actual = left, right
+        missing = difference(expected, actual, budget)
+    else:
+        expected, actual = right, left
+        missing = Nfa.empty()
+    unexpected = difference(actual, expected, budget)
+    out = []
+    for flow in fec.flows():
+        budget.check_time()
+        flow_id = letters.id(flow)
+        pre_f, post_f = graphs.get(fec.before, flow_id), graphs.get(fec.after, flow_id)
+        left_f, right_f = sides(task, cmp, pre_f, post_f)
+        expected_f, actual_f = (left_f, right_f) if cmp.op == "==" else (right_f, left_f)
+        missing_f = trim(intersect(missing, expected_f, budget=budget))
+        unexpected_f = trim(intersect(unexpected, actual_f, budget=budget))
+        if is_empty(missing_f) and is_empty(unexpected_f):
+            continue
+        six = (pre_f, post_f, expected_f, actual_f, missing_f, unexpected_f)
+        out.append(_render(flow, six, letters, max_paths, task))
+    if not out:  # not attributable to one flow (or equal sets under `not`)
+        six = (pre, post, expected, actual, missing, unexpected)
+        out.append(_render("*", six, letters, max_paths, task))
+    return out

@@ -19,7 +19,8 @@ from __future__ import annotations
 from collections import deque
 
 from rela.automata import transducer as T
-from rela.automata.decide import Budget, equivalent
+from rela.automata.budget import Budget
+from rela.automata.decide import equivalent
 from rela.automata.nfa import Nfa, trim
 from rela.automata.transducer import Transducer
 from rela.check.letters import FecContext
@@ -40,17 +41,21 @@ class LazyImage:
     __slots__ = ("ia", "ti", "a_finals", "t_finals", "sig_of", "ctx", "ids", "pairs")
 
     @staticmethod
-    def of(a: Nfa, t: Transducer | None, ctx: FecContext) -> LazyImage | None:
+    def of(
+        a: Nfa, t: Transducer | None, ctx: FecContext, budget: Budget | None = None
+    ) -> LazyImage | None:
         """The lazy image of ``a`` through ``t`` (``None``: ``a`` itself); ``None`` when
         it cannot be deterministic from the start."""
         if len(a.starts) != 1 or a.has_epsilon():
             return None
         if t is not None and len(t.starts) != 1:
             return None
-        return LazyImage(a, t, ctx)
+        return LazyImage(a, t, ctx, budget)
 
-    def __init__(self, a: Nfa, t: Transducer | None, ctx: FecContext) -> None:
-        self.ia = a.index()
+    def __init__(
+        self, a: Nfa, t: Transducer | None, ctx: FecContext, budget: Budget | None = None
+    ) -> None:
+        self.ia = a.index(budget)
         self.ti = t.by_input() if t is not None else None
         self.a_finals = a.finals
         self.t_finals = t.finals if t is not None else frozenset({0})
@@ -145,7 +150,7 @@ def lazy_equal(a: LazyImage, b: LazyImage, budget: Budget) -> bool:
             return False
         steps += 1
         if steps & 255 == 0:
-            budget.check(steps)
+            budget.charge(256)
         rp, rq = row(0, p), row(1, q)
         for x in rp.keys() | rq.keys():
             np_, nq = rp.get(x, -1), rq.get(x, -1)

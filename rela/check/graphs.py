@@ -12,45 +12,67 @@
 from __future__ import annotations
 
 from rela.automata import transducer as T
-from rela.automata.decide import Budget
-from rela.automata.nfa import Nfa, trim
+from rela.automata.budget import Budget
+from rela.automata.nfa import Nfa, closure, trim
 from rela.automata.transducer import Transducer
 from rela.check.letters import FecContext, Letters
 from rela.network.model import Graph
 
-__all__ = ["graph_nfa", "image_by_class", "GraphAutomata"]
+__all__ = [
+    "graph_nfa",
+    "image_by_class",
+    "GraphAutomata",
+    "tag_flows",
+    "strip_tag",
+    "any_tag",
+    "first_letters",
+]
 
 
-def graph_nfa(graph: Graph, letters: Letters, flow: int | None = None) -> Nfa:
+def graph_nfa(
+    graph: Graph, letters: Letters, flow: int | None = None, budget: Budget | None = None
+) -> Nfa:
     """The automaton of a forwarding graph's paths; with ``flow``, only paths starting there.
 
     State 0 enters the graph; a node's state is entered by reading its label.
     Nodes with the same successors and the same sink status accept the same
     continuations, so they share one state: at interface granularity all the
     inbound-interface nodes of a device collapse into one state per device.
+    ``budget``'s clock is looked at as nodes are read (a graph of 10^5 nodes).
     """
-    ids = [letters.id(label) for label in graph.labels]
+    letter_id = letters.id
+    ids = [letter_id(label) for label in graph.labels]
     sinks = graph.sinks
+    succ = graph.succ
     state_of_key: dict[tuple[tuple[int, ...], bool], int] = {}
     node_state: list[int] = []
     members: list[int] = []  # one node per state (state k+1 -> members[k])
-    for i, nexts in enumerate(graph.succ):
+    for i, nexts in enumerate(succ):
         key = (nexts, i in sinks)
         st = state_of_key.get(key)
         if st is None:
             st = state_of_key[key] = len(members) + 1
             members.append(i)
         node_state.append(st)
+        if budget is not None and i & 1023 == 1023:
+            budget.work(1024)
     starts = sorted(
         {(ids[s], node_state[s]) for s in graph.sources if flow is None or ids[s] == flow}
     )
     arcs: list[list[tuple[int, int]]] = [starts]
     finals = []
     for k, node in enumerate(members):
-        arcs.append(sorted({(ids[v], node_state[v]) for v in graph.succ[node]}))
+        nexts = succ[node]
+        if len(nexts) == 1:
+            v = nexts[0]
+            arcs.append([(ids[v], node_state[v])])
+        else:
+            arcs.append(sorted({(ids[v], node_state[v]) for v in nexts}))
         if node in sinks:
             finals.append(k + 1)
-    return trim(Nfa(len(arcs), [0], finals, arcs))
+        if budget is not None and k & 1023 == 1023:
+            budget.work(1024)
+    return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
 def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
@@ -67,19 +89,83 @@ def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nf
 
 
 class GraphAutomata:
-    """Graph automata by (graph, flow), shared by the FECs of a run (bounded cache)."""
+    """Graph automata by (graph, flow), and flow-tagged ones by graph, shared by the
+    FECs of a run (bounded caches)."""
 
     def __init__(self, letters: Letters, cache_size: int = 50_000) -> None:
         self.letters = letters
         self.cache_size = cache_size
         self._cache: dict[tuple[Graph, int | None], Nfa] = {}
+        self._tagged: dict[Graph, Nfa] = {}
 
-    def get(self, graph: Graph, flow: int | None = None) -> Nfa:
+    def get(self, graph: Graph, flow: int | None = None, budget: Budget | None = None) -> Nfa:
         key = (graph, flow)
         got = self._cache.get(key)
         if got is None:
-            got = graph_nfa(graph, self.letters, flow)
+            got = graph_nfa(graph, self.letters, flow, budget)
             if len(self._cache) > self.cache_size:
                 self._cache.clear()
             self._cache[key] = got
         return got
+
+    def tagged(self, graph: Graph, budget: Budget | None = None) -> Nfa:
+        """:func:`tag_flows` of the graph's automaton."""
+        got = self._tagged.get(graph)
+        if got is None:
+            got = tag_flows(self.get(graph, None, budget), budget)
+            if len(self._tagged) > self.cache_size:
+                self._tagged.clear()
+            self._tagged[graph] = got
+        return got
+
+
+# ---------------------------------------------------------------------- flow tags
+# A path's flow is its first location.  A *tagged* automaton reads the flow
+# first (a copy of the path's first letter) and then the path; images of a
+# tagged automaton through a transducer that copies the first letter keep
+# the flow of the input path in front of each output path, whatever the
+# relation does to the path itself.  One tagged automaton serves every flow:
+# the flows share every state after the first two letters.
+
+
+def first_letters(a: Nfa) -> dict[int, list[int]]:
+    """Letter -> targets of the arcs out of the start states (after epsilon moves)."""
+    out: dict[int, list[int]] = {}
+    for s in closure(a, a.starts):
+        for x, t in a.arcs[s]:
+            out.setdefault(x, []).append(t)
+    return out
+
+
+def tag_flows(a: Nfa, budget: Budget | None = None) -> Nfa:
+    """The paths of ``a``, each preceded by a copy of its first letter (its flow).
+
+    >>> from rela.automata.nfa import accepts, union
+    >>> t = tag_flows(union(Nfa.letter(1), Nfa.letter(2)))
+    >>> accepts(t, [1, 1]), accepts(t, [2, 2]), accepts(t, [1, 2]), accepts(t, [1])
+    (True, True, False, False)
+    """
+    firsts = first_letters(a)
+    start = a.n
+    arcs: list[list[tuple[int, int]]] = [list(row) for row in a.arcs]
+    arcs.append([(x, start + 1 + k) for k, x in enumerate(firsts)])
+    for x, targets in firsts.items():
+        arcs.append([(x, t) for t in dict.fromkeys(targets)])
+    eps = [list(e) for e in a.eps] + [[] for _ in range(1 + len(firsts))]
+    return trim(Nfa(len(arcs), [start], a.finals, arcs, eps), budget)
+
+
+def strip_tag(a: Nfa) -> Nfa:
+    """The paths of a tagged automaton without their tag (the first letter)."""
+    start = a.n
+    targets = sorted({t for ts in first_letters(a).values() for t in ts})
+    eps = [list(e) for e in a.eps] + [targets]
+    return Nfa(a.n + 1, [start], a.finals, [*a.arcs, ()], eps)
+
+
+def any_tag(a: Nfa, tags: list[int]) -> Nfa:
+    """Every path of ``a`` preceded by any one of ``tags``."""
+    start, hub = a.n, a.n + 1
+    arcs = [*a.arcs, [(x, hub) for x in tags], ()]
+    eps = [list(e) for e in a.eps] + [[], sorted(a.starts)]
+    return Nfa(a.n + 2, [start], a.finals, arcs, eps)

@@ -14,15 +14,16 @@ them, one letter for every other location, and the spec's markers.
 >>> sigs = Signatures(Atoms.collect([ast.Name("a"), ast.Name("z")]), letters)
 >>> fec = Fec(0, None, (), Graph.from_paths([["a", "b"]]), Graph.from_paths([["a"]]))
 >>> sorted(letters.names[x] for x in sigs.context(fec).universe)
-['(other)', 'a', 'b', 'z']
+['a', 'b', 'z', SpecialHop('other', None, None)]
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rela.automata.alphabet import OTHER, OTHER_NAME, Atoms, Letter, MarkerLetter
+from rela.automata.alphabet import OTHER, Atoms, Letter, MarkerLetter
 from rela.network.model import Fec
+from rela.results import ANY_OTHER, SpecialHop
 
 __all__ = ["Letters", "FecContext", "Signatures", "Word"]
 
@@ -42,12 +43,22 @@ class Letters:
         if i is None:
             i = self.ids[letter] = len(self.values)
             self.values.append(letter)
-            self.names.append(OTHER_NAME if letter is OTHER else str(letter))
+            self.names.append(_hop(letter))
         return i
 
     def path(self, word: Word) -> tuple[str, ...]:
         names = self.names
         return tuple(names[i] for i in word)
+
+
+def _hop(letter: Letter) -> str:
+    """How a letter appears in counterexample paths: its location name, or a
+    :class:`~rela.results.SpecialHop` that no location name can equal."""
+    if letter is OTHER:
+        return ANY_OTHER
+    if isinstance(letter, MarkerLetter):
+        return SpecialHop("any", letter.index)
+    return str(letter)
 
 
 class FecContext:
@@ -78,6 +89,7 @@ class Signatures:
         self.atoms = atoms
         self.letters = letters
         self._by_id: dict[int, int] = {}
+        self._absent: dict[frozenset[str], list[int]] = {}
         self.other_id = letters.id(OTHER)
         self.marker_ids = [letters.id(MarkerLetter(m)) for m in atoms.markers]
 
@@ -96,16 +108,24 @@ class Signatures:
 
     def context(self, fec: Fec, present: Iterable[int] | None = None) -> FecContext:
         """The FEC's universe (``present``: its location ids, when already known)."""
-        letter_id = self.letters.id
         universe = list(self.present(fec) if present is None else present)
-        sig = self.of
-        matched = 0
+        atoms, values = self.atoms, self.letters.values
+        matched: set[str] = set()
         for x in universe:
-            matched |= sig(x)
-        atoms = self.atoms
-        for n in atoms.names:
-            if not matched & atoms.bit[("name", n)]:
-                universe.append(letter_id(n))
+            matched.update(atoms.matched_names(values[x]))
+        universe.extend(self._absent_names(frozenset(matched)))
         universe.append(self.other_id)
         universe.extend(self.marker_ids)
+        sig = self.of
         return FecContext(universe, {x: sig(x) for x in universe})
+
+    def _absent_names(self, matched: frozenset[str]) -> list[int]:
+        """Letter ids of the spec names outside ``matched`` (cached: FECs share them)."""
+        got = self._absent.get(matched)
+        if got is None:
+            letter_id = self.letters.id
+            got = [letter_id(n) for n in self.atoms.names if n not in matched]
+            if len(self._absent) > 1024:
+                self._absent.clear()
+            self._absent[matched] = got
+        return got

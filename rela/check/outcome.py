@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rela.results import Explanation
+from rela.traffic import Cube
+
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
 
 PathList = tuple[tuple[str, ...], ...]
@@ -25,6 +28,11 @@ class FlowDiff:
     missing: PathList
     unexpected: PathList
     truncated: bool
+    #: The part of the FEC's traffic this is about, when a guard split the FEC
+    #: (``None``: all of it).
+    part: tuple[Cube, ...] | None = None
+    #: Kind, divergence point and clauses, added by :mod:`rela.explain.hook`.
+    explanation: Explanation | None = None
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -24,23 +26,43 @@ from rela.cli.options import (
     DEFAULT_FEC_TIMEOUT,
     DEFAULT_MAX_PATHS,
     DEFAULT_MAX_STATES,
+    AllOption,
     ColorOption,
+    FecOption,
     FecTimeoutOption,
     JobsOption,
+    KindOption,
     MaxPathsOption,
     MaxStatesOption,
     NoProgressOption,
     OutputOption,
     QuietOption,
+    SpecOption,
     StrictOption,
+    ThroughOption,
     VerboseOption,
     format_option,
 )
 from rela.cli.output import check_output, emit, is_stdout
 from rela.errors import UsageError
 from rela.network.model import Granularity
+from rela.results import Report
 
-__all__ = ["check"]
+__all__ = ["check", "DEFAULT_MAX_VIOLATIONS", "strict_problems"]
+
+#: Violated flows listed per spec by the text and Markdown reports unless told otherwise.
+DEFAULT_MAX_VIOLATIONS = 5
+
+
+@contextlib.contextmanager
+def _exit_143_on_sigterm(terminated: type[BaseException]) -> Iterator[None]:
+    """SIGTERM (raised as ``terminated``) ends the command with a message and exit 143;
+    the executors have stopped their workers and no report is written."""
+    try:
+        yield
+    except terminated:
+        err_console.print("terminated", markup=False)
+        raise typer.Exit(143) from None
 
 
 class Format(str, Enum):
@@ -95,16 +117,7 @@ def check(
     groups: GroupsOption = None,
     start: StartOption = None,
     dst: DstOption = None,
-    spec: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--spec",
-            "-s",
-            metavar="NAME",
-            help="Check only this spec/assert (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    spec: SpecOption = None,
     fmt: Annotated[Format, format_option("Report format.")] = Format.text,
     output: OutputOption = None,
     max_paths: MaxPathsOption = DEFAULT_MAX_PATHS,
@@ -131,6 +144,21 @@ def check(
     verbose: VerboseOption = False,
     no_progress: NoProgressOption = False,
     strict: StrictOption = False,
+    max_violations: Annotated[
+        int | None,
+        typer.Option(
+            "--max-violations",
+            min=0,
+            metavar="N",
+            help=f"Violated flows listed per spec (default: {DEFAULT_MAX_VIOLATIONS} in text "
+            "and Markdown, all in JSON and JUnit). Counts and causes always cover all of them.",
+            show_default=False,
+        ),
+    ] = None,
+    show_all: AllOption = False,
+    through: ThroughOption = None,
+    kind: KindOption = None,
+    fec: FecOption = None,
     reports: Annotated[
         list[str] | None,
         typer.Option(
@@ -144,16 +172,22 @@ def check(
 ) -> None:
     """Check that the change does what SPEC says, for every FEC.
 
+    The report lists the causes first (violated flows grouped by what happened
+    and where), then the violations; --through, --kind and --fec choose which
+    violations are listed, never the verdict.
+
     Exit status: 0 every spec holds; 1 a spec is violated, an FEC hit a
-    resource limit, or (--strict) a warning; 2 bad input or usage (a malformed
-    spec, snapshot or FEC, a selector that selects nothing, an unwritable
-    output).
+    resource limit, or (--strict) a warning or an input filter that left FECs
+    out; 2 bad input or usage (a malformed spec, snapshot or FEC, a selector or
+    report filter that selects nothing, an unwritable output).
     """
     import rela
     from rela.report import render
     from rela.report.progress import progress_bar
+    from rela.report.view import select
+    from rela.verify.interrupt import Terminated, raise_on_sigterm
 
-    with handle_errors():
+    with raise_on_sigterm(), _exit_143_on_sigterm(Terminated), handle_errors():
         inputs = [spec_file, change, before, after, groups]
         check_output(output, inputs)
         extra = _extra_reports(reports or [], output, inputs)
@@ -176,18 +210,21 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
             )
+        filters = {
+            "through": list(through or []),
+            "kinds": [k.value for k in kind or []],
+            "fecs": list(fec or []),
+        }
+        limit = None if show_all else max_violations
+        # a filter value that selects nothing: exit 2 before any output is written
+        select(report, through=filters["through"], kinds=filters["kinds"], fecs=filters["fecs"])
         to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
-        if fmt is Format.html:
-            from rela.report.html import render_html
-
-            text = render_html(report, fecs)
-        else:
-            text = render(report, fmt.value, color=use_color, quiet=quiet, verbose=verbose)
-        emit(text if text.endswith("\n") else text + "\n", output)
+        text = _render(report, fmt, filters, limit, show_all, use_color, quiet, verbose, fecs)
+        emit(text, output)
         for extra_fmt, target in extra:
-            more = render(report, extra_fmt.value, color=False, verbose=verbose)
-            emit(more if more.endswith("\n") else more + "\n", target)
+            more = _render(report, extra_fmt, filters, limit, show_all, False, quiet, verbose, fecs)
+            emit(more, target)
         if not is_stdout(output) and (fmt is not Format.text or not quiet):
             summary = render(report, "text", color=False, quiet=True)
             err_console.print(summary.rstrip(), markup=False, highlight=False)
@@ -199,9 +236,68 @@ def check(
         raise typer.Exit(EXIT_INPUT)
     if not report.holds:
         raise typer.Exit(EXIT_VIOLATED)
-    if strict and report.warnings:
-        err_console.print(
-            f"error: --strict: {len(report.warnings)} warning(s) (see the report)", markup=False
-        )
-        raise typer.Exit(EXIT_VIOLATED)
+    if strict:
+        problems = strict_problems(report)
+        if problems:
+            err_console.print(f"error: --strict: {'; '.join(problems)}", markup=False)
+            raise typer.Exit(EXIT_VIOLATED)
     raise typer.Exit(EXIT_OK)
+
+
+def _render(
+    report: Report,
+    fmt: Format,
+    filters: dict[str, list[str]],
+    limit: int | None,
+    show_all: bool,
+    color: bool | None,
+    quiet: bool,
+    verbose: bool,
+    change: object = None,
+) -> str:
+    """One format of the report: the violations the report filters choose, at most ``limit``
+    per spec (text and Markdown: 5 unless told otherwise; HTML: its own default; JSON and
+    JUnit: all).  HTML draws the FECs of ``change`` (read again)."""
+    from rela.report import render
+    from rela.report.view import select
+
+    human = fmt in (Format.text, Format.markdown, Format.html)
+    shown = select(
+        report,
+        through=filters["through"],
+        kinds=filters["kinds"],
+        fecs=filters["fecs"],
+        limit=None if human else limit,
+    )
+    if fmt is Format.html:
+        from rela.report.html import MAX_VIOLATIONS, render_html
+
+        most = MAX_VIOLATIONS if limit is None else limit
+        page = render_html(shown, change, max_violations=-1 if show_all else most)
+        return page if page.endswith("\n") else page + "\n"
+    examples = -1 if show_all else (DEFAULT_MAX_VIOLATIONS if limit is None else limit)
+    text = render(
+        shown, fmt.value, color=color, quiet=quiet, verbose=verbose, max_examples=examples
+    )
+    return text if text.endswith("\n") else text + "\n"
+
+
+def strict_problems(report: Report) -> list[str]:
+    """Why ``--strict`` fails a run that holds: its warnings and the FECs filters left out.
+
+    >>> from rela.results import FilterNote, Warning_
+    >>> strict_problems(Report(specs=(), warnings=(Warning_("s", "m", "vacuous-clause"),),
+    ...     filters=(FilterNote("--dst", "10.0.0.0/8", 3, "outside"),)))
+    ['1 warning (vacuous-clause)', '--dst 10.0.0.0/8 left out 3 FECs']
+    """
+    out = []
+    if report.warnings:
+        codes = sorted({w.code for w in report.warnings})
+        n = len(report.warnings)
+        out.append(f"{n} warning{'s' if n != 1 else ''} ({', '.join(codes)})")
+    for f in report.filters:
+        if f.left_out:
+            out.append(
+                f"{f.option} {f.value} left out {f.left_out} FEC{'s' if f.left_out != 1 else ''}"
+            )
+    return out

@@ -38,7 +38,6 @@ from rela.cli.options import (
     FecOption,
     JobsOption,
     KindOption,
-    MaxFecsOption,
     MaxPathsOption,
     MaxStatesOption,
     NoProgressOption,
@@ -62,6 +61,18 @@ __all__ = ["diff", "render_text", "render_json", "verdict", "DEFAULT_MAX_FECS"]
 DEFAULT_MAX_FECS = 10
 #: FECs listed (and drawn, up to its own limit) by the HTML page unless told otherwise.
 DEFAULT_MAX_FECS_HTML = 100
+MaxFecsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--max-fecs",
+        min=0,
+        metavar="N",
+        help=f"FECs listed, most telling first (default: {DEFAULT_MAX_FECS} in text and "
+        f"Markdown, {DEFAULT_MAX_FECS_HTML} in HTML, all in JSON; --all: all); "
+        "counts stay exact.",
+        show_default=False,
+    ),
+]
 #: Lines written to the output at a time.
 _BLOCK = 256
 
@@ -165,7 +176,7 @@ def diff(
         check_output(output, inputs)
         if dot is not None:
             refuse_clobber(dot, inputs, option="--dot")
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         draw = _dot_writer(dot, flows) if dot is not None else None
         with progress_bar(None, enabled=not no_progress and sys.stderr.isatty()) as advance:
             report = diff_change(

@@ -88,9 +88,9 @@ StartOption = Annotated[
     typer.Option(
         "--start",
         metavar="LOC",
-        help="Only flows entering at LOC (component-prefix match; repeatable). "
-        "For Batfish exports: where flows start, as device, device|vrf or device[interface] "
-        "(default: every device).",
+        help="Only flows entering at LOC (component-prefix match; repeatable); FECs "
+        "without such a flow are left out and counted. For Batfish exports: where flows "
+        "start, as device, device|vrf or device[interface] (default: every device).",
         show_default=False,
     ),
 ]
@@ -99,7 +99,8 @@ DstOption = Annotated[
     typer.Option(
         "--dst",
         metavar="PREFIX",
-        help="Only FECs whose traffic overlaps PREFIX (repeatable).",
+        help="Only FECs whose traffic overlaps PREFIX (repeatable); FECs left out are "
+        "counted in the report. A traffic key without dstIp overlaps every prefix.",
         show_default=False,
     ),
 ]
@@ -108,7 +109,8 @@ FlowOption = Annotated[
     typer.Option(
         "--flow",
         metavar="LOC",
-        help="Only flows whose start location matches LOC (component prefix; repeatable).",
+        help="Only flows whose start location matches LOC (component prefix; repeatable); "
+        "FECs without such a flow are left out and counted.",
         show_default=False,
     ),
 ]
@@ -122,13 +124,17 @@ def change_from_options(
     groups: Path | None = None,
     start: Sequence[str] | None = (),
     dst: Sequence[str] | None = (),
+    flow: Sequence[str] | None = (),
 ) -> Change:
     """The change named by the shared input options (see :func:`rela.network.load_change`).
 
     Raises :class:`~rela.errors.UsageError` for impossible combinations (for
     example ``--granularity group`` without ``--groups``) and
     :class:`~rela.errors.NetworkInputError` for bad files; call it inside
-    :func:`rela.cli.app.handle_errors` to turn them into exit code 2.
+    :func:`rela.cli.app.handle_errors` to turn them into exit code 2.  A
+    filter that selects nothing is found after the pass over the change
+    (:func:`rela.network.selection.summarize`, called by ``verify``,
+    ``diff_change`` and ``rela show``): a :class:`~rela.errors.UsageError` too.
     """
     return load_change(
         change=change,
@@ -138,6 +144,7 @@ def change_from_options(
         groups=groups,
         start=tuple(start or ()),
         dst=tuple(dst or ()),
+        flow=tuple(flow or ()),
     )
 
 

@@ -29,16 +29,10 @@ from typing import Annotated, Any
 import typer
 
 from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_PATHS, DEFAULT_MAX_STATES
-from rela.diff.results import KINDS
+from rela.results import KINDS
 
 __all__ = [
-    "AllOption",
     "ColorOption",
-    "FecOption",
-    "Kind",
-    "KindOption",
-    "MaxFecsOption",
-    "ThroughOption",
     "FecTimeoutOption",
     "JobsOption",
     "MaxPathsOption",
@@ -47,6 +41,11 @@ __all__ = [
     "OutputOption",
     "QuietOption",
     "SHARED_OPTIONS",
+    "AllOption",
+    "FecOption",
+    "Kind",
+    "KindOption",
+    "ThroughOption",
     "StrictOption",
     "VerboseOption",
     "format_option",
@@ -130,6 +129,16 @@ MaxStatesOption = Annotated[
         help="Per-FEC limit on automaton states; an FEC over it gets an error verdict.",
     ),
 ]
+SpecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spec",
+        "-s",
+        metavar="NAME",
+        help="Only this spec/assert of the spec file (repeatable).",
+        show_default=False,
+    ),
+]
 FecTimeoutOption = Annotated[
     float,
     typer.Option(
@@ -137,61 +146,6 @@ FecTimeoutOption = Annotated[
         min=0,
         metavar="SECONDS",
         help="Per-FEC time limit (0: none); an FEC over it gets an error verdict.",
-    ),
-]
-
-
-#: What happened to a flow (``--kind``): the names of ``rela.diff.KINDS``.
-Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
-
-# Report filters and limits: they choose what a report lists, never the verdict or exit status.
-AllOption = Annotated[
-    bool,
-    typer.Option(
-        "--all",
-        help="List everything: every violation or changed FEC, and every row of the "
-        "summary's tables (no --max-violations/--max-fecs limit).",
-        show_default=False,
-    ),
-]
-ThroughOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--through",
-        metavar="LOC",
-        help="List only flows with a path through LOC, before or after the change "
-        "(name matching; repeatable).",
-        show_default=False,
-    ),
-]
-KindOption = Annotated[
-    list[Kind] | None,
-    typer.Option(
-        "--kind",
-        metavar="KIND",
-        help="List only flows of this kind (repeatable): " + ", ".join(KINDS) + ".",
-        case_sensitive=False,
-        show_default=False,
-    ),
-]
-FecOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--fec",
-        metavar="KEY",
-        help="List only the FEC with this key or index (#N; repeatable).",
-        show_default=False,
-    ),
-]
-MaxFecsOption = Annotated[
-    int | None,
-    typer.Option(
-        "--max-fecs",
-        min=0,
-        metavar="N",
-        help="FECs listed, most telling first (default: 10 in text and Markdown, 100 in HTML, "
-        "all in JSON); counts stay exact.",
-        show_default=False,
     ),
 ]
 
@@ -207,6 +161,50 @@ def format_option(what: str = "Output format.") -> Any:
 
 #: Parameter name -> declaration, for every shared option but ``--format`` (whose
 #: choices are the command's) and the input options of :mod:`rela.cli.inputs`.
+AllOption = Annotated[
+    bool,
+    typer.Option(
+        "--all",
+        "-a",
+        help="List everything, uncut: every violated flow and cause (check), every FEC and "
+        "flow including unchanged ones (diff).",
+        show_default=False,
+    ),
+]
+FecOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fec",
+        metavar="KEY",
+        help="Only the FEC with this key, or at this index (N or #N); repeatable.",
+        show_default=False,
+    ),
+]
+#: What happened to a flow (``--kind``): the names of :data:`rela.results.KINDS`.
+Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
+ThroughOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--through",
+        metavar="LOC",
+        help="List only violated (check) or changed (diff) flows with a path through LOC, "
+        "before or after the change (name matching; repeatable).",
+        show_default=False,
+    ),
+]
+KindOption = Annotated[
+    list[Kind] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="List only violated (check) or changed (diff) flows of this kind (repeatable): "
+        + ", ".join(KINDS)
+        + ".",
+        case_sensitive=False,
+        show_default=False,
+    ),
+]
+
 SHARED_OPTIONS: dict[str, Any] = {
     "output": OutputOption,
     "quiet": QuietOption,
@@ -218,9 +216,4 @@ SHARED_OPTIONS: dict[str, Any] = {
     "max_paths": MaxPathsOption,
     "max_states": MaxStatesOption,
     "fec_timeout": FecTimeoutOption,
-    "show_all": AllOption,
-    "through": ThroughOption,
-    "kind": KindOption,
-    "fec": FecOption,
-    "max_fecs": MaxFecsOption,
 }

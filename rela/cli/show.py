@@ -36,14 +36,18 @@ from rela.cli.inputs import (
 from rela.cli.options import (
     DEFAULT_MAX_PATHS,
     ColorOption,
+    FecOption,
     MaxPathsOption,
     OutputOption,
     QuietOption,
     format_option,
 )
 from rela.cli.output import Sink, check_output, is_stdout, open_output
+from rela.errors import UsageError
 from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
+from rela.network.selection import InputSummary, summarize
+from rela.report.escape import visible
 
 __all__ = ["graph_stats", "matches_location", "shortest_paths", "show"]
 
@@ -192,13 +196,15 @@ def _fec_record(fec: Fec, flows: list[str], stats: bool, max_paths: int) -> dict
     return record
 
 
-def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iterator[Fec]:
-    wanted = set(indices)
-    last = max(wanted) if wanted else None
+def _selected(fecs: Iterable[Fec], selectors: list[str], flows: list[str]) -> Iterator[Fec]:
+    """The FECs named by ``--fec`` (a key, or an index ``N``/``#N``) whose flows match ``flows``."""
+    wanted = {int(x.lstrip("#")) for x in selectors if x.lstrip("#").isdigit()}
+    keys = {x for x in selectors if not x.lstrip("#").isdigit()}
+    last = max(wanted) if wanted and not keys else None
     for fec in fecs:
         if last is not None and fec.index > last:
             return
-        if wanted and fec.index not in wanted:
+        if selectors and fec.index not in wanted and fec.key not in keys:
             continue
         if flows and fec.problem is None:
             starts = [g.labels[s] for g in (fec.before, fec.after) for s in g.sources]
@@ -208,13 +214,13 @@ def _selected(fecs: Iterable[Fec], indices: list[int], flows: list[str]) -> Iter
 
 
 def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool) -> None:
-    key = f"  key [bold]{escape(fec.key)}[/]" if fec.key is not None else ""
+    key = f"  key [bold]{escape(visible(fec.key))}[/]" if fec.key is not None else ""
     console.print(f"[bold cyan]FEC {fec.index}[/]{key}")
-    console.print(f"  traffic: {escape(_traffic_text(fec.traffic))}")
+    console.print(f"  traffic: {escape(visible(_traffic_text(fec.traffic)))}")
     for i, use in enumerate(record.get("acl_text", ())):
-        console.print(("  acls:    " if i == 0 else "           ") + escape(use))
+        console.print(("  acls:    " if i == 0 else "           ") + escape(visible(use)))
     if fec.problem is not None:
-        console.print(f"  [bold red]error:[/] {escape(fec.problem)}")
+        console.print(f"  [bold red]error:[/] {escape(visible(fec.problem))}")
         return
     if stats:
         for side in ("before", "after"):
@@ -228,19 +234,36 @@ def _print_text(console: Console, record: dict[str, Any], fec: Fec, stats: bool)
     if not record["flows"]:
         console.print("  [dim](no paths before or after)[/]")
     for entry in record["flows"]:
-        console.print(f"  flow [bold]{escape(entry['flow'])}[/]")
+        console.print(f"  flow [bold]{escape(visible(entry['flow']))}[/]")
         for side in ("before", "after"):
             paths = entry[side]["paths"]
             head = f"    {side + ':':8}"
             if not paths:
                 console.print(head + "[dim](no paths)[/]")
             for i, path in enumerate(paths):
-                console.print((head if i == 0 else " " * len(head)) + escape(" -> ".join(path)))
+                text = " -> ".join(visible(h) for h in path)
+                console.print((head if i == 0 else " " * len(head)) + escape(text))
             if entry[side]["truncated"]:
                 console.print(
                     " " * len(head)
                     + f"[dim]... more paths (showing the {len(paths)} shortest; --max-paths)[/]"
                 )
+
+
+def _check_shown(selectors: list[str], indices: set[int], keys: set[str], shown: int) -> None:
+    """Exit 2 when ``--fec`` names an FEC that is not shown, or nothing is shown at all."""
+    missing = [
+        x
+        for x in selectors
+        if (int(x.lstrip("#")) not in indices if x.lstrip("#").isdigit() else x not in keys)
+    ]
+    if missing:
+        raise UsageError(
+            f"--fec {missing[0]} selects nothing: no such FEC, or the other filters left it out",
+            hint="FEC indices start at 0; `rela show --stats` lists every FEC",
+        )
+    if not shown:
+        raise UsageError("nothing to show: no FEC passed the filters")
 
 
 class _TextOut:
@@ -265,15 +288,23 @@ class _TextOut:
         self.buffer.truncate()
 
 
-def _summary(shown: int, problems: int) -> str:
-    """The last line of the text output.
+def _summary(shown: int, problems: int, inputs: InputSummary | None = None) -> str:
+    """The last line of the text output (with what the input filters left out).
 
     >>> _summary(1, 0), _summary(3, 1)
     ('1 FEC shown', '3 FECs shown, 1 malformed')
+    >>> from rela.results import FilterNote
+    >>> _summary(1, 0, InputSummary(4, (FilterNote("--dst", "10.0.0.0/8", 3, "why"),)))
+    '1 FEC shown; --dst left out 3 (of 4 in the input)'
     """
     text = f"{shown} FEC{'s' if shown != 1 else ''} shown"
     if problems:
         text += f", {problems} malformed"
+    if inputs is not None:
+        for note in inputs.filters:
+            text += f"; {note.option} left out {note.left_out}"
+        if inputs.fecs_input is not None:
+            text += f" (of {inputs.fecs_input} in the input)"
     return text
 
 
@@ -287,16 +318,7 @@ def show(
     start: StartOption = None,
     dst: DstOption = None,
     flow: FlowOption = None,
-    fec: Annotated[
-        list[int] | None,
-        typer.Option(
-            "--fec",
-            metavar="INDEX",
-            min=0,
-            help="Show only the FEC at INDEX (repeatable).",
-            show_default=False,
-        ),
-    ] = None,
+    fec: FecOption = None,
     stats: Annotated[
         bool,
         typer.Option("--stats", help="Graph statistics instead of paths.", show_default=False),
@@ -315,9 +337,11 @@ def show(
     flows = list(flow or [])
     problems = 0
     shown = 0
+    indices: set[int] = set()
+    keys: set[str] = set()
     with handle_errors():
         check_output(output, [change, before, after, groups])
-        loaded = change_from_options(change, before, after, granularity, groups, start, dst)
+        loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         use_color = color if color is not None else is_stdout(output) and sys.stdout.isatty()
         with open_output(output) as sink:
             text = _TextOut(sink, bool(use_color) and fmt is Format.text)
@@ -329,7 +353,7 @@ def show(
                 sink.write((json.dumps(header)[:-1] + ', "fecs": [').encode("utf-8"))
             elif not quiet:
                 text.console.print(
-                    f"[bold]{escape(loaded.description)}[/] "
+                    f"[bold]{escape(visible(loaded.description))}[/] "
                     f"(granularity {loaded.granularity.value})"
                 )
             for item in _selected(loaded, list(fec or []), flows):
@@ -347,10 +371,19 @@ def show(
                     _print_text(text.console, record, item, stats)
                     text.flush()
                 shown += 1
+                indices.add(item.index)
+                if item.key is not None:
+                    keys.add(item.key)
+            inputs = summarize(loaded)  # a filter that selected nothing: exit 2
+            _check_shown(list(fec or []), indices, keys, shown)
             if fmt is Format.json:
-                sink.write(b"\n]}\n")
+                tail = {
+                    "fecs_input": inputs.fecs_input,
+                    "filters": [f.to_dict() for f in inputs.filters],
+                }
+                sink.write(("\n], " + json.dumps(tail)[1:] + "\n").encode("utf-8"))
             else:
-                text.console.print(escape(_summary(shown, problems)))
+                text.console.print(escape(_summary(shown, problems, inputs)))
                 text.flush()
     if problems:
         err_console.print(

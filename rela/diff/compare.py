@@ -43,6 +43,7 @@ from rela.diff.results import (
 )
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec, Graph
+from rela.network.selection import overlaps
 from rela.results import FecRef, Path
 
 __all__ = ["Differ", "FlowShift", "as_tuple", "matches", "fec_ref"]
@@ -215,10 +216,11 @@ class Differ:
             raise UsageError(f"max_paths must be >= 0, got {self.max_paths}")
 
     def selects(self, fec: Fec) -> bool:
-        """Whether the ``dst`` filter keeps the FEC (malformed FECs are always kept)."""
+        """Whether the ``dst`` filter keeps the FEC: its traffic overlaps a prefix
+        (malformed FECs are always kept)."""
         if fec.problem is not None or not self.dst:
             return True
-        return any(t.matches_prefix("dst", p) for t in fec.traffic for p in self.dst)
+        return any(overlaps(fec.traffic, p) for p in self.dst)
 
     def restrict(self, graph: Graph) -> Graph:
         """The graph with only the sources the ``flow`` filter selects."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rela.results import FecRef, FilterNote, Path
+from rela.results import KIND_WORDS, KINDS, FecRef, FilterNote, Path, Warning_
 
 __all__ = [
     "UNCHANGED",
@@ -49,18 +49,9 @@ ONLY_AFTER = "only-after"
 #: The FEC is malformed or could not be compared (resource limit): see ``problem``.
 ERROR = "error"
 
-#: What happened to a changed flow, most telling first (a flow gets the first that
-#: applies); the names and meanings of ``rela check --kind``, with the before paths
-#: as the expected ones and the after paths as the actual ones.
-KINDS = ("new-loop", "new-drop", "lost-delivery", "paths-moved", "paths-removed", "paths-added")
-KIND_WORDS = {
-    "new-loop": "new loop",
-    "new-drop": "new drop",
-    "lost-delivery": "lost delivery",
-    "paths-moved": "paths moved",
-    "paths-removed": "paths removed",
-    "paths-added": "paths added",
-}
+# What happened to a changed flow, most telling first (a flow gets the first that
+# applies): KINDS and KIND_WORDS are those of ``rela check --kind`` (rela.results), with
+# the before paths as the expected ones and the after paths as the actual ones.
 
 #: Where a flow's traffic ends up on one side of the change (docs/diff.md).
 DISPOSITIONS = (
@@ -345,6 +336,12 @@ class DiffReport:
     kind: tuple[str, ...] = ()
     fec: tuple[str, ...] = ()
     view: tuple[FilterNote, ...] = field(default=())
+    #: FECs in the input before the input filters (None: no filter, same as ``summary.fecs``).
+    fecs_input: int | None = None
+    #: What each input filter (``--dst``, ``--start``, ``--flow``) left out.
+    filters: tuple[FilterNote, ...] = ()
+    #: Input warnings (``skipped-file``, ``filtered``...).
+    warnings: tuple[Warning_, ...] = ()
     seconds: float = 0.0
 
     @property
@@ -380,10 +377,10 @@ class DiffReport:
                 "fec": list(self.fec),
             },
             "summary": self.summary.to_dict(),
-            "view": [
-                {"option": n.option, "value": n.value, "left_out": n.left_out, "reason": n.reason}
-                for n in self.view
-            ],
+            "fecs_input": self.summary.fecs if self.fecs_input is None else self.fecs_input,
+            "filters": [f.to_dict() for f in self.filters],
+            "warnings": [w.to_dict() for w in self.warnings],
+            "view": [n.to_dict() for n in self.view],
             "fecs_listable": self.fecs_listable,
             "fecs_omitted": self.fecs_omitted,
             "fecs": [f.to_dict() for f in self.fecs],

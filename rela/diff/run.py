@@ -25,7 +25,10 @@ from rela.diff.results import ERROR, DiffReport, FecDiff
 from rela.diff.summary import Tally
 from rela.diff.view import View, notes, nothing_selected
 from rela.errors import RelaError, UsageError
+from rela.network.load import select
 from rela.network.model import Fec
+from rela.network.selection import Tally as SelectionTally
+from rela.network.selection import summarize
 
 __all__ = ["diff_change", "BATCH_SIZE"]
 
@@ -33,6 +36,10 @@ __all__ = ["diff_change", "BATCH_SIZE"]
 BATCH_SIZE = 512
 
 _WORKER: dict[str, Any] = {}
+
+#: What diffing a part gives: FECs of the input read, the tally, the view filters'
+#: counts, the input filters' counts (of a filtered part read by a worker).
+_Result = tuple[int, Tally, View, SelectionTally | None]
 
 
 class _Job:
@@ -46,8 +53,9 @@ class _Job:
 
     def run(
         self, fecs: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None = None
-    ) -> tuple[int, Tally, View]:
-        """Diff ``fecs`` into a fresh tally; returns (FECs read, tally, view counts)."""
+    ) -> _Result:
+        """Diff ``fecs`` into a fresh tally; returns (FECs of the input read, tally, view
+        counts, what the input filters counted when ``fecs`` is a filtered part)."""
         differ = self.differ
         view = View(self.view.through, self.view.kinds, self.view.fecs)
         tally = Tally(self.max_fecs, differ.include_unchanged, differ.completer, self.deltas)
@@ -67,14 +75,17 @@ class _Job:
                 continue
             tally.add(d, view.select(d, shifts, labels), counted=True, view=view.active)
         tally.finish()
-        return read, tally, view
+        selected: SelectionTally | None = getattr(fecs, "tally", None)
+        if selected is not None:  # a filtered part: its FECs are indexed among all of them
+            read = selected.fecs_input
+        return read, tally, view, selected
 
 
 def _worker_init(job: _Job) -> None:
     _WORKER["job"] = job
 
 
-def _worker_run(fecs: Iterable[Fec]) -> tuple[int, Tally, View]:
+def _worker_run(fecs: Iterable[Fec]) -> _Result:
     job: _Job = _WORKER["job"]
     return job.run(fecs)
 
@@ -93,15 +104,11 @@ def _batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
         yield batch
 
 
-def _pooled(
-    job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int
-) -> Iterator[tuple[int, Tally, View]]:
+def _pooled(job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int) -> Iterator[_Result]:
     """Each piece diffed by a worker, results in input order; a failed piece is diffed here."""
-    pending: deque[tuple[Iterable[Fec], Future[tuple[int, Tally, View]]]] = deque()
+    pending: deque[tuple[Iterable[Fec], Future[_Result]]] = deque()
 
-    def collect(
-        item: tuple[Iterable[Fec], Future[tuple[int, Tally, View]]],
-    ) -> tuple[int, Tally, View]:
+    def collect(item: tuple[Iterable[Fec], Future[_Result]]) -> _Result:
         piece, future = item
         try:
             return future.result()
@@ -146,8 +153,12 @@ def diff_change(
     * ``flow``: only flows whose start location matches (component prefix, as
       spec names: ``core1`` matches ``core1|default``); FECs with no such
       flow are left out;
-    * ``dst``: only FECs with a traffic key whose destination lies in one of
-      these prefixes.
+    * ``dst``: only FECs whose traffic overlaps one of these prefixes (an FEC
+      without traffic keys is every packet).
+
+    What the input filters leave out is counted (``fecs_input``, ``filters``
+    and ``filtered`` warnings, :mod:`rela.network.selection`), and a filter
+    value that selects nothing raises a ``UsageError``.
 
     What is listed (the summary's status counts always cover every FEC compared):
 
@@ -180,6 +191,7 @@ def diff_change(
         max_states=max_states,
     )
     view = View(as_tuple(through), as_tuple(kind), as_tuple(fec))
+    change = select(change, flow=differ.flow, dst=differ.dst)
     job = _Job(differ, view, max_fecs)
     shifted = False
     if on_fec is not None or jobs == 1:
@@ -190,14 +202,18 @@ def diff_change(
         results, shifted = _parallel(job, change, jobs, parts=not by_index)
     tally = Tally(max_fecs, include_unchanged)
     offset = 0
-    for read, part, counts in results:
+    selections: list[SelectionTally] = []  # input-filter tallies of parts read by workers
+    for read, part, counts, selected in results:
         if shifted:  # workers index each chunk file's FECs from 0
             part.shift(offset)
+            if selected is not None:
+                selections.append(selected)
         offset += read
         tally.merge(part)
         view.merge(counts)
         if progress is not None:
             progress(read)
+    inputs = summarize(change, selections if shifted else None)
     missing = view.unmatched()
     if missing is not None:
         raise nothing_selected(*missing, change, view.kinds_seen)
@@ -217,13 +233,16 @@ def diff_change(
         kind=view.kinds,
         fec=view.fecs,
         view=notes(view),
+        fecs_input=inputs.fecs_input,
+        filters=inputs.filters,
+        warnings=inputs.warnings,
         seconds=time.perf_counter() - t0,
     )
 
 
 def _serial(
     job: _Job, change: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None
-) -> Iterator[tuple[int, Tally, View]]:
+) -> Iterator[_Result]:
     """The whole change in this process, a few hundred FECs at a time (for progress)."""
     for batch in _batches(change, 256):
         yield job.run(batch, on_fec)
@@ -231,7 +250,7 @@ def _serial(
 
 def _parallel(
     job: _Job, change: Iterable[Fec], jobs: int, parts: bool
-) -> tuple[Iterator[tuple[int, Tally, View]], bool]:
+) -> tuple[Iterator[_Result], bool]:
     """Chunk files (or batches) through ``jobs`` workers (0: every core, if worth it);
     and whether the results index their FECs from 0 (chunk files read by workers)."""
     get_parts = getattr(change, "parts", None) if parts else None

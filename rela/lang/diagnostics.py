@@ -15,7 +15,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from lark.lexer import PatternStr, TerminalDef
 
 from rela.errors import SpecSyntaxError
-from rela.lang.lexical import CONDITION_FIELDS, KEYWORDS, MARKER_PATTERN, MODIFIERS
+from rela.lang.keywords import ParseNotes
+from rela.lang.lexical import CONDITION_FIELDS, KEYWORDS, MARKER_PATTERN, MODIFIERS, is_glued
 
 __all__ = ["syntax_error", "bracket_problem"]
 
@@ -66,8 +67,8 @@ def _describe_expected(expected: Iterable[str], terminals: Mapping[str, Terminal
         items.append("a modifier (preserve, add, remove, replace, drop, any)")
         keyed -= {"PRESERVE", "ADD", "REMOVE", "REPLACE", "DROP", "ANY"}
     if "DST" in keyed:
-        items.append("a traffic condition (dst in, src in, qos =)")
-        keyed -= {"DST", "SRC", "QOS"}
+        items.append("a traffic condition (dst in, src in, qos =, proto, dport, sport, not, `(`)")
+        keyed -= {"DST", "SRC", "QOS", "PROTO", "DPORT", "SPORT", "NOT", "LPAR"}
     tail: list[str] = []
     if {"NAME", "LPAR", "DOT"} <= keyed:
         tail.append("an expression" if "PRE" in keyed else "a path expression")
@@ -149,8 +150,10 @@ def syntax_error(
     text: str,
     filename: str | None,
     terminals: Mapping[str, TerminalDef],
+    notes: ParseNotes | None = None,
 ) -> SpecSyntaxError:
     """Convert a Lark exception into a located, explained :class:`SpecSyntaxError`."""
+    notes = notes or ParseNotes()
     line = getattr(exc, "line", None) or 1
     column = getattr(exc, "column", None) or 1
     hint: str | None = None
@@ -180,8 +183,26 @@ def syntax_error(
         if type_ == "NAME" and expected & {"PRESERVE", "DST"}:
             what = "modifier" if "PRESERVE" in expected else "traffic condition"
             message, hint = f"unknown {what} `{value}`", _close_hint(value, expected)
+            more = _keyword_hint(notes)
+            hint = f"{hint}; {more}" if more else hint
+        elif "COLON" in expected and notes.demoted:
+            # `a preserve }`: the modifier word was read as a location of the zone
+            word = notes.demoted[0]
+            line, column = word.line or line, word.column or column
+            offset = word.start_pos if word.start_pos is not None else offset
+            type_, value = "KEYWORD", str(word)
+            message = f"unexpected keyword `{word}`"
+            hint = (
+                f"a modifier comes after `:`: write `zone : {word}`; "
+                f'to name a location `{word}` in the zone, quote it: "{word}"'
+            )
         else:
-            hint = _token_hint(type_, value, expected, text, offset)
+            hint = (
+                _keyword_hint(notes)
+                or _glued_hint(notes)
+                or _let_hint(notes, type_)
+                or _token_hint(type_, value, expected, text, offset)
+            )
     else:  # pragma: no cover - other UnexpectedInput kinds are Earley-only
         offset, type_, value, expected = _offset(text, line, column), "", "", set()
         message = "syntax error"
@@ -235,6 +256,50 @@ def syntax_error(
     )
 
 
+#: Why a word is read as a keyword where a name could also have followed.
+_WHY_KEYWORD = {
+    "if": "at the start of a spec term `if` starts a traffic guard",
+    "let": "after a complete `let` definition `let` starts the next declaration",
+    "spec": "after a complete `let` definition `spec` starts the next declaration",
+    "assert": "after a complete `let` definition `assert` starts the next declaration",
+    "x": "after an operand in an `assert` block `x` is the product",
+    "and": "after a comparison `and` combines checks",
+    "or": "after a comparison `or` combines checks",
+    "not": "at the start of a check `not` negates it",
+    "pre": "in an `assert` block `pre` is the FEC's paths before the change",
+    "post": "in an `assert` block `post` is the FEC's paths after the change",
+    "I": "in an `assert` block `I(...)` is the identity relation",
+}
+
+
+def _keyword_hint(notes: ParseNotes) -> str | None:
+    """When a token just before the error was a word read as a keyword where a name could be."""
+    word = notes.ambiguous
+    if word is None or not any(word is t for t in notes.recent):
+        return None
+    why = _WHY_KEYWORD.get(str(word), f"`{word}` can stand here as a keyword")
+    return f'{why}; to use a location called `{word}` there, quote it: "{word}"'
+
+
+def _let_hint(notes: ParseNotes, type_: str) -> str | None:
+    """``let p = a : preserve``: a spec fragment where a let takes a path expression."""
+    if notes.declaration == "let" and type_ in ("COLON", "THEN", "ELSE"):
+        return (
+            "`let` names a path expression only; a spec such as `zone : modifier` goes "
+            "inside `spec NAME { ... }` (a let can name its zone: `let z = ...` then `z : drop`)"
+        )
+    return None
+
+
+def _glued_hint(notes: ParseNotes) -> str | None:
+    """``core1:preserve`` read as one name, wherever the error shows up."""
+    for tok in reversed(notes.recent):
+        if tok.type == "NAME" and is_glued(str(tok)):
+            zone, _, modifier = str(tok).rpartition(":")
+            return f"names may contain `:`, so `{tok}` is one name; write `{zone} : {modifier}`"
+    return None
+
+
 def _close_hint(word: str, expected: set[str]) -> str:
     choices = MODIFIERS if "PRESERVE" in expected else CONDITION_FIELDS
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
@@ -246,9 +311,6 @@ def _token_hint(type_: str, value: str, expected: set[str], text: str, offset: i
     """A hint for the common mistakes, if one applies."""
     if value == "x" and "PRE" in expected:
         return "the product `x` does not chain: use parentheses, e.g. `(a x b) (c x d)`"
-    # LALR may reduce a zone before noticing the error: then only `:` is left
-    if value in KEYWORDS and type_ not in ("NAME", "STRING") and expected & {"NAME", "COLON"}:
-        return f'`{value}` is a reserved word; write "{value}" (quoted) to use it as a name'
     if expected == {"LBRACE"} and text[:offset].rstrip().endswith("else"):
         return (
             "after a guard `if ... { ... }`, `else` starts its else-branch `else { ... }`; "

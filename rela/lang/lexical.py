@@ -3,8 +3,8 @@
 One place decides what an unquoted name looks like, so that the printer quotes
 exactly the names the parser would not read back as the same name.
 
->>> quote_name("core1"), quote_name("core1|blue"), quote_name("drop")
-('core1', '"core1|blue"', '"drop"')
+>>> quote_name("core1"), quote_name("core1|blue"), quote_name("drop"), quote_name("a:drop")
+('core1', '"core1|blue"', 'drop', '"a:drop"')
 >>> unquote('"a\\\\"b"')
 'a"b'
 """
@@ -22,13 +22,15 @@ __all__ = [
     "MARKER_PATTERN",
     "ends_with_marker",
     "is_bare_name",
+    "is_glued",
     "quote_name",
     "quote_string",
     "unquote",
     "compile_regex",
 ]
 
-#: Reserved words: never a bare location name (quote them: ``"drop"``).
+#: The words of the grammar.  They are contextual: each is a keyword only where
+#: the grammar can go on with it, a name elsewhere (see rela/lang/keywords.py).
 KEYWORDS = frozenset(
     {
         "spec",
@@ -50,6 +52,9 @@ KEYWORDS = frozenset(
         "dst",
         "src",
         "qos",
+        "proto",
+        "dport",
+        "sport",
         "x",
         "I",
         "and",
@@ -62,7 +67,7 @@ KEYWORDS = frozenset(
 MODIFIERS = ("preserve", "add", "remove", "replace", "drop", "any")
 
 #: The traffic-key fields a guard can test.
-CONDITION_FIELDS = ("dst", "src", "qos")
+CONDITION_FIELDS = ("dst", "src", "qos", "proto", "dport", "sport")
 
 #: An unquoted name (must agree with NAME in grammar/rela.lark).
 NAME_RE = re.compile(r"\w(?:[\w./:-]*[\w/-])?")
@@ -80,9 +85,24 @@ def ends_with_marker(text: str) -> bool:
     return _MARKER_END.search(text) is not None
 
 
+#: A bare name that ends in ``:`` and a modifier (``a:preserve``): one name for the
+#: lexer, but almost always ``a : preserve`` with the spaces forgotten, so a path
+#: may not use it bare (quote a location really called that).
+_GLUED = re.compile(r"[^:].*:(?:" + "|".join(MODIFIERS) + r")")
+
+
+def is_glued(text: str) -> bool:
+    """True for a name like ``a:preserve`` (a zone and a modifier without spaces)."""
+    return _GLUED.fullmatch(text) is not None
+
+
 def is_bare_name(text: str) -> bool:
-    """True when ``text`` can be written without quotes (and is not a keyword)."""
-    return NAME_RE.fullmatch(text) is not None and text not in KEYWORDS
+    """True when ``text`` may be written without quotes.
+
+    Words spelled like keywords are bare names where the grammar does not
+    expect that keyword; the printer decides per place (rela/lang/keywords.py).
+    """
+    return NAME_RE.fullmatch(text) is not None and not is_glued(text)
 
 
 def quote_string(text: str) -> str:

@@ -18,13 +18,11 @@ from pathlib import Path
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, VisitError
-from lark.lark import PostLex
-from lark.lexer import PatternStr
 
 from rela.errors import RelaError, SpecError, SpecSemanticError, SpecSyntaxError
 from rela.lang import ast
 from rela.lang.diagnostics import syntax_error
-from rela.lang.lexical import KEYWORDS
+from rela.lang.keywords import ParseNotes, parse_tree
 from rela.lang.transform import AstBuilder
 
 __all__ = [
@@ -63,43 +61,15 @@ def grammar_text() -> str:
     )
 
 
-class _ReserveKeywords(PostLex):
-    """Make keywords reserved everywhere.
-
-    The contextual lexer only recognises a keyword where the parser can accept
-    it; elsewhere ``then`` would lex as a NAME.  Turning every NAME spelled like
-    a keyword into the keyword gives one simple rule and clear errors.
-    """
-
-    always_accept = ()
-
-    def __init__(self) -> None:
-        self.types: dict[str, str] = {}
-
-    def process(self, stream: Iterator[Token]) -> Iterator[Token]:
-        types = self.types
-        for tok in stream:
-            if tok.type == "NAME" and tok.value in types:
-                yield Token.new_borrow_pos(types[tok.value], tok.value, tok)
-            else:
-                yield tok
-
-
 @functools.cache
 def _parser() -> Lark:
-    postlex = _ReserveKeywords()
-    lark = Lark(
+    return Lark(
         grammar_text(),
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        postlex=postlex,
     )
-    for term in lark.terminals:
-        if isinstance(term.pattern, PatternStr) and term.pattern.value in KEYWORDS:
-            postlex.types[term.pattern.value] = term.name
-    return lark
 
 
 def _check_nesting(tree: Tree[Token], text: str, filename: str | None) -> None:
@@ -191,11 +161,12 @@ def parse_spec(text: str, filename: str | None = None) -> ast.Module:
     if text.startswith("\ufeff"):
         text = text[1:]
     parser = _parser()
+    notes = ParseNotes()
     try:
-        tree = parser.parse(text)
+        tree = parse_tree(parser, text, notes)
     except UnexpectedInput as exc:
         terminals = {t.name: t for t in parser.terminals}
-        raise syntax_error(exc, text, filename, terminals) from None
+        raise syntax_error(exc, text, filename, terminals, notes) from None
     except RecursionError:  # pragma: no cover - LALR parsing is iterative
         raise SpecSyntaxError("nesting too deep", filename=filename) from None
     _check_nesting(tree, text, filename)

@@ -3,7 +3,10 @@
 Parentheses come from one precedence table (:data:`LEVELS`): an operand is
 parenthesised exactly when its own level is looser than its position needs.
 Names are quoted exactly when the parser would not read them back as the same
-name (keywords, ``|`` and other characters, names of earlier ``let``\\ s).
+name: ``|`` and other characters, names of earlier ``let``\\ s, and a name
+spelled like a keyword at a place where the parser reads that keyword (``if``
+starting a zone, ``none``...): such names are printed with a mark that
+:func:`rela.lang.keywords.requote` resolves on the finished text.
 
 >>> from rela.lang import ast
 >>> format_path(ast.Concat((ast.Alt((ast.Name("a"), ast.Name("b"))), ast.Star(ast.AnyLoc()))))
@@ -15,11 +18,13 @@ name (keywords, ``|`` and other characters, names of earlier ``let``\\ s).
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
+from rela.lang.keywords import REF_SENTINEL, SENTINEL, requote
 from rela.lang.lexical import ends_with_marker, is_bare_name, quote_name, quote_string
 from rela.protocols import PROTOCOL_NAMES
 
@@ -87,10 +92,19 @@ def _paren(text: str, level: int, need: int) -> str:
     return f"({text})" if level < need else text
 
 
+def _contested() -> frozenset[str]:
+    from rela.lang.keywords import keywords_of
+    from rela.lang.parser import _parser
+
+    return keywords_of(_parser()).contested
+
+
 class _Printer:
-    def __init__(self, lets: Iterable[str] = ()) -> None:
+    def __init__(self, lets: Iterable[str] | set[str] = ()) -> None:
         # bare names that would read back as a reference to one of these lets
-        self.lets = frozenset(lets)
+        # (a set is used as it is, not copied: format_module grows it let by let)
+        self.lets = lets if isinstance(lets, (set, frozenset)) else frozenset(lets)
+        self.contested = _contested()
 
     # -------------------------------------------------------------- expressions
 
@@ -134,10 +148,14 @@ class _Printer:
 
     def _atom(self, node: Any) -> str:
         if isinstance(node, ast.Name):
-            if is_bare_name(node.text) and node.text not in self.lets:
-                return node.text
-            return quote_string(node.text)
+            if node.text in self.lets or not is_bare_name(node.text):
+                return quote_string(node.text)
+            if node.text in self.contested:
+                return f'{SENTINEL}{node.text}"'  # bare or quoted: decided by requote()
+            return node.text
         if isinstance(node, ast.Ref):
+            if node.name in self.contested:
+                return f'{REF_SENTINEL}{node.name}"'  # bare or parenthesised: see requote()
             return node.name
         if isinstance(node, ast.AnyLoc):
             return "."
@@ -233,9 +251,32 @@ class _Printer:
 def format_condition(cond: ast.Condition) -> str:
     """``dst in 10.0.0.0/8, 10.1.0.0/16``, ``qos = 5``, ``proto = tcp and dport = 80``.
 
-    ``or`` binds loosest, then ``and``, then ``not``; compound operands are
-    parenthesised where the precedence needs it.
+    ``or`` binds loosest, then ``and``, then ``not``; an operand is
+    parenthesised when its operator binds looser than its place needs, or
+    when it is the same n-ary operator (``a and (b and c)`` keeps its shape).
+
+    >>> from rela.lang import ast
+    >>> format_condition(ast.CondNot(ast.CondOr((ast.ProtoCond((6, 17)),
+    ...                                          ast.PortCond("dport", ((80, 80), (1024, 65535)))))))
+    'not (proto in tcp, udp or dport in 80, 1024-65535)'
     """
+    return _cond(cond, C_OR)
+
+
+def _cond(cond: ast.Condition, need: int) -> str:
+    if isinstance(cond, ast.CondOr):
+        text, level = " or ".join(_cond(p, C_AND) for p in cond.parts), C_OR
+    elif isinstance(cond, ast.CondAnd):
+        text, level = " and ".join(_cond(p, C_NOT) for p in cond.parts), C_AND
+    elif isinstance(cond, ast.CondNot):
+        text, level = "not " + _cond(cond.operand, C_NOT), C_NOT
+    else:
+        return _cond_atom(cond)
+    # a nested operator of the same kind is parenthesised (the parser keeps that shape)
+    return f"({text})" if level < need else text
+
+
+def _cond_atom(cond: ast.Condition) -> str:
     if isinstance(cond, ast.QosCond):
         return f"qos = {cond.value}"
     if isinstance(cond, ast.PrefixCond):
@@ -245,47 +286,74 @@ def format_condition(cond: ast.Condition) -> str:
         return f"proto = {names[0]}" if len(names) == 1 else "proto in " + ", ".join(names)
     if isinstance(cond, ast.PortCond):
         ranges = [str(lo) if lo == hi else f"{lo}-{hi}" for lo, hi in cond.ranges]
-        return (
-            f"{cond.field} = {ranges[0]}"
-            if len(ranges) == 1
-            else f"{cond.field} in " + ", ".join(ranges)
-        )
-    if isinstance(cond, ast.CondNot):
-        inner = format_condition(cond.operand)
-        return f"not {inner}" if _cond_atomic(cond.operand) else f"not ({inner})"
-    if isinstance(cond, ast.CondAnd):
-        return " and ".join(
-            format_condition(p) if not isinstance(p, ast.CondOr) else f"({format_condition(p)})"
-            for p in cond.parts
-        )
-    return " or ".join(format_condition(p) for p in cond.parts)
+        if len(ranges) == 1 and "-" not in ranges[0]:
+            return f"{cond.field} = {ranges[0]}"
+        return f"{cond.field} in " + ", ".join(ranges)
+    raise TypeError(f"not a condition: {cond!r}")
 
 
-def _cond_atomic(cond: ast.Condition) -> bool:
-    return not isinstance(cond, (ast.CondAnd, ast.CondOr))
+_IR_NODES = (ast.Pre, ast.Post, ast.Image, ast.Preimage, ast.Marker)
+
+
+def _is_ir(expr: object) -> bool:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _IR_NODES):
+            return True
+        if isinstance(node, tuple):
+            stack.extend(node)
+        elif hasattr(node, "__dataclass_fields__"):
+            stack.extend(getattr(node, f) for f in node.__dataclass_fields__ if f != "span")
+    return False
+
+
+def _resolve_marks(text: str, before: str = "", after: str = "") -> str:
+    """Resolve the keyword marks of ``text`` as if it stood between ``before`` and ``after``."""
+    if SENTINEL not in text and REF_SENTINEL not in text:
+        return text
+    from rela.lang.parser import _parser
+
+    whole = before + text + after
+    try:
+        done = requote(_parser(), whole)
+    except Exception:  # noqa: BLE001 - a hand-built tree that does not parse: quote every mark
+        return _SENTINEL_RE.sub(lambda m: f'"{m[2]}"' if m[1] == "k" else f"({m[2]})", text)
+    return done[len(before) : len(done) - len(after)]
+
+
+_SENTINEL_RE = re.compile(r'"\\([kr])([^"\\\n]*)"')
 
 
 @_guarded
 def format_path(expr: ast.PathExpr, lets: Iterable[str] = ()) -> str:
     """A path expression (or IR prop); names in ``lets`` are quoted.
 
+    Names spelled like keywords are quoted as they would be in a zone (or, for
+    an IR prop, on the left of ``==``).
+
     >>> from rela.lang import ast
     >>> format_path(ast.Complement(ast.Star(ast.Name("a"))))
     '!a*'
+    >>> format_path(ast.Concat((ast.Name("if"), ast.Name("drop"))))
+    '"if" drop'
     """
-    return _Printer(lets).expr(expr)
+    text = _Printer(lets).expr(expr)
+    if _is_ir(expr):
+        return _resolve_marks(text, "assert a {\n", " == ()\n}\n")
+    return _resolve_marks(text, "spec s {\n", " : preserve\n}\n")
 
 
 @_guarded
 def format_relation(rel: ast.Relation, lets: Iterable[str] = ()) -> str:
     """An IR relation, e.g. ``I(a) | a x b``."""
-    return _Printer(lets).expr(rel)
+    return _resolve_marks(_Printer(lets).expr(rel), "assert a {\n() >> (", ") == ()\n}\n")
 
 
 @_guarded
 def format_check(check: ast.Check, lets: Iterable[str] = ()) -> str:
     """An IR check, e.g. ``pre >> I(a) == post >> I(a)``."""
-    return _Printer(lets).check(check)
+    return _resolve_marks(_Printer(lets).check(check), "assert a {\n", "\n}\n")
 
 
 @_guarded
@@ -298,7 +366,7 @@ def format_spec(spec: ast.SpecExpr, lets: Iterable[str] = ()) -> str:
     a : drop
     else .* : preserve
     """
-    return _Printer(lets).spec(spec)
+    return _resolve_marks(_Printer(lets).spec(spec), "spec s {\n", "\n}\n")
 
 
 def _block(keyword: str, name: str, body: str) -> str:
@@ -307,15 +375,23 @@ def _block(keyword: str, name: str, body: str) -> str:
 
 @_guarded
 def format_module(module: ast.Module) -> str:
-    """The whole file, normalised: it parses back to an equal :class:`~rela.lang.ast.Module`."""
+    """The whole file, normalised: it parses back to an equal :class:`~rela.lang.ast.Module`.
+
+    >>> from rela.lang import parse_spec
+    >>> print(format_module(parse_spec('spec x { .* "drop" : preserve else "if" : drop }')), end="")
+    spec x {
+      .* drop : preserve
+      else "if" : drop
+    }
+    """
     chunks: list[str] = []
-    lets: list[str] = []
+    lets: set[str] = set()  # grows let by let: printing stays linear in the number of lets
+    printer = _Printer(lets)
     previous: object = None
     for decl in module.decls:
-        printer = _Printer(lets)
         if isinstance(decl, ast.Let):
-            text = f"let {decl.name} = {printer.expr(decl.expr)}"
-            lets.append(decl.name)
+            text = f"let {quote_name(decl.name)} = {printer.expr(decl.expr)}"
+            lets.add(decl.name)
         elif isinstance(decl, ast.SpecDecl):
             text = _block("spec", decl.name, printer.spec(decl.body))
         elif isinstance(decl, ast.AssertDecl):
@@ -324,6 +400,7 @@ def format_module(module: ast.Module) -> str:
             raise TypeError(f"not a declaration: {decl!r}")
         if previous is not None and not (isinstance(decl, ast.Let) and previous is ast.Let):
             chunks.append("")
-        chunks.append(text)
+        # each declaration parses on its own, so its marks are resolved on its own text
+        chunks.append(_resolve_marks(text))
         previous = type(decl)
     return "\n".join(chunks) + "\n" if chunks else ""

@@ -12,16 +12,16 @@ name refers to a ``let`` only when that ``let`` came *earlier* in the file.
 from __future__ import annotations
 
 import difflib
-import ipaddress
-from collections.abc import Sequence
-from typing import Any, NamedTuple, NoReturn
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple, NoReturn, TypeVar
 
 from lark import Token, Transformer, v_args
 from lark.tree import Meta
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
-from rela.lang.lexical import compile_regex, unquote
+from rela.lang import values as values_
+from rela.lang.lexical import compile_regex, is_glued, unquote
 
 __all__ = ["AstBuilder", "MAX_COMPONENTS"]
 
@@ -39,6 +39,8 @@ _RELATIONS = (
 )
 
 _KIND_WORD = {False: "a path set", True: "a relation"}
+
+T = TypeVar("T")
 
 
 class _Value(NamedTuple):
@@ -103,6 +105,12 @@ class AstBuilder(Transformer[Token, ast.Module]):
         tok, expr = children
         span = _token_span(tok)
         name = str(tok)
+        if name == "none":
+            self.fail(
+                "a let cannot be called `none`",
+                span,
+                hint="`none` in a path is always the empty set; choose another name",
+            )
         if name in self.lets:
             self._duplicate("let", name, span, self.lets[name])
         self.lets[name] = span
@@ -185,40 +193,41 @@ class AstBuilder(Transformer[Token, ast.Module]):
         return self._prefix_cond("src", meta, children)
 
     def _prefix_cond(self, field: str, meta: Meta, values: list[_Value]) -> ast.PrefixCond:
-        return ast.PrefixCond(field, tuple(self._prefix(v) for v in values), span=_meta_span(meta))
-
-    def _prefix(self, value: _Value) -> str:
-        text = value.text.strip()
-        try:
-            return str(ipaddress.ip_network(text, strict=True))
-        except ValueError:
-            pass
-        try:
-            loose = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            self.fail(
-                f"invalid prefix `{value.text}`",
-                value.span,
-                hint="write an IPv4 or IPv6 prefix such as 10.0.0.0/8 or 2001:db8::/32 "
-                '(quote IPv6 prefixes that start with `:`, e.g. "::/0")',
-            )
-        self.fail(
-            f"invalid prefix `{value.text}`: host bits are set",
-            value.span,
-            hint=f"did you mean `{loose}`?",
-        )
+        prefixes = tuple(self._value(values_.prefix, v) for v in values)
+        return ast.PrefixCond(field, prefixes, span=_meta_span(meta))
 
     def qos_cond(self, meta: Meta, children: list[_Value]) -> ast.QosCond:
-        value = children[0]
-        if not (value.text.isascii() and value.text.isdigit()):
-            self.fail(
-                f"qos must be a non-negative integer, not `{value.text}`",
-                value.span,
-                hint="write e.g. `qos = 5`",
-            )
-        if len(value.text) > 20:  # int() refuses > 4300 digits; no qos is near 10**20
-            self.fail(f"qos value `{value.text[:24]}...` is too large", value.span)
-        return ast.QosCond(int(value.text), span=_meta_span(meta))
+        return ast.QosCond(self._value(values_.qos, children[0]), span=_meta_span(meta))
+
+    def proto_cond(self, meta: Meta, children: list[_Value]) -> ast.ProtoCond:
+        protocols = tuple(self._value(values_.protocol, v) for v in children)
+        return ast.ProtoCond(protocols, span=_meta_span(meta))
+
+    def dport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        return self._port_cond("dport", meta, children)
+
+    def sport_cond(self, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        return self._port_cond("sport", meta, children)
+
+    def _port_cond(self, field: str, meta: Meta, children: list[_Value]) -> ast.PortCond:
+        ranges = tuple(self._value(values_.ports, v) for v in children)
+        return ast.PortCond(field, ranges, span=_meta_span(meta))
+
+    def _value(self, read: Callable[[str], T], value: _Value) -> T:
+        """``read(value.text)``, its :class:`~rela.lang.values.BadValue` located at the value."""
+        try:
+            return read(value.text)
+        except values_.BadValue as exc:
+            self.fail(exc.message, value.span, hint=exc.hint)
+
+    def cond_and(self, meta: Meta, children: list[ast.Condition]) -> ast.CondAnd:
+        return ast.CondAnd(tuple(children), span=_meta_span(meta))
+
+    def cond_or(self, meta: Meta, children: list[ast.Condition]) -> ast.CondOr:
+        return ast.CondOr(tuple(children), span=_meta_span(meta))
+
+    def cond_not(self, meta: Meta, children: list[ast.Condition]) -> ast.CondNot:
+        return ast.CondNot(children[0], span=_meta_span(meta))
 
     # ------------------------------------------------------------ path atoms
 
@@ -227,6 +236,13 @@ class AstBuilder(Transformer[Token, ast.Module]):
         span = _token_span(children[0])
         if text in self.lets:
             return ast.Ref(text, span=span)
+        if is_glued(text):
+            zone, _, modifier = text.rpartition(":")
+            self.fail(
+                f"`{text}` reads as one location name (names may contain `:`)",
+                span,
+                hint=f'write `{zone} : {modifier}`; quote it ("{text}") if it is a location',
+            )
         return self._name(text, span)
 
     def quoted_name(self, meta: Meta, children: list[Token]) -> ast.Name:
@@ -331,7 +347,13 @@ class AstBuilder(Transformer[Token, ast.Module]):
 
     def _same_kind(self, parts: Sequence[Any], what: str) -> bool:
         rel = _is_rel(parts[0])
-        for part in parts[1:]:
+        for before, part in zip(parts, parts[1:]):
+            if isinstance(before, ast.Product) and part == ast.Name("x"):
+                self.fail(
+                    "the product `x` does not chain",
+                    getattr(part, "span", None),
+                    hint="use parentheses, e.g. `(a x b) (c x d)`",
+                )
             if _is_rel(part) != rel:
                 self.fail(
                     f"{what} mixes path sets and relations: this is {_KIND_WORD[not rel]}, "

@@ -30,15 +30,16 @@ Raw node names are ``device`` or ``device|vrf``.  At the three granularities:
 from __future__ import annotations
 
 import functools
-import ipaddress
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from rela.errors import UsageError
-from rela.network.formats.common import FecProblem, kind
-from rela.network.model import DROP, Granularity, Graph, Location, TrafficKey
+from rela.network.formats.common import FecProblem, kind, short
+from rela.network.formats.keys import parse_traffic
+from rela.network.model import DROP, Granularity, Graph, Location
+from rela.results import Warning_
 
 __all__ = [
     "GraphBuilder",
@@ -183,6 +184,8 @@ class LoadedChange:
         self.granularity = as_granularity(granularity)
         self.groups: dict[str, str] | None = dict(groups) if groups is not None else None
         self.description = description
+        #: Warnings about the input that do not stop loading (``skipped-file``...).
+        self.warnings: tuple[Warning_, ...] = ()
         if self.granularity is Granularity.GROUP and groups is None:
             raise UsageError("group granularity needs a device -> group mapping (groups=)")
 
@@ -191,84 +194,18 @@ class LoadedChange:
         return locate(name, self.granularity, self.groups)
 
 
-# -- traffic keys --------------------------------------------------------------------
-
-
-_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
-_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?[0-9]))?")
-
-
-def _valid_address(value: str) -> bool:
-    """Whether ``value`` is an IPv4/IPv6 address or prefix (host bits allowed)."""
-    return _IPV4.fullmatch(value) is not None or _valid_other_address(value)
-
-
-@functools.lru_cache(maxsize=1024)  # small: most values are distinct destinations
-def _valid_other_address(value: str) -> bool:
-    try:
-        ipaddress.ip_network(value, strict=False)
-    except ValueError:
-        return False
-    return True
-
-
-_TRAFFIC_FIELDS = frozenset(("dstIp", "srcIp", "qos"))
-
-
-def parse_traffic(items: Any, field: str, *, strict: bool = False) -> tuple[TrafficKey, ...]:
-    """Validate a list of ``{"dstIp", "srcIp", "qos"}`` objects into traffic keys.
-
-    With ``strict``, unknown fields are errors (path snapshots); otherwise they
-    are ignored (the published Rela dataset).  Raises :class:`FecProblem`.
-
-    >>> parse_traffic([{"dstIp": "10.0.0.0/8", "qos": 4}], "traffic")
-    (TrafficKey(dst='10.0.0.0/8', src=None, qos=4),)
-    """
-    if type(items) is not list:
-        raise FecProblem(field, f"expected a list of traffic keys, got {kind(items)}")
-    out = []
-    for j, item in enumerate(items):
-        where = f"{field}[{j}]"
-        if type(item) is not dict:
-            raise FecProblem(where, f"expected a traffic key object, got {kind(item)}")
-        if strict and not item.keys() <= _TRAFFIC_FIELDS:
-            extra = sorted(set(item) - _TRAFFIC_FIELDS)
-            raise FecProblem(where, f"unknown field {extra[0]!r} (allowed: dstIp, srcIp, qos)")
-        dst = item.get("dstIp")
-        src = item.get("srcIp")
-        qos = item.get("qos")
-        for name, value in (("dstIp", dst), ("srcIp", src)):
-            if value is None:
-                continue
-            if type(value) is not str:
-                raise FecProblem(
-                    f"{where}.{name}", f"expected an IP address or prefix, got {kind(value)}"
-                )
-            if not _valid_address(value):
-                raise FecProblem(f"{where}.{name}", f"{value!r} is not an IP address or prefix")
-        if qos is not None and (type(qos) is not int or qos < 0):
-            raise FecProblem(f"{where}.qos", f"expected a non-negative integer, got {qos!r}"[:200])
-        out.append(TrafficKey(dst=dst, src=src, qos=qos))
-    return tuple(out)
-
-
 # -- raw graphs ----------------------------------------------------------------------
-
-
-def _short(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _check_node_name(name: Any, field: str) -> None:
     if type(name) is not str:
-        raise FecProblem(field, f"node names must be strings, got {kind(name)} {_short(name)}")
+        raise FecProblem(field, f"node names must be strings, got {kind(name)} {short(name)}")
     if not name or name.startswith("|"):
-        raise FecProblem(field, f"empty node name or device component: {_short(name)}")
+        raise FecProblem(field, f"empty node name or device component: {short(name)}")
     if name.count("|") > 1:
         raise FecProblem(
             field,
-            f"node name {_short(name)} has more than two '|'-separated components (device|vrf)",
+            f"node name {short(name)} has more than two '|'-separated components (device|vrf)",
         )
 
 
@@ -350,28 +287,26 @@ class GraphBuilder:
             for name in edges:
                 _check_node_name(name, f"{field}.nodeToOutEdgesMap")
         names.update(sinks)
-        # Fast C-level checks first; the slow loop below only runs to name the culprit.
+        # Fast C-level checks first; the slow loops below only run to name the culprit.
         outs_all = list(edges.values())
-        ok = set(map(type, outs_all)) <= {dict}
+        ok = set(map(type, outs_all)) <= {dict} and names.issuperset(
+            itertools.chain.from_iterable(outs_all)
+        )
         if ok:
-            for outs in outs_all:
-                if not names.issuperset(outs):
-                    ok = False
-                    break
-        if ok:
-            lists = [ifaces for outs in outs_all for ifaces in outs.values()]
+            lists = list(itertools.chain.from_iterable(map(dict.values, outs_all)))
             ok = set(map(type, lists)) <= {list} and _interfaces_ok(
                 list(itertools.chain.from_iterable(lists))
             )
         if not ok:
             self._edge_problem(edges, names, field)
-        for j, s in enumerate(sources):
-            if s not in names:
-                raise FecProblem(
-                    f"{field}.sourceNodes[{j}]",
-                    f"source {s!r} is not a node of the graph (neither a key of "
-                    "nodeToOutEdgesMap nor a sink)",
-                )
+        if not names.issuperset(sources):
+            for j, s in enumerate(sources):
+                if s not in names:
+                    raise FecProblem(
+                        f"{field}.sourceNodes[{j}]",
+                        f"source {short(s)} is not a node of the graph (neither a key of "
+                        "nodeToOutEdgesMap nor a sink)",
+                    )
         return edges, sources, sinks, names
 
     @staticmethod
@@ -379,24 +314,24 @@ class GraphBuilder:
         for u, outs in edges.items():
             if type(outs) is not dict:
                 raise FecProblem(
-                    f"{field}.nodeToOutEdgesMap[{u!r}]",
+                    f"{field}.nodeToOutEdgesMap[{short(u)}]",
                     f"expected an object {{next node: [interfaces]}}, got {kind(outs)}",
                 )
             for v, ifaces in outs.items():
                 if v not in names:
-                    _check_node_name(v, f"{field}.nodeToOutEdgesMap[{u!r}]")
+                    _check_node_name(v, f"{field}.nodeToOutEdgesMap[{short(u)}]")
                     raise FecProblem(
-                        f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]",
-                        f"edge {u!r} -> {v!r} goes to a node that is neither a key of "
+                        f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]",
+                        f"edge {short(u)} -> {short(v)} goes to a node that is neither a key of "
                         "nodeToOutEdgesMap nor a sink",
                     )
                 if type(ifaces) is not list:
                     raise FecProblem(
-                        f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]",
+                        f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]",
                         f"expected a list of inbound interface names, got {kind(ifaces)}",
                     )
                 if ifaces and not _interfaces_ok(ifaces):
-                    _interface_problem(ifaces, f"{field}.nodeToOutEdgesMap[{u!r}][{v!r}]")
+                    _interface_problem(ifaces, f"{field}.nodeToOutEdgesMap[{short(u)}][{short(v)}]")
 
     def _interface_graph(
         self, edges: dict[str, dict[str, list[str]]], sources: list[str], sinks: list[str]
@@ -429,7 +364,7 @@ class GraphBuilder:
                 iface_id[raw] = dict(
                     zip(ordered, range(len(labels), len(labels) + len(ordered)), strict=True)
                 )
-                labels += [prefix + iface for iface in ordered]
+                labels += map(prefix.__add__, ordered)
             nodes_of[raw] = range(first, len(labels))
         succ: list[tuple[int, ...]] = [()] * len(labels)
         for u, outs in edges.items():
@@ -443,8 +378,7 @@ class GraphBuilder:
                 else:
                     targets.append(plain_id[v])
             nexts = tuple(sorted(set(targets)))
-            for i in mine:
-                succ[i] = nexts
+            succ[mine.start : mine.stop] = [nexts] * len(mine)
         sink_nodes: list[int] = []
         for s in set(sinks):
             sink_nodes.extend(nodes_of.get(s, ()))
@@ -456,12 +390,24 @@ class GraphBuilder:
         )
 
 
-def _names_ok(names: Iterable[str]) -> bool:
-    """Fast check that node names are non-empty strings with at most one '|'."""
-    for name in names:
-        if type(name) is not str or not name or name[0] == "|" or name.count("|") > 1:
-            return False
-    return True
+_TWO_BARS = re.compile(r"\|[^\n]*\|")
+
+
+def _names_ok(names: Collection[str]) -> bool:
+    """Fast check (in C) that node names are non-empty strings with at most one '|'.
+
+    May say no to good names (a name with a newline); never yes to a bad one.
+    """
+    try:
+        joined = "\n".join(names)
+    except TypeError:
+        return False
+    return not (
+        "" in names
+        or joined.startswith("|")
+        or "\n|" in joined
+        or _TWO_BARS.search(joined) is not None
+    )
 
 
 def _check_names(names: list[Any], field: str) -> None:
@@ -482,7 +428,7 @@ def _interfaces_ok(ifaces: list[Any]) -> bool:
 def _interface_problem(ifaces: list[Any], field: str) -> None:
     for k, iface in enumerate(ifaces):
         if type(iface) is not str or not iface or "|" in iface:
-            what = f"{kind(iface)} {_short(iface)}" if type(iface) is not str else repr(iface)
+            what = f"{kind(iface)} {short(iface)}" if type(iface) is not str else short(iface)
             raise FecProblem(
                 f"{field}[{k}]",
                 f"interface names must be non-empty strings without '|', got {what}",

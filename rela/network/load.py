@@ -10,17 +10,25 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any, Union
 
 from rela.errors import NetworkInputError, UsageError
-from rela.network.formats.common import JsonStream, display_path, kind, open_binary
+from rela.network.formats.common import JsonStream, display_path, kind, open_binary, short
 from rela.network.granularity import LoadedChange, as_granularity
-from rela.network.model import Change, Fec, Granularity, Graph
+from rela.network.model import Change, Fec, Granularity
+from rela.network.selection import Selector, Tally
 
-__all__ = ["FilteredChange", "load_change", "load_groups"]
+__all__ = [
+    "FilteredChange",
+    "SelectedChange",
+    "SelectedPart",
+    "load_change",
+    "load_groups",
+    "select",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -56,91 +64,131 @@ def load_groups(path: PathLike) -> dict[str, str]:
     for device, group in mapping.items():
         if not device or "|" in device:
             raise NetworkInputError(
-                f"{device!r} is not a device name (non-empty, without '|')", filename=name
+                f"{short(device)} is not a device name (non-empty, without '|')", filename=name
             )
         if type(group) is not str:
             raise NetworkInputError(
-                f"the group of {device!r} must be a string, got {kind(group)}",
+                f"the group of {short(device)} must be a string, got {kind(group)}",
                 filename=name,
-                where=f"[{device!r}]",
+                where=f"[{short(device)}]",
             )
         if not group or "|" in group:
             raise NetworkInputError(
-                f"the group of {device!r} is {group!r}: group names are non-empty and without '|'",
+                f"the group of {short(device)} is {short(group)}: group names are non-empty and without '|'",
                 filename=name,
-                where=f"[{device!r}]",
+                where=f"[{short(device)}]",
             )
     if stream.duplicates:
         raise NetworkInputError(
-            f"device {stream.duplicates[0]!r} appears twice in the group mapping", filename=name
+            f"device {short(stream.duplicates[0])} appears twice in the group mapping",
+            filename=name,
         )
     return mapping
 
 
-def _matches_name(name: str, label: str) -> bool:
-    """DESIGN §3 name matching: the name's components are a prefix of the label's."""
-    want = name.split("|")
-    return label.split("|")[: len(want)] == want
+class SelectedChange(LoadedChange):
+    """A change seen through input filters (:class:`~rela.network.selection.Selector`).
 
-
-class FilteredChange(LoadedChange):
-    """A change restricted to FECs with a destination in ``dst`` and flows entering at ``start``.
-
-    An FEC is kept when one of its traffic keys has a destination inside one of
-    the ``dst`` prefixes; with ``start``, only the sources whose location
-    matches a start name (component prefix, DESIGN §3) are kept.  Malformed
-    FECs are always kept, so their errors are never hidden.
+    Each pass keeps the FECs and flows the filters select and counts what they
+    leave out into a fresh :class:`~rela.network.selection.Tally`, kept as
+    ``tally`` (the last pass's); :meth:`parts` gives one filtered part per
+    chunk file, each with its own tally, for workers that load their own
+    input.  :func:`rela.network.selection.summarize` turns tallies into the
+    report's ``fecs_input`` and filter notes, and refuses a filter that
+    selected nothing.  Malformed FECs are always kept, so their errors are
+    never hidden.
     """
 
-    def __init__(self, inner: Any, dst: Sequence[str] = (), start: Sequence[str] = ()) -> None:
-        super().__init__(inner.granularity, inner.groups, inner.description)
+    def __init__(self, inner: Any, selector: Selector) -> None:
+        super().__init__(inner.granularity, getattr(inner, "groups", None), inner.description)
         self.inner = inner
-        self.dst = tuple(dst)
-        self.start = tuple(start)
-        parts = []
-        if self.dst:
-            parts.append("dst in " + ", ".join(self.dst))
-        if self.start:
-            parts.append("start at " + ", ".join(self.start))
-        self.description = f"{inner.description} ({'; '.join(parts)})"
-
-    def _graph(self, graph: Graph) -> Graph:
-        sources = tuple(
-            s for s in graph.sources if any(_matches_name(n, graph.labels[s]) for n in self.start)
-        )
-        if sources == graph.sources:
-            return graph
-        return Graph(graph.labels, graph.succ, sources, graph.sinks)
+        self.selector = selector
+        self.description = f"{inner.description} ({selector.describe()})"
+        self.warnings = tuple(getattr(inner, "warnings", ()))
+        #: The tally of the last pass (None before the first).
+        self.tally: Tally | None = None
 
     def __iter__(self) -> Iterator[Fec]:
-        for fec in self.inner:
-            if fec.problem is None:
-                if self.dst and not any(
-                    t.matches_prefix("dst", p) for t in fec.traffic for p in self.dst
-                ):
-                    continue
-                if self.start:
-                    fec = Fec(
-                        fec.index,
-                        fec.key,
-                        fec.traffic,
-                        self._graph(fec.before),
-                        self._graph(fec.after),
-                    )
-            yield fec
+        self.tally = Tally()
+        return self.selector.select(self.inner, self.tally)
+
+    def parts(self) -> list[SelectedPart]:
+        """The filtered parts of a change made of chunk files (empty if it is not)."""
+        inner_parts = getattr(self.inner, "parts", None)
+        if inner_parts is None:
+            return []
+        return [SelectedPart(part, self.selector) for part in inner_parts()]
+
+    def __repr__(self) -> str:
+        return f"SelectedChange({self.inner!r}, {self.selector!r})"
 
 
-def _check_filters(start: Sequence[str], dst: Sequence[str]) -> None:
-    if isinstance(start, str) or isinstance(dst, str):
-        raise UsageError("start and dst are sequences of strings, not a single string")
+#: The former name.
+FilteredChange = SelectedChange
+
+
+class SelectedPart:
+    """One chunk file seen through the filters; ``tally`` is filled as it is read (by a worker)."""
+
+    def __init__(self, inner: Iterable[Fec], selector: Selector) -> None:
+        self.inner = inner
+        self.selector = selector
+        self.tally: Tally | None = None
+
+    def __iter__(self) -> Iterator[Fec]:
+        self.tally = Tally()
+        return self.selector.select(self.inner, self.tally)
+
+
+def select(
+    change: Any, *, dst: Sequence[str] = (), start: Sequence[str] = (), flow: Sequence[str] = ()
+) -> Any:
+    """``change`` seen through these filters (itself when it already is, or when there are none).
+
+    >>> from rela.network.model import Fec, Graph
+    >>> fec = Fec(0, None, (), Graph.from_paths([["a"]]), Graph.from_paths([["a"]]))
+    >>> [f.index for f in select([fec], flow=["a"])]
+    [0]
+    """
+    selector = Selector(tuple(dst), tuple(start), tuple(flow))
+    already = getattr(change, "selector", None)
+    if not selector or (
+        already is not None
+        and already.dst == selector.dst
+        and already.flow == selector.flow
+        and (not selector.start or already.start == selector.start)
+    ):
+        return change
+    if not hasattr(change, "granularity"):
+        change = _Plain(change)
+    return SelectedChange(change, selector)
+
+
+class _Plain:
+    """A bare iterable of FECs with the attributes of a change."""
+
+    def __init__(self, fecs: Iterable[Fec]) -> None:
+        self.fecs = fecs
+        self.granularity = Granularity.DEVICE
+        self.groups: dict[str, str] | None = None
+        self.description = "FECs"
+
+    def __iter__(self) -> Iterator[Fec]:
+        return iter(self.fecs)
+
+
+def _check_filters(start: Sequence[str], dst: Sequence[str], flow: Sequence[str] = ()) -> None:
+    if isinstance(start, str) or isinstance(dst, str) or isinstance(flow, str):
+        raise UsageError("start, dst and flow are sequences of strings, not a single string")
     for prefix in dst:
         try:
             ipaddress.ip_network(prefix, strict=False)
         except (ValueError, TypeError):
             raise UsageError(f"dst={prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
-    for name in start:
-        if not isinstance(name, str) or not name or name.count("|") > 2:
-            raise UsageError(f"start={name!r} is not a location name")
+    for option, names in (("start", start), ("flow", flow)):
+        for name in names:
+            if not isinstance(name, str) or not name or name.count("|") > 2:
+                raise UsageError(f"{option}={name!r} is not a location name")
 
 
 def load_change(
@@ -152,6 +200,7 @@ def load_change(
     groups: PathLike | Mapping[str, str] | None = None,
     start: Sequence[str] = (),
     dst: Sequence[str] = (),
+    flow: Sequence[str] = (),
 ) -> Change:
     """Load a change as a re-iterable stream of :class:`~rela.network.model.Fec`.
 
@@ -162,8 +211,12 @@ def load_change(
     * ``granularity``: ``"device"`` (default), ``"interface"`` or ``"group"``;
     * ``groups``: a device -> group mapping file (or a mapping), needed by
       ``"group"``;
-    * ``dst``: keep only FECs with a destination inside one of these prefixes;
-      ``start``: keep only flows entering at these locations.
+    * ``dst``: keep only FECs whose traffic overlaps one of these prefixes (a
+      traffic key without destination, or an FEC without keys, overlaps all);
+      ``start``/``flow``: keep only flows entering at these locations (FECs
+      without such a flow are left out); for Batfish exports ``start`` is
+      where flows start.  Each filter counts what it leaves out
+      (:mod:`rela.network.selection`).
 
     Unreadable or malformed files raise :class:`NetworkInputError` (when the
     change is constructed, or while iterating for problems deep inside a
@@ -176,7 +229,7 @@ def load_change(
     rela.errors.UsageError: error: before= and after= go together: give both
     """
     gran = as_granularity(granularity)
-    _check_filters(start, dst)
+    _check_filters(start, dst, flow)
     if change is not None and (before is not None or after is not None):
         raise UsageError("give either change= or before=/after=, not both")
     if change is None and before is None and after is None:
@@ -191,9 +244,7 @@ def load_change(
     else:
         mapping = load_groups(groups)
     if gran is Granularity.GROUP and mapping is None:
-        raise UsageError(
-            "granularity='group' needs groups=MAP.json (a device -> group mapping)"
-        )
+        raise UsageError("granularity='group' needs groups=MAP.json (a device -> group mapping)")
 
     loaded: Any
     if change is not None:
@@ -204,7 +255,8 @@ def load_change(
         assert before is not None and after is not None
         b, a = Path(before), Path(after)
         if _batfish_export(b) and _batfish_export(a):
-            return _load_batfish(b, a, gran, mapping, start, dst)
+            batfish = _load_batfish(b, a, gran, mapping, start, dst)
+            return select(batfish, flow=flow) if flow else batfish
         if b.is_dir() or a.is_dir():
             raise UsageError(
                 "before= and after= must both be files (path snapshots) "
@@ -213,9 +265,8 @@ def load_change(
         from rela.network.formats.snapshot import SnapshotChange
 
         loaded = SnapshotChange(b, a, gran, mapping)
-    if start or dst:
-        loaded = FilteredChange(loaded, dst=dst, start=start)
-    return loaded
+    selector = Selector(tuple(dst), tuple(start), tuple(flow))
+    return SelectedChange(loaded, selector) if selector else loaded
 
 
 def _batfish_export(path: Path) -> bool:

@@ -17,12 +17,16 @@ import ipaddress
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from itertools import chain
 from typing import Any, Protocol
 
 from rela.protocols import PROTOCOL_NAMES
 
 __all__ = [
     "DROP",
+    "PORT_MAX",
+    "PROTOCOL_MAX",
+    "QOS_MAX",
     "Granularity",
     "Location",
     "TrafficKey",
@@ -34,6 +38,12 @@ __all__ = [
 
 #: The location where discarded traffic ends.
 DROP = "drop"
+#: Largest ``qos`` value a traffic key holds (the IP traffic-class / ToS byte).
+QOS_MAX = 255
+#: Largest IP protocol number.
+PROTOCOL_MAX = 255
+#: Largest TCP/UDP port.
+PORT_MAX = 65535
 
 
 class Granularity(str, Enum):
@@ -210,12 +220,19 @@ class Graph:
         n = len(self.labels)
         if len(self.succ) != n:
             raise ValueError("succ and labels differ in length")
-        for i, nexts in enumerate(self.succ):
-            if nexts and (max(nexts) >= n or min(nexts) < 0):
-                raise ValueError(f"an edge from node {i} leaves the graph")
+        # Nodes often share their successor tuple (every interface node of one
+        # device): check each distinct tuple once, in C, and look for the
+        # culprit only when something is wrong.
+        targets = set(chain.from_iterable(set(self.succ)))
+        if targets and (max(targets) >= n or min(targets) < 0):
+            bad = next(i for i, nexts in enumerate(self.succ) if any(not 0 <= j < n for j in nexts))
+            raise ValueError(f"an edge from node {bad} leaves the graph")
         for s in self.sources:
             if not 0 <= s < n:
                 raise ValueError(f"source {s} is not a node")
+        for s in self.sinks:
+            if not 0 <= s < n:
+                raise ValueError(f"sink {s} is not a node")
         key = (self.labels, self.succ, self.sources, tuple(sorted(self.sinks)))
         object.__setattr__(self, "_key", key)
         object.__setattr__(self, "_hash", hash(key))

@@ -1,7 +1,9 @@
 """Helpers shared by the report renderers: wording, ordering and path pairing.
 
 Everything here is pure and works on :mod:`rela.results` data only, so the text,
-JUnit and Markdown renderers word the same facts the same way.
+JUnit and Markdown renderers word the same facts the same way.  Every name that
+comes from an input (locations, FEC keys, traffic, spec names) goes through
+:func:`rela.report.escape.visible` before it is printed.
 
 >>> format_path(("a", "b", "c"))
 'a -> b -> c'
@@ -15,10 +17,34 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rela.results import FecError, FecRef, Path, Report, SpecResult, Violation
+from rela.explain.causes import find_causes
+from rela.explain.traffic import describe_cube
+from rela.report.escape import visible
+from rela.report.rows import hop_text
+from rela.results import (
+    KIND_WORDS,
+    Cause,
+    ClauseRef,
+    FecError,
+    FecRef,
+    Path,
+    Report,
+    SpecResult,
+    Violation,
+)
 
 __all__ = [
     "ARROW",
+    "all_causes",
+    "cause_destinations",
+    "cause_title",
+    "causes_of",
+    "clause_text",
+    "counts_line",
+    "kind_at",
+    "name",
+    "omitted_line",
+    "view_lines",
     "TRUNCATED_NOTE",
     "DiffRow",
     "common_prefix_len",
@@ -50,8 +76,13 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def format_path(path: Path) -> str:
-    """One path as ``a -> b -> c``; the empty path is ``()``."""
-    return ARROW.join(path) if path else "()"
+    """One path as ``a -> b -> c`` (names made visible); the empty path is ``()``."""
+    return ARROW.join(hop_text(h) for h in path) if path else "()"
+
+
+def name(text: str) -> str:
+    """A name from the input (spec, FEC key, location) made safe to print."""
+    return visible(text)
 
 
 def common_prefix_len(a: Path, b: Path) -> int:
@@ -65,12 +96,12 @@ def common_prefix_len(a: Path, b: Path) -> int:
 
 
 def format_traffic(traffic: Sequence[dict[str, Any]], limit: int = _MAX_TRAFFIC_KEYS) -> str:
-    """Traffic keys as ``dstIp=10.0.0.1 qos=4; …``, at most ``limit`` of them.
+    """Traffic keys as people read them (``dst 10.0.0.1, qos 4; …``), at most ``limit``.
 
     >>> format_traffic([{"dstIp": "10.0.0.1", "qos": 4}, {"dstIp": "10.0.0.2"}], limit=1)
-    'dstIp=10.0.0.1 qos=4; (+1 more)'
+    'dst 10.0.0.1, qos 4; (+1 more)'
     """
-    shown = [" ".join(f"{k}={v}" for k, v in t.items()) for t in traffic]
+    shown = [visible(describe_cube(t)) for t in traffic]
     text = "; ".join(shown[:limit])
     if len(shown) > limit:
         text += f"; (+{len(shown) - limit} more)"
@@ -79,7 +110,99 @@ def format_traffic(traffic: Sequence[dict[str, Any]], limit: int = _MAX_TRAFFIC_
 
 def fec_label(fec: FecRef) -> str:
     """``FEC #3 (10.0.0.0/24)`` or ``FEC #3`` when the FEC has no key."""
-    return f"FEC #{fec.index} ({fec.key})" if fec.key else f"FEC #{fec.index}"
+    return f"FEC #{fec.index} ({visible(fec.key)})" if fec.key else f"FEC #{fec.index}"
+
+
+def kind_at(kind: str, at: str | None) -> str:
+    """``new drop at core2`` (``at`` None: where the paths share no hop).
+
+    >>> kind_at("new-drop", "core2"), kind_at("paths-added", None)
+    ('new drop at core2', 'paths added')
+    """
+    words = KIND_WORDS.get(kind, kind)
+    return f"{words} at {hop_text(at)}" if at is not None else words
+
+
+def cause_title(c: Cause) -> str:
+    return kind_at(c.kind, c.at)
+
+
+def cause_destinations(c: Cause) -> list[str]:
+    """A cause's traffic as destination prefixes (visible), or in words when it is every packet."""
+    if any(not t for t in c.traffic):
+        return ["every packet (an FEC without traffic keys)"]
+    return [visible(d) for d in c.destinations] or [format_traffic(c.traffic)]
+
+
+def clause_text(ref: ClauseRef | None) -> str:
+    """``clause `core1 : replace(core1, core2)` at costout.rela:14:29`` (or a guard branch)."""
+    if ref is None:
+        return "clause not determined"
+    what = {"branch": "guard branch", "assert": "assert"}.get(ref.kind, "clause")
+    if ref.kind == "assert":
+        text = visible(ref.text)
+        where = visible(ref.where())
+        return f"{text} at {where}" if where else text
+    desc = f"{what} `{visible(ref.text)}`"
+    where = visible(ref.where())
+    return f"{desc} at {where}" if where else desc
+
+
+def causes_of(spec: SpecResult) -> tuple[Cause, ...]:
+    """The spec's causes (computed from its violations when the report has none)."""
+    if spec.causes or not spec.violations:
+        return spec.causes
+    return find_causes(spec.violations)
+
+
+def all_causes(report: Report) -> list[tuple[SpecResult, Cause]]:
+    """Every spec's causes, most FECs (then flows) first over all specs; ties in spec order."""
+    found = [(spec, c) for spec in report.specs for c in causes_of(spec)]
+    return sorted(found, key=lambda sc: (-sc[1].fecs, -sc[1].flows))
+
+
+def counts_line(report: Report) -> str:
+    """How many FECs the input had and how many were checked, and what filters left out.
+
+    >>> counts_line(Report(specs=(), fecs_read=3, fecs_input=3))
+    'Checked all 3 FECs of the input.'
+    >>> from rela.results import FilterNote
+    >>> counts_line(Report(specs=(), fecs_read=3, fecs_input=5,
+    ...     filters=(FilterNote("--dst", "10.0.0.0/8", 2, "traffic outside the prefixes"),)))
+    'Checked 3 of 5 FECs of the input: 2 left out by --dst 10.0.0.0/8 (traffic outside the prefixes).'
+    """
+    read = total_fecs(report)
+    if report.fecs_input is None:
+        return f"Checked {plural(read, 'FEC')}."
+    if report.fecs_input == read and not any(f.left_out for f in report.filters):
+        return f"Checked all {plural(read, 'FEC')} of the input."
+    text = f"Checked {read} of {plural(report.fecs_input, 'FEC')} of the input"
+    parts = [
+        f"{f.left_out} left out by {visible(f.option)} {visible(f.value)} ({visible(f.reason)})"
+        for f in report.filters
+        if f.left_out
+    ]
+    return text + (": " + "; ".join(parts) if parts else "") + "."
+
+
+def view_lines(report: Report) -> list[str]:
+    """What the report filters (``--through``, ``--kind``, ``--fec``) do not list."""
+    return [
+        f"Listing only violations matching {visible(f.option)} {visible(f.value)}: "
+        f"{plural(f.left_out, 'violated flow')} not listed (verdicts and counts are unaffected)."
+        for f in report.view
+    ]
+
+
+def omitted_line(spec: SpecResult, shown: int) -> str | None:
+    """``… 3 more violated flows of reroute not listed`` when the list is not complete."""
+    hidden = spec.omitted + len(spec.violations) - shown
+    if hidden <= 0:
+        return None
+    return (
+        f"… {plural(hidden, 'more violated flow')} of {visible(spec.name)} not listed "
+        "(--max-violations N, --all)"
+    )
 
 
 def _fec_sort_key(fec: FecRef) -> tuple[int, str]:

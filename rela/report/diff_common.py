@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from rela.diff import DISPOSITION_WORDS, KIND_WORDS, DiffReport, FecDiff
 from rela.network.model import TrafficKey, describe_traffic
 from rela.protocols import PROTOCOL_NUMBERS
+from rela.report.escape import visible
 from rela.results import FecRef
 
 __all__ = [
@@ -37,17 +37,6 @@ __all__ = [
 
 #: Rows of each place table (drops, loops, devices, links) on the first screen.
 MAX_PLACES = 5
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters shown as escapes (input names never drive a terminal).
-
-    >>> visible("bell\\x07x")
-    'bell\\\\x07x'
-    """
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

@@ -20,8 +20,9 @@ from rela.diff import ERROR, UNCHANGED, DiffReport, FecDiff, FlowDiff, PathList
 from rela.draw import fec_graphs
 from rela.draw.markup import esc
 from rela.network.model import Fec, Graph
-from rela.report._common import diff_rows, fec_label, format_traffic, plural
-from rela.report.html_page import figure, note, page, paths_table, table
+from rela.report._common import fec_label, format_traffic, plural
+from rela.report.html_page import figure, note, page, table, view_html
+from rela.report.rows import flow_view
 from rela.results import Violation
 
 __all__ = ["render_diff_html"]
@@ -190,12 +191,13 @@ def _flow(fd: FecDiff, f: FlowDiff) -> str:
         f"{_paths(f.before)} before, {_count(f.after)} after: "
         f"{_count(f.removed.count)} removed, {_count(f.added.count)} added."
     )
-    # the text view's pairing: every removed path beside the added path closest to it
+    # the check report's view: each removed path beside the added path closest to it,
+    # the unrollings of a loop folded into one pattern
     pairing = Violation(
         fd.fec, f.flow, (), (), f.removed.paths, f.added.paths, f.removed.paths, f.added.paths
     )
     parts = [f'<section class="flow">{head}{counts}']
-    parts.append(paths_table(diff_rows(pairing), "removed", "added"))
+    parts.append(view_html(flow_view(pairing), "removed", "added", "in both"))
     for paths, word in ((f.removed, "removed"), (f.added, "added")):
         if paths.truncated:
             parts.append(note(_more(paths, word), "note warn"))

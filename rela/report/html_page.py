@@ -11,6 +11,7 @@ goes through :func:`rela.draw.markup.esc`.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 
 from rela import __version__
@@ -18,7 +19,8 @@ from rela.draw import legend_html, pair_svg, too_large, union_pair
 from rela.draw.markup import esc
 from rela.draw.svg import MAX_EDGES, MAX_NODES, SVG_CSS
 from rela.network.model import Graph
-from rela.report._common import DiffRow
+from rela.report._common import plural
+from rela.report.rows import FlowView, Item, Row
 from rela.results import Path
 
 __all__ = [
@@ -26,7 +28,9 @@ __all__ = [
     "lines",
     "page",
     "path_html",
-    "paths_table",
+    "item_html",
+    "view_html",
+    "safe",
     "path_list",
     "figure",
     "note",
@@ -63,6 +67,10 @@ td.minus, td.mark.minus { background: #ffebe9; color: #8b1a12; }
 td.plus, td.mark.plus { background: #e6f4ea; color: #14532d; }
 .hop { white-space: nowrap; } .arrow { color: #8c959f; }
 .hop.same { color: #8c959f; } .hop.first { font-weight: bold; text-decoration: underline; }
+.badge { font: 600 11px system-ui, sans-serif; background: #f57c00; color: #fff; border-radius: 8px; padding: 0 6px; }
+p.why { margin: 2px 0 6px; } p.why b { color: #b3261e; }
+table.summary td.what { white-space: nowrap; }
+table.summary td.vacuous { background: #fff8e1; color: #9a6700; }
 .paths-list { margin: 2px 0 6px 14px; padding: 0; list-style: none; }
 p.note { color: #59636e; font-style: italic; margin: 6px 0; }
 p.warn { color: #9a6700; }
@@ -130,51 +138,67 @@ def path_html(path: Path, mark: str = " ", prefix: int = 0) -> str:
 _MARK_CLASS = {"-": "minus", "+": "plus", " ": ""}
 
 
-#: Unchanged paths shown inline above the differing ones; more are folded away.
-MAX_INLINE_CONTEXT = 3
+def safe(text: str) -> str:
+    """Text the report helpers already made visible (display tokens, ``kind_at``,
+    ``clause_text``, ``fec_label``...): HTML-escaped only, so the ``⟨⟩`` of a hop that
+    is not a location stays as written."""
+    return html.escape(text, quote=True)
 
 
-def _row(r: DiffRow) -> str:
+def item_html(item: Item, mark: str = " ", prefix: int = 0) -> str:
+    """A displayed path (:class:`rela.report.rows.Item`): its tokens, a folded loop badged."""
+    out = []
+    for i, token in enumerate(item.tokens):
+        if i:
+            out.append('<span class="arrow"> → </span>')
+        cls = "hop"
+        if mark != " ":
+            cls += " same" if i < prefix else (" first" if i == prefix else "")
+        out.append(f'<span class="{cls}">{safe(token)}</span>')
+    if not item.tokens:
+        out.append('<span class="hop">()</span>')
+    if item.loop:
+        out.append(
+            f' <span class="badge" title="stands for {len(item.paths)} listed paths and more">'
+            "loop</span>"
+        )
+    if item.note:
+        out.append(f' <span class="sub">({safe(item.note)})</span>')
+    return "".join(out)
+
+
+def _view_row(r: Row) -> str:
     cells = []
     paired = r.left is not None and r.right is not None
-    for path, mark in ((r.left, r.left_mark), (r.right, r.right_mark)):
-        if path is None:
+    for item, mark in ((r.left, r.left_mark), (r.right, r.right_mark)):
+        if item is None:
             cells.append('<td class="mark"></td><td></td>')
             continue
         cls = _MARK_CLASS[mark]
-        # the changed hop is only meaningful against a paired path
-        hops = path_html(path, mark if paired else " ", r.prefix)
+        hops = item_html(item, mark if paired else " ", r.prefix)
         cells.append(f'<td class="mark {cls}">{mark.strip()}</td><td class="{cls}">{hops}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
 
 
-def _table(rows: Sequence[DiffRow], left: str, right: str) -> str:
+def view_html(view: FlowView, left: str, right: str, same: str) -> str:
+    """A flow's rows side by side (``left`` against ``right``), then its unchanged paths
+    (``same``: how to call them) folded, then its notes."""
     head = f"<thead><tr><th></th><th>{esc(left)}</th><th></th><th>{esc(right)}</th></tr></thead>"
-    return "\n".join(
-        ['<table class="paths">', head + "<tbody>", *map(_row, rows), "</tbody></table>"]
-    )
-
-
-def paths_table(rows: Sequence[DiffRow], left: str, right: str) -> str:
-    """Side-by-side paths: ``left`` column (``-`` marks) against ``right`` (``+`` marks).
-
-    Rows that differ come first; when more than :data:`MAX_INLINE_CONTEXT`
-    paths are the same on both sides, they are folded into a ``<details>``
-    below (a count and one click away), so the difference is on the first screen.
-    """
-    same = [
-        r
-        for r in rows
-        if r.left is not None and r.left == r.right and r.left_mark == r.right_mark == " "
+    out = [
+        '<table class="paths">',
+        head + "<tbody>",
+        *map(_view_row, view.rows),
+        "</tbody></table>",
     ]
-    if len(same) <= MAX_INLINE_CONTEXT:
-        return _table(rows, left, right)
-    differ = [r for r in rows if r not in same]
-    return (
-        _table(differ, left, right)
-        + f'\n<details class="same"><summary>{len(same)} more paths are both {esc(left)} and '
-        f"{esc(right)}</summary>\n{_table(same, left, right)}\n</details>"
-    )
+    if view.unchanged:
+        items = "".join(f"<li>{item_html(i)}</li>" for i in view.unchanged)
+        n = sum(len(i.paths) for i in view.unchanged)
+        out.append(
+            f'<details class="same"><summary>{plural(n, "more path")} {esc(same)}</summary>'
+            f'<ul class="paths-list">{items}</ul></details>'
+        )
+    out += [f'<p class="note">{safe(n)}</p>' for n in view.notes]
+    return "\n".join(out)
 
 
 def path_list(label: str, paths: Sequence[Path]) -> str:
@@ -215,11 +239,17 @@ def table(
     )
 
 
-def figure(graphs: tuple[Graph, Graph] | None, label: str, flows: Sequence[str] = ()) -> str:
-    """The drawing of a (before, after) graph pair with its legend, or why there is none."""
+def figure(
+    graphs: tuple[Graph, Graph] | None,
+    label: str,
+    flows: Sequence[str] = (),
+    focus: Sequence[str] = (),
+) -> str:
+    """The drawing of a (before, after) graph pair with its legend, or why there is none;
+    ``focus``: locations to ring (where behaviour diverges)."""
     if graphs is None:
         return note(f"{label}: no drawing (the FEC was not found when the input was read again).")
-    pair = union_pair(*graphs, flows=flows)
+    pair = union_pair(*graphs, flows=flows).focused(focus)
     if not pair.nodes:
         return note(f"{label}: no drawing (no path before or after).")
     if too_large(pair):

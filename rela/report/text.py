@@ -1,10 +1,16 @@
 """The human report (``--format text``), rendered with rich into a string.
 
-Layout: a summary table, one section per shown violation (FEC, flow, expected
-versus actual paths side by side when the width allows, as a unified diff
-otherwise), FEC errors, warnings, and the verdict line last so it is what a
-terminal shows after a long report. Colour only when asked for; every line fits
-the width (long paths wrap at hop boundaries under their mark).
+Layout, most telling first, so the first screen says what broke, where, for
+how much traffic: the summary table; how many FECs were checked (and what input
+filters left out); warnings; the **causes** (violated flows grouped by kind and
+divergence point, with their FECs, flows, traffic, clause and one example);
+then one section per listed violation (FEC, flow, kind and clause, then
+expected versus actual: side by side when the width allows, as a unified diff
+otherwise, changed rows first, unchanged paths collapsed, loops folded); FEC
+errors; the verdict line last so it is what a terminal shows after a long
+report.  Colour only when asked for; every line fits the width (long paths
+wrap at hop boundaries under their mark).  Every name from the input is made
+visible (:mod:`rela.report.escape`): a name cannot print a line of its own.
 
 >>> from rela.results import Report, SpecResult
 >>> print(render_text(Report(specs=(SpecResult("s", 3, 3, 0, 0),), fecs_read=3), quiet=True))
@@ -23,27 +29,37 @@ from rich.table import Table
 from rich.text import Text
 
 from rela.report._common import (
-    ARROW,
     TRUNCATED_NOTE,
-    DiffRow,
-    diff_rows,
+    all_causes,
+    cause_destinations,
+    cause_title,
+    clause_text,
+    counts_line,
     fec_label,
-    format_path,
     format_traffic,
+    kind_at,
+    name,
+    omitted_line,
     ordered_errors,
     ordered_violations,
     plural,
     spec_status,
     summary_line,
     total_fecs,
+    view_lines,
 )
-from rela.results import Path, Report, SpecResult, Violation
+from rela.report.rows import ARROW, FlowView, Item, Row, flow_view, tokens
+from rela.results import Cause, Path, Report, SpecResult, Violation
 
-__all__ = ["render_text", "make_console"]
+__all__ = ["render_text", "make_console", "MAX_CAUSES", "MAX_UNCHANGED"]
 
 _MARK_STYLE = {"-": "red", "+": "green", " ": ""}
 _STATUS_STYLE = {"holds": "green", "violated": "bold red", "error": "bold yellow"}
 _INDENT = 2
+#: Causes listed before the violations (all of them with ``max_examples < 0``).
+MAX_CAUSES = 10
+#: Unchanged paths shown per flow (the rest are counted; all with ``verbose``).
+MAX_UNCHANGED = 2
 
 
 def make_console(file: io.StringIO, *, color: bool | None, width: int | None) -> Console:
@@ -76,8 +92,9 @@ def render_text(
     ``color=None`` or ``False`` gives plain text (the caller decides, e.g. from
     ``isatty``); ``width=None`` lets rich pick (``COLUMNS`` or the terminal).
     ``quiet`` keeps only the verdict line; ``verbose`` adds per-spec times,
-    totals and the before/after paths of each violation. ``max_examples``
-    bounds the violations shown per spec (negative: all).
+    totals, every unchanged path and the before/after paths of each violation.
+    ``max_examples`` bounds the violations shown per spec and the causes
+    (negative: all).
     """
     out = io.StringIO()
     console = make_console(out, color=color, width=width)
@@ -86,6 +103,16 @@ def render_text(
         console.print(verdict, soft_wrap=True)
         return _tidy(out.getvalue())
     console.print(_summary_table(report, verbose=verbose))
+    console.print(Text(counts_line(report)))
+    for line in view_lines(report):
+        console.print(Text(line, style="yellow"))
+    if report.warnings:
+        console.print()
+        console.print(_warnings(report))
+    causes = _causes(report, console.width, max_examples)
+    if causes is not None:
+        console.print()
+        console.print(causes)
     shown_any = False
     for spec in report.specs:
         parts = _spec_violations(spec, console.width, verbose, max_examples, first=not shown_any)
@@ -96,9 +123,6 @@ def render_text(
     if errors is not None:
         console.print()
         console.print(errors)
-    if report.warnings:
-        console.print()
-        console.print(_warnings(report))
     console.print()
     console.print(_footer(report, verbose))
     console.print(verdict)
@@ -134,15 +158,14 @@ def _summary_table(report: Report, *, verbose: bool) -> Table:
         ("violated", [s.violated for s in specs]),
         ("errors", [s.errors for s in specs]),
     ]
-    for name, col in numbers:
-        total = sum(col)
-        table.add_column(name, justify="right", footer=str(total))
+    for label, col in numbers:
+        table.add_column(label, justify="right", footer=str(sum(col)))
     if verbose:
         table.add_column("time", justify="right", footer=_seconds(sum(s.seconds for s in specs)))
     for i, spec in enumerate(specs):
         status = spec_status(spec)
         style = _STATUS_STYLE.get(status, "bold red")
-        row: list[RenderableType] = [Text(spec.name), Text(status, style=style)]
+        row: list[RenderableType] = [Text(name(spec.name)), Text(status, style=style)]
         row += [str(col[i]) for _, col in numbers]
         if verbose:
             row.append(_seconds(spec.seconds))
@@ -154,12 +177,81 @@ def _seconds(s: float) -> str:
     return f"{s:.2f} s"
 
 
+# ---------------------------------------------------------------------- causes
+
+
+def _causes(report: Report, width: int, max_examples: int) -> RenderableType | None:
+    found = all_causes(report)
+    if not found:
+        return None
+    limit = len(found) if max_examples < 0 else MAX_CAUSES
+    parts: list[RenderableType] = [Rule(Text("Causes", style="bold"), align="left", style="dim")]
+    many_specs = len(report.specs) > 1
+    for n, (spec, c) in enumerate(found[:limit], 1):
+        parts.append(_cause(n, spec, c, width, many_specs))
+    if len(found) > limit:
+        parts.append(Text(f"… {plural(len(found) - limit, 'more cause')} (--all)", style="dim"))
+    return Group(*parts)
+
+
+def _cause(n: int, spec: SpecResult, c: Cause, width: int, many_specs: bool) -> RenderableType:
+    head = Text(f"{n}. ")
+    head.append(cause_title(c), style="bold")
+    counts = f"{plural(c.fecs, 'FEC')}, {plural(c.flows, 'flow')}"
+    head.append(f" — {name(spec.name)}: {counts}" if many_specs else f" — {counts}")
+    body = Table.grid(padding=(0, 0), pad_edge=False)
+    body.add_column("", width=3)
+    body.add_column("", overflow="fold")
+    body.add_row("", Text("traffic: " + _destinations(c)))
+    if c.clause is not None:
+        body.add_row("", Text(clause_text(c.clause)))
+    ex = c.example
+    body.add_row("", Text(f"e.g. {fec_label(ex.fec)}, flow from {name(ex.flow)}:"))
+    body.add_row("", _example_rows(flow_view(ex), width - 3))
+    return Group(head, body)
+
+
+def _destinations(c: Cause, limit: int = 4) -> str:
+    dsts = cause_destinations(c)
+    text = ", ".join(dsts[:limit])
+    if len(dsts) > limit:
+        text += f" (+{len(dsts) - limit} more prefixes)"
+    other = sorted({k for t in c.traffic for k in t if k != "dstIp"})
+    if other:
+        text += f" (restricted by {', '.join(_FIELD_WORDS.get(k, k) for k in other)})"
+    return text
+
+
+_FIELD_WORDS = {"srcIp": "src", "dstPort": "dport", "srcPort": "sport", "protocol": "proto"}
+
+
+def _example_rows(view: FlowView, width: int) -> Table:
+    """The first changed row of a flow, as one or two diff lines."""
+    table = Table.grid(padding=(0, 1), pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("", width=1)
+    table.add_column("", overflow="fold")
+    avail = width - 4
+    for r in view.rows:
+        if r.left is not None and r.left_mark == "-":
+            table.add_row("", _mark("-"), _tokens_text(r.left.tokens, "-", r.prefix, avail))
+        if r.right is not None and r.right_mark == "+":
+            table.add_row("", _mark("+"), _tokens_text(r.right.tokens, "+", r.prefix, avail))
+        if table.row_count:
+            break
+    return table
+
+
+# ---------------------------------------------------------------------- violations
+
+
 def _spec_violations(
     spec: SpecResult, width: int, verbose: bool, max_examples: int, *, first: bool
 ) -> list[RenderableType]:
     violations = ordered_violations(spec)
     if not violations:
-        return []
+        more = omitted_line(spec, 0)
+        return [Text(more, style="dim")] if more else []
     limit = len(violations) if max_examples < 0 else min(max_examples, len(violations))
     parts: list[RenderableType] = []
     if first:
@@ -172,16 +264,17 @@ def _spec_violations(
                 " (present, not expected)",
             )
         )
+    total = len(violations) + spec.omitted
     for n, v in enumerate(violations[:limit], 1):
-        title = f"{spec.name}: violation {n} of {len(violations)}"
+        title = f"{name(spec.name)}: violation {n} of {len(violations)}"
+        if spec.omitted:
+            title += f" listed ({total} in all)"
         parts.append(Text())
         parts.append(Rule(Text(title, style="bold"), align="left", style="dim"))
         parts.append(_violation(v, width, verbose))
-    hidden = len(violations) - limit
-    if hidden:
-        parts.append(
-            Text(f"… {plural(hidden, 'more violation')} of {spec.name} not shown", style="dim")
-        )
+    more = omitted_line(spec, limit)
+    if more:
+        parts.append(Text(more, style="dim"))
     return parts
 
 
@@ -189,9 +282,17 @@ def _violation(v: Violation, width: int, verbose: bool) -> RenderableType:
     head = Text.assemble((fec_label(v.fec), "bold"))
     if v.fec.traffic:
         head.append(f"  traffic: {format_traffic(v.fec.traffic)}")
-    flow = Text.assemble("flow from ", (v.flow, "bold cyan"))
-    rows = diff_rows(v)
-    parts: list[RenderableType] = [head, flow, _paths_view(rows, width)]
+    flow = Text.assemble("flow from ", (name(v.flow), "bold cyan"))
+    e = v.explanation
+    if e is not None:
+        flow.append(": " + kind_at(e.kind, e.at))
+    parts: list[RenderableType] = [head, flow]
+    if e is not None and e.clause is not None:
+        parts.append(Text(clause_text(e.clause)))
+    view = flow_view(v)
+    parts.append(_paths_view(view, width, verbose))
+    for note in view.notes:
+        parts.append(Text("note: " + note, style="yellow"))
     if v.truncated:
         parts.append(Text(TRUNCATED_NOTE, style="yellow"))
     if verbose:
@@ -200,8 +301,8 @@ def _violation(v: Violation, width: int, verbose: bool) -> RenderableType:
     return Group(*parts)
 
 
-def _wrap_hops(path: Path, avail: int) -> list[int]:
-    """Indices of the hops that start a new line when ``path`` is wrapped to ``avail`` columns.
+def _wrap_hops(path: tuple[str, ...], avail: int) -> list[int]:
+    """Indices of the tokens that start a new line when ``path`` is wrapped to ``avail`` columns.
 
     Lines break only between hops, after the arrow, greedily: two paths sharing
     a prefix break identically along it, so their first difference is easy to
@@ -219,15 +320,15 @@ def _wrap_hops(path: Path, avail: int) -> list[int]:
     return breaks
 
 
-def _path_text(path: Path, mark: str, prefix: int, avail: int | None = None) -> Text:
-    """A path with its shared prefix dimmed and the first changed hop in bold."""
+def _tokens_text(toks: tuple[str, ...], mark: str, prefix: int, avail: int | None = None) -> Text:
+    """Display tokens with the shared prefix dimmed and the first changed one in bold."""
     style = _MARK_STYLE[mark]
     text = Text()
-    if not path:
+    if not toks:
         text.append("()", style=style)
         return text
-    breaks = set(_wrap_hops(path, avail)) if avail else set()
-    for i, hop in enumerate(path):
+    breaks = set(_wrap_hops(toks, avail)) if avail else set()
+    for i, hop in enumerate(toks):
         if i:
             sep = ARROW.rstrip() + "\n" if i in breaks else ARROW
             text.append(sep, style="dim" if i <= prefix else style)
@@ -240,43 +341,77 @@ def _path_text(path: Path, mark: str, prefix: int, avail: int | None = None) -> 
     return text
 
 
+def _item_text(item: Item, mark: str, prefix: int, avail: int | None = None) -> Text:
+    text = _tokens_text(item.tokens, mark, prefix, avail)
+    extra = []
+    if item.loop:
+        extra.append(f"forwarding loop; {plural(len(item.paths), 'listed path')}")
+    if item.note:
+        extra.append(item.note)
+    if extra:
+        text.append(f"  ({'; '.join(extra)})", style="yellow")
+    return text
+
+
 def _mark(mark: str) -> Text:
     return Text(mark, style=_MARK_STYLE[mark])
 
 
-def _paths_view(rows: list[DiffRow], width: int) -> Table:
-    def widest(paths: list[Path | None]) -> int:
-        return max((len(format_path(p)) for p in paths if p is not None), default=0)
+def _width(item: Item | None) -> int:
+    if item is None:
+        return 0
+    return len(_item_text(item, " ", 0).plain)
 
+
+def _paths_view(view: FlowView, width: int, verbose: bool) -> RenderableType:
+    rows = list(view.rows)
+    unchanged = list(view.unchanged)
+    shown = unchanged if verbose else unchanged[:MAX_UNCHANGED]
+    hidden = len(unchanged) - len(shown)
     # indent, mark, gap, mark and the paddings between the six grid columns take 9
-    if widest([r.left for r in rows]) + widest([r.right for r in rows]) + 9 <= width:
-        return _side_by_side(rows)
-    return _stacked(rows, width - _INDENT - 2)
+    left = max((_width(r.left) for r in rows), default=0)
+    right = max((_width(r.right) for r in rows), default=0)
+    if left + right + 9 <= width and all(_width(i) <= left + right for i in shown):
+        table = _side_by_side(rows)
+    else:
+        table = _stacked(rows, width - _INDENT - 2)
+    if not unchanged:
+        return table
+    parts: list[RenderableType] = [table]
+    label = f"{plural(len(unchanged), 'unchanged path')} (expected and present)"
+    parts.append(Text(f"  = {label}" + (":" if shown else ""), style="dim"))
+    grid = Table.grid(padding=(0, 1), pad_edge=False)
+    grid.add_column("", width=_INDENT + 1)
+    grid.add_column("", overflow="fold")
+    for item in shown:
+        grid.add_row("", _item_text(item, " ", 0, width - _INDENT - 4))
+    if shown:
+        parts.append(grid)
+    if hidden:
+        parts.append(Text(f"    … {hidden} more (--verbose lists them)", style="dim"))
+    return Group(*parts)
 
 
-def _side_by_side(rows: list[DiffRow]) -> Table:
+def _side_by_side(rows: list[Row]) -> Table:
     table = _grid("", "", "expected", "", "", "actual")
     for r in rows:
-        left = _path_text(r.left, r.left_mark, r.prefix) if r.left is not None else ""
-        right = _path_text(r.right, r.right_mark, r.prefix) if r.right is not None else ""
+        left = _item_text(r.left, r.left_mark, r.prefix) if r.left is not None else ""
+        right = _item_text(r.right, r.right_mark, r.prefix) if r.right is not None else ""
         lmark = _mark(r.left_mark) if r.left is not None else ""
         rmark = _mark(r.right_mark) if r.right is not None else ""
         table.add_row("", lmark, left, "", rmark, right)
     return table
 
 
-def _stacked(rows: list[DiffRow], avail: int) -> Table:
-    """Unified-diff style: context paths once, each missing path above its paired unexpected one."""
+def _stacked(rows: list[Row], avail: int) -> Table:
+    """Unified-diff style: each missing path above its paired unexpected one."""
     table = _grid("", "", "expected vs actual")
     for r in rows:
-        if r.left is not None and r.left == r.right and r.left_mark == r.right_mark == " ":
-            table.add_row("", _mark(" "), _path_text(r.left, " ", 0, avail))
-            continue
         if r.left is not None:
-            table.add_row("", _mark(r.left_mark), _path_text(r.left, r.left_mark, r.prefix, avail))
+            table.add_row("", _mark(r.left_mark), _item_text(r.left, r.left_mark, r.prefix, avail))
         if r.right is not None:
             table.add_row(
-                "", _mark(r.right_mark), _path_text(r.right, r.right_mark, r.prefix, avail)
+                "", _mark(r.right_mark), _item_text(r.right, r.right_mark, r.prefix, avail)
             )
     return table
 
@@ -298,10 +433,13 @@ def _grid(*headers: str) -> Table:
 def _plain_paths(label: str, paths: tuple[Path, ...], avail: int) -> Table:
     table = _grid("", "", label)
     for p in paths:
-        table.add_row("", "", _path_text(p, " ", 0, avail))
+        table.add_row("", "", _tokens_text(tokens(p), " ", 0, avail))
     if not paths:
         table.add_row("", "", Text("(no paths)", style="dim"))
     return table
+
+
+# ---------------------------------------------------------------------- the rest
 
 
 def _errors(report: Report) -> RenderableType | None:
@@ -310,7 +448,8 @@ def _errors(report: Report) -> RenderableType | None:
         for e in ordered_errors(spec):
             lines.append(
                 Text.assemble(
-                    ("error", "bold yellow"), f": {spec.name}: {fec_label(e.fec)}: {e.message}"
+                    ("error", "bold yellow"),
+                    f": {name(spec.name)}: {fec_label(e.fec)}: {name(e.message)}",
                 )
             )
     if not lines:
@@ -322,8 +461,11 @@ def _errors(report: Report) -> RenderableType | None:
 def _warnings(report: Report) -> RenderableType:
     lines: list[RenderableType] = []
     for w in report.warnings:
-        where = f"{w.spec}: " if w.spec else ""
-        lines.append(Text.assemble(("warning", "yellow"), f": {where}{w.message}"))
+        where = f"{name(w.spec)}: " if w.spec else ""
+        line = Text.assemble(("warning", "yellow"), f": {where}{name(w.message)}")
+        if w.hint:
+            line.append(f"\n  hint: {name(w.hint)}", style="dim")
+        lines.append(line)
     return Group(*lines)
 
 

@@ -22,12 +22,15 @@ import difflib
 import itertools
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Any
 
 from rela.errors import NetworkInputError, UsageError
+from rela.explain.hook import finish, merge, models_of
 from rela.lang import ast
+from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
+from rela.network.selection import summarize
 from rela.results import Report
 from rela.verify.aggregate import (
     MAX_NAME_WARNINGS,
@@ -61,7 +64,8 @@ __all__ = [
 def _select(spec: ast.Module, names: Sequence[str] | None) -> list[Named]:
     from rela.compile import compile_module
 
-    compiled = [Named(c.name, c.check) for c in compile_module(spec)]
+    models = models_of(spec)
+    compiled = [Named(c.name, c.check, models.get(c.name)) for c in compile_module(spec)]
     if not names:
         if not compiled:
             raise UsageError("the spec file has no spec or assert block to check")
@@ -136,21 +140,23 @@ def verify(
         groups=getattr(change, "groups", None),
     )
     tallies = [SpecTally(c.name) for c in checks]
+    coverage: list[Any] = [None] * len(checks)
     seen: set[str] = set()
     fecs_read = 0
     local: Verifier | None = None
+    part_tallies: list[Any] = []  # input-filter tallies of parts read by workers
     if jobs == 0 and executor == "dask":
         jobs = default_jobs()
     parts = _parts_of(change) if executor == "local" and jobs != 1 else None
     if parts is not None and jobs == 0:
         jobs = default_jobs()
-    stream: Iterator[Aggregate]
+    stream: Generator[Aggregate, None, None]
     if executor == "dask":
         stream = special(run_dask(checks, options, change, jobs, scheduler))
     elif executor != "local":
         raise UsageError(f"unknown executor {executor!r} (use local or dask)")
     elif parts is not None:
-        stream = shifted(run_parts(checks, options, parts, jobs))
+        stream = shifted(run_parts(checks, options, parts, jobs), part_tallies)
     elif jobs > 1 or jobs == 0:
         fecs: Iterable[Fec] = change
         if jobs == 0:  # auto: every core, but a small change is not worth a pool
@@ -166,28 +172,44 @@ def verify(
     else:
         local = Verifier(checks, options)
         stream = special(run_serial(local, change))
-    for n, found, spent, names in stream:
-        for i, tally in enumerate(tallies):
-            tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
-            tally.seconds += spent[i]
-        seen.update(names)
-        fecs_read += n
-        if progress is not None:
-            progress(n)
+    try:
+        for n, found, spent, names, cover in stream:
+            merge(coverage, cover)
+            for i, tally in enumerate(tallies):
+                tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
+                tally.seconds += spent[i]
+            seen.update(names)
+            fecs_read += n
+            if progress is not None:
+                progress(n)
+    finally:
+        stream.close()  # an interrupt here: the executor stops its workers now
+    # what the input filters left out; a filter that selected nothing is an error
+    inputs = summarize(change, part_tallies if parts is not None else None)
     if parts is not None and fecs_read == 0:
         raise NetworkInputError(
             "the change contains no FECs", filename=str(getattr(change, "path", "")) or None
         )
+    if fecs_read == 0:
+        raise UsageError("no FEC to check: the input has none")
     if local is not None:
         seen |= local.seen_names()
-    warnings = name_warnings(checks, seen, options.groups)
-    return Report(
+        merge(coverage, local.explainer.take())
+    # the static lint of the checked specs (as `rela lint`), then names absent from the input
+    warnings = [
+        *lint_module(spec, [c.name for c in checks]),
+        *name_warnings(checks, seen, options.groups),
+    ]
+    report = Report(
         specs=tuple(t.result() for t in tallies),
-        warnings=tuple(warnings),
+        warnings=inputs.warnings + tuple(warnings),
+        fecs_input=inputs.fecs_input,
+        filters=inputs.filters,
         fecs_read=fecs_read,
         seconds=time.perf_counter() - t0,
         meta={"granularity": options.granularity, "jobs": jobs, "executor": executor},
     )
+    return finish(report, [c.model for c in checks], coverage)
 
 
 def default_jobs() -> int:

@@ -15,12 +15,14 @@ spent per spec and location names met.  :class:`SpecTally` folds them per spec.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
+from rela.traffic import describe_part
 from rela.verify.verifier import Named
 
 __all__ = [
@@ -38,12 +40,18 @@ __all__ = [
 #: Spec names warned about one by one (with the closest locations) per spec.
 MAX_NAME_WARNINGS = 20
 
-#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met.
-BatchResult = tuple[list[list[Outcome]], list[float], list[str]]
-#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met).
-Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str]]
+#: Clause coverage counted by a worker, per spec (see rela.explain.hook).
+Cover = list[Any]
+#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met; coverage.
+BatchResult = tuple[list[list[Outcome]], list[float], list[str], Cover]
+#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met, coverage).
+Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str], Cover]
 #: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
-PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str]]
+#: A part's result: FECs read, the non-holding ones, seconds per spec, names met, the
+#: part's input-filter tally (``rela.network.selection.Tally``, or None) and coverage.
+PartResult = tuple[
+    int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Any, Cover
+]
 Batch = tuple[list[Fec], BatchResult]
 
 
@@ -79,6 +87,8 @@ class SpecTally:
                         f.unexpected,
                         f.truncated,
                         spec=self.name,
+                        part=describe_part(f.part) if f.part is not None else None,
+                        explanation=f.explanation,
                     )
                 )
         else:
@@ -110,21 +120,26 @@ def fec_ref(fec: Fec) -> FecRef:
     return FecRef(fec.index, fec.key, tuple(t.to_dict() for t in fec.traffic))
 
 
-def special(stream: Iterable[Batch]) -> Iterator[Aggregate]:
-    """Batches as (count, FECs with a non-holding outcome, time, names)."""
-    for batch, (outcomes, spent, names) in stream:
+def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
+    """Batches as (count, FECs with a non-holding outcome, time, names, coverage)."""
+    for batch, (outcomes, spent, names, cover) in stream:
         found = [
             (fec_ref(fec), per_spec)
             for fec, per_spec in zip(batch, outcomes)
             if any(o is not HOLDS for o in per_spec)
         ]
-        yield len(batch), found, spent, names
+        yield len(batch), found, spent, names, cover
 
 
-def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
-    """Part results with FEC indices made global (each part's FECs are indexed from 0)."""
+def shifted(
+    stream: Iterable[tuple[object, PartResult]], tallies: list[Any] | None = None
+) -> Generator[Aggregate, None, None]:
+    """Part results with FEC indices made global (each part's FECs are indexed from 0);
+    the parts' input-filter tallies are collected into ``tallies``."""
     offset = 0
-    for _, (n, found, spent, names) in stream:
+    for _, (n, found, spent, names, tally, cover) in stream:
+        if tally is not None and tallies is not None:
+            tallies.append(tally)
         yield (
             n,
             [
@@ -133,6 +148,7 @@ def shifted(stream: Iterable[tuple[object, PartResult]]) -> Iterator[Aggregate]:
             ],
             spent,
             names,
+            cover,
         )
         offset += n
 
@@ -155,10 +171,24 @@ def name_warnings(
             msg = f"name {name!r} matches no location of the input"
             if close:
                 msg += f"; closest: {', '.join(close)}"
-            out.append(Warning_(c.name, msg))
+            out.append(
+                Warning_(
+                    c.name,
+                    msg,
+                    code="unknown-name",
+                    hint="a misspelt name makes its zone silently empty; quote names with "
+                    "unusual characters",
+                )
+            )
         if len(absent) > MAX_NAME_WARNINGS:
             rest = absent[MAX_NAME_WARNINGS:]
             shown = ", ".join(repr(n) for n in rest[:5])
             more = f" and {len(rest) - 5} more" if len(rest) > 5 else ""
-            out.append(Warning_(c.name, f"{len(rest)} more names match no location: {shown}{more}"))
+            out.append(
+                Warning_(
+                    c.name,
+                    f"{len(rest)} more names match no location: {shown}{more}",
+                    code="unknown-name",
+                )
+            )
     return out

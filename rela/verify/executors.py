@@ -9,6 +9,7 @@ process) lives in ``_WORKER``.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -19,6 +20,7 @@ from rela.check import HOLDS, Outcome
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
+from rela.verify.interrupt import kill_pool, worker_setup
 from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["BATCH_SIZE", "run_serial", "run_pool", "run_parts", "run_dask"]
@@ -29,7 +31,8 @@ BATCH_SIZE = 256
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(checks: Sequence[Named], options: Options) -> None:
+def _worker_init(parent: int, checks: Sequence[Named], options: Options) -> None:
+    worker_setup(parent)
     _WORKER["verifier"] = Verifier(checks, options)
     _WORKER["reported"] = set()
 
@@ -47,7 +50,7 @@ def _worker_batch(batch: list[Fec]) -> BatchResult:
     before = list(verifier.seconds)
     outcomes = [verifier.run_fec(fec) for fec in batch]
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return outcomes, spent, _new_names(verifier)
+    return outcomes, spent, _new_names(verifier), verifier.explainer.take()
 
 
 def _worker_part(part: Iterable[Fec]) -> PartResult:
@@ -62,13 +65,15 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
             found.append((fec.index, fec_ref(fec), outcomes))
         n += 1
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return n, found, spent, _new_names(verifier)
+    tally = getattr(part, "tally", None)
+    return n, found, spent, _new_names(verifier), tally, verifier.explainer.take()
 
 
 def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
     key = repr((checks, options))
     if _WORKER.get("dask_key") != key:
-        _worker_init(checks, options)
+        _WORKER["verifier"] = Verifier(checks, options)
+        _WORKER["reported"] = set()
         _WORKER["dask_key"] = key
     return _worker_batch(batch)
 
@@ -87,7 +92,7 @@ def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
 
 def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
     outcome = Outcome("error", message=why)
-    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, []
+    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], []
 
 
 def _failure(exc: BaseException) -> str:
@@ -104,15 +109,51 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
     for fec in fecs:
         before = list(verifier.seconds)
         outcomes = verifier.run_fec(fec)
-        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [])
+        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [], [])
 
 
 # ---------------------------------------------------------------------- process pool
 
 
+class _Pool:
+    """The current process pool of a run (replaced when it breaks).
+
+    On the way out it waits for its workers after a normal end, and kills them
+    at once after anything else (an interrupt, SIGTERM, an error): a worker in
+    the middle of a long FEC is never waited for.
+    """
+
+    def __init__(self, jobs: int, checks: Sequence[Named], options: Options) -> None:
+        self.jobs, self.checks, self.options = jobs, checks, options
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.jobs, initializer=_worker_init, initargs=(os.getpid(), self.checks, self.options)
+        )
+
+    def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
+        """Submit a task, on a fresh pool if the current one broke."""
+        try:
+            return self.pool.submit(fn, arg)
+        except BrokenProcessPool:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._new()
+            return self.pool.submit(fn, arg)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        if kind is None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+        else:
+            kill_pool(self.pool)
+
+
 def _alone(fn: Callable[[Any], Any], arg: Any, checks: Sequence[Named], options: Options) -> Any:
     """Run one task in a fresh one-worker pool (after a pool broke: find the culprit)."""
-    with ProcessPoolExecutor(1, initializer=_worker_init, initargs=(checks, options)) as pool:
+    with _Pool(1, checks, options) as pool:
         return pool.submit(fn, arg).result()
 
 
@@ -140,26 +181,14 @@ def run_pool(
     checks: Sequence[Named], options: Options, fecs: Iterable[Fec], jobs: int
 ) -> Iterator[Batch]:
     """Batches through a process pool, results in input order; a dead worker costs its batch."""
-
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
-
-    pool = new_pool()
-    pending: deque[tuple[list[Fec], Future[BatchResult]]] = deque()
-    try:
+    with _Pool(jobs, checks, options) as pool:
+        pending: deque[tuple[list[Fec], Future[BatchResult]]] = deque()
         for batch in batches(fecs, BATCH_SIZE):
-            try:
-                pending.append((batch, pool.submit(_worker_batch, batch)))
-            except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                pending.append((batch, pool.submit(_worker_batch, batch)))
+            pending.append((batch, pool.submit(_worker_batch, batch)))
             while len(pending) > 2 * jobs:
                 yield _collect(pending.popleft(), checks, options)
         while pending:
             yield _collect(pending.popleft(), checks, options)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_parts(
@@ -173,14 +202,11 @@ def run_parts(
     """
     n_specs = len(checks)
 
-    def new_pool() -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(checks, options))
-
     def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:
         """Every FEC of the part (counted here) as an error verdict."""
         lost = Outcome("error", message=_failure(exc))
         found = [(fec.index, fec_ref(fec), [lost] * n_specs) for fec in part]
-        return len(found), found, [0.0] * n_specs, []
+        return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None), []
 
     def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
         part, future = item
@@ -198,23 +224,14 @@ def run_parts(
         except Exception as exc:  # noqa: BLE001 - a failed worker: account for every FEC
             return part, lost_part(part, exc)
 
-    pool = new_pool()
-    pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
-    try:
+    with _Pool(jobs, checks, options) as pool:
+        pending: deque[tuple[Iterable[Fec], Future[PartResult]]] = deque()
         for part in parts:
-            try:
-                future = pool.submit(_worker_part, part)
-            except BrokenProcessPool:
-                pool.shutdown(wait=False, cancel_futures=True)
-                pool = new_pool()
-                future = pool.submit(_worker_part, part)
-            pending.append((part, future))
+            pending.append((part, pool.submit(_worker_part, part)))
             while len(pending) > 2 * jobs:
                 yield collect(pending.popleft())
         while pending:
             yield collect(pending.popleft())
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------- Dask

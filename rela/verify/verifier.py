@@ -15,15 +15,16 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rela.check import Letters, Outcome, SpecChecker
 from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
 from rela.errors import RelaError
+from rela.explain.hook import RunExplainer, explained
 from rela.lang import ast
 from rela.network.model import Fec, Granularity
 
 __all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
-
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,15 @@ class Options:
 
 @dataclass(frozen=True)
 class Named:
-    """A compiled check with the name of its spec/assert block."""
+    """A compiled check with the name of its spec/assert block.
+
+    ``model`` is what explanations need (:func:`rela.explain.hook.models_of`):
+    the spec's clause model, or the assert block's place in the file.
+    """
 
     name: str
     check: ast.Check
+    model: Any = None
 
 
 class Verifier:
@@ -68,13 +74,19 @@ class Verifier:
             for c in checks
         ]
         self.seconds = [0.0] * len(checks)
+        self.explainer = RunExplainer(
+            [getattr(c, "model", None) for c in checks],
+            groups=options.groups,
+            group_level=group_level,
+            max_states=options.max_states,
+        )
 
     def run_fec(self, fec: Fec) -> list[Outcome]:
         """One outcome per spec for ``fec``; never raises for a problem of this FEC."""
         out = []
         for i, checker in enumerate(self.checkers):
             t0 = time.perf_counter()
-            outcome = _checked(checker, fec)
+            outcome = explained(self.explainer, i, fec, _checked(checker, fec))
             self.seconds[i] += time.perf_counter() - t0
             out.append(outcome)
         return out

@@ -124,17 +124,6 @@ def test_nothing_else_changes_except_http_to_the_hosts(case: str) -> None:
     assert violated_keys(case, "change4", NOTHING_ELSE) == {web}
 
 
-def _guards_parse() -> bool:
-    try:
-        parse_spec(http_spec("h", "10.0.0.1"))
-    except Exception:
-        return False
-    return True
-
-
-@pytest.mark.skipif(
-    not _guards_parse(), reason="header guards (issue 14 §3) are not on this branch yet"
-)
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_the_intent_with_header_guards(case: str) -> None:
     _, _, web, web_ip, _, db_ip = CASES[case]

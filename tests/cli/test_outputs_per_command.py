@@ -275,7 +275,7 @@ def test_check_writes_extra_reports_from_the_same_run(inputs: Inputs, tmp_path: 
     [
         ("TARGET-SPEC", "is an input of this command"),
         ("TARGET-CHUNK", "inside the input directory"),
-        ("html:r.html", "expected FORMAT:FILE"),
+        ("pdf:r.pdf", "expected FORMAT:FILE"),
         ("junit", "expected FORMAT:FILE"),
         ("junit:-", "already written"),
         ("junit:SAME", "already written"),

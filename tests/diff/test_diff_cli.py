@@ -203,7 +203,10 @@ def test_dst_filter() -> None:
     doc = as_json(*COSTOUT_ARGS, "--dst", "10.2.0.0/16")
     assert [f["fec"]["key"] for f in doc["fecs"]] == ["10.2.0.0/24"]
     assert doc["summary"]["fecs"] == 1 and doc["options"]["dst"] == ["10.2.0.0/16"]
-    assert rela_diff(*COSTOUT_ARGS, "--dst", "192.168.0.0/16").exit_code == 0
+    nothing = rela_diff(*COSTOUT_ARGS, "--dst", "192.168.0.0/16")
+    assert nothing.exit_code == 2  # a filter that selects nothing is an input error
+    assert "--dst 192.168.0.0/16 overlaps the traffic of no FEC" in nothing.stderr
+    assert doc["fecs_input"] == 4 and doc["filters"][0]["left_out"] == 3
 
 
 def test_max_paths() -> None:

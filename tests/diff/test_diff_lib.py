@@ -156,7 +156,8 @@ def test_flow_filter_matches_component_prefixes() -> None:
     assert only(report).flows_total == 1
     both = diff_change([fec(before, after)], flow=["core1|default", "core10"])
     assert [f.flow for f in only(both).flows] == ["core10", "core1|default"]
-    assert diff_change([fec(before, after)], flow="core1|blue").summary.fecs == 0
+    with pytest.raises(UsageError, match="flow='core1|blue' matches no location"):
+        diff_change([fec(before, after)], flow="core1|blue")  # selects nothing: an error
     # a change outside the selected flows is not a change
     assert not diff_change(
         [fec(before, Graph.from_paths([["core1|default", "x"]]))], flow="core1"
@@ -171,10 +172,12 @@ def test_dst_filter_uses_traffic_keys() -> None:
         Fec(3, None, (), Graph.empty(), Graph.empty(), problem="bad"),
     ]
     report = diff_change(change, dst="10.1.0.0/16")
-    # malformed FECs are never hidden, and listed first
-    assert [d.fec.index for d in report.fecs] == [3, 0]
-    assert report.summary.fecs == 2 and report.summary.errors == 1
-    assert [d.fec.index for d in diff_change(change, dst=["10.0.0.0/8"]).fecs] == [3, 0, 1]
+    # malformed FECs are never hidden, and listed first; an FEC without traffic keys is
+    # every packet
+    assert [d.fec.index for d in report.fecs] == [3, 0, 2]
+    assert report.summary.fecs == 3 and report.summary.errors == 1
+    assert report.fecs_input == 4 and report.filters[0].left_out == 1
+    assert [d.fec.index for d in diff_change(change, dst=["10.0.0.0/8"]).fecs] == [3, 0, 1, 2]
 
 
 @pytest.mark.parametrize("kwargs", [{"dst": "nonsense"}, {"flow": ""}, {"flow": "a|b|c|d"}])

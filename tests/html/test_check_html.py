@@ -10,8 +10,9 @@ from typer.testing import CliRunner
 
 import rela
 from rela.cli import app
-from rela.report._common import diff_rows, ordered_violations, spec_status, summary_line
+from rela.report._common import ordered_violations, spec_status, summary_line
 from rela.report.html import drawn_fecs, render_html
+from rela.report.rows import flow_view
 from rela.results import Report
 from tests.html.pages import (
     BATFISH,
@@ -47,7 +48,11 @@ def test_batfish_example_page(tmp_path: Path) -> None:
     assert_self_contained(page, soup)
     report, _ = batfish_report()
     # the verdict and the summary numbers
-    assert text(soup.h1) == summary_line(report) == "FAIL: 2 of 2 specs violated (1 of 5 FECs)"
+    assert text(soup.h1) == summary_line(report)
+    assert summary_line(report).startswith("FAIL: 2 of 2 specs violated (1 of ")
+    # the black-holed host is the one violated FEC
+    (fec_id,) = {f"fec-{v.fec.index}" for v in report}
+    assert {v.fec.key for v in report} == {"10.100.1.10/32"}
     assert "fail" in soup.header["class"]
     assert [row[:6] for row in summary_rows(soup)] == [
         [s.name, spec_status(s), str(s.total), str(s.holds), str(s.violated), str(s.errors)]
@@ -62,30 +67,51 @@ def test_batfish_example_page(tmp_path: Path) -> None:
     assert len(sections) == 4
     for section, (_, v) in zip(sections, expected):
         rows = section.select("table.paths tbody tr")
-        want = diff_rows(v)
+        want = flow_view(v).rows  # the layout every human format shares
         assert len(rows) == len(want)
         for tr, row in zip(rows, want):
             tds = tr.find_all("td")
             assert [text(td) for td in tds] == [
                 row.left_mark.strip() if row.left is not None else "",
-                path_text(row.left) if row.left is not None else "",
+                " → ".join(row.left.tokens) if row.left is not None else "",
                 row.right_mark.strip() if row.right is not None else "",
-                path_text(row.right) if row.right is not None else "",
+                " → ".join(row.right.tokens) if row.right is not None else "",
             ]
+        # what happened, and which clause, above the paths
+        e = v.explanation
+        assert e is not None and text(section.select_one("p.why")).startswith(f"new drop at {e.at}")
     # the paired missing/unexpected paths point at the changed hop
     first = sections[0].select("table.paths tbody tr")[0]
     assert [text(s) for s in first.select(".hop.first")] == ["spine1", "drop"]
     # FEC #3 is drawn once, with the black hole highlighted, and its legend
     fecs = soup.select("section.fec")
-    assert [f["id"] for f in fecs] == ["fec-3"]
-    (svg,) = soup.select("section#fec-3 figure.drawing svg.graph")
+    assert [f["id"] for f in fecs] == [fec_id]
+    (svg,) = soup.select(f"section#{fec_id} figure.drawing svg.graph")
     edges = {(g["data-from"], g["data-to"]): g["class"][1] for g in svg.select("g.edge")}
     assert edges[("core2", "drop")] == "added"
     assert edges[("border1", "core1")] == "removed"
     assert {n["data-name"] for n in svg.select("g.node.drop")} == {"drop"}
     assert {n["data-name"] for n in svg.select("g.node.source")} == {"border1", "border2"}
-    legend = soup.select_one("section#fec-3 figure.drawing figcaption ul.legend")
+    legend = soup.select_one(f"section#{fec_id} figure.drawing figcaption ul.legend")
     assert legend is not None and "drop: traffic discarded" in text(legend)
+    # where behaviour diverges is ringed: core2 for costout, the borders for reach
+    assert {n["data-name"] for n in svg.select("g.node.focus")} == {"core2", "border1", "border2"}
+    assert "where behaviour diverges" in text(legend)
+    # the causes come first: the black hole at core2, for the one host, with its clause
+    (causes,) = soup.select("section#causes")
+    assert [a["href"] for a in soup.select("nav a")][:2] == ["#summary", "#causes"]
+    first_cause = [text(td) for td in causes.select("tbody tr")[0].find_all("td")]
+    assert first_cause[:6] == ["1", "costout", "new drop at core2", "1", "2", "10.100.1.10/32"]
+    assert first_cause[6].startswith("clause `core1 : replace(core1, core2)` at ")
+    link = causes.select("tbody tr")[0].a["href"]
+    assert soup.select_one(f"section.violation{link}")["data-flow"] == "border1"
+    # clause coverage: one row per clause of each spec, as in the report
+    (coverage,) = soup.select("section#coverage")
+    rows = [[text(td) for td in tr.find_all("td")] for tr in coverage.select("tbody tr")]
+    assert len(rows) == sum(len(s.coverage) for s in report.specs)
+    assert [r[1:] for r in rows] == [
+        [str(c.fecs), str(c.flows)] for s in report.specs for c in s.coverage
+    ]
 
 
 def test_names_from_the_input_are_escaped(tmp_path: Path) -> None:
@@ -132,7 +158,7 @@ def test_large_reports_are_bounded(tmp_path: Path) -> None:
     assert [f["id"] for f in soup.select("section.fec")][:3] == ["fec-0", "fec-1", "fec-2"]
     notes = [text(p) for p in soup.select("p.note")]
     assert (
-        "Showing 50 of 130 violated flows (spec order, then FEC; at most 5 per FEC and spec); "
+        "Showing 50 of 130 listed violated flows (spec order, then FEC; at most 5 per FEC and spec); "
         "the JSON and JUnit reports list all of them." in notes
     )
     assert notes.count("Not drawn: only the first 7 FECs shown are drawn.") == 43
@@ -177,7 +203,7 @@ def test_warnings_filters_and_errors_are_listed(tmp_path: Path) -> None:
                 5,
             ),
         ),
-        fecs_input=9,
+        fecs_input=report.fecs_read + 4,
         filters=(FilterNote("--dst", "10.100.0.0/16", 4, "traffic outside the prefixes"),),
     )
     soup = parse(render_html(report))
@@ -188,12 +214,16 @@ def test_warnings_filters_and_errors_are_listed(tmp_path: Path) -> None:
         "costout: FEC #9 (9.9.9.0/24): graphAfter: edge to unknown node '<X>'"
     )
     summary = text(soup.select_one("section#summary"))
-    assert "9 FECs in the input, 5 checked." in summary
-    assert "--dst 10.100.0.0/16 left out 4 FECs: traffic outside the prefixes." in summary
+    assert (
+        f"Checked {report.fecs_read} of {report.fecs_read + 4} FECs of the input: 4 left out by "
+        "--dst 10.100.0.0/16 (traffic outside the prefixes)." in summary
+    )
     assert [a["href"] for a in soup.select("nav a")] == [
         "#summary",
+        "#causes",
         "#warnings",
         "#violations",
+        "#coverage",
         "#errors",
     ]
 
@@ -221,23 +251,34 @@ def test_unchanged_paths_are_folded_below_the_difference() -> None:
     )
     report = Report(specs=(SpecResult("keep", 1, 0, 1, 0, violations=(v,)),), fecs_read=1)
     (section,) = parse(render_html(report)).select("section.violation")
-    first, folded = section.select("table.paths")
+    (first,) = section.select("table.paths")
     assert [[text(td) for td in tr.find_all("td")] for tr in first.select("tbody tr")] == [
         ["-", "s → x → t", "+", "s → x → drop"]
     ]
-    assert (
-        text(section.select_one("details.same summary"))
-        == "5 more paths are both expected and actual"
+    folded = section.select_one("details.same")
+    assert text(folded.summary) == "5 more paths both expected and actual"
+    assert [text(li) for li in folded.select("li")] == [path_text(p) for p in same]
+
+
+def test_loops_are_folded_and_badged() -> None:
+    from rela.results import FecRef, SpecResult, Violation
+
+    loop = tuple(("a",) + ("b", "c") * k + ("d",) for k in (1, 2, 3))
+    v = Violation(
+        FecRef(0, None),
+        "a",
+        (),
+        (),
+        expected=(("a", "e", "d"),),
+        actual=loop,
+        missing=(("a", "e", "d"),),
+        unexpected=loop,
     )
-    assert [text(tr.find_all("td")[1]) for tr in folded.select("tbody tr")] == [
-        path_text(p) for p in same
-    ]
-    # three or fewer stay inline, above the difference, as context
-    few = replace(v, expected=v.expected[3:], actual=v.actual[3:], before=(), after=())
-    report = Report(specs=(SpecResult("keep", 1, 0, 1, 0, violations=(few,)),), fecs_read=1)
+    report = Report(specs=(SpecResult("keep", 1, 0, 1, 0, violations=(v,)),), fecs_read=1)
     (section,) = parse(render_html(report)).select("section.violation")
-    assert len(section.select("table.paths")) == 1 and not section.select("details.same")
-    assert len(section.select("table.paths tbody tr")) == 3
+    (row,) = section.select("table.paths tbody tr")
+    assert text(row.find_all("td")[3]) == "a → (b → c)+ → d loop"
+    assert row.select_one(".badge")["title"] == "stands for 3 listed paths and more"
 
 
 def test_flows_per_fec_are_bounded_to_show_more_fecs(tmp_path: Path) -> None:
@@ -265,3 +306,51 @@ def test_flows_per_fec_are_bounded_to_show_more_fecs(tmp_path: Path) -> None:
     ]
     everything = parse(render_html(report, change, max_violations=-1, max_flows_per_fec=-1))
     assert len(everything.select("section.violation")) == 24
+
+
+def test_html_as_an_extra_report(tmp_path: Path) -> None:
+    page, xml = tmp_path / "r.html", tmp_path / "r.xml"
+    result = runner.invoke(
+        app, ["check", *BATFISH_ARGS, "-f", "junit", "-o", str(xml), "--report", f"html:{page}"]
+    )
+    assert result.exit_code == 1, result.output
+    soup = parse(page.read_text(encoding="utf-8"))
+    assert soup.select("svg.graph") and xml.read_text().startswith("<?xml")
+
+
+def test_a_clause_that_applied_to_nothing_is_marked() -> None:
+    from rela.results import ClauseCoverage, ClauseRef
+
+    report, _ = batfish_report()
+    idle = ClauseCoverage(ClauseRef("core9 : preserve", 3, 5, "x.rela"), 0, 0)
+    spec = replace(report.specs[0], coverage=(*report.specs[0].coverage, idle))
+    soup = parse(render_html(replace(report, specs=(spec, *report.specs[1:]))))
+    (row,) = [tr for tr in soup.select("section#coverage tbody tr") if tr.select("td.vacuous")]
+    assert [text(td) for td in row.find_all("td")] == [
+        "clause `core9 : preserve` at x.rela:3:5",
+        "0",
+        "0",
+    ]
+
+
+def test_hops_that_are_not_locations_read_in_words() -> None:
+    from rela.results import ANY_OTHER, Explanation, FecRef, SpecResult, Violation
+
+    v = Violation(
+        FecRef(0, "k\u27e8x\u27e9"),
+        "a",
+        (),
+        (),
+        expected=(("a", ANY_OTHER),),
+        actual=(("a", "b"),),
+        missing=(("a", ANY_OTHER),),
+        unexpected=(("a", "b"),),
+        explanation=Explanation("paths-moved", ANY_OTHER),
+    )
+    report = Report(specs=(SpecResult("s", 1, 0, 1, 0, violations=(v,)),), fecs_read=1)
+    soup = parse(render_html(report))
+    (section,) = soup.select("section.violation")
+    assert text(section.select_one("p.why")) == "paths moved at ⟨any other location⟩"
+    assert text(section.select("table.paths td")[1]) == "a → ⟨any other location⟩"
+    # a key that only looks like one is escaped, never taken for a special hop
+    assert text(soup.select_one("section.fec h3")) == "FEC #0 (k\\u27e8x\\u27e9)"

@@ -78,6 +78,9 @@ def test_loops_are_said_and_drawn() -> None:
     assert loop_edges == {("r2", "r3"), ("r3", "r2")}
     (flow,) = sec.select("section.flow")
     assert "infinitely many (loop) added" in text(flow)
+    # the unrollings of the loop are one folded pattern, as in the check report
+    (row,) = flow.select("table.paths tbody tr")
+    assert text(row.find_all("td")[3]) == "r1 → (r2 → r3)+ → r4 loop"
     assert "… more added paths not listed (raise --max-paths)." in text(flow)
 
 

@@ -12,6 +12,7 @@ import functools
 from hypothesis import strategies as st
 
 from rela.lang import ast
+from rela.lang.lexical import KEYWORDS
 
 BARE_NAMES = ["a", "b", "core1", "BORDER-1.DC1", "Gi0/0/1", "r_2", "10.0.0.1", "x1", "ä"]
 WEIRD_NAMES = [
@@ -31,8 +32,14 @@ WEIRD_NAMES = [
     "∅",
     "#1",
     "l1",  # same as a let name: must be printed quoted
+    "a:drop",  # reads as `a : drop` when bare: always quoted
+    *sorted(KEYWORDS),  # names spelled like keywords: bare where no keyword can stand
 ]
-LET_NAMES = ["l1", "l2", "zone_3"]
+#: Let names, some spelled like keywords: the printer parenthesises a reference
+#: where the bare word would be the keyword (``let b = a (spec)``).  Lets called
+#: ``if``, ``not``, ``pre``, ``post``, ``I``, ``none`` cannot be referenced at every
+#: place, so the parser never produces such references there; they are left out.
+LET_NAMES = ["l1", "drop", "spec", "x", "then", "and", "zone_3"]
 PREFIXES = ["10.0.0.0/8", "2.128.0.0/16", "192.168.1.1/32", "0.0.0.0/0", "2001:db8::/32", "::/0"]
 REGEXES = ["^core", "a|b", r"\d+", "x.*y", "[a-z]+"]
 
@@ -49,13 +56,39 @@ def _name_text() -> st.SearchStrategy[str]:
 
 names = _name_text().map(ast.Name)
 
-conditions: st.SearchStrategy[ast.Condition] = st.one_of(
+_atomic_conditions: st.SearchStrategy[ast.Condition] = st.one_of(
     st.builds(
         ast.PrefixCond,
         st.sampled_from(["dst", "src"]),
         st.lists(st.sampled_from(PREFIXES), min_size=1, max_size=3).map(tuple),
     ),
     st.builds(ast.QosCond, st.integers(0, 1000)),
+    st.builds(
+        ast.ProtoCond,
+        st.lists(st.sampled_from([1, 6, 17, 58, 0, 255, 47]), min_size=1, max_size=3).map(tuple),
+    ),
+    st.builds(
+        ast.PortCond,
+        st.sampled_from(["dport", "sport"]),
+        st.lists(
+            st.tuples(st.integers(0, 65535), st.integers(0, 65535)).map(lambda r: tuple(sorted(r))),
+            min_size=1,
+            max_size=3,
+        ).map(tuple),
+    ),
+)
+
+
+def _compound(inner: st.SearchStrategy) -> st.SearchStrategy:
+    parts = st.lists(inner, min_size=2, max_size=3).map(tuple)
+    return st.one_of(
+        st.builds(ast.CondAnd, parts), st.builds(ast.CondOr, parts), st.builds(ast.CondNot, inner)
+    )
+
+
+#: Guard conditions: atoms combined with and / or / not (nested, parenthesised shapes too).
+conditions: st.SearchStrategy[ast.Condition] = st.recursive(
+    _atomic_conditions, _compound, max_leaves=5
 )
 
 
@@ -192,7 +225,9 @@ def specs(depth: int, refs: tuple[str, ...] = ()) -> st.SearchStrategy:
     )
 
 
-decl_names = st.one_of(st.sampled_from(["s", "cost-out", "assert", "a b", "ü"]), _name_text())
+decl_names = st.one_of(
+    st.sampled_from(["s", "cost-out", "a b", "ü", *sorted(KEYWORDS)]), _name_text()
+)
 
 
 @st.composite
@@ -205,7 +240,7 @@ def modules(draw: st.DrawFn) -> ast.Module:
         kind = draw(st.sampled_from(["let", "spec", "assert"]))
         refs = tuple(lets)
         if kind == "let" and len(lets) < len(LET_NAMES):
-            name = LET_NAMES[len(lets)]
+            name = draw(st.sampled_from([n for n in LET_NAMES if n not in lets]))
             decls.append(ast.Let(name, draw(props(2, refs))))
             lets.append(name)
             continue

@@ -63,6 +63,31 @@ def test_json_output(spec_file: Path) -> None:
     assert module_from_json(data) == parse_spec(COSTOUT)
 
 
+def test_header_guards_in_json_and_back(tmp_path: Path) -> None:
+    text = (
+        "spec http {\n  if dst in 2.128.1.0/24 and proto = tcp and not dport in 80, 8000-8999 {\n"
+        "    .* : preserve\n  } else {\n    .* drop : drop\n  }\n}\n"
+    )
+    path = tmp_path / "g.rela"
+    path.write_text(text, encoding="utf-8")
+    data = json.loads(invoke("-f", "json", str(path)).stdout)
+    cond = data["decls"][0]["body"]["cond"]
+    assert cond["node"] == "CondAnd"
+    assert [p["node"] for p in cond["parts"]] == ["PrefixCond", "ProtoCond", "CondNot"]
+    assert cond["parts"][1]["protocols"] == [6]
+    assert cond["parts"][2]["operand"] == {
+        "node": "PortCond",
+        "field": "dport",
+        "ranges": [[80, 80], [8000, 8999]],
+        "span": {"line": 2, "column": 50, "end_line": 2, "end_column": 72},
+    }
+    assert module_from_json(data) == parse_spec(text)
+    printed = invoke(str(path)).stdout
+    assert "if dst in 2.128.1.0/24 and proto = tcp and not dport in 80, 8000-8999 {" in printed
+    assert "    .* drop : drop" in printed
+    assert parse_spec(printed) == parse_spec(text)
+
+
 def test_ir_json_output(spec_file: Path) -> None:
     result = invoke("--ir", "-f", "json", str(spec_file))
     assert result.exit_code == 0, result.output

@@ -220,3 +220,45 @@ def test_compile_spec_with_explicit_lets() -> None:
 
 def test_printed_ir_is_readable() -> None:
     assert format_check(compiled("a : add(b)")) == "pre >> I(a | b) | a x b == post >> I(a | b)"
+
+
+# ------------------------------------------------------------------ header guards
+
+
+def test_compound_condition_lifts_as_one_guard() -> None:
+    text = (
+        "if dst in 10.0.0.0/8 and (proto = tcp or dport in 80, 443)"
+        " { a : drop } else { a : preserve }"
+    )
+    cond = ast.CondAnd(
+        (
+            ast.PrefixCond("dst", ("10.0.0.0/8",)),
+            ast.CondOr((ast.ProtoCond((6,)), ast.PortCond("dport", ((80, 80), (443, 443))))),
+        )
+    )
+    assert compiled(text) == ast.CheckIf(cond, compiled("a : drop"), compiled("a : preserve"))
+
+
+def test_equal_conditions_are_decided_together_however_written() -> None:
+    # `proto = 6` is `proto = tcp`: one condition, so one decision for both guards
+    text = "(if proto = tcp { a : drop } else { a : preserve }) then (if proto = 6 { b : drop })"
+    assert compiled(text) == ast.CheckIf(
+        ast.ProtoCond((6,)),
+        compiled("a : drop then b : drop"),
+        compiled("a : preserve then none : preserve"),
+    )
+    # a condition and its negation are different conditions: two decisions
+    text = "(if qos = 1 { a : drop }) then (if not qos = 1 { b : drop })"
+    check = compiled(text)
+    assert isinstance(check, ast.CheckIf) and isinstance(check.then, ast.CheckIf)
+    assert check.then.cond == ast.CondNot(ast.QosCond(1))
+
+
+def test_ir_guards_take_compound_conditions() -> None:
+    check = ir("if sport in 1024-65535 and not proto = udp { pre == post } else { pre <= post }")
+    assert check == ast.CheckIf(
+        ast.CondAnd((ast.PortCond("sport", ((1024, 65535),)), ast.CondNot(ast.ProtoCond((17,))))),
+        ast.Compare("==", PRE, POST),
+        ast.Compare("<=", PRE, POST),
+    )
+    assert format_check(check).startswith("if sport in 1024-65535 and not proto = udp {")

@@ -72,7 +72,53 @@ FEC_CASES: list[tuple[str, Callable[[dict], None], list[str]]] = [
     (
         "qos-string",
         _set(["ipTrafficKeys", 0, "qos"], "4"),
-        ["ipTrafficKeys[0].qos", "non-negative integer"],
+        ["ipTrafficKeys[0].qos", "expected an integer 0-255, got a string '4'"],
+    ),
+    (
+        "qos-beyond-the-model",
+        _set(["ipTrafficKeys", 0, "qos"], 99999999999999999999),
+        ["ipTrafficKeys[0].qos", "99999999999999999999 is out of range: an integer 0-255"],
+    ),
+    ("qos-256", _set(["ipTrafficKeys", 0, "qos"], 256), ["ipTrafficKeys[0].qos", "out of range"]),
+    (
+        "protocol-unknown-name",
+        _set(["ipTrafficKeys", 0, "protocol"], "tpc"),
+        ["ipTrafficKeys[0].protocol", "unknown protocol 'tpc'", "tcp"],
+    ),
+    (
+        "protocol-too-big",
+        _set(["ipTrafficKeys", 0, "protocol"], 256),
+        ["ipTrafficKeys[0].protocol", "256 is out of range"],
+    ),
+    (
+        "protocol-float",
+        _set(["ipTrafficKeys", 0, "protocol"], 6.0),
+        ["ipTrafficKeys[0].protocol", "a number 6.0"],
+    ),
+    (
+        "port-too-big",
+        _set(["ipTrafficKeys", 0, "dstPort"], 65536),
+        ["ipTrafficKeys[0].dstPort", "65536 is out of range"],
+    ),
+    (
+        "port-range-reversed",
+        _set(["ipTrafficKeys", 0, "srcPort"], "90-80"),
+        ["ipTrafficKeys[0].srcPort", "'90-80' is not a port range"],
+    ),
+    (
+        "port-range-beyond",
+        _set(["ipTrafficKeys", 0, "srcPort"], "1-99999"),
+        ["ipTrafficKeys[0].srcPort", "not a port range"],
+    ),
+    (
+        "port-text",
+        _set(["ipTrafficKeys", 0, "dstPort"], "http"),
+        ["ipTrafficKeys[0].dstPort", 'expected a port 0-65535 or a range "lo-hi"'],
+    ),
+    (
+        "port-negative",
+        _set(["ipTrafficKeys", 0, "dstPort"], -1),
+        ["ipTrafficKeys[0].dstPort", "-1 is out of range"],
     ),
     ("qos-bool", _set(["ipTrafficKeys", 0, "qos"], True), ["ipTrafficKeys[0].qos"]),
     ("qos-negative", _set(["ipTrafficKeys", 0, "qos"], -1), ["ipTrafficKeys[0].qos"]),
@@ -594,13 +640,13 @@ def test_usage_errors(tmp_path: Path, show: Any) -> None:
 
 def test_permission_denied_even_as_root(tmp_path: Path, show: Any, monkeypatch: Any) -> None:
     """The messages for unreadable files and directories (simulated: root reads everything)."""
-    from rela.network.formats import common
+    from rela.network.formats import files
 
     def denied(*args: Any, **kwargs: Any) -> Any:
         raise PermissionError(13, "Permission denied")
 
     path = write(tmp_path / "c.json", [rela_fec()])
-    monkeypatch.setattr(common, "open", denied, raising=False)
+    monkeypatch.setattr(files, "_os_open", denied)
     _file_error(show, ["--change", path], [str(path), "permission denied"])
     monkeypatch.undo()
     write(tmp_path / "d" / "a.json", [rela_fec()])

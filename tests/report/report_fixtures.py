@@ -6,7 +6,22 @@ cannot clash with other test directories).
 
 from __future__ import annotations
 
-from rela.results import FecError, FecRef, Report, SpecResult, Violation, Warning_
+import dataclasses
+
+from rela.explain.causes import find_causes
+from rela.explain.classify import classify
+from rela.results import (
+    ClauseCoverage,
+    ClauseRef,
+    Explanation,
+    FecError,
+    FecRef,
+    Report,
+    SpecialHop,
+    SpecResult,
+    Violation,
+    Warning_,
+)
 
 A, B, C, D = "Device713", "Device1666", "Device84", "Device305"
 E, F = "Device262", "Device2106"
@@ -14,6 +29,19 @@ E, F = "Device262", "Device2106"
 
 def _fec(index: int, key: str | None, *dst: str) -> FecRef:
     return FecRef(index, key, tuple({"srcIp": "0.0.0.0", "dstIp": d, "qos": 4} for d in dst))
+
+
+REROUTE = ClauseRef("Device1666 : replace(Device1666, Device262)", 2, 3, "reroute.rela")
+REST = ClauseRef(".* : preserve", 3, 8, "reroute.rela")
+
+
+def explained(v: Violation, clause: ClauseRef | None) -> Violation:
+    """``v`` with the explanation the verifier would give it from its paths alone."""
+    d = classify(v)
+    missing = tuple(clause for _ in v.missing)
+    unexpected = tuple(clause for _ in v.unexpected)
+    e = Explanation(d.kind, d.at, clause, missing, unexpected)
+    return dataclasses.replace(v, explanation=e)
 
 
 def violating_report() -> Report:
@@ -61,14 +89,19 @@ def violating_report() -> Report:
         missing=((B, C),),
         unexpected=(),
     )
+    v1, v2 = explained(v1, REROUTE), explained(v2, REST)
+    v3, v4 = explained(v3, REST), explained(v4, REROUTE)
+    # deliberately not in FEC order: renderers must order them
+    violations = (v4, v2, v1, v3)
     reroute = SpecResult(
         "reroute",
         total=112,
         holds=108,
         violated=3,
         errors=1,
-        # deliberately not in FEC order: renderers must order them
-        violations=(v4, v2, v1, v3),
+        violations=violations,
+        causes=find_causes(violations),
+        coverage=(ClauseCoverage(REROUTE, 40, 52), ClauseCoverage(REST, 112, 130)),
         fec_errors=(
             FecError(_fec(90, "9.9.9.0/24", "9.9.9.9"), "graphAfter: edge to unknown node 'X'"),
         ),
@@ -76,7 +109,11 @@ def violating_report() -> Report:
     )
     keep = SpecResult("preserve-rest", total=112, holds=112, violated=0, errors=0, seconds=0.5)
     warnings = (
-        Warning_("reroute", "name 'core9' matches no location; did you mean 'Device905'?"),
+        Warning_(
+            "reroute",
+            "name 'core9' matches no location; did you mean 'Device905'?",
+            code="unknown-name",
+        ),
         Warning_(None, "3 FECs have no paths before or after"),
     )
     return Report(specs=(reroute, keep), warnings=warnings, fecs_read=112, seconds=2.25)
@@ -85,3 +122,102 @@ def violating_report() -> Report:
 def passing_report() -> Report:
     spec = SpecResult("preserve", total=112, holds=112, violated=0, errors=0, seconds=0.75)
     return Report(specs=(spec,), fecs_read=112, seconds=0.8)
+
+
+DRAIN = ClauseRef(".* core1 leaf1 .* : any(.* core2 leaf1 .*)", 4, 3, "drain.rela")
+COSTOUT = ClauseRef("core1 : replace(core1, core2)", 3, 29, "costout.rela")
+
+
+def explained_report() -> Report:
+    """The new layouts: an ``any(p)`` violation, a folded loop, unchanged paths collapsed,
+    a black hole shared by three FECs (one cause), a vacuous clause, input filters."""
+    marker = SpecialHop("any", 1, ".* core2 leaf1 .*")
+    drain_v = Violation(
+        FecRef(0, "10.0.1.0/24", ({"dstIp": "10.0.1.0/24"},)),
+        "border1",
+        before=(("border1", "core1", "leaf1"),),
+        after=(("border1", "core1", "leaf1"), ("border1", "core3", "leaf1")),
+        expected=(("border1", marker),),
+        actual=(("border1", "core1", "leaf1"), ("border1", "core3", "leaf1")),
+        missing=(("border1", marker),),
+        unexpected=(("border1", "core1", "leaf1"), ("border1", "core3", "leaf1")),
+        explanation=Explanation(
+            "paths-moved",
+            "border1",
+            DRAIN,
+            (DRAIN,),
+            (DRAIN, DRAIN),
+            unexpected_outside=(".* core2 leaf1 .*", ".* core2 leaf1 .*"),
+        ),
+    )
+    ecmp = tuple(("border1", "core2", f"spine{i}", "leaf2", "host") for i in range(1, 6))
+    loop = tuple(
+        ("border1",) + ("core2", "spine9") * k + ("core2", "leaf1", "host") for k in (1, 2, 3)
+    )
+    loop_v = Violation(
+        FecRef(1, "10.0.2.0/24", ({"dstIp": "10.0.2.0/24"},)),
+        "border1",
+        before=(("border1", "core1", "leaf1", "host"), *((h[0], "core1", *h[2:]) for h in ecmp)),
+        after=(*ecmp, *loop),
+        expected=(("border1", "core2", "leaf1", "host"), *ecmp),
+        actual=(*ecmp, *loop),
+        missing=(("border1", "core2", "leaf1", "host"),),
+        unexpected=loop,
+        truncated=True,
+    )
+    holes = [
+        Violation(
+            FecRef(i, f"10.9.0.{i}/32", ({"dstIp": f"10.9.0.{i}/32"},)),
+            flow,
+            before=((flow, "core1", "leaf1", "host"),),
+            after=((flow, "core2", "drop"),),
+            expected=((flow, "core2", "leaf1", "host"),),
+            actual=((flow, "core2", "drop"),),
+            missing=((flow, "core2", "leaf1", "host"),),
+            unexpected=((flow, "core2", "drop"),),
+        )
+        for i, flow in ((4, "border1"), (5, "border1"), (5, "border2"), (6, "border2"))
+    ]
+    cost_vs = (explained(loop_v, COSTOUT), *(explained(h, COSTOUT) for h in holes))
+    drain = SpecResult(
+        "drain",
+        total=8,
+        holds=7,
+        violated=1,
+        errors=0,
+        violations=(drain_v,),
+        causes=find_causes((drain_v,)),
+        coverage=(ClauseCoverage(DRAIN, 1, 1), ClauseCoverage(REST, 8, 9)),
+        seconds=0.25,
+    )
+    cost = SpecResult(
+        "costout",
+        total=8,
+        holds=4,
+        violated=4,
+        errors=0,
+        violations=cost_vs,
+        causes=find_causes(cost_vs),
+        coverage=(ClauseCoverage(COSTOUT, 6, 8), ClauseCoverage(REST, 2, 2)),
+        seconds=0.5,
+    )
+    warnings = (
+        Warning_(
+            "drain",
+            "clause `leaf9 : drop` at 5:3 applied to no FEC",
+            code="vacuous-clause",
+            hint="no before or after path falls in its domain",
+            line=5,
+            column=3,
+        ),
+    )
+    from rela.results import FilterNote
+
+    return Report(
+        specs=(drain, cost),
+        warnings=warnings,
+        fecs_read=8,
+        fecs_input=12,
+        filters=(FilterNote("--dst", "10.0.0.0/8", 4, "traffic outside the prefixes"),),
+        seconds=1.0,
+    )

@@ -3,7 +3,7 @@
 The expected outputs live in ``tests/report/golden/``. After an intended change
 of a renderer, regenerate them and review the diff::
 
-    RELA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_golden.py
+    RELA_UPDATE_GOLDEN=1 .venv/bin/pytest tests/report/test_report_golden.py
 
 Time fields are normalised before comparing (the hand-built reports have fixed
 times, but reports from real runs do not).
@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 import pytest
-from report_fixtures import passing_report, violating_report
+from report_fixtures import explained_report, passing_report, violating_report
 
 from rela.report import render
 
@@ -30,11 +30,16 @@ _TIMES = [
 ]
 
 
+#: The checkout the tests run from: spec file names in reports are absolute.
+_ROOT = str(Path(__file__).resolve().parents[2])
+
+
 def normalise(text: str) -> str:
-    """Replace wall-clock times (JSON ``seconds``, JUnit ``time``, text ``1.23 s``)."""
+    """Replace wall-clock times (JSON ``seconds``, JUnit ``time``, text ``1.23 s``) and the
+    checkout's directory (``<root>``)."""
     for pattern, repl in _TIMES:
         text = pattern.sub(repl, text)
-    return text
+    return text.replace(_ROOT, "<root>")
 
 
 def check_golden(name: str, text: str) -> None:
@@ -59,6 +64,12 @@ CASES = {
     "report-2-examples.md": lambda: render(violating_report(), "markdown", max_examples=2),
     "pass.md": lambda: render(passing_report(), "markdown"),
     "pass.xml": lambda: render(passing_report(), "junit"),
+    # causes first, any(p) in words, loops folded, unchanged paths collapsed, counts
+    "explained-100.txt": lambda: render(explained_report(), "text", width=100),
+    "explained-60.txt": lambda: render(explained_report(), "text", width=60),
+    "explained.md": lambda: render(explained_report(), "markdown"),
+    "explained.xml": lambda: render(explained_report(), "junit"),
+    "explained.json": lambda: render(explained_report(), "json"),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+from report_fixtures import explained_report
 
 from rela.report import render_json, report_schema
 from rela.results import FecError, FecRef, Report, SpecResult, Violation, Warning_
@@ -38,8 +39,41 @@ def test_render_json_is_to_dict(report: Report) -> None:
 
 
 def test_reports_validate(validator: Any, report: Report, ok_report: Report) -> None:
-    for r in (report, ok_report, Report(specs=())):
+    for r in (report, ok_report, Report(specs=()), explained_report()):
         validator.validate(json.loads(render_json(r)))
+
+
+def test_real_reports_with_explanations_validate(validator: Any) -> None:
+    import rela
+
+    batfish = ROOT / "snapshots" / "batfish"
+    change = rela.load_change(
+        before=batfish / "base",
+        after=batfish / "change1",
+        start=("border1[Ethernet0]", "border2[Ethernet0]"),
+        dst=("10.100.0.0/16",),
+    )
+    doc = json.loads(render_json(rela.verify(rela.load_spec(batfish / "costout.rela"), change)))
+    validator.validate(doc)
+    assert doc["specs"][0]["causes"][0]["at"] == "core2"
+    # hops that are not locations are objects; a location is never an object
+    spec = rela.parse_spec("let d = core2 leaf1\nspec s { .* core1 leaf1 .* : any(.* d .*) }")
+    from rela.network.model import Fec, Graph
+
+    fec = Fec(0, "k", (), Graph.from_paths([["b", "core1", "leaf1"]]), Graph.from_paths([["b"]]))
+    doc = json.loads(render_json(rela.verify(spec, [fec])))
+    validator.validate(doc)
+    assert doc["specs"][0]["violations"][0]["missing"] == [
+        [{"special": "any", "marker": 1, "paths": ".* d .*"}]
+    ]
+
+
+def test_schema_rejects_a_string_for_a_special_hop_object(validator: Any) -> None:
+    doc = json.loads(render_json(explained_report()))
+    hop = doc["specs"][0]["violations"][0]["expected"][0][1]
+    assert hop == {"special": "any", "marker": 1, "paths": ".* core2 leaf1 .*"}
+    doc["specs"][0]["violations"][0]["expected"][0][1] = {"special": "elsewhere"}
+    assert not validator.is_valid(doc)
 
 
 def test_field_names_of_the_verification_issue(report: Report) -> None:
@@ -59,8 +93,10 @@ def test_field_names_of_the_verification_issue(report: Report) -> None:
         "missing",
         "unexpected",
         "truncated",
+        "explanation",
     }
     assert set(v["fec"]) == {"index", "key", "traffic"}
+    assert set(spec["causes"][0]) >= {"kind", "at", "fecs", "flows", "traffic", "clause", "example"}
     assert set(spec["errors"][0]) >= {"fec", "message"}
 
 

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 
 from rela.report import render_junit
 from rela.report._common import format_path
-from rela.results import FecRef, Report, SpecResult
+from rela.results import KIND_WORDS, FecRef, Report, SpecResult
 
 
 def _parse(report: Report) -> ET.Element:
@@ -31,16 +31,14 @@ def test_suites_and_counts(report: Report) -> None:
         assert _counts(suite) == (len(cases), failures, errors)
         float(suite.get("time", "x"))
     reroute, keep = suites
-    # 1 aggregate passing case + 3 violated FECs + 1 errored FEC
-    assert _counts(reroute) == (5, 3, 1)
+    # 1 aggregate passing case + one failing case per cause + 1 errored FEC
+    causes = report.specs[0].causes
+    assert _counts(reroute) == (2 + len(causes), len(causes), 1)
     assert _counts(keep) == (1, 0, 0)
-    assert _counts(root) == (6, 3, 1)
     names = [c.get("name") for c in reroute.findall("testcase")]
     assert names == [
         "108 FECs hold",
-        "FEC #3",
-        "67.34.140.0/24 (FEC #17)",
-        "2.128.1.1/32 (FEC #60)",
+        *(f"{KIND_WORDS[c.kind]} at {c.at}" for c in causes),
         "9.9.9.0/24 (FEC #90)",
     ]
     assert keep.find("testcase").get("name") == "112 FECs hold"  # type: ignore[union-attr]
@@ -50,25 +48,35 @@ def test_suites_and_counts(report: Report) -> None:
         "fecs.holds": "108",
         "fecs.violated": "3",
         "fecs.errors": "1",
+        "fecs.input": "112",
+        "fecs.checked": "112",
     }
 
 
-def test_failure_carries_the_counterexample(report: Report) -> None:
+def test_one_failing_case_per_cause_with_its_fecs(report: Report) -> None:
     root = _parse(report)
-    case = next(c for c in root.iter("testcase") if c.get("name") == "67.34.140.0/24 (FEC #17)")
-    failure = case.find("failure")
-    assert failure is not None
-    assert failure.get("message") == "2 flows violated: 2 missing paths, 2 unexpected paths"
-    text = failure.text or ""
-    for v in report:
-        if v.fec.index != 17:
-            continue
-        assert f"flow: {v.flow}" in text
-        for p in v.missing:
-            assert f"- {format_path(p)}" in text
-        for p in v.unexpected:
-            assert f"+ {format_path(p)}" in text
-    assert "expected:" in text and "actual:" in text
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    for cause in report.specs[0].causes:
+        case = cases[f"{KIND_WORDS[cause.kind]} at {cause.at}"]
+        failure = case.find("failure")
+        assert failure is not None
+        assert failure.get("message", "").endswith(
+            f"{cause.fecs} FEC{'s' if cause.fecs > 1 else ''}, "
+            f"{cause.flows} violated flow{'s' if cause.flows > 1 else ''}"
+        )
+        text = failure.text or ""
+        listed = text.split(f"FECs ({cause.fecs}):\n", 1)[1].split("\n\n", 1)[0].splitlines()
+        assert listed == [
+            f"  {f.key} (FEC #{f.index})" if f.key else f"  FEC #{f.index}" for f in cause.fec_refs
+        ]
+        for v in report:
+            if (v.explanation.kind, v.explanation.at) != (cause.kind, cause.at):  # type: ignore[union-attr]
+                continue
+            assert f"flow: {v.flow}" in text
+            for p in v.missing:
+                assert f"- {format_path(p)}" in text
+            for p in v.unexpected:
+                assert f"+ {format_path(p)}" in text
     error = next(c for c in root.iter("testcase") if c.find("error") is not None).find("error")
     assert error is not None and error.get("message") == "graphAfter: edge to unknown node 'X'"
 

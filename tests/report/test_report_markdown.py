@@ -30,12 +30,12 @@ def test_order_does_not_depend_on_input_order() -> None:
     heads = [line for line in text.splitlines() if line.startswith("**`reroute`**")]
     assert [h.split(" · ")[1] for h in heads] == [
         "FEC #3",
-        "FEC #17 (67.34.140.0/24)",
-        "FEC #17 (67.34.140.0/24)",
-        "FEC #60 (2.128.1.1/32)",
+        "FEC #17 (`67.34.140.0/24`)",
+        "FEC #17 (`67.34.140.0/24`)",
+        "FEC #60 (`2.128.1.1/32`)",
     ]
-    assert heads[1].endswith("flow from `Device262`")
-    assert heads[2].endswith("flow from `Device713`")
+    assert "flow from `Device262`" in heads[1]
+    assert "flow from `Device713`" in heads[2]
 
 
 def test_max_examples_and_note(report: Report) -> None:
@@ -57,12 +57,15 @@ def test_examples_span_specs_in_spec_order() -> None:
 
 def test_diff_block(report: Report) -> None:
     text = render_markdown(report)
-    block = text.split("flow from `Device713`\n\n", 1)[1].split("\n\n", 1)[0]
+    head = next(line for line in text.splitlines() if "flow from `Device713`" in line)
+    assert "paths moved at `Device713`" in head
+    assert "clause `Device1666 : replace(Device1666, Device262)` at reroute.rela:2:3" in head
+    block = text.split(head + "\n\n", 1)[1].split("\n\n", 1)[0]
     assert block.splitlines() == [
         "```diff",
-        "  Device713 -> Device1666 -> Device84",
         "- Device713 -> Device1666 -> Device305",
         "+ Device713 -> Device262 -> Device2106",
+        "  Device713 -> Device1666 -> Device84",
         "```",
     ]
 

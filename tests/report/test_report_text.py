@@ -76,7 +76,7 @@ def test_counterexample_content(report: Report) -> None:
         for p in v.unexpected:
             assert f"+ {format_path(p)}" in text
     assert "FEC #17 (67.34.140.0/24)" in text
-    assert "dstIp=74.196.200.208" in text
+    assert "dst 74.196.200.208" in text
     assert "… more paths not shown, raise --max-paths" in text
     assert "error: reroute: FEC #90 (9.9.9.0/24): graphAfter: edge to unknown node 'X'" in text
     assert "warning: reroute: name 'core9' matches no location" in text
@@ -90,12 +90,15 @@ def test_side_by_side_when_wide_stacked_when_narrow(report: Report) -> None:
     lines = narrow.splitlines()
     i = lines.index("  - Device713 -> Device1666 -> Device305")
     assert lines[i + 1] == "  + Device713 -> Device262 -> Device2106"
-    assert lines[i - 1] == "    Device713 -> Device1666 -> Device84"
+    # the path expected and present comes after the changed rows, collapsed
+    assert lines[i + 2] == "  = 1 unchanged path (expected and present):"
+    assert lines[i + 3] == "    Device713 -> Device1666 -> Device84"
 
 
 def test_violations_in_fec_order(report: Report) -> None:
     text = render_text(report, width=100)
-    positions = [text.index(label) for label in ("FEC #3 ", "FEC #17 ", "FEC #60 ")]
+    violations = text[text.index("- missing (expected") :]  # after the causes
+    positions = [violations.index(label) for label in ("FEC #3 ", "FEC #17 ", "FEC #60 ")]
     assert positions == sorted(positions)
 
 
@@ -128,7 +131,7 @@ def test_max_examples_per_spec(report: Report) -> None:
     text = render_text(report, width=100, max_examples=1)
     assert text.count("violation 1 of 4") == 1
     assert "violation 2 of 4" not in text
-    assert "… 3 more violations of reroute not shown" in text
+    assert "… 3 more violated flows of reroute not listed (--max-violations N, --all)" in text
     assert "violation 4 of 4" in render_text(report, width=100, max_examples=-1)
 
 

@@ -164,17 +164,18 @@ os.environ.setdefault(_PARENT_ENV, str(os.getpid()))  # workers importing this k
 
 
 class KillerKey(TrafficKey):
-    """A traffic key that SIGKILLs the worker process testing it against a guard.
+    """A traffic key that SIGKILLs the worker process reading its destination (to test it
+    against a guard).
 
     Pickled by reference to this module, so forked pool workers and spawned Dask
     workers alike get it; the test process itself (and a scheduler that
-    unpickles tasks) never calls ``matches_prefix`` on it.
+    unpickles tasks) is never killed.
     """
 
-    def matches_prefix(self, which: str, prefix: str) -> bool:
-        if os.environ.get(_PARENT_ENV) != str(os.getpid()):
+    def __getattribute__(self, name: str) -> Any:
+        if name == "dst" and os.environ.get(_PARENT_ENV) != str(os.getpid()):
             os.kill(os.getpid(), signal.SIGKILL)
-        return super().matches_prefix(which, prefix)
+        return super().__getattribute__(name)
 
 
 def poisoned(fecs: list[Fec], victim: int) -> list[Fec]:

@@ -216,9 +216,11 @@ def _resolve(argv: list[str], i: Inputs, out: Path, n: int) -> tuple[list[str], 
             target = out / "existing.out"
             target.write_text("previous\n")
             arg = str(target)
+        elif arg == "INPUT" and is_out:
+            arg = "INPUT-OUT"  # named after the other arguments are resolved
+            names_input = True
         elif arg == "INPUT":
-            arg = str(i.spec if is_out else i.groups)
-            names_input |= is_out
+            arg = str(i.groups)
         elif arg == "IN-DIR":
             arg = str(i.chunks / f"report-{n}.json")
         elif arg == "DIR":
@@ -234,7 +236,25 @@ def _resolve(argv: list[str], i: Inputs, out: Path, n: int) -> tuple[list[str], 
         elif arg == "EMPTY":
             arg = str(i.root / "empty.json")
         resolved.append(arg)
+    if "INPUT-OUT" in resolved:
+        victim = _an_input_of(resolved, i)
+        resolved = [victim if a == "INPUT-OUT" else a for a in resolved]
     return resolved, names_input
+
+
+def _an_input_of(argv: list[str], i: Inputs) -> str:
+    """A file this command line reads: a file argument, else a file inside a directory
+    argument, else the spec (for commands that read no file at all)."""
+    paths = [Path(a) for a in argv if a.startswith(str(i.root)) and Path(a).exists()]
+    for p in paths:
+        if p.is_file():
+            return str(p)
+    for p in paths:
+        if p.is_dir():
+            inside = sorted(q for q in p.iterdir() if q.is_file())
+            if inside:
+                return str(inside[0])
+    return str(i.spec)
 
 
 _counter = [0]

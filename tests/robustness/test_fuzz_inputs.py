@@ -15,17 +15,21 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from rela.cli import app
 from rela.errors import NetworkInputError, RelaError
 from rela.lang import parse_spec
 from rela.network import load_change
+from rela.network.formats import fastjson, rela_json
 from rela.network.load import load_groups
 from rela.verify import verify
 
@@ -72,9 +76,24 @@ RELA_JSON_FIELDS = [
     "dstIp",
     "srcIp",
     "qos",
+    "protocol",
+    "dstPort",
+    "srcPort",
     "key",
 ]
-SNAPSHOT_FIELDS = ["format", "fecs", "key", "traffic", "paths", "graph", "dstIp", "qos"]
+SNAPSHOT_FIELDS = [
+    "format",
+    "fecs",
+    "key",
+    "traffic",
+    "paths",
+    "graph",
+    "dstIp",
+    "qos",
+    "protocol",
+    "dstPort",
+    "srcPort",
+]
 BATFISH_FIELDS = [
     "Node",
     "VRF",
@@ -162,6 +181,102 @@ def test_fuzz_rela_graph_json_bytes(data: bytes) -> None:
         path = tmp / "change.json"
         path.write_bytes(b"[" + data)
         load_fully([str(path)], change=path)
+
+
+# ------------------------------------------------- the fast reader against the exact one
+
+
+def _outcome(path: Path, fast: bool, block: int, granularity: str) -> Any:
+    """Every FEC loaded (or the error), through the fast path or the exact reader only."""
+
+    def unsure(*args: Any) -> Iterator[Any]:
+        raise fastjson.Unsure("forced")
+        yield
+
+    with ExitStack() as stack:
+        stack.enter_context(patch.object(fastjson, "SEGMENT_BYTES", block))
+        if not fast:
+            stack.enter_context(patch.object(rela_json, "_fast_fecs", unsure))
+        try:
+            change = load_change(change=path, granularity=granularity, groups=GROUPS)
+            fecs = [(f.index, f.key, f.traffic, f.before, f.after, f.problem) for f in change]
+        except RelaError as exc:
+            return "error", exc.render()
+    return "loaded", fecs
+
+
+def _same_when_fast_or_exact(text: str, block: int, granularity: str = "device") -> None:
+    with _tmpdir() as tmp:
+        path = tmp / "change.json"
+        path.write_text(text, encoding="utf-8")
+        fast = _outcome(path, True, block, granularity)
+        event(f"{fast[0]} (block {block})")
+        assert fast == _outcome(path, False, block, granularity)
+
+
+BLOCKS = st.sampled_from([64, 1024, 1 << 20])
+
+
+@fuzz_settings(200)
+@given(
+    st.lists(
+        st.sampled_from(GRAPHS).flatmap(lambda g: mutated_json(g, RELA_JSON_FIELDS)),
+        min_size=1,
+        max_size=3,
+    ),
+    BLOCKS,
+    GRANULARITIES,
+)
+def test_fuzz_fast_reader_agrees_with_the_exact_reader(
+    docs: list[Any], block: int, gran: str
+) -> None:
+    """Differential: the orjson segment reader gives exactly the FECs, problems and errors of
+    the exact streaming reader (duplicate names, huge numbers, deep nesting, bad cuts)."""
+    text = "[" + ",\n".join(dumps(d)[1:-1] for d in docs if isinstance(d, list) and d) + "]"
+    _same_when_fast_or_exact(text, block, gran)
+
+
+@fuzz_settings(120)
+@given(
+    mutated_text([json.dumps(g * 3, indent=1) for g in GRAPHS], list('[]{}",:0123456789.e-\\')),
+    BLOCKS,
+)
+def test_fuzz_fast_reader_agrees_on_mutated_text(text: str, block: int) -> None:
+    _same_when_fast_or_exact(text, block)
+
+
+# ------------------------------------------------------------------ filter options
+
+
+FILTER_VALUES = st.one_of(
+    st.sampled_from(["r1", "r2", "r1|default", "r9", "core1", "0.0.0.0/0", "10.0.1.0/24", "::/0"]),
+    st.text(max_size=12),
+)
+
+
+@fuzz_settings(60)
+@given(
+    st.lists(st.tuples(st.sampled_from(["--dst", "--start", "--flow"]), FILTER_VALUES), max_size=3),
+    st.sampled_from(["check", "diff", "show"]),
+    st.sampled_from(["rela", "snapshots"]),
+)
+def test_fuzz_filter_options(options: list[tuple[str, str]], command: str, inputs: str) -> None:
+    """Any filter value: a run (exit 0/1), or exit 2 with a one-line message; never a traceback."""
+    if command == "check":
+        options = [(o, v) for o, v in options if o != "--flow"]
+    args = [command] + (["snapshots/specs/costout.rela"] if command == "check" else [])
+    if inputs == "rela":
+        args += ["--change", str(SNAPSHOTS / "graphs" / "reroute.json")]
+    else:
+        args += ["--before", str(COSTOUT / "before.json"), "--after", str(COSTOUT / "after.json")]
+    for option, value in options:
+        args += [option, value]
+    result = CliRunner().invoke(app, args)
+    event(f"exit {result.exit_code}")
+    assert result.exit_code in (0, 1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    if result.exit_code == 2:
+        assert "error" in result.stderr and "Traceback" not in result.stderr, result.stderr
 
 
 # ------------------------------------------------------------------ path snapshots

@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 import rela
 from rela.cli import app
 from rela.lang import parse_spec
-from rela.network.model import Fec, Graph
+from rela.network.model import Fec, Graph, TrafficKey
 from rela.verify import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES, verify
 
 runner = CliRunner()
@@ -60,8 +60,9 @@ CHANGE = [
     _fec("10.0.3.0/24", _raw_diamonds("end"), _raw_diamonds("end")),
 ]
 
-# "An x-location 14 hops before the end": 2**14 subsets to tell the diamonds' paths apart.
-NTH = f"[{X_NAMES}]" + " ." * 14
+# "An x-location 24 hops before the end": seconds and hundreds of MB to tell the
+# diamonds' paths apart (measured: 10 s, 600 MB without limits).
+NTH = f"[{X_NAMES}]" + " ." * 24
 SPECS = f"""
 spec same {{ .* : preserve }}
 spec nth {{ .* {NTH} : preserve }}
@@ -145,7 +146,7 @@ def test_exploding_spec_over_a_large_alphabet(tmp_path: Path) -> None:
     """
     spec_file, change_file = _write(tmp_path, spec)
     t0 = time.perf_counter()
-    code, report, stderr = _check(spec_file, "--change", change_file, "--max-states", "1000")
+    code, report, stderr = _check(spec_file, "--change", change_file, "--max-states", "5000")
     assert time.perf_counter() - t0 < 30
     assert code == 1, stderr
     boom, same = _spec(report, "boom"), _spec(report, "same")
@@ -227,7 +228,7 @@ def test_spec_with_many_absent_names_is_fast() -> None:
     t0 = time.perf_counter()
     report = verify(module, [fec])
     assert report.specs[0].holds == 1
-    assert time.perf_counter() - t0 < 0.6  # ~0.1 s without the warnings
+    assert time.perf_counter() - t0 < 5  # ~0.2 s; generous for busy machines
 
 
 @pytest.mark.parametrize("shape", ["line", "fan"])
@@ -248,3 +249,115 @@ def test_counterexamples_on_fecs_with_thousands_of_locations(shape: str) -> None
     assert s.violated == 1
     (v,) = s.violations
     assert v.missing and v.unexpected
+
+
+# ------------------------------------------------------------------ every phase (issue 11 §2)
+# The pathological inputs of the issue, scaled down to run in the suite
+# (benchmarks/limits.py runs them at full size; docs/robustness.md has the
+# figures).  Each ends with an answer or an error verdict naming the limit,
+# within max(1 s, 20%) of the time limit plus a margin for busy machines.
+
+SLACK_S = 10.0  # generous: shared CI machines are slow and busy
+
+
+def _within(limit: float) -> float:
+    return max(limit + 1, 1.2 * limit) + SLACK_S
+
+
+def _changed_line(n: int) -> Fec:
+    return Fec(
+        0,
+        "k",
+        (),
+        Graph.from_paths([["a", *(f"r{i}" for i in range(n)), "t"]]),
+        Graph.from_paths([["a", *(f"r{i}" for i in range(n)), "u"]]),
+    )
+
+
+def _timed(module: Any, fecs: list[Fec], **limits: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    report = verify(module, fecs, **limits)
+    return time.perf_counter() - t0, report.specs[0]
+
+
+def test_zone_of_thousands_of_names_is_one_letter() -> None:
+    """A zone listing 3,000 names, `else .* : preserve`: an answer, not a hang."""
+    names = " | ".join(f"n{i}" for i in range(3_000))
+    module = parse_spec(f"spec s {{ {names} | r1 : preserve else .* : preserve }}")
+    took, s = _timed(module, [_changed_line(20)], fec_timeout=5)
+    assert (s.violated, s.errors) == (1, 0)
+    assert took < _within(5)
+
+
+def test_long_then_chains_end_within_the_limits() -> None:
+    then = " then ".join([".* : preserve"] * 30)
+    module = parse_spec(f"spec s {{ {then} }}")
+    took, s = _timed(module, [_changed_line(30)], fec_timeout=3)
+    assert s.violated + s.errors == 1
+    assert all("--fec-timeout" in e.message for e in s.fec_errors)
+    assert took < _within(3)
+    took, s = _timed(parse_spec("spec s { " + " then ".join([".* : preserve"] * 40) + " }"),
+                     [_changed_line(30)], max_states=1000)  # fmt: skip
+    assert s.errors == 1 and "more than 1000 automaton states" in s.fec_errors[0].message
+    assert took < _within(0)
+
+
+def test_guard_with_many_prefixes_costs_little_per_fec() -> None:
+    prefixes = ", ".join(f"10.{i // 256}.{i % 256}.0/24" for i in range(20_000))
+    module = parse_spec(
+        f"spec s {{ if dst in {prefixes} {{ .* : preserve }} else {{ .* : drop }} }}"
+    )
+    line = Graph.from_paths([["a", "b"]])
+    fecs = [Fec(i, f"k{i}", (TrafficKey(dst=f"10.{i}.7.1"),), line, line) for i in range(70)] + [
+        Fec(70, "out", (TrafficKey(dst="11.0.0.1"),), line, line)
+    ]
+    took, s = _timed(module, fecs, fec_timeout=1)
+    assert (s.total, s.holds, s.violated, s.errors) == (71, 70, 1, 0)
+    assert took < _within(1) + 5  # compiling the guard once is not part of any FEC
+
+
+@pytest.mark.parametrize(("limits", "names"), [
+    ({"fec_timeout": 1.0, "max_states": 10**9}, "--fec-timeout"),
+    ({"fec_timeout": 0, "max_states": 10_000}, "--max-states"),
+], ids=["time", "states"])  # fmt: skip
+def test_a_path_of_many_hops_ends_within_the_limits(limits: dict[str, Any], names: str) -> None:
+    """One 30,000-hop path: an answer, or an error naming the limit, never a long run."""
+    took, s = _timed(parse_spec("spec s { .* : preserve }"), [_changed_line(30_000)], **limits)
+    assert s.violated + s.errors == 1
+    assert all(names in e.message for e in s.fec_errors)
+    assert took < _within(limits["fec_timeout"] or 5)
+
+
+def test_thousands_of_flows_into_one_hub_are_near_linear() -> None:
+    """3,000 sources -> hub -> dst, the after graph adds hub -> drop: one counterexample per
+    flow, computed once for the FEC (it was quadratic in the sources)."""
+    n = 3_000
+    labels = tuple(f"s{i}" for i in range(n)) + ("hub", "dst", "drop")
+    before = Graph(
+        labels[: n + 2], ((n,),) * n + ((n + 1,), ()), tuple(range(n)), frozenset([n + 1])
+    )
+    after = Graph(labels, ((n,),) * n + ((n + 1, n + 2), (), ()), tuple(range(n)),
+                  frozenset([n + 1, n + 2]))  # fmt: skip
+    took, s = _timed(parse_spec("spec s { .* : preserve }"), [Fec(0, "k", (), before, after)])
+    assert s.violated == 1 and len(s.violations) == n
+    v = s.violations[17]
+    assert v.unexpected == ((v.flow, "hub", "drop"),) and not v.missing
+    assert took < 30  # seconds, where it used to take minutes
+
+
+def test_listed_paths_of_looping_fecs_stay_within_the_hop_allowance() -> None:
+    """`--max-paths 100000` on a small loop: lists are cut (and say so) at the FEC's
+    allowance of listed hops (HOPS_PER_STATE per state of --max-states)."""
+    from rela.automata.budget import HOPS_PER_STATE
+
+    before = Graph(("a", "b", "c"), ((1,), (0, 2), ()), (0,), frozenset([2]))
+    after = Graph(("a", "b", "d"), ((1,), (0, 2), ()), (0,), frozenset([2]))
+    fecs = [Fec(i, f"k{i}", (), before, after) for i in range(3)]
+    took, s = _timed(parse_spec("spec s { .* : preserve }"), fecs, max_paths=100_000,
+                     max_states=20_000)  # fmt: skip
+    assert s.violated == 3 and s.errors == 0
+    for v in s.violations:
+        lists = (v.before, v.after, v.expected, v.actual, v.missing, v.unexpected)
+        assert v.truncated and all(lists)
+        assert sum(len(p) for lst in lists for p in lst) <= 20_000 * HOPS_PER_STATE
+    assert took < 30

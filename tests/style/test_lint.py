@@ -16,9 +16,16 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.skipif(shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(), reason="ruff not installed")
+@pytest.mark.skipif(
+    shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
+    reason="ruff not installed",
+)
 def test_ruff_is_clean() -> None:
-    ruff = str(Path(sys.executable).parent / "ruff") if (Path(sys.executable).parent / "ruff").exists() else "ruff"
+    ruff = (
+        str(Path(sys.executable).parent / "ruff")
+        if (Path(sys.executable).parent / "ruff").exists()
+        else "ruff"
+    )
     result = _run(ruff, "check", "rela", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -63,7 +63,9 @@ def test_missing_data_is_skipped(bench: ModuleType, tmp_path: Path) -> None:
 def test_tiny_end_to_end_run(bench: ModuleType, tmp_path: Path) -> None:
     pytest.importorskip("rela.verify")
     out = tmp_path / "bench.json"
-    rc = bench.main(["--no-real", "--sizes", "200", "--topology", "wan", "--json", str(out)])
+    rc = bench.main(
+        ["--no-real", "--no-load", "--sizes", "200", "--topology", "wan", "--json", str(out)]
+    )
     assert rc == 0
     (row,) = json.loads(out.read_text())["end_to_end"]
     assert row["fecs"] == 200 and row["correct"] is True and row["exit_code"] == 1

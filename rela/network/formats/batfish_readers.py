@@ -30,6 +30,7 @@ from typing import Any
 import orjson
 
 from rela.errors import NetworkInputError
+from rela.network.formats.files import open_binary
 from rela.network.routing import (
     DEFAULT_VRF,
     NULL_INTERFACES,
@@ -69,10 +70,13 @@ _address = functools.lru_cache(maxsize=1 << 16)(ipaddress.ip_address)
 
 def load_json(path: str | Path) -> Any:
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise NetworkInputError(f"cannot read the file: {exc.strerror}", filename=str(p)) from None
+    # open_binary refuses FIFOs and devices (which would block or never end) and
+    # bounds .gz files; it names the file in every error
+    with open_binary(p) as fp:
+        try:
+            data = fp.read()
+        except OSError as exc:
+            raise NetworkInputError(f"cannot read the file: {exc.strerror}", filename=str(p)) from None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -192,6 +196,9 @@ class _Ctx:
             return None
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.error(f"field {name!r} should be a number, found {value!r}")
+        # Batfish's own type is a Java long: a value beyond it (or not whole) is no metric
+        if isinstance(value, float) and not value.is_integer() or not -(2**63) <= value < 2**63:
+            raise self.error(f"field {name!r} is {value!r}: not a 64-bit integer")
         return int(value)
 
     def ip(self, value: Any, name: str) -> IPAddress:

@@ -19,25 +19,26 @@ from __future__ import annotations
 
 import codecs
 import gc
-import gzip
 import json
-import os
 import re
+import reprlib
 import zlib
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
 from rela.errors import NetworkInputError
+from rela.network.formats.files import display_path, open_binary, os_error
 
 __all__ = [
     "BLOCK_CHARS",
     "FecProblem",
     "JsonStream",
+    "display_path",
     "kind",
     "natural_key",
     "open_binary",
     "problem_text",
+    "short",
 ]
 
 #: Characters read from a file at a time (the buffer grows only for larger FECs).
@@ -149,9 +150,25 @@ def problem_text(filename: str, index: int, key: str | None, field: str, message
     >>> problem_text("c.json", 3, None, "graphBefore.sourceNodes", "expected a list")
     'c.json: FEC 3: graphBefore.sourceNodes: expected a list'
     """
-    fec = f"FEC {index}" if key is None else f"FEC {index} (key {key!r})"
+    fec = f"FEC {index}" if key is None else f"FEC {index} (key {short(key)})"
     where = f": {field}" if field else ""
     return f"{filename}: {fec}{where}: {message}"
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+_REPR.maxlevel = 3
+_REPR.maxlist = _REPR.maxtuple = _REPR.maxdict = 6
+
+
+def short(value: Any) -> str:
+    """``repr(value)`` for messages: bounded in length and depth (input values can be
+    megabytes long or nested thousands deep).
+
+    >>> short("a" * 1000)[:12], len(short("a" * 1000)) <= 80, short([[[[[1]]]]])
+    ("'aaaaaaaaaaa", True, '[[[[...]]]]')
+    """
+    return _REPR.repr(value)
 
 
 def kind(value: Any) -> str:
@@ -183,32 +200,6 @@ def natural_key(name: str) -> tuple[tuple[Any, ...], str]:
     """
     parts = re.split(r"(\d+)", name)
     return tuple(int(p) if i % 2 else p.lower() for i, p in enumerate(parts)), name
-
-
-def _os_error(path: Path, exc: BaseException) -> NetworkInputError:
-    if isinstance(exc, FileNotFoundError):
-        msg = "no such file or directory"
-    elif isinstance(exc, PermissionError):
-        msg = "permission denied"
-    elif isinstance(exc, IsADirectoryError):
-        msg = "is a directory, expected a file"
-    elif isinstance(exc, (gzip.BadGzipFile, zlib.error, EOFError)):
-        msg = f"not a valid gzip file ({exc})" if str(exc) else "truncated gzip file"
-    else:
-        msg = f"cannot read: {getattr(exc, 'strerror', None) or exc}"
-    return NetworkInputError(msg, filename=str(path))
-
-
-def open_binary(path: Path) -> BinaryIO:
-    """Open ``path`` for reading bytes, transparently gunzipping ``*.gz`` files."""
-    try:
-        if path.is_dir():
-            raise IsADirectoryError(str(path))
-        if path.name.endswith(".gz"):
-            return gzip.open(path, "rb")  # type: ignore[return-value]
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
-    except (OSError, ValueError) as exc:
-        raise _os_error(path, exc) from None
 
 
 class JsonStream:
@@ -252,7 +243,7 @@ class JsonStream:
         try:
             data = self._fp.read(want)
         except (OSError, EOFError, zlib.error) as exc:
-            raise _os_error(Path(self.filename), exc) from None
+            raise os_error(self.filename, exc) from None
         try:
             text = self._decoder.decode(data, final=not data)
         except UnicodeDecodeError as exc:
@@ -372,8 +363,3 @@ class JsonStream:
         """Raise a :class:`NetworkInputError` at ``pos`` (a text position in the buffer)."""
         line, col = self.line_col(pos)
         raise NetworkInputError(message, filename=self.filename, line=line, column=col)
-
-
-def display_path(path: Path) -> str:
-    """How a file is named in messages: as given (relative paths stay relative)."""
-    return os.fspath(path)

@@ -33,6 +33,7 @@ from rela.network.formats.common import (
     kind,
     open_binary,
     problem_text,
+    short,
 )
 from rela.network.granularity import (
     GraphBuilder,
@@ -90,7 +91,7 @@ def _check_paths(paths: Any) -> list[list[str]]:
             if not parts[0] or len(parts) > 3:
                 raise FecProblem(
                     f"paths[{i}][{j}]",
-                    f"{loc!r} is not a location name (device, device|vrf or device|vrf|interface)",
+                    f"{short(loc)} is not a location name (device, device|vrf or device|vrf|interface)",
                 )
     return paths
 
@@ -109,7 +110,7 @@ def snapshot_fec(
         raw_key = item["key"]
         if type(raw_key) is not str or not raw_key:
             raise FecProblem(
-                "key", f"expected a non-empty string, got {kind(raw_key)} {raw_key!r}"[:200]
+                "key", f"expected a non-empty string, got {kind(raw_key)} {short(raw_key)}"
             )
         key = raw_key
         unknown = item.keys() - _FEC_FIELDS
@@ -141,9 +142,7 @@ def _probe(path: Path) -> None:
         if not first:
             stream.fail("empty file: expected a path snapshot object")
         if first != "{":
-            hint = (
-                "this looks like a Rela graph JSON change: use change=" if first == "[" else None
-            )
+            hint = "this looks like a Rela graph JSON change: use change=" if first == "[" else None
             line, col = stream.line_col()
             raise NetworkInputError(
                 'expected a path snapshot object {"format": "rela-snapshot/1", "fecs": [...]}, '
@@ -179,7 +178,7 @@ def iter_snapshot(
                 field = stream.value()
                 stream.expect(":", "':' after a field name")
                 if field in seen:
-                    stream.fail(f"duplicate top-level field {field!r}")
+                    stream.fail(f"duplicate top-level field {short(field)}")
                 seen.add(field)
                 if field == "fecs":
                     for i, item in enumerate(stream.array_items("field 'fecs'")):
@@ -190,7 +189,7 @@ def iter_snapshot(
                                 i,
                                 side.key,
                                 "",
-                                f"a JSON object in this FEC has the name {stream.duplicates[0]!r} "
+                                f"a JSON object in this FEC has the name {short(stream.duplicates[0])} "
                                 "twice (ambiguous: which one?)",
                             )
                             side = SnapshotFec(i, side.key, side.traffic, Graph.empty(), message)
@@ -199,7 +198,7 @@ def iter_snapshot(
                     value = stream.value()
                     if field == "format" and value != SNAPSHOT_FORMAT:
                         raise NetworkInputError(
-                            f"unsupported format {value!r} (expected {SNAPSHOT_FORMAT!r})"[:300],
+                            f"unsupported format {short(value)} (expected {SNAPSHOT_FORMAT!r})",
                             filename=name,
                             where="format",
                         )
@@ -217,7 +216,7 @@ def iter_snapshot(
 
 def _duplicate(path: Path, key: str, first: int, second: int) -> NetworkInputError:
     return NetworkInputError(
-        f"duplicate FEC key {key!r} (FECs {first} and {second}): keys must be unique "
+        f"duplicate FEC key {short(key)} (FECs {first} and {second}): keys must be unique "
         "to pair before and after",
         filename=display_path(path),
         where=f"fecs[{second}].key",

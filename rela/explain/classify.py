@@ -1,0 +1,297 @@
+"""What happened to a violated flow, and where: its kind and its divergence point.
+
+Kinds (``rela.results.KINDS``), the first that applies:
+
+* ``new-loop`` — the after graph loops where the flow goes (an unexpected path
+  revisits a device, or the flow's after graph has a cycle its before graph
+  had not);
+* ``new-drop`` — an unexpected path ends in ``drop``;
+* ``lost-delivery`` — the flow has no after path at all;
+* ``paths-moved`` — paths are missing and others are unexpected;
+* ``paths-removed`` — paths are missing, nothing unexpected;
+* ``paths-added`` — paths are unexpected, nothing missing.
+
+The divergence point ``at`` is the last hop that the expected and the actual
+behaviour share before they differ: for an unexpected path, its last hop in
+common with the closest expected path; for a missing path, the last hop of
+its longest prefix the after graph can still walk (from the flow's start) —
+or, without the graph, its last hop in common with the closest actual path.
+
+>>> from rela.results import FecRef, Violation
+>>> v = Violation(FecRef(0, None), "b1", before=(("b1", "c1", "s1"),), after=(("b1", "c2", "drop"),),
+...     expected=(("b1", "c2", "s1"),), actual=(("b1", "c2", "drop"),),
+...     missing=(("b1", "c2", "s1"),), unexpected=(("b1", "c2", "drop"),))
+>>> classify(v)
+Divergence(kind='new-drop', at='c2', missing=0, unexpected=0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rela.network.model import Fec, Graph
+from rela.results import Path, SpecialHop, Violation
+
+__all__ = [
+    "Divergence",
+    "GraphFacts",
+    "classify",
+    "find_cycle",
+    "graph_facts",
+    "is_drop",
+    "is_path",
+    "revisits",
+    "walk",
+]
+
+
+@dataclass(frozen=True)
+class GraphFacts:
+    """What the flow's graphs say beyond the listed paths.
+
+    ``loop_after`` is a forwarding loop (a cycle, as its locations) reachable
+    from the flow's start in the after graph, ``loop_before`` whether the
+    before graph has one; ``walks[i]`` how many leading hops of the i-th
+    missing path the after graph can still follow from the flow's start.
+    ``missing_before[i]`` says whether the i-th missing path is itself a path
+    of the before graph, ``unexpected_after[i]`` whether the i-th unexpected
+    path is one of the after graph (each is then its own source for clause
+    attribution, even when the listed path lists are cut).
+    """
+
+    loop_after: Path | None
+    loop_before: bool
+    walks: tuple[int, ...]
+    missing_before: tuple[bool, ...] = ()
+    unexpected_after: tuple[bool, ...] = ()
+
+
+@dataclass(frozen=True)
+class Divergence:
+    """A flow's kind and divergence point; ``missing``/``unexpected`` index the paths it is
+    based on (``None``: none of that side)."""
+
+    kind: str
+    at: str | None
+    missing: int | None
+    unexpected: int | None
+
+
+def is_drop(hop: str) -> bool:
+    """Whether a hop is the drop location (``drop`` or a ``drop|...`` location)."""
+    return not isinstance(hop, SpecialHop) and (hop == "drop" or hop.startswith("drop|"))
+
+
+def _node(hop: str) -> str:
+    """The device and VRF of a hop (two inbound interfaces of one device are one node)."""
+    return "|".join(hop.split("|")[:2])
+
+
+def revisits(path: Path) -> bool:
+    """Whether a path visits a device (and VRF) twice: a forwarding loop.
+
+    >>> revisits(("a|v", "b|v|e1", "a|v|e2")), revisits(("a", "b"))
+    (True, False)
+    """
+    nodes = [_node(h) for h in path if not isinstance(h, SpecialHop)]
+    return len(set(nodes)) < len(nodes)
+
+
+def _common(a: Path, b: Path) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
+    """Every non-empty prefix of ``paths`` (to find longest common prefixes quickly)."""
+    return frozenset(p[:k] for p in paths for k in range(1, len(p) + 1))
+
+
+def shared(path: Path, index: frozenset[Path]) -> int:
+    """The longest prefix of ``path`` that is a prefix of some path of ``index``."""
+    n = 0
+    while n < len(path) and path[: n + 1] in index:
+        n += 1
+    return n
+
+
+def _closest(path: Path, others: Sequence[Path]) -> int:
+    """The longest common prefix of ``path`` with any of ``others`` (0 if none)."""
+    return shared(path, prefixes(others))
+
+
+def _hop(path: Path, shared: int) -> str | None:
+    """The last shared hop; the flow's start when nothing is shared."""
+    if shared > 0:
+        return path[shared - 1]
+    return path[0] if path and not isinstance(path[0], SpecialHop) else None
+
+
+def classify(v: Violation, facts: GraphFacts | None = None) -> Divergence:
+    """The kind and divergence point of a violated flow (see the module docstring).
+
+    When the paths share no hop (an ``any(p)`` expectation, a flow whose after
+    paths start elsewhere), behaviour diverges where the flow enters: ``at`` is
+    the flow's start.
+    """
+    div = _classify(v, facts)
+    if div.at is None and v.flow != "*":
+        return Divergence(div.kind, v.flow, div.missing, div.unexpected)
+    return div
+
+
+def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
+    missing, unexpected, expected = v.missing, v.unexpected, v.expected
+    loopy = [i for i, u in enumerate(unexpected) if revisits(u)]
+    expected_loops = any(revisits(p) for p in expected)
+    if loopy and not expected_loops:
+        return _from_unexpected("new-loop", v, loopy)
+    if facts is not None and facts.loop_after is not None and not facts.loop_before:
+        if missing:
+            return _from_missing("new-loop", v, facts)
+        return Divergence("new-loop", _hop(facts.loop_after, 1), None, None)
+    drops = [i for i, u in enumerate(unexpected) if u and is_drop(u[-1])]
+    if drops:
+        return _from_unexpected("new-drop", v, drops)
+    if missing and not v.after and not v.actual:
+        return _from_missing("lost-delivery", v, facts)
+    if missing and unexpected:
+        return _pair("paths-moved", v)
+    if missing:
+        return _from_missing("paths-removed", v, facts)
+    if unexpected:
+        return _from_unexpected("paths-added", v, range(len(unexpected)))
+    return Divergence("paths-moved", None, None, None)  # an empty difference (under `not`)
+
+
+def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergence:
+    """Divergence of the unexpected path (among ``which``) closest to an expected one."""
+    best, best_len = which[0], -1
+    index = prefixes(v.expected)
+    for i in which:
+        n = shared(v.unexpected[i], index)
+        if n > best_len:
+            best, best_len = i, n
+    u = v.unexpected[best]
+    partner = max(range(len(v.missing)), key=lambda j: _common(v.missing[j], u), default=None)
+    return Divergence(kind, _hop(u, max(best_len, 0)), partner, best)
+
+
+def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergence:
+    """Divergence of the missing path that the after behaviour follows longest."""
+    if facts is not None and len(facts.walks) == len(v.missing):
+        lengths = list(facts.walks)
+    else:
+        index = prefixes(v.actual or v.after)
+        lengths = [shared(m, index) for m in v.missing]
+    best = max(range(len(v.missing)), key=lambda i: lengths[i])
+    return Divergence(kind, _hop(v.missing[best], lengths[best]), best, None)
+
+
+def _pair(kind: str, v: Violation) -> Divergence:
+    """Divergence of the (missing, unexpected) pair sharing the longest prefix."""
+    best = (-1, 0, 0)
+    for i, m in enumerate(v.missing):
+        for j, u in enumerate(v.unexpected):
+            n = _common(m, u)
+            if n > best[0]:
+                best = (n, i, j)
+    n, i, j = best
+    return Divergence(kind, _hop(v.missing[i], max(n, 0)), i, j)
+
+
+# ---------------------------------------------------------------------- graphs
+
+
+def graph_facts(
+    fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
+) -> GraphFacts:
+    """The :class:`GraphFacts` of one flow of ``fec``."""
+    cycle = find_cycle(fec.after, flow)
+    before_loops = find_cycle(fec.before, flow) is not None
+    return GraphFacts(
+        cycle,
+        before_loops,
+        tuple(walk(fec.after, flow, m) for m in missing),
+        tuple(is_path(fec.before, flow, m) for m in missing),
+        tuple(is_path(fec.after, flow, u) for u in unexpected),
+    )
+
+
+def _starts(graph: Graph, flow: str) -> list[int]:
+    return [s for s in graph.sources if graph.labels[s] == flow]
+
+
+def walk(graph: Graph, flow: str, path: Path) -> int:
+    """How many leading hops of ``path`` the graph can follow from the flow's start.
+
+    >>> g = Graph.from_paths([["a", "b", "drop"]])
+    >>> walk(g, "a", ("a", "b", "c", "d")), walk(g, "x", ("x",))
+    (2, 0)
+    """
+    if not path or path[0] != flow:
+        return 0
+    current = set(_starts(graph, flow))
+    n = 0
+    while current:
+        n += 1
+        if n == len(path):
+            break
+        hop = path[n]
+        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
+    return n
+
+
+def is_path(graph: Graph, flow: str, path: Path) -> bool:
+    """Whether ``path`` is a path of the graph (from the flow's start to a sink).
+
+    >>> g = Graph.from_paths([["a", "b", "c"]])
+    >>> is_path(g, "a", ("a", "b", "c")), is_path(g, "a", ("a", "b"))
+    (True, False)
+    """
+    if not path or path[0] != flow:
+        return False
+    current = set(_starts(graph, flow))
+    for hop in path[1:]:
+        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
+        if not current:
+            return False
+    return any(i in graph.sinks for i in current)
+
+
+def find_cycle(graph: Graph, flow: str) -> Path | None:
+    """A cycle reachable from the flow's start, as its locations (first found, iterative DFS).
+
+    >>> g = Graph((("a"), "b", "c", "d"), ((1,), (2,), (1, 3), ()), (0,), frozenset({3}))
+    >>> find_cycle(g, "a")
+    ('b', 'c')
+    """
+    white, grey, black = 0, 1, 2
+    color = [white] * len(graph.labels)
+    for root in _starts(graph, flow):
+        if color[root] != white:
+            continue
+        color[root] = grey
+        stack = [(root, iter(graph.succ[root]))]
+        on_path = [root]
+        while stack:
+            node, it = stack[-1]
+            for nxt in it:
+                if color[nxt] == grey:
+                    start = on_path.index(nxt)
+                    return tuple(graph.labels[i] for i in on_path[start:])
+                if color[nxt] == white:
+                    color[nxt] = grey
+                    stack.append((nxt, iter(graph.succ[nxt])))
+                    on_path.append(nxt)
+                    break
+            else:
+                color[node] = black
+                stack.pop()
+                on_path.pop()
+    return None

@@ -1,0 +1,412 @@
+"""Clause coverage: for every atomic clause and guard branch, where it applied.
+
+A clause *applies* to a path when the path falls in the spec's domain through
+that clause: in ``s1 then s2`` a clause of ``s1`` applies to ``x1 x2`` when it
+applies to ``x1`` and ``x2`` is in the domain of ``s2``; in ``s1 else s2`` a
+clause of ``s2`` applies only to paths outside the domain of ``s1``.  Written
+as a path expression, the *effective domain* of clause ``c`` is built from the
+root down (:func:`effective_domains`):
+
+* root: ``E``;  ``then`` left: ``ctx(E D_right)``, right: ``ctx(D_left E)``;
+* ``else`` left: ``ctx(E)``, right: ``ctx(E & !D_left)``;  clause: ``ctx(D_c)``.
+
+A clause applied to an FEC when its effective domain meets a before or after
+path of the FEC (per flow for the flow counts); a guard branch applied when
+the FEC's traffic reaches it and one of its clauses applied.  A clause that
+applied to no FEC of the whole run makes the spec pass for the wrong reason
+more often than not: it is reported as a ``vacuous-clause`` warning.
+
+Per FEC the work is cached by graph (FECs share graphs), each clause's
+effective domain is determinised once per set of signatures, and a graph is
+checked against it by one backward pass over graph nodes x automaton states.
+
+>>> from rela.lang import parse_spec
+>>> from rela.explain.model import SpecModel
+>>> model = SpecModel.of_module(parse_spec("spec s { a : drop else .* : preserve }"))[0]
+>>> (r,) = model.resolutions({})
+>>> from rela.lang import format_path
+>>> [format_path(e) for e in effective_domains(r).values()]
+['a | "drop"', '.* & !(a | "drop")']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from rela.automata.alphabet import Atoms, SigAlphabet
+from rela.automata.decide import Budget
+from rela.automata.evaluate import Evaluator
+from rela.automata.nfa import Nfa, determinize
+from rela.errors import RelaError
+from rela.explain.derive import domain_of
+from rela.explain.match import DROP_NAME
+from rela.explain.model import (
+    Clause,
+    ElseNode,
+    GuardNode,
+    Node,
+    Resolved,
+    SpecModel,
+    ThenNode,
+    reachable_branches,
+)
+from rela.lang import ast
+from rela.network.model import Fec, Graph
+from rela.results import ClauseCoverage, ClauseRef, Warning_
+
+__all__ = ["effective_domains", "CoverageCounter", "Tally", "coverage_results", "vacuity_warnings"]
+
+Wrap = Callable[[ast.PathExpr], ast.PathExpr]
+_MISSING = object()
+
+
+def _alt(parts: list[ast.PathExpr]) -> ast.PathExpr:
+    return parts[0] if len(parts) == 1 else ast.Alt(tuple(parts))
+
+
+def _domain(node: Node | None) -> ast.PathExpr:
+    """The domain ``D`` of a (guard-free) subtree as a path expression."""
+    if node is None:
+        return ast.EmptySet()
+    if isinstance(node, Clause):
+        return _alt(domain_of(node.atomic.modifier, node.atomic.zone))
+    if isinstance(node, ThenNode):
+        return ast.Concat((_domain(node.left), _domain(node.right)))
+    if not isinstance(node, ElseNode):  # pragma: no cover - resolved trees have no guards
+        raise TypeError("guards must be resolved first")
+    return ast.Alt((_domain(node.left), _domain(node.right)))
+
+
+def effective_domains(resolved: Resolved) -> dict[int, ast.PathExpr]:
+    """Clause id -> the whole paths it applies to, in one guard-free tree."""
+    out: dict[int, ast.PathExpr] = {}
+
+    def visit(node: Node | None, ctx: Wrap) -> None:
+        if node is None:
+            return
+        if isinstance(node, Clause):
+            out[node.id] = ctx(_domain(node))
+            return
+        if isinstance(node, GuardNode):  # pragma: no cover - resolved trees have no guards
+            raise TypeError("guards must be resolved first")
+        left_d, right_d = _domain(node.left), _domain(node.right)
+        if isinstance(node, ThenNode):
+            visit(node.left, lambda e: ctx(ast.Concat((e, right_d))))
+            visit(node.right, lambda e: ctx(ast.Concat((left_d, e))))
+        else:
+            visit(node.left, ctx)
+            visit(node.right, lambda e: ctx(ast.Inter((e, ast.Complement(left_d)))))
+
+    visit(resolved.tree, lambda e: e)
+    return out
+
+
+@dataclass
+class Tally:
+    """Mergeable counts for one spec: per clause and per branch, FECs and flows applied.
+
+    ``unknown[i]`` counts FECs where clause ``i`` could not be decided within
+    the state limit (such a clause is never called vacuous).
+    """
+
+    clause_fecs: list[int]
+    clause_flows: list[int]
+    unknown: list[int]
+    branch_fecs: list[int]
+    branch_flows: list[int]
+
+    @staticmethod
+    def zero(model: SpecModel) -> Tally:
+        c, b = len(model.clauses), len(model.branches)
+        return Tally([0] * c, [0] * c, [0] * c, [0] * b, [0] * b)
+
+    def merge(self, other: Tally) -> None:
+        for mine, theirs in (
+            (self.clause_fecs, other.clause_fecs),
+            (self.clause_flows, other.clause_flows),
+            (self.unknown, other.unknown),
+            (self.branch_fecs, other.branch_fecs),
+            (self.branch_flows, other.branch_flows),
+        ):
+            for i, n in enumerate(theirs):
+                mine[i] += n
+
+
+@dataclass
+class CoverageCounter:
+    """Counts coverage FEC after FEC for one spec (see the module docstring)."""
+
+    model: SpecModel
+    groups: Mapping[str, str] | None = None
+    group_level: bool = False
+    max_states: int = 0
+    tally: Tally = field(init=False)
+    _atoms: Atoms = field(init=False)
+    _evals: dict[frozenset[int], Evaluator] = field(default_factory=dict, init=False)
+    _dfas: dict[tuple[int, int, frozenset[int]], Nfa | None] = field(
+        default_factory=dict, init=False
+    )
+    _graphs: dict[tuple[Graph, int], dict[int, frozenset[str]] | None] = field(
+        default_factory=dict, init=False
+    )
+    _domains: dict[int, dict[int, ast.PathExpr]] = field(default_factory=dict, init=False)
+    _branch_ids: dict[tuple[int | None, int | None, str | None], int] = field(
+        default_factory=dict, init=False
+    )
+
+    def __post_init__(self) -> None:
+        self.tally = Tally.zero(self.model)
+        nodes = [c.atomic for c in self.model.clauses] + [DROP_NAME]
+        self._atoms = Atoms.collect(nodes, groups=self.groups, group_level=self.group_level)
+        for i, b in enumerate(self.model.branches):
+            self._branch_ids[(b.line, b.column, b.text)] = i
+        self._conds = self.model.conditions()
+
+    def take(self) -> Tally:
+        """The counts so far, and start again from zero (for workers sending deltas)."""
+        out, self.tally = self.tally, Tally.zero(self.model)
+        return out
+
+    def add(self, fec: Fec) -> None:
+        """Count one FEC."""
+        if fec.problem is not None:
+            return
+        if not self._conds:  # no guard: one tree, the common case, kept short
+            (r,) = self.model.resolutions({})
+            ri = self._resolution_id(r)
+            before = self._graph(fec.before, ri, r)
+            same = fec.after is fec.before or fec.after == fec.before
+            after = before if same else self._graph(fec.after, ri, r)
+            if before is not None and after is not None:
+                t = self.tally
+                for cid, flows in before.items():
+                    n = len(flows if same else flows | after[cid])
+                    if n:
+                        t.clause_fecs[cid] += 1
+                        t.clause_flows[cid] += n
+                return
+        resolutions = self.model.resolutions(reachable_branches(self._conds, fec.traffic))
+        applied: dict[int, set[str]] = {}
+        unknown: set[int] = set()
+        branches: dict[int, set[str]] = {}
+        for r in resolutions:
+            ri = self._resolution_id(r)
+            used: dict[int, set[str]] = {}
+            for graph in (fec.before, fec.after):
+                got = self._graph(graph, ri, r)
+                if got is None:
+                    unknown.update(self._domains[ri])
+                    continue
+                for cid, labels in got.items():
+                    used.setdefault(cid, set()).update(labels)
+            for cid, names in used.items():
+                applied.setdefault(cid, set()).update(names)
+            reached: set[str] = set().union(*used.values()) if used else set()
+            for b in r.branches:
+                if reached:
+                    branches.setdefault(self._branch_ids[(b.line, b.column, b.text)], set()).update(
+                        reached
+                    )
+        t = self.tally
+        for cid, applied_flows in applied.items():
+            if applied_flows:
+                t.clause_fecs[cid] += 1
+                t.clause_flows[cid] += len(applied_flows)
+        for cid in unknown - set(applied):
+            t.unknown[cid] += 1
+        for bid, reached_flows in branches.items():
+            t.branch_fecs[bid] += 1
+            t.branch_flows[bid] += len(reached_flows)
+
+    # ------------------------------------------------------------------ internals
+    def _resolution_id(self, r: Resolved) -> int:
+        key = id(r)  # resolutions are cached by the model, so identity is stable
+        if key not in self._domains:
+            domains = self._domains[key] = effective_domains(r)
+            atoms = self._atoms.extended(domains.values())
+            if atoms is not self._atoms:  # unions of names the spec never wrote as one
+                self._atoms = atoms
+                self._evals.clear()
+                self._dfas.clear()
+                self._graphs.clear()
+        return key
+
+    def _graph(self, graph: Graph, ri: int, r: Resolved) -> dict[int, frozenset[str]] | None:
+        key = (graph, ri)
+        found = self._graphs.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
+        sig = self._atoms.signature
+        sigs = [sig(label) for label in graph.labels]
+        sigset = frozenset(sigs) | {0}
+        index = _GraphIndex(graph, sigs)
+        out: dict[int, frozenset[str]] | None = {}
+        by_expr: dict[ast.PathExpr, frozenset[str]] = {}  # the parts of a `then` share one
+        try:
+            for cid, expr in self._domains[ri].items():
+                got = by_expr.get(expr)
+                if got is None:
+                    got = by_expr[expr] = _flows_accepted(index, self._dfa(ri, cid, expr, sigset))
+                assert out is not None
+                out[cid] = got
+        except RelaError:  # over the state limit: unknown, never a false "vacuous"
+            out = None
+        if len(self._graphs) > 50_000:
+            self._graphs.clear()
+        self._graphs[key] = out
+        return out
+
+    def _dfa(self, ri: int, cid: int, expr: ast.PathExpr, sigs: frozenset[int]) -> Nfa:
+        key = (ri, cid, sigs)
+        got = self._dfas.get(key)
+        if got is None:
+            ev = self._evals.get(sigs)
+            if ev is None:
+                ev = self._evals[sigs] = Evaluator(SigAlphabet(self._atoms, sigs))
+            budget = Budget(self.max_states)
+            got = determinize(ev.prop(expr, budget), budget=budget)
+            self._dfas[key] = got
+        return got
+
+
+class _GraphIndex:
+    """What every clause's pass over one graph needs: signatures, predecessors, live sources."""
+
+    __slots__ = ("graph", "sigs", "preds", "live")
+
+    def __init__(self, graph: Graph, sigs: list[int]) -> None:
+        self.graph = graph
+        self.sigs = sigs
+        preds: list[list[int]] = [[] for _ in graph.labels]
+        for u, nexts in enumerate(graph.succ):
+            for v in nexts:
+                preds[v].append(u)
+        self.preds = preds
+        live = set(graph.sinks)
+        stack = list(live)
+        while stack:
+            v = stack.pop()
+            for u in preds[v]:
+                if u not in live:
+                    live.add(u)
+                    stack.append(u)
+        self.live = frozenset(graph.labels[s] for s in graph.sources if s in live)
+
+
+def _flows_accepted(g: _GraphIndex, dfa: Nfa) -> frozenset[str]:
+    """Labels of the sources from which some graph path is accepted by ``dfa``.
+
+    Backward: the (node, state) pairs from which a sink can be reached in an
+    accepting state, then each source tested with the state after its label.
+    A DFA accepting every path over the graph's letters needs no pass at all.
+    """
+    graph, sigs, preds = g.graph, g.sigs, g.preds
+    delta = [dict(arcs) for arcs in dfa.arcs]
+    (q0,) = dfa.starts
+    if _universal(delta, q0, dfa.finals, set(sigs)):
+        return g.live
+    n_states = dfa.n
+    inverse: dict[tuple[int, int], list[int]] = {}
+    for q, row in enumerate(delta):
+        for sig, q2 in row.items():
+            inverse.setdefault((sig, q2), []).append(q)
+    good = bytearray(len(graph.labels) * n_states)
+    stack = []
+    for v in graph.sinks:
+        for q in dfa.finals:
+            good[v * n_states + q] = 1
+            stack.append((v, q))
+    while stack:
+        v, q2 = stack.pop()
+        # (u, q) -> (v, q2) when u -> v and delta(q, sig(v)) = q2
+        qs = inverse.get((sigs[v], q2))
+        if not qs:
+            continue
+        for u in preds[v]:
+            base = u * n_states
+            for q in qs:
+                if not good[base + q]:
+                    good[base + q] = 1
+                    stack.append((u, q))
+    out = set()
+    start_row = delta[q0]
+    for s in graph.sources:
+        first = start_row.get(sigs[s])
+        if first is not None and good[s * n_states + first]:
+            out.add(graph.labels[s])
+    return frozenset(out)
+
+
+def _universal(
+    delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: set[int]
+) -> bool:
+    """Whether the DFA stays in accepting states on every word over ``sigs``."""
+    seen = {q0}
+    stack = [q0]
+    while stack:
+        q = stack.pop()
+        if q not in finals:
+            return False
+        row = delta[q]
+        for sig in sigs:
+            q2 = row.get(sig)
+            if q2 is None:
+                return False
+            if q2 not in seen:
+                seen.add(q2)
+                stack.append(q2)
+    return True
+
+
+def coverage_results(model: SpecModel, tally: Tally) -> tuple[ClauseCoverage, ...]:
+    """Per clause (source order), then per guard branch: FECs and flows applied."""
+    out = [
+        ClauseCoverage(c.ref, tally.clause_fecs[i], tally.clause_flows[i])
+        for i, c in enumerate(model.clauses)
+    ]
+    out += [
+        ClauseCoverage(b, tally.branch_fecs[i], tally.branch_flows[i])
+        for i, b in enumerate(model.branches)
+    ]
+    return tuple(out)
+
+
+def vacuity_warnings(model: SpecModel, tally: Tally) -> list[Warning_]:
+    """A ``vacuous-clause`` warning per clause or guard branch that applied to no FEC.
+
+    The parts of one ``then`` sequence apply together: when all of them applied
+    to nothing, one warning names the part that does more than preserve.
+    """
+    chains: dict[int, list[int]] = {}
+    for c in model.clauses:
+        chains.setdefault(c.chain, []).append(c.id)
+    refs: list[ClauseRef] = []
+    for members in chains.values():
+        vacuous = [i for i in members if not tally.clause_fecs[i] and not tally.unknown[i]]
+        if len(members) > 1 and len(vacuous) == len(members):
+            active = [i for i in members if not _preserves(model.clauses[i])]
+            refs.append(model.clauses[(active or members)[0]].ref)
+        else:
+            refs.extend(model.clauses[i].ref for i in vacuous)
+    refs.sort(key=lambda r: (r.line or 0, r.column or 0))
+    refs += [b for i, b in enumerate(model.branches) if not tally.branch_fecs[i]]
+    return [_vacuous(model.name, ref) for ref in refs]
+
+
+def _preserves(clause: Clause) -> bool:
+    return isinstance(clause.atomic.modifier, ast.Preserve)
+
+
+def _vacuous(spec: str, ref: ClauseRef) -> Warning_:
+    what = "clause" if ref.kind == "clause" else "guard branch"
+    where = f" at {ref.line}:{ref.column}" if ref.line is not None else ""
+    return Warning_(
+        spec,
+        f"{what} `{ref.text}`{where} applied to no FEC",
+        code="vacuous-clause",
+        hint="no before or after path falls in its domain: check its names, or whether "
+        "an earlier clause (else priority) already takes these paths",
+        line=ref.line,
+        column=ref.column,
+    )

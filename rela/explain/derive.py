@@ -1,0 +1,265 @@
+"""Which clause of a spec relates one concrete path to another (DESIGN §3 on concrete paths).
+
+A spec relates a before path ``x`` to an expected path ``y`` (its relation
+``R``) and an after path to what the check compares (its relation ``Q``).  On
+concrete paths the relation can be followed clause by clause: ``then`` splits
+both paths into segments handled in sequence, ``else`` hands a path to its
+right side only when the left side's domain does not contain it.  A
+*derivation* is the list of atomic clauses used, each with the segments of
+``x`` and ``y`` it handled; :func:`derive` finds one, :func:`domain_derivation`
+finds how a path falls in the spec's domain.
+
+The relations are those of ``rela.compile`` (docs/language.md "Semantics"):
+
+| modifier | R | Q | D |
+|---|---|---|---|
+| preserve | I(d) | I(d) | d |
+| add(p) | I(d∪p) ∪ d×p | I(d∪p) | d∪p |
+| remove(p) | I(d∩¬p) | I(d) | d |
+| replace(p1,p2) | I((d∪p2)∩¬p1) ∪ (d∩p1)×p2 | I(d∪p2) | d∪p2 |
+| drop | (d∪drop)×drop | I(d∪drop) | d∪drop |
+| any(p) | (d∪p)×#k | p×#k ∪ I(d∩¬p) | d∪p |
+
+>>> from rela.lang import parse_spec
+>>> from rela.explain.model import SpecModel
+>>> from rela.explain.match import Matcher
+>>> model = SpecModel.of_module(parse_spec(
+...     "spec s { [^c1]* : preserve then c1 : replace(c1, c2) then [^c1]* : preserve }"))[0]
+>>> (r,) = model.resolutions({})
+>>> d = Deriver(Matcher.for_nodes([c.atomic for c in model.clauses]), r)
+>>> [(s.clause.ref.text, s.y) for s in d.derive("R", ("a", "c1", "b"), ("a", "c2", "b"))]
+[('[^c1]* : preserve', (0, 1)), ('c1 : replace(c1, c2)', (1, 2)), ('[^c1]* : preserve', (2, 3))]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rela.explain.match import DROP_NAME, Matcher, PathMatch
+from rela.explain.model import Clause, ElseNode, Node, Resolved, ThenNode
+from rela.lang import ast
+from rela.results import Path, SpecialHop
+
+__all__ = ["Segment", "Deriver", "domain_of", "pick_clause", "pick_segment"]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One atomic clause of a derivation and the ranges of the two paths it handled."""
+
+    clause: Clause
+    x: tuple[int, int]
+    y: tuple[int, int]
+
+
+Derivation = tuple[Segment, ...]
+
+
+def domain_of(mod: ast.Modifier, zone: ast.PathExpr) -> list[ast.PathExpr]:
+    """The parts whose union is an atomic clause's domain ``D``."""
+    if isinstance(mod, ast.Add):
+        return [zone, mod.paths]
+    if isinstance(mod, ast.Replace):
+        return [zone, mod.new]
+    if isinstance(mod, ast.Drop):
+        return [zone, DROP_NAME]
+    if isinstance(mod, ast.AnyPaths):
+        return [zone, mod.paths]
+    return [zone]
+
+
+class Deriver:
+    """Derivations on one guard-free spec tree (a :class:`~rela.explain.model.Resolved`)."""
+
+    def __init__(self, matcher: Matcher, resolved: Resolved) -> None:
+        self.m = matcher
+        self.resolved = resolved
+        self._markers = {id(c): k for k, c in resolved.markers.items()}
+        self._paths: dict[Path, PathMatch] = {}
+        self._domains: dict[Path, Derivation | None] = {}
+        self._derived: dict[tuple[str, Path, Path], Derivation | None] = {}
+
+    def _match(self, path: Path) -> PathMatch:
+        """One memoised matcher per path, shared by every derivation that reads it."""
+        got = self._paths.get(path)
+        if got is None:
+            if len(self._paths) > 10_000:
+                self._paths.clear()
+            got = self._paths[path] = PathMatch(self.m, path)
+        return got
+
+    # ------------------------------------------------------------------ public
+    def derive(self, side: str, x: Path, y: Path) -> Derivation | None:
+        """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``)."""
+        key = (side, x, y)
+        if key in self._derived:
+            return self._derived[key]
+        got = None
+        if self.domain(x) is not None:  # every relation's inputs lie in the domain
+            run = _Run(self, side, self._match(x), self._match(y))
+            got = run.rel(self.resolved.tree, 0, 0).get((len(x), len(y)))
+        if len(self._derived) > 100_000:
+            self._derived.clear()
+        self._derived[key] = got
+        return got
+
+    def domain(self, x: Path) -> Derivation | None:
+        """How ``x`` falls in the spec's domain (else-priority respected), or None."""
+        if x in self._domains:
+            return self._domains[x]
+        run = _Run(self, "R", self._match(x), self._match(()))
+        got = run.dom(self.resolved.tree, 0).get(len(x))
+        if len(self._domains) > 100_000:
+            self._domains.clear()
+        self._domains[x] = got
+        return got
+
+    def marker(self, clause: Clause) -> int | None:
+        return self._markers.get(id(clause))
+
+
+class _Run:
+    """One derivation search: memo tables for one pair of paths."""
+
+    def __init__(self, d: Deriver, side: str, px: PathMatch, py: PathMatch) -> None:
+        self.d, self.side, self.px, self.py = d, side, px, py
+        self._rel: dict[tuple[int, int, int], dict[tuple[int, int], Derivation]] = {}
+        self._dom: dict[tuple[int, int], dict[int, Derivation]] = px.domains  # shared per path
+
+    # -------------------------------------------------------------- domains
+    def dom(self, node: Node | None, i: int) -> dict[int, Derivation]:
+        """End positions ``j`` with ``x[i:j]`` in ``node``'s domain, with a derivation each."""
+        if node is None:
+            return {}
+        key = (id(node), i)
+        got = self._dom.get(key)
+        if got is None:
+            got = self._dom[key] = self._dom_of(node, i)
+        return got
+
+    def _dom_of(self, node: Node, i: int) -> dict[int, Derivation]:
+        if isinstance(node, Clause):
+            a = node.atomic
+            ends: set[int] = set()
+            for part in domain_of(a.modifier, a.zone):
+                ends |= self.px.ends(part, i)
+            return {j: (Segment(node, (i, j), (i, j)),) for j in sorted(ends)}
+        if isinstance(node, ThenNode):
+            out: dict[int, Derivation] = {}
+            for k, left in self.dom(node.left, i).items():
+                for j, right in self.dom(node.right, k).items():
+                    out.setdefault(j, left + right)
+            return out
+        assert isinstance(node, ElseNode)
+        out = dict(self.dom(node.left, i))
+        for j, der in self.dom(node.right, i).items():
+            out.setdefault(j, der)  # a path in the left domain is the left side's
+        return out
+
+    # -------------------------------------------------------------- relations
+    def rel(self, node: Node | None, i: int, k: int) -> dict[tuple[int, int], Derivation]:
+        """Pairs of end positions ``(j, l)`` with ``(x[i:j], y[k:l])`` in ``node``'s relation."""
+        if node is None:
+            return {}
+        key = (id(node), i, k)
+        got = self._rel.get(key)
+        if got is None:
+            got = self._rel[key] = self._rel_of(node, i, k)
+        return got
+
+    def _rel_of(self, node: Node, i: int, k: int) -> dict[tuple[int, int], Derivation]:
+        if isinstance(node, Clause):
+            return {e: (Segment(node, (i, e[0]), (k, e[1])),) for e in self._atomic(node, i, k)}
+        if isinstance(node, ThenNode):
+            out: dict[tuple[int, int], Derivation] = {}
+            for (j, m), left in self.rel(node.left, i, k).items():
+                for end, right in self.rel(node.right, j, m).items():
+                    out.setdefault(end, left + right)
+            return out
+        assert isinstance(node, ElseNode)
+        out = dict(self.rel(node.left, i, k))
+        left_domain = self.dom(node.left, i)
+        for (j, m), der in self.rel(node.right, i, k).items():
+            if j not in left_domain:  # I(¬D1) ∘ R2: only segments outside the left domain
+                out.setdefault((j, m), der)
+        return out
+
+    def _atomic(self, c: Clause, i: int, k: int) -> list[tuple[int, int]]:
+        """End pairs of one atomic clause's relation (R or Q, see the module table)."""
+        a, px, py = c.atomic, self.px, self.py
+        mod, d = a.modifier, a.zone
+
+        def ends(*exprs: Any) -> set[int]:
+            out: set[int] = set()
+            for e in exprs:
+                out |= px.ends(e, i)
+            return out
+
+        def ident(xs: set[int]) -> list[tuple[int, int]]:
+            out = []
+            for j in sorted(xs):
+                n = j - i
+                if py.path[k : k + n] == px.path[i:j] and k + n <= py.n:
+                    out.append((j, k + n))
+            return out
+
+        def product(xs: set[int], ys: frozenset[int]) -> list[tuple[int, int]]:
+            return [(j, m) for j in sorted(xs) for m in sorted(ys)]
+
+        def marker_at() -> frozenset[int]:
+            hop = py.path[k] if k < py.n else None
+            want = self.d.marker(c)
+            ok = isinstance(hop, SpecialHop) and hop.kind == "any" and hop.marker == want
+            return frozenset((k + 1,)) if ok else frozenset()
+
+        if self.side == "R":
+            if isinstance(mod, ast.Preserve):
+                return ident(ends(d))
+            if isinstance(mod, ast.Add):
+                return ident(ends(d, mod.paths)) + product(ends(d), py.ends(mod.paths, k))
+            if isinstance(mod, ast.Remove):
+                return ident(ends(d) - ends(mod.paths))
+            if isinstance(mod, ast.Replace):
+                kept = ident(ends(d, mod.new) - ends(mod.old))
+                return kept + product(ends(d) & ends(mod.old), py.ends(mod.new, k))
+            if isinstance(mod, ast.Drop):
+                return product(ends(d, DROP_NAME), py.ends(DROP_NAME, k))
+            if isinstance(mod, ast.AnyPaths):
+                return product(ends(d, mod.paths), marker_at())
+            raise TypeError(f"not a modifier: {mod!r}")
+        if isinstance(mod, ast.AnyPaths):
+            return product(ends(mod.paths), marker_at()) + ident(ends(d) - ends(mod.paths))
+        return ident(ends(*domain_of(mod, d)))
+
+
+def pick_clause(der: Derivation, hop: int | None, on: str = "y") -> Clause:
+    """The clause of :func:`pick_segment`."""
+    return pick_segment(der, hop, on).clause
+
+
+def pick_segment(der: Derivation, hop: int | None, on: str = "y") -> Segment:
+    """The clause of a derivation a violation is about.
+
+    In a ``then`` sequence: the segment holding hop number ``hop`` (of path
+    ``x`` or ``y``, as ``on`` says) when its clause does more than preserve,
+    else the first segment that does more than preserve, else the segment
+    holding the hop, else the first one.
+    """
+
+    def holds(s: Segment) -> bool:
+        lo, hi = s.y if on == "y" else s.x
+        return hop is not None and lo <= hop < hi
+
+    def active(s: Segment) -> bool:
+        return not isinstance(s.clause.atomic.modifier, ast.Preserve)
+
+    for test in (
+        lambda s: holds(s) and active(s),
+        active,
+        holds,
+    ):
+        for s in der:
+            if test(s):
+                return s
+    return der[0]

@@ -1,0 +1,199 @@
+"""Explaining one violated flow: kind, divergence point, and the clause of each path.
+
+:class:`FlowExplainer` holds one spec's model and letter matcher; its
+:meth:`~FlowExplainer.explain` takes a violation (as the verifier produced
+it), the FEC's traffic keys and, when the graphs are at hand, their
+:class:`~rela.explain.classify.GraphFacts`, and returns the violation with an
+:class:`~rela.results.Explanation` and its ``any`` markers named by their
+clause (``⟨any(.* core2 .*)⟩`` rather than ``#1``).
+
+* A missing path is attributed to the atomic clause that produced it from one
+  of the flow's before paths (relation ``R``), an unexpected path to the one
+  whose domain its after path falls in (relation ``Q``); in a ``then``
+  sequence, the clause that does more than preserve (see
+  :func:`rela.explain.derive.pick_clause`).
+* After paths in no clause's domain are listed in ``outside``: the spec does
+  not compare them (usually a missing ``else .* : preserve``).
+
+>>> from rela.lang import parse_spec
+>>> from rela.results import FecRef, Violation
+>>> model = SpecModel.of_module(parse_spec("spec s {\\n  a b : preserve\\n}"))[0]
+>>> v = Violation(FecRef(0, None), "a", (("a", "b"),), (("a", "c"),), (("a", "b"),), (),
+...               (("a", "b"),), ())
+>>> e = FlowExplainer(model).explain(v, ()).explanation
+>>> e.kind, e.at, e.missing_clauses[0].text, e.outside
+('paths-removed', 'a', 'a b : preserve', (('a', 'c'),))
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from rela.explain.classify import Divergence, GraphFacts, classify, prefixes, shared
+from rela.explain.derive import Derivation, Deriver, Segment, pick_segment
+from rela.explain.match import Matcher
+from rela.explain.model import Resolved, SpecModel, reachable_branches
+from rela.lang import ast
+from rela.results import ClauseRef, Explanation, Path, SpecialHop, Violation
+
+__all__ = ["FlowExplainer"]
+
+
+class FlowExplainer:
+    """Explanations of one spec's violated flows (or of an assert block's: ``model`` None)."""
+
+    def __init__(
+        self,
+        model: SpecModel | None,
+        *,
+        groups: Mapping[str, str] | None = None,
+        group_level: bool = False,
+        assert_ref: ClauseRef | None = None,
+    ) -> None:
+        self.model = model
+        self.assert_ref = assert_ref
+        nodes = [c.atomic for c in model.clauses] if model is not None else []
+        self.matcher = Matcher.for_nodes(nodes, groups=groups, group_level=group_level)
+        self._conds = model.conditions() if model is not None else []
+        # one deriver per guard-free tree, kept for the run: paths recur across FECs
+        self._derivers: dict[int, tuple[Resolved, Deriver]] = {}
+
+    def _deriver(self, r: Resolved) -> Deriver:
+        got = self._derivers.get(id(r))
+        if got is None or got[0] is not r:
+            got = self._derivers[id(r)] = (r, Deriver(self.matcher, r))
+        return got[1]
+
+    def explain(
+        self, v: Violation, traffic: Sequence[Any], facts: GraphFacts | None = None
+    ) -> Violation:
+        """``v`` with its explanation (and its markers named)."""
+        if self.model is None:
+            div = classify(v, facts)
+            expl = Explanation(div.kind, div.at, self.assert_ref, loop=_loop(div, facts))
+            return dataclasses.replace(v, explanation=expl)
+        resolutions = self.model.resolutions(reachable_branches(self._conds, traffic))
+        best: tuple[int, Violation] | None = None
+        for r in resolutions:
+            named = _name_markers(v, r)
+            found = self._attribute(named, r, facts)
+            score = sum(c is not None for c in found.explanation.missing_clauses)  # type: ignore[union-attr]
+            score += sum(c is not None for c in found.explanation.unexpected_clauses)  # type: ignore[union-attr]
+            if best is None or score > best[0]:
+                best = (score, found)
+        if best is None:  # no resolution at all: the spec is empty for this traffic
+            div = classify(v, facts)
+            return dataclasses.replace(v, explanation=Explanation(div.kind, div.at))
+        return best[1]
+
+    def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
+        d = self._deriver(r)
+        div = classify(v, facts)
+        own_before = facts.missing_before if facts is not None else ()
+        own_after = facts.unexpected_after if facts is not None else ()
+        actual, expected = prefixes(v.actual or v.after), prefixes(v.expected)
+        missing = tuple(
+            _clause(d, "R", _sources(v.before, m, own_before, i), m, shared(m, actual) - 1)
+            for i, m in enumerate(v.missing)
+        )
+        found = [
+            _segment(d, "Q", _sources(v.after, u, own_after, i), u, shared(u, expected) - 1)
+            for i, u in enumerate(v.unexpected)
+        ]
+        unexpected = tuple(s.clause.ref if s is not None else None for s in found)
+        beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
+        outside = tuple(y for y in v.after if d.domain(y) is None)
+        clause = _main_clause(div, missing, unexpected)
+        expl = Explanation(
+            div.kind,
+            div.at,
+            clause,
+            missing,
+            unexpected,
+            outside,
+            _loop(div, facts),
+            beyond if any(beyond) else (),
+        )
+        return dataclasses.replace(v, explanation=expl)
+
+
+def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Sequence[Path]:
+    """Where to look for the path a clause turned into ``path``: the path itself first
+    when it is a listed path or the graph has it (lists may be cut at --max-paths; most
+    clauses keep most paths), then the listed paths."""
+    if path in listed or (i < len(own) and own[i]):
+        return (path, *(p for p in listed if p != path))
+    return listed
+
+
+def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:
+    if div.kind == "new-loop" and facts is not None:
+        return facts.loop_after
+    return None
+
+
+def _segment(
+    d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
+) -> Segment | None:
+    """The derivation segment (clause) relating some source path to ``path``, or None."""
+    for x in sources:
+        der: Derivation | None = d.derive(side, x, path)
+        if der:
+            return pick_segment(der, hop)
+    return None
+
+
+def _clause(
+    d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
+) -> ClauseRef | None:
+    """The clause relating some source path to ``path``, or None if none of them does."""
+    seg = _segment(d, side, sources, path, hop)
+    return seg.clause.ref if seg is not None else None
+
+
+def _outside_any(seg: Segment | None, path: Path) -> str | None:
+    """``p`` when ``path`` came through the ``I(d & !p)`` part of an ``any(p)`` clause."""
+    if seg is None or not isinstance(seg.clause.atomic.modifier, ast.AnyPaths):
+        return None
+    lo, hi = seg.y
+    if any(isinstance(h, SpecialHop) and h.kind == "any" for h in path[lo:hi]):
+        return None
+    return seg.clause.any_paths
+
+
+def _main_clause(
+    div: Divergence,
+    missing: tuple[ClauseRef | None, ...],
+    unexpected: tuple[ClauseRef | None, ...],
+) -> ClauseRef | None:
+    if div.missing is not None and missing[div.missing] is not None:
+        return missing[div.missing]
+    if div.unexpected is not None and unexpected[div.unexpected] is not None:
+        return unexpected[div.unexpected]
+    return next((c for c in (*missing, *unexpected) if c is not None), None)
+
+
+def _name_markers(v: Violation, r: Resolved) -> Violation:
+    """``v`` with each ``any`` marker hop carrying its clause's paths as text."""
+    if not r.markers:
+        return v
+
+    def hop(h: str) -> str:
+        if isinstance(h, SpecialHop) and h.kind == "any" and h.marker is not None:
+            clause = r.markers.get(h.marker)
+            if clause is not None:
+                return SpecialHop("any", h.marker, clause.any_paths)
+        return h
+
+    def paths(ps: tuple[Path, ...]) -> tuple[Path, ...]:
+        return tuple(tuple(hop(h) for h in p) for p in ps)
+
+    return dataclasses.replace(
+        v,
+        expected=paths(v.expected),
+        actual=paths(v.actual),
+        missing=paths(v.missing),
+        unexpected=paths(v.unexpected),
+    )
