@@ -176,8 +176,9 @@ def name_warnings(
                     c.name,
                     msg,
                     code="unknown-name",
-                    hint="a misspelt name makes its zone silently empty; quote names with "
-                    "unusual characters",
+                    hint=f"did you mean {', '.join(close)}?"
+                    if close
+                    else "check the spelling and --granularity",
                 )
             )
         if len(absent) > MAX_NAME_WARNINGS:
