@@ -359,7 +359,8 @@ class Differ:
         for first in starts:
             x = self.names.id(first)
             n_before, n_after = flow_count(da, counts_a, x), flow_count(db, counts_b, x)
-            n_removed = n_added = 0
+            n_removed: int | None = 0
+            n_added: int | None = 0
             if status != UNCHANGED:
                 n_removed = flow_count(removed, counts_r, x)
                 n_added = flow_count(added, counts_d, x)

@@ -284,10 +284,10 @@ class Tally:
             self.transitions.setdefault(pair, _Counter()).add(n, ref)
         for category, name, n in delta.places:
             rows = self.places[category]
-            row = rows.get(name)
-            if row is None:
-                row = rows[name] = _Counter()
-            row.add(n, ref)
+            place = rows.get(name)
+            if place is None:
+                place = rows[name] = _Counter()
+            place.add(n, ref)
 
     def _disposition(self, name: str) -> list[int]:
         row = self.dispositions.get(name)
@@ -361,8 +361,14 @@ class Tally:
     def summary(self) -> DiffSummary:
         """The frozen summary of everything added."""
         places = {category: _sorted_places(rows) for category, rows in self.places.items()}
+        counts = self.statuses
         return DiffSummary(
             fecs=self.fecs,
+            unchanged=counts["unchanged"],
+            changed=counts["changed"],
+            only_before=counts["only_before"],
+            only_after=counts["only_after"],
+            errors=counts["errors"],
             flows_changed=self.flows_changed,
             loops_before=self.loops_before,
             loops_after=self.loops_after,
@@ -383,8 +389,14 @@ class Tally:
                     self.transitions.items(), key=lambda kv: (-kv[1].flows, kv[0])
                 )
             ),
-            **self.statuses,
-            **places,
+            drops_new=places["drops_new"],
+            drops_gone=places["drops_gone"],
+            loops_new=places["loops_new"],
+            loops_gone=places["loops_gone"],
+            devices_gained=places["devices_gained"],
+            devices_lost=places["devices_lost"],
+            links_gained=places["links_gained"],
+            links_lost=places["links_lost"],
         )
 
 

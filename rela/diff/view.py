@@ -145,8 +145,8 @@ class View:
         """Add the counts of another part of the run."""
         for k, n in other.matched.items():
             self.matched[k] = self.matched.get(k, 0) + n
-        for k, n in other.left_out.items():
-            self.left_out[k] = self.left_out.get(k, 0) + n
+        for option, n in other.left_out.items():
+            self.left_out[option] = self.left_out.get(option, 0) + n
         self.kinds_seen |= other.kinds_seen
 
     def unmatched(self) -> tuple[str, str] | None:
@@ -183,10 +183,10 @@ def nothing_selected(
     """
     if option == "--kind":
         present = sorted(set(kinds_present), key=KINDS.index)
-        hint = (
+        kinds = (
             f"kinds of the changed flows: {', '.join(present)}" if present else "no flow changed"
         ) + f" (all kinds: {', '.join(KINDS)})"
-        return UsageError(f"--kind {value!r} selects no changed flow of this diff", hint=hint)
+        return UsageError(f"--kind {value!r} selects no changed flow of this diff", hint=kinds)
     candidates: set[str] = set()
     for fec in change:
         if option == "--through":
@@ -202,5 +202,7 @@ def nothing_selected(
     close = difflib.get_close_matches(value, ordered, n=3, cutoff=0.5)
     shown = close or ordered[:5]
     what = "no path of this diff goes through it" if option == "--through" else "no such FEC"
-    hint = ("closest: " if close else "for example: ") + ", ".join(shown) if shown else None
+    hint: str | None = None
+    if shown:
+        hint = ("closest: " if close else "for example: ") + ", ".join(shown)
     return UsageError(f"{option} {value!r} selects nothing: {what}", hint=hint)

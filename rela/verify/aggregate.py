@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rela.check import HOLDS, Outcome
@@ -33,6 +33,7 @@ __all__ = [
     "fec_ref",
     "special",
     "shifted",
+    "renumbered",
     "name_warnings",
     "MAX_NAME_WARNINGS",
 ]
@@ -49,9 +50,7 @@ Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str
 #: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
 #: A part's result: FECs read, the non-holding ones, seconds per spec, names met, the
 #: part's input-filter tally (``rela.network.selection.Tally``, or None) and coverage.
-PartResult = tuple[
-    int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Any, Cover
-]
+PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Any, Cover]
 Batch = tuple[list[Fec], BatchResult]
 
 
@@ -134,8 +133,8 @@ def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
 def shifted(
     stream: Iterable[tuple[object, PartResult]], tallies: list[Any] | None = None
 ) -> Generator[Aggregate, None, None]:
-    """Part results with FEC indices made global (each part's FECs are indexed from 0);
-    the parts' input-filter tallies are collected into ``tallies``."""
+    """Part results with FEC indices made global (each part's FECs are indexed from 0,
+    filtered or not); the parts' input-filter tallies are collected into ``tallies``."""
     offset = 0
     for _, (n, found, spent, names, tally, cover) in stream:
         if tally is not None and tallies is not None:
@@ -143,14 +142,39 @@ def shifted(
         yield (
             n,
             [
-                (FecRef(offset + local, ref.key, ref.traffic), outcomes)
+                (
+                    FecRef(offset + local, ref.key, ref.traffic),
+                    [renumbered(o, local, offset + local) for o in outcomes],
+                )
                 for local, ref, outcomes in found
             ],
             spent,
             names,
             cover,
         )
-        offset += n
+        # FECs are indexed as in the input: a filtered part still counts the FECs it left out
+        offset += tally.fecs_input if tally is not None else n
+
+
+def renumbered(outcome: Outcome, local: int, index: int) -> Outcome:
+    """A malformed FEC's outcome read from a part, naming the FEC by its index in the run.
+
+    A worker reading one chunk file numbers its FECs from 0, and the message of
+    a malformed FEC says ``FILE: FEC 1: ...``; a run reading every file in
+    order says ``FILE: FEC 901: ...``.  Reports are the same either way.
+
+    >>> o = Outcome("error", message="c/b.json: FEC 1: key: missing field", input_error=True)
+    >>> renumbered(o, 1, 901).message
+    'c/b.json: FEC 901: key: missing field'
+    """
+    if not outcome.input_error or local == index:
+        return outcome
+    old, new = f": FEC {local}", f": FEC {index}"
+    at = outcome.message.find(old)
+    if at < 0 or outcome.message[at + len(old) : at + len(old) + 1] not in (":", " "):
+        return outcome
+    message = outcome.message[:at] + new + outcome.message[at + len(old) :]
+    return replace(outcome, message=message)
 
 
 def name_warnings(

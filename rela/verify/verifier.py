@@ -79,6 +79,7 @@ class Verifier:
             groups=options.groups,
             group_level=group_level,
             max_states=options.max_states,
+            fec_timeout=options.fec_timeout,
         )
 
     def run_fec(self, fec: Fec) -> list[Outcome]:
