@@ -31,6 +31,7 @@ from rela.cli.options import (
     FecOption,
     FecTimeoutOption,
     JobsOption,
+    KindOption,
     MaxPathsOption,
     MaxStatesOption,
     NoProgressOption,
@@ -38,20 +39,19 @@ from rela.cli.options import (
     QuietOption,
     SpecOption,
     StrictOption,
+    ThroughOption,
     VerboseOption,
     format_option,
 )
 from rela.cli.output import check_output, emit, is_stdout
 from rela.errors import UsageError
 from rela.network.model import Fec, Granularity
-from rela.results import KINDS, Report
+from rela.results import Report
 
 __all__ = ["check", "DEFAULT_MAX_VIOLATIONS", "strict_problems"]
 
 #: Violated flows listed per spec by the text and Markdown reports unless told otherwise.
 DEFAULT_MAX_VIOLATIONS = 5
-
-Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
 
 
 @contextlib.contextmanager
@@ -156,25 +156,8 @@ def check(
         ),
     ] = None,
     show_all: AllOption = False,
-    through: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--through",
-            metavar="LOC",
-            help="List only violations with a path through LOC (name matching; repeatable).",
-            show_default=False,
-        ),
-    ] = None,
-    kind: Annotated[
-        list[Kind] | None,
-        typer.Option(
-            "--kind",
-            metavar="KIND",
-            help="List only violations of this kind (repeatable; the kinds: docs/reports.md).",
-            case_sensitive=False,
-            show_default=False,
-        ),
-    ] = None,
+    through: ThroughOption = None,
+    kind: KindOption = None,
     fec: FecOption = None,
     reports: Annotated[
         list[str] | None,

@@ -22,12 +22,14 @@ with :func:`format_option`::
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_PATHS, DEFAULT_MAX_STATES
+from rela.results import KINDS
 
 __all__ = [
     "ColorOption",
@@ -41,6 +43,9 @@ __all__ = [
     "SHARED_OPTIONS",
     "AllOption",
     "FecOption",
+    "Kind",
+    "KindOption",
+    "ThroughOption",
     "StrictOption",
     "VerboseOption",
     "format_option",
@@ -172,6 +177,30 @@ FecOption = Annotated[
         "--fec",
         metavar="KEY",
         help="Only the FEC with this key, or at this index (N or #N); repeatable.",
+        show_default=False,
+    ),
+]
+#: What happened to a flow (``--kind``): the names of :data:`rela.results.KINDS`.
+Kind = Enum("Kind", {k.replace("-", "_"): k for k in KINDS}, type=str)  # type: ignore[misc]
+ThroughOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--through",
+        metavar="LOC",
+        help="List only violated (check) or changed (diff) flows with a path through LOC, "
+        "before or after the change (name matching; repeatable).",
+        show_default=False,
+    ),
+]
+KindOption = Annotated[
+    list[Kind] | None,
+    typer.Option(
+        "--kind",
+        metavar="KIND",
+        help="List only violated (check) or changed (diff) flows of this kind (repeatable): "
+        + ", ".join(KINDS)
+        + ".",
+        case_sensitive=False,
         show_default=False,
     ),
 ]

@@ -120,20 +120,25 @@ def test_text_output_on_the_costout_example() -> None:
     assert ANSI not in out  # not a terminal
     assert all(len(line) <= 80 for line in out.splitlines())
     for expected in [
-        "FECs compared                           4",
-        "only before (no paths after)            1",
-        "FEC #0 (10.1.0.0/24)  changed",
-        "├── flow border1|default  changed: 1 path before, 1 after; -1 removed, +1 added",
+        "4 FECs compared: 0 unchanged, 2 changed, 1 only before (no paths after), 1 only",
+        "  new drop                         1      1  FEC #3",
+        "  core2 (drop)                               1      1  FEC #3",
+        "  delivered -> no path              1      1  FEC #2",
+        "  core1 -> leaf1            3      4  FEC #0",
+        "FEC #0 (10.1.0.0/24)  changed, paths moved",
+        "├── flow border1|default  paths moved: 1 path before, 1 after; -1 removed, +1",
         "│   ├── - border1|default -> core1|default -> leaf1|default",
         "│   └── + border1|default -> core2|default -> leaf1|default",
-        "FEC #2 (10.9.0.0/24)  only-before",
-        "FEC #3 (10.3.0.0/24)  only-after",
+        "FEC #2 (10.9.0.0/24)  only-before, lost delivery",
+        "FEC #3 (10.3.0.0/24)  only-after, new drop",
         "+ border1|default -> core2|default -> drop",
         "CHANGED: 4 of 4 FECs changed paths (5 flows)",
     ]:
         assert expected in out, expected
-    # the summary table comes first, the verdict last
-    assert out.index("FECs compared") < out.index("FEC #0") < out.index("CHANGED:")
+    # the verdict first and last, then the summary, then the FECs most telling first
+    assert out.index("CHANGED:") < out.index("4 FECs compared") < out.index("FEC #3 (")
+    assert out.index("FEC #3 (") < out.index("FEC #2 (") < out.index("FEC #0 (")
+    assert out.index("FEC #0 (") < out.index("FEC #1 (") < out.rindex("CHANGED:")
 
 
 def test_color_only_when_asked() -> None:
@@ -150,7 +155,9 @@ def test_loop_flagged_and_counted_infinite() -> None:
     assert "forwarding loop after" in result.stdout
     assert "infinite (loop) added" in result.stdout
     assert "… more added paths (raise --max-paths)" in result.stdout
-    assert "FECs with a loop (before / after)   0 / 1" in result.stdout
+    assert "a forwarding loop in 0 FECs before, 1" in result.stdout
+    assert "New forwarding loops (through)  FECs  flows  e.g." in result.stdout
+    assert "  r2, r3                           1      1  FEC #0" in result.stdout
     doc = as_json("--change", LOOP)
     (fec,) = doc["fecs"]
     assert fec["loop"] == {"before": False, "after": True}
@@ -172,7 +179,12 @@ def test_all_lists_unchanged_fecs_and_flows() -> None:
     assert "FEC #0  unchanged" not in default
     assert "FEC #0  unchanged" in full and "flow r1  unchanged: 1 path" in full
     doc = as_json("--change", REROUTE, "--all")
-    assert [f["status"] for f in doc["fecs"]] == ["unchanged", "changed", "changed"]
+    # most telling first: the new drop, the moved paths, then the unchanged FEC
+    assert [(f["fec"]["index"], f["status"]) for f in doc["fecs"]] == [
+        (2, "changed"),
+        (1, "changed"),
+        (0, "unchanged"),
+    ]
 
 
 # ---------------------------------------------------------------------- filters

@@ -43,10 +43,11 @@ def test_statuses_partition_the_fecs() -> None:
         fec(Graph.empty(), Graph.empty(), 4),
     ]
     report = diff_change(change)
-    assert [(d.fec.index, d.status) for d in report.fecs] == [
-        (1, CHANGED),
-        (2, ONLY_BEFORE),
-        (3, ONLY_AFTER),
+    # most telling first: lost delivery, then moved paths, then added paths
+    assert [(d.fec.index, d.status, d.kind) for d in report.fecs] == [
+        (2, ONLY_BEFORE, "lost-delivery"),
+        (1, CHANGED, "paths-moved"),
+        (3, ONLY_AFTER, "paths-added"),
     ]
     s = report.summary
     assert (s.fecs, s.unchanged, s.changed, s.only_before, s.only_after, s.errors) == (
@@ -171,11 +172,12 @@ def test_dst_filter_uses_traffic_keys() -> None:
         Fec(3, None, (), Graph.empty(), Graph.empty(), problem="bad"),
     ]
     report = diff_change(change, dst="10.1.0.0/16")
-    # malformed FECs are never hidden; an FEC without traffic keys is every packet
-    assert [d.fec.index for d in report.fecs] == [0, 2, 3]
+    # malformed FECs are never hidden, and listed first; an FEC without traffic keys is
+    # every packet
+    assert [d.fec.index for d in report.fecs] == [3, 0, 2]
     assert report.summary.fecs == 3 and report.summary.errors == 1
     assert report.fecs_input == 4 and report.filters[0].left_out == 1
-    assert [d.fec.index for d in diff_change(change, dst=["10.0.0.0/8"]).fecs] == [0, 1, 2, 3]
+    assert [d.fec.index for d in diff_change(change, dst=["10.0.0.0/8"]).fecs] == [3, 0, 1, 2]
 
 
 @pytest.mark.parametrize("kwargs", [{"dst": "nonsense"}, {"flow": ""}, {"flow": "a|b|c|d"}])
