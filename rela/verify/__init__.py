@@ -43,6 +43,7 @@ from rela.verify.aggregate import (
 )
 from rela.verify.cache import CacheStats
 from rela.verify.cache import prepare as prepare_cache
+from rela.verify.cache import reset as reset_cache
 from rela.verify.executors import BATCH_SIZE, run_dask, run_parts, run_pool, run_serial
 from rela.verify.verifier import (
     DEFAULT_FEC_TIMEOUT,
@@ -211,6 +212,8 @@ def verify(
         seen |= local.seen_names()
         merge(coverage, local.explainer.take())
         cache_stats.merge(local.take_cache())
+    if cache is not None and cache_stats.broken:
+        cache_problems.append(reset_cache(cache))
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
     warnings = [
         *lint_module(spec, [c.name for c in checks]),

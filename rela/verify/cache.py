@@ -36,6 +36,7 @@ limits depend on the machine and its load) and malformed FECs never are.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
@@ -60,6 +61,7 @@ __all__ = [
     "CacheStats",
     "VerdictCache",
     "prepare",
+    "reset",
     "canonical",
     "digest",
     "FecKeys",
@@ -168,6 +170,8 @@ class CacheStats:
     ignored: int = 0
     #: Why entries or the database were not used (a few, for the warning).
     reasons: list[str] = field(default_factory=list)
+    #: The database itself turned out damaged (it is replaced after the run).
+    broken: bool = False
 
     def note(self, reason: str) -> None:
         if reason not in self.reasons and len(self.reasons) < _MAX_REASONS:
@@ -180,6 +184,7 @@ class CacheStats:
         self.fecs_decided += other.fecs_decided
         self.stored += other.stored
         self.ignored += other.ignored
+        self.broken = self.broken or other.broken
         for r in other.reasons:
             self.note(r)
 
@@ -212,10 +217,8 @@ def _create(path: Path) -> None:
 
 def _remove(path: Path) -> None:
     for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        try:
+        with contextlib.suppress(FileNotFoundError):
             p.unlink()
-        except FileNotFoundError:
-            pass
 
 
 def prepare(directory: str | os.PathLike[str]) -> tuple[bool, list[str]]:
@@ -250,6 +253,17 @@ def prepare(directory: str | os.PathLike[str]) -> tuple[bool, list[str]]:
     return True, [f"{problem}; it was replaced by an empty one"]
 
 
+def reset(directory: str | os.PathLike[str]) -> str:
+    """Replace a database found damaged during a run by an empty one; what happened, as text."""
+    path = Path(directory) / DB_NAME
+    try:
+        _remove(path)
+        _create(path)
+    except (OSError, sqlite3.Error) as exc:
+        return f"the damaged cache database {path} could not be replaced ({exc})"
+    return f"the damaged cache database {path} was replaced by an empty one after the run"
+
+
 class VerdictCache:
     """One process's connection to the cache database (see the module docstring)."""
 
@@ -276,6 +290,9 @@ class VerdictCache:
 
     def _give_up(self, exc: Exception) -> None:
         self.stats.note(f"the cache database failed ({exc}); the rest of the run used no cache")
+        # damage, not a passing condition (locked, I/O, disk full): replace it after the run
+        if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
+            self.stats.broken = True
         self._pending.clear()
         if self._db is not None:
             self._db.close()
@@ -319,13 +336,13 @@ class VerdictCache:
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
-            self._db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending)
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending
+            )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
-            try:
+            with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
             self._give_up(exc)
             return
         self.stats.stored += len(self._pending)

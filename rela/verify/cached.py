@@ -53,9 +53,7 @@ def spec_digests(checks: Sequence[Named], options: Options) -> list[bytes | None
     >>> d1 == spec_digests([a], Options(cache="/elsewhere"))[0], d1 == d2
     (True, False)
     """
-    run = orjson.dumps(
-        [FORMAT, __version__, canonical(dataclasses.replace(options, cache=None))]
-    )
+    run = orjson.dumps([FORMAT, __version__, canonical(dataclasses.replace(options, cache=None))])
     out: list[bytes | None] = []
     for c in checks:
         try:
@@ -129,7 +127,11 @@ class CachedRun:
                 before = _tally_copy(counter.tally) if counter is not None else None
                 outcome, sound = verifier.decide(i, fec)
                 if key is not None and sound and outcome.verdict in ("holds", "violated"):
-                    delta = _tally_delta(before, counter.tally) if before is not None and counter else ()
+                    delta = (
+                        _tally_delta(before, counter.tally)
+                        if before is not None and counter
+                        else ()
+                    )
                     store.put(key, outcome, delta)
             verifier.seconds[i] += time.perf_counter() - t0
             out.append(outcome)
