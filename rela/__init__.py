@@ -10,6 +10,9 @@ The library API (the CLI is a thin layer over it)::
         for violation in report:
             print(violation.flow, violation.missing, violation.unexpected)
     report.to_dict()   # the JSON report (docs/verification.md)
+
+    suggestion = rela.suggest(change)   # a spec that describes the change (docs/suggest.md)
+    print(suggestion.text)
 """
 
 from __future__ import annotations
@@ -42,6 +45,8 @@ __all__ = [
     "load_spec",
     "load_change",
     "verify",
+    "suggest",
+    "Suggestion",
     "Report",
     "SpecResult",
     "Violation",
@@ -121,5 +126,7 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-# Imported eagerly: the submodule rela.verify would otherwise shadow the function.
+# Imported eagerly: the submodules rela.verify and rela.suggest would otherwise shadow
+# the functions.
+from rela.suggest import Suggestion, suggest  # noqa: E402
 from rela.verify import verify  # noqa: E402

@@ -87,7 +87,7 @@ class SpecChecker:
         of each violated leaf say which part of the traffic they are about.
         """
         if fec.problem is not None:
-            return Outcome("error", message=fec.problem, input_error=True)
+            return Outcome("error", message=fec.problem, input_error=not fec.undecided)
         budget = Budget(self.max_states, self.fec_timeout)  # everything below counts
         try:
             regions = self.guards.regions(fec.traffic)

@@ -9,7 +9,7 @@ from rela.cli.app import app
 __all__ = ["app", "main"]
 
 # Each module registers its commands on ``app`` when imported.
-for _module in ("parse", "check", "lint", "diff", "show", "change"):
+for _module in ("parse", "check", "lint", "diff", "show", "change", "suggest"):
     try:
         importlib.import_module(f"rela.cli.{_module}")
     except ModuleNotFoundError as exc:  # a command not written yet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import orjson
 import typer
@@ -13,8 +13,9 @@ from rela.cli.inputs import AfterOption, BeforeOption, DstOption, StartOption
 from rela.cli.options import OutputOption
 from rela.cli.output import check_output, emit, is_stdout
 from rela.errors import UsageError
-from rela.network.dataplane import Snapshot
-from rela.network.formats.batfish import build_change, find_export, load_snapshot, refuse_problems
+
+if TYPE_CHECKING:
+    from rela.network.dataplane import Snapshot
 
 __all__ = ["change_app", "build"]
 
@@ -133,6 +134,8 @@ def build(
         after_snap = _snapshot(
             "after", after, after_routes, after_edges, after_interfaces, after_acls
         )
+        from rela.network.formats.batfish import build_change, refuse_problems
+
         built = build_change(before_snap, after_snap, start=start or (), dst=dst or (), merge=merge)
         for warning in built.warnings:
             err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
@@ -156,6 +159,8 @@ def _snapshot(
     interfaces: Path | None,
     acls: Path | None,
 ) -> Snapshot:
+    from rela.network.formats.batfish import find_export, load_snapshot
+
     if export is not None:
         if routes or edges or interfaces or acls:
             raise UsageError(f"give either --{side} or --{side}-routes/--{side}-edges, not both")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -44,7 +44,7 @@ from rela.cli.options import (
 )
 from rela.cli.output import check_output, emit, is_stdout, refuse_clobber
 from rela.errors import UsageError
-from rela.network.model import Granularity
+from rela.network.model import Fec, Granularity
 from rela.results import KINDS, Report
 
 __all__ = ["check", "DEFAULT_MAX_VIOLATIONS", "strict_problems"]
@@ -286,7 +286,7 @@ def _render(
     color: bool | None,
     quiet: bool,
     verbose: bool,
-    change: object = None,
+    change: Iterable[Fec] | None = None,
 ) -> str:
     """One format of the report: the violations the report filters choose, at most ``limit``
     per spec (text and Markdown: 5 unless told otherwise; HTML: its own default; JSON and

@@ -44,7 +44,6 @@ from rela.cli.options import (
 )
 from rela.cli.output import Sink, check_output, is_stdout, open_output
 from rela.errors import UsageError
-from rela.network.formats.batfish import BatfishChange
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
 from rela.network.selection import InputSummary, summarize
 from rela.report.escape import visible
@@ -341,6 +340,8 @@ def show(
     keys: set[str] = set()
     with handle_errors():
         check_output(output, [change, before, after, groups])
+        from rela.network.formats.batfish import BatfishChange
+
         loaded = change_from_options(change, before, after, granularity, groups, start, dst, flow)
         use_color = color if color is not None else is_stdout(output) and sys.stdout.isatty()
         with open_output(output) as sink:
@@ -363,7 +364,7 @@ def show(
                     record["acls"] = [u.to_dict() for u in uses]
                     if fmt is not Format.json:
                         record["acl_text"] = [u.describe() for u in uses]
-                problems += item.problem is not None
+                problems += item.problem is not None and not item.undecided
                 if fmt is Format.json:
                     sep = "\n  " if not shown else ",\n  "
                     sink.write((sep + json.dumps(record)).encode("utf-8"))

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-import networkx as nx
+if TYPE_CHECKING:
+    import networkx as nx
 
 from rela.network.model import DROP, Fec, Graph
 
@@ -111,6 +113,8 @@ def _reachable(graph: Graph) -> list[int]:
 
 def _loop_edges(graph: Graph, nodes: Iterable[int]) -> set[tuple[str, str]]:
     """Location pairs of the graph's edges that lie on a cycle of its nodes."""
+    import networkx as nx  # only when a page is drawn (start-up of the other commands)
+
     g: nx.DiGraph = nx.DiGraph()
     for i in nodes:
         g.add_edges_from((i, j) for j in graph.succ[i])

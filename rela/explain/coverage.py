@@ -141,8 +141,12 @@ class CoverageCounter:
     groups: Mapping[str, str] | None = None
     group_level: bool = False
     max_states: int = 0
+    #: Seconds per FEC (0: none), as ``--fec-timeout``: over it (or over ``max_states``)
+    #: the FEC's coverage is unknown, never a reason to call a clause vacuous.
+    timeout: float = 0.0
     tally: Tally = field(init=False)
     _atoms: Atoms = field(init=False)
+    _budget: Budget = field(init=False, default_factory=Budget)
     _evals: dict[frozenset[int], Evaluator] = field(default_factory=dict, init=False)
     _dfas: dict[tuple[int, int, frozenset[int]], Nfa | None] = field(
         default_factory=dict, init=False
@@ -169,9 +173,10 @@ class CoverageCounter:
         return out
 
     def add(self, fec: Fec) -> None:
-        """Count one FEC."""
+        """Count one FEC (within its own allowance of states and time)."""
         if fec.problem is not None:
             return
+        self._budget = Budget(self.max_states, self.timeout)
         if not self._conds:  # no guard: one tree, the common case, kept short
             (r,) = self.model.resolutions({})
             ri = self._resolution_id(r)
@@ -264,7 +269,7 @@ class CoverageCounter:
             ev = self._evals.get(sigs)
             if ev is None:
                 ev = self._evals[sigs] = Evaluator(SigAlphabet(self._atoms, sigs))
-            budget = Budget(self.max_states)
+            budget = self._budget
             got = determinize(ev.prop(expr, budget), budget=budget)
             self._dfas[key] = got
         return got

@@ -67,13 +67,14 @@ class RunExplainer:
         groups: Mapping[str, str] | None = None,
         group_level: bool = False,
         max_states: int = 0,
+        fec_timeout: float = 0.0,
     ) -> None:
         self.explainers: list[FlowExplainer | None] = []
         self.counters: list[CoverageCounter | None] = []
         for m in models:
             if isinstance(m, SpecModel):
                 self.explainers.append(FlowExplainer(m, groups=groups, group_level=group_level))
-                self.counters.append(CoverageCounter(m, groups, group_level, max_states))
+                self.counters.append(CoverageCounter(m, groups, group_level, max_states, fec_timeout))
             else:
                 assert_ref = m if isinstance(m, ClauseRef) else None
                 self.explainers.append(FlowExplainer(None, assert_ref=assert_ref))
@@ -84,7 +85,11 @@ class RunExplainer:
         """Count spec ``i``'s coverage on ``fec``; explain ``outcome`` when it is a violation."""
         counter = self.counters[i]
         if counter is not None:
-            counter.add(fec)
+            try:
+                counter.add(fec)
+            except Exception:  # noqa: BLE001 - a coverage bug must not cost a verdict
+                # nor call a clause vacuous: this FEC's coverage is unknown for every clause
+                counter.tally.unknown[:] = [n + 1 for n in counter.tally.unknown]
         explainer = self.explainers[i]
         if outcome.verdict != "violated" or not outcome.flows or explainer is None:
             return outcome

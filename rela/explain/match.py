@@ -47,8 +47,10 @@ class Matcher:
     def for_nodes(
         nodes: Iterable[Any], groups: Mapping[str, str] | None = None, group_level: bool = False
     ) -> Matcher:
-        """A matcher for the names and classes under ``nodes`` (plus ``drop``)."""
-        return Matcher(Atoms.collect([*nodes, DROP_NAME], groups=groups, group_level=group_level))
+        """A matcher for the names and classes under ``nodes`` (plus ``drop``); every name
+        is also a predicate of its own (paths are matched part by part of a union)."""
+        atoms = Atoms.collect([*nodes, DROP_NAME], groups=groups, group_level=group_level)
+        return Matcher(atoms.extended([ast.Concat(tuple(ast.Name(n) for n in atoms.names))]))
 
     def letter(self, expr: Any, hop: str) -> bool:
         """Whether one hop satisfies a one-letter expression."""

@@ -365,6 +365,9 @@ class Fec:
     ``index`` is the FEC's position in the input (0-based, across files in name
     order).  ``problem`` is set, and the graphs are empty, when the input FEC is
     malformed: the verifier reports it as an *error* verdict (never skipped).
+    ``undecided`` says the input is fine but its forwarding cannot be decided
+    (an ACL construct Rela does not model): an error verdict too, but not an
+    input error (exit 1, not 2).
     """
 
     index: int
@@ -373,6 +376,7 @@ class Fec:
     before: Graph
     after: Graph
     problem: str | None = None
+    undecided: bool = False
 
     def flows(self) -> list[str]:
         """Start locations of the FEC's paths, before and after, sorted."""

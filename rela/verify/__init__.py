@@ -44,7 +44,7 @@ from rela.verify.aggregate import (
 from rela.verify.cache import CacheStats
 from rela.verify.cache import prepare as prepare_cache
 from rela.verify.cache import reset as reset_cache
-from rela.verify.executors import BATCH_SIZE, run_dask, run_parts, run_pool, run_serial
+from rela.verify.executors import BATCH_SIZE, run_parts, run_pool, run_serial
 from rela.verify.verifier import (
     DEFAULT_FEC_TIMEOUT,
     DEFAULT_MAX_STATES,
@@ -128,9 +128,11 @@ def verify(
 
     ``specs`` selects spec/assert blocks by name (default: all, in file order).
     ``jobs`` > 1 uses that many worker processes (0: every core, but small
-    changes are checked in this process); ``executor="dask"`` runs the
-    batches on a Dask cluster (``scheduler`` address, or an in-process local
-    cluster).  ``progress(n)`` is called as FECs are done.  Reports are
+    changes are checked in this process); ``executor="dask"`` checks on a
+    Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
+    workers).  A change made of chunk files is read by the workers themselves
+    (a pool with ``jobs`` != 1, or Dask): this process only lists the files.
+    ``progress(n)`` is called as FECs are done.  Reports are
     identical whatever the executor.  ``cache`` names a verdict cache
     directory (:mod:`rela.verify.cache`, made if missing): FECs whose spec,
     graphs and traffic are unchanged since a run with the same options take
@@ -152,7 +154,7 @@ def verify(
     if cache is not None:
         usable, cache_problems = prepare_cache(cache)
         if usable:
-            options = dataclasses.replace(options, cache=os.fspath(cache))
+            options = dataclasses.replace(options, cache=os.path.abspath(cache))
     cache_stats = CacheStats()
     tallies = [SpecTally(c.name) for c in checks]
     coverage: list[Any] = [None] * len(checks)
@@ -162,12 +164,18 @@ def verify(
     part_tallies: list[Any] = []  # input-filter tallies of parts read by workers
     if jobs == 0 and executor == "dask":
         jobs = default_jobs()
-    parts = _parts_of(change) if executor == "local" and jobs != 1 else None
+    # chunk files go to the workers, which read them (local pool: only with jobs != 1)
+    parts = _parts_of(change) if executor == "dask" or jobs != 1 else None
     if parts is not None and jobs == 0:
         jobs = default_jobs()
     stream: Generator[Aggregate, None, None]
     if executor == "dask":
-        stream = special(run_dask(checks, options, change, jobs, scheduler))
+        from rela.verify.cluster import run_dask, run_dask_parts
+
+        if parts is not None:
+            stream = shifted(run_dask_parts(checks, options, parts, jobs, scheduler), part_tallies)
+        else:
+            stream = special(run_dask(checks, options, change, jobs, scheduler))
     elif executor != "local":
         raise UsageError(f"unknown executor {executor!r} (use local or dask)")
     elif parts is not None:

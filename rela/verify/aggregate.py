@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rela.check import HOLDS, Outcome
@@ -34,6 +34,7 @@ __all__ = [
     "fec_ref",
     "special",
     "shifted",
+    "renumbered",
     "name_warnings",
     "MAX_NAME_WARNINGS",
 ]
@@ -146,8 +147,8 @@ def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
 def shifted(
     stream: Iterable[tuple[object, PartResult]], tallies: list[Any] | None = None
 ) -> Generator[Aggregate, None, None]:
-    """Part results with FEC indices made global (each part's FECs are indexed from 0);
-    the parts' input-filter tallies are collected into ``tallies``."""
+    """Part results with FEC indices made global (each part's FECs are indexed from 0,
+    filtered or not); the parts' input-filter tallies are collected into ``tallies``."""
     offset = 0
     for _, (n, found, spent, names, tally, cover, cached) in stream:
         if tally is not None and tallies is not None:
@@ -155,7 +156,10 @@ def shifted(
         yield (
             n,
             [
-                (FecRef(offset + local, ref.key, ref.traffic), outcomes)
+                (
+                    FecRef(offset + local, ref.key, ref.traffic),
+                    [renumbered(o, local, offset + local) for o in outcomes],
+                )
                 for local, ref, outcomes in found
             ],
             spent,
@@ -163,7 +167,29 @@ def shifted(
             cover,
             cached,
         )
-        offset += n
+        # FECs are indexed as in the input: a filtered part still counts the FECs it left out
+        offset += tally.fecs_input if tally is not None else n
+
+
+def renumbered(outcome: Outcome, local: int, index: int) -> Outcome:
+    """A malformed FEC's outcome read from a part, naming the FEC by its index in the run.
+
+    A worker reading one chunk file numbers its FECs from 0, and the message of
+    a malformed FEC says ``FILE: FEC 1: ...``; a run reading every file in
+    order says ``FILE: FEC 901: ...``.  Reports are the same either way.
+
+    >>> o = Outcome("error", message="c/b.json: FEC 1: key: missing field", input_error=True)
+    >>> renumbered(o, 1, 901).message
+    'c/b.json: FEC 901: key: missing field'
+    """
+    if not outcome.input_error or local == index:
+        return outcome
+    old, new = f": FEC {local}", f": FEC {index}"
+    at = outcome.message.find(old)
+    if at < 0 or outcome.message[at + len(old) : at + len(old) + 1] not in (":", " "):
+        return outcome
+    message = outcome.message[:at] + new + outcome.message[at + len(old) :]
+    return replace(outcome, message=message)
 
 
 def name_warnings(
@@ -189,8 +215,9 @@ def name_warnings(
                     c.name,
                     msg,
                     code="unknown-name",
-                    hint="a misspelt name makes its zone silently empty; quote names with "
-                    "unusual characters",
+                    hint=f"did you mean {', '.join(close)}?"
+                    if close
+                    else "check the spelling and --granularity",
                 )
             )
         if len(absent) > MAX_NAME_WARNINGS:

@@ -1,4 +1,4 @@
-"""Where FECs are checked: in this process, in a pool of processes, or on a Dask cluster.
+"""Where FECs are checked: in this process or in a pool of processes (Dask: :mod:`.cluster`).
 
 Every executor yields its results in input order, one entry per batch (a list
 of FECs) or per part (a chunk file loaded by the worker itself), and accounts
@@ -17,13 +17,13 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from rela.check import HOLDS, Outcome
-from rela.errors import RelaError, UsageError
+from rela.errors import RelaError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
 from rela.verify.interrupt import kill_pool, worker_setup
 from rela.verify.verifier import Named, Options, Verifier
 
-__all__ = ["BATCH_SIZE", "run_serial", "run_pool", "run_parts", "run_dask"]
+__all__ = ["BATCH_SIZE", "batches", "run_serial", "run_pool", "run_parts"]
 
 #: FECs sent to a worker at a time.
 BATCH_SIZE = 256
@@ -68,15 +68,6 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
     tally = getattr(part, "tally", None)
     cover = verifier.explainer.take()
     return n, found, spent, _new_names(verifier), tally, cover, verifier.take_cache()
-
-
-def _dask_batch(checks: Sequence[Named], options: Options, batch: list[Fec]) -> BatchResult:
-    key = repr((checks, options))
-    if _WORKER.get("dask_key") != key:
-        _WORKER["verifier"] = Verifier(checks, options)
-        _WORKER["reported"] = set()
-        _WORKER["dask_key"] = key
-    return _worker_batch(batch)
 
 
 def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
@@ -233,56 +224,3 @@ def run_parts(
                 yield collect(pending.popleft())
         while pending:
             yield collect(pending.popleft())
-
-
-# ---------------------------------------------------------------------- Dask
-
-
-def run_dask(
-    checks: Sequence[Named],
-    options: Options,
-    fecs: Iterable[Fec],
-    jobs: int,
-    scheduler: str | None,
-) -> Iterator[Batch]:
-    """Batches on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``)."""
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError as exc:  # pragma: no cover - depends on the install
-        raise UsageError(
-            "executor='dask' needs the dask extra: pip install 'rela-verify[dask]'"
-        ) from exc
-    cluster = None
-    if scheduler:
-        client = Client(scheduler)
-    else:
-        cluster = LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        client = Client(cluster)
-    n_specs = len(checks)
-    try:
-        remote_checks = client.scatter(list(checks), broadcast=True)
-        pending: deque[tuple[list[Fec], Any]] = deque()
-
-        def collect(item: tuple[list[Fec], Any]) -> Batch:
-            batch, future = item
-            try:
-                return batch, future.result()
-            except Exception as exc:  # noqa: BLE001 - a lost worker or task
-                return batch, _lost(
-                    batch, n_specs, f"dask task failed: {type(exc).__name__}: {exc}"
-                )
-
-        for batch in batches(fecs, BATCH_SIZE):
-            pending.append(
-                (batch, client.submit(_dask_batch, remote_checks, options, batch, pure=False))
-            )
-            while len(pending) > 4 * max(jobs, 1):
-                yield collect(pending.popleft())
-        while pending:
-            yield collect(pending.popleft())
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

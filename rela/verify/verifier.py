@@ -83,6 +83,7 @@ class Verifier:
             groups=options.groups,
             group_level=group_level,
             max_states=options.max_states,
+            fec_timeout=options.fec_timeout,
         )
         self.cached = CachedRun.open(checks, options) if options.cache is not None else None
 

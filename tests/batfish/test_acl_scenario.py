@@ -208,8 +208,23 @@ def test_an_unmodelled_acl_line_is_a_warning_and_the_traffic_reaching_it_an_erro
     # the rest is decided, e.g. HTTP to host-web (line 0) and anything the borders deny
     decided = {f.key for f in fecs if f.problem is None}
     assert "dst 10.100.1.10/32, tcp, dport 80" in decided
+    assert all(f.undecided for f in errors)  # the input is fine: not a malformed FEC
     report = verify(parse_spec(NOTHING_ELSE), c)
     assert report.specs[0].errors == len(errors) and not report.holds
+    assert report.input_errors == 0
+
+
+def test_cli_check_an_unmodelled_acl_line_is_exit_1_not_bad_input(tmp_path: Path) -> None:
+    after = _with_icmp_echo_line(tmp_path)
+    spec = tmp_path / "same.rela"
+    spec.write_text(NOTHING_ELSE)
+    args = ["check", str(spec), "--before", str(OURS / "acl" / "base"), "--after", str(after)]
+    result = CliRunner().invoke(app, [*args, *START, "-f", "json"])
+    assert result.exit_code == 1, result.output  # an error verdict, like a resource limit
+    doc = json.loads(result.stdout)
+    messages = [e["message"] for s in doc["specs"] for e in s["errors"]]
+    assert messages and all("cannot be decided" in m for m in messages)
+    assert "malformed" not in result.stderr
 
 
 # ------------------------------------------------------------------ the CLI

@@ -19,6 +19,7 @@ and ``--executor dask`` (tests/robustness/test_accounting.py covers them).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -266,7 +267,8 @@ def _run(world: tuple[Inputs, Path, dict[str, bytes]], line: tuple[str, list[str
     _counter[0] += 1
     argv, names_input = _resolve(argv, i, out, _counter[0])
     read = {Path(a).resolve() for a in argv if a.startswith(str(i.root)) and Path(a).exists()}
-    result = runner.invoke(app, argv)
+    with contextlib.chdir(out):  # a relative output ("-" as a --dot directory) lands here
+        result = runner.invoke(app, argv)
     where = f"rela {' '.join(argv)}\n{result.output[-2000:]}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"traceback from: {where}") from result.exception

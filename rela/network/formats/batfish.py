@@ -370,7 +370,9 @@ class BatfishChange:
 
         for i, fec in enumerate(self.fecs):
             if fec.problem is not None:
-                yield Fec(i, fec.key, fec.traffic_keys(), Graph.empty(), Graph.empty(), fec.problem)
+                # forwarding that cannot be decided (an ACL Rela does not model): not malformed
+                empty = Graph.empty()
+                yield Fec(i, fec.key, fec.traffic_keys(), empty, empty, fec.problem, undecided=True)
                 continue
             yield Fec(
                 index=i,
