@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -324,3 +325,22 @@ def test_cli_refuses_a_cache_that_is_a_file_or_an_input(
     assert result.exit_code == 2
     assert "--cache" in result.stderr and "Traceback" not in result.output
     assert not (generated.change_dir / "cache").exists()
+
+
+def test_the_example_of_the_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/verification.md's example: its command, run twice, ends as the docs show."""
+    repo = Path(__file__).resolve().parents[2]
+    doc = (repo / "docs" / "verification.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## Re-checks: the verdict cache") :]
+    start = section.index("```console\n") + len("```console\n")
+    block = section[start : section.index("\n```", start)]
+    command, _, *shown = block.splitlines()
+    argv = command.removeprefix("$ rela ").split()
+    monkeypatch.chdir(repo)
+    argv[argv.index("--cache") + 1] = str(tmp_path / "cache")
+    runs = [CliRunner().invoke(app, argv) for _ in range(2)]
+    assert [r.exit_code for r in runs] == [1, 1]
+    tails = [r.stdout.rstrip().splitlines()[-2:] for r in runs]
+    untimed = [[re.sub(r"in [0-9.]+ s", "in T s", line) for line in t] for t in tails]
+    assert untimed[1] == [re.sub(r"in [0-9.]+ s", "in T s", line) for line in shown]
+    assert untimed[0][0] == untimed[1][0].replace("(32 from", "(0 from")
