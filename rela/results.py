@@ -32,6 +32,7 @@ __all__ = [
     "Report",
     "Warning_",
     "FilterNote",
+    "CacheNote",
 ]
 
 #: A path: its hops in order.  A hop is a location name (``str``) or a
@@ -333,6 +334,35 @@ class FilterNote:
 
 
 @dataclass(frozen=True)
+class CacheNote:
+    """What the verdict cache (``--cache DIR``) did in a run.
+
+    ``fecs_cached`` FECs took every outcome from the cache, ``fecs_decided``
+    were decided for at least one spec (so the two add up to ``fecs_read``);
+    ``stored`` entries were written; ``ignored`` entries were found but not
+    trusted (damaged, written by another version) and decided again.
+
+    >>> CacheNote("ci-cache", 1998, 2, 2, 0).to_dict()["fecs_cached"]
+    1998
+    """
+
+    directory: str
+    fecs_cached: int
+    fecs_decided: int
+    stored: int
+    ignored: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "directory": self.directory,
+            "fecs_cached": self.fecs_cached,
+            "fecs_decided": self.fecs_decided,
+            "stored": self.stored,
+            "ignored": self.ignored,
+        }
+
+
+@dataclass(frozen=True)
 class Cause:
     """Violated flows grouped by what happened and where: one thing to fix.
 
@@ -445,6 +475,8 @@ class Report:
     #: Report filters that chose which violations are listed (--through, --kind, --fec):
     #: ``left_out`` counts violated flows not listed.  Verdicts and counts are unaffected.
     view: tuple[FilterNote, ...] = ()
+    #: What the verdict cache did (``None``: the run used no cache).  Never changes a verdict.
+    cache: CacheNote | None = field(default=None, compare=False)
 
     @property
     def holds(self) -> bool:
@@ -477,4 +509,5 @@ class Report:
             "filters": [f.to_dict() for f in self.filters],
             "seconds": round(self.seconds, 6),
             "view": [f.to_dict() for f in self.view],
+            **({"cache": self.cache.to_dict()} if self.cache is not None else {}),
         }

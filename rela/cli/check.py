@@ -27,6 +27,7 @@ from rela.cli.options import (
     DEFAULT_MAX_PATHS,
     DEFAULT_MAX_STATES,
     AllOption,
+    CacheOption,
     ColorOption,
     FecOption,
     FecTimeoutOption,
@@ -43,7 +44,7 @@ from rela.cli.options import (
     VerboseOption,
     format_option,
 )
-from rela.cli.output import check_output, emit, is_stdout
+from rela.cli.output import check_output, emit, is_stdout, refuse_clobber
 from rela.errors import UsageError
 from rela.network.model import Fec, Granularity
 from rela.results import Report
@@ -139,6 +140,7 @@ def check(
     ] = None,
     max_states: MaxStatesOption = DEFAULT_MAX_STATES,
     fec_timeout: FecTimeoutOption = DEFAULT_FEC_TIMEOUT,
+    cache: CacheOption = None,
     color: ColorOption = None,
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
@@ -191,6 +193,7 @@ def check(
         inputs = [spec_file, change, before, after, groups]
         check_output(output, inputs)
         extra = _extra_reports(reports or [], output, inputs)
+        _check_cache(cache, inputs)
         module = rela.load_spec(spec_file)
         fecs = change_from_options(
             change, before, after, granularity, groups, start or [], dst or []
@@ -209,6 +212,7 @@ def check(
                 executor=executor.value,
                 scheduler=scheduler,
                 progress=advance,
+                cache=cache,
             )
         filters = {
             "through": list(through or []),
@@ -242,6 +246,18 @@ def check(
             err_console.print(f"error: --strict: {'; '.join(problems)}", markup=False)
             raise typer.Exit(EXIT_VIOLATED)
     raise typer.Exit(EXIT_OK)
+
+
+def _check_cache(cache: Path | None, inputs: list[Path | None]) -> None:
+    """Refuse, before any work, a ``--cache`` that is a file, an input or inside an input."""
+    if cache is None:
+        return
+    if cache.exists() and not cache.is_dir():
+        raise UsageError(
+            f"--cache {cache}: exists and is not a directory",
+            hint="name a directory for the cache (it is made if missing)",
+        )
+    refuse_clobber(cache, inputs, option="--cache")
 
 
 def _render(

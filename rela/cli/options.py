@@ -32,6 +32,7 @@ from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_PATHS, DEFAULT_MAX_ST
 from rela.results import KINDS
 
 __all__ = [
+    "CacheOption",
     "ColorOption",
     "FecTimeoutOption",
     "JobsOption",
@@ -149,6 +150,18 @@ FecTimeoutOption = Annotated[
     ),
 ]
 
+CacheOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache",
+        metavar="DIR",
+        help="Keep verdicts in DIR (made if missing) and take those of unchanged FECs from it: "
+        "a re-run decides only the FECs whose graphs, traffic, spec or options changed. "
+        "Never changes a verdict; a damaged cache is ignored with a warning.",
+        show_default=False,
+    ),
+]
+
 
 def format_option(what: str = "Output format.") -> Any:
     """The ``--format/-f`` option; the command's parameter type (an ``Enum``) gives the choices.
@@ -216,4 +229,5 @@ SHARED_OPTIONS: dict[str, Any] = {
     "max_paths": MaxPathsOption,
     "max_states": MaxStatesOption,
     "fec_timeout": FecTimeoutOption,
+    "cache": CacheOption,
 }

@@ -470,7 +470,9 @@ def _warnings(report: Report) -> RenderableType:
 
 
 def _footer(report: Report, verbose: bool) -> Text:
-    text = Text(f"Checked {plural(total_fecs(report), 'FEC')} in {_seconds(report.seconds)}.")
+    text = Text(f"Checked {plural(total_fecs(report), 'FEC')} in {_seconds(report.seconds)}")
+    cache = report.cache
+    text.append(f" ({cache.fecs_cached} from the cache)." if cache is not None else ".")
     if verbose:
         shown = sum(len(s.violations) for s in report.specs)
         text.append(

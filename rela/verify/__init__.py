@@ -18,6 +18,7 @@ Every FEC read gets exactly one verdict per spec: holds, violated or error.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import itertools
 import os
@@ -31,7 +32,7 @@ from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
 from rela.network.selection import summarize
-from rela.results import Report
+from rela.results import CacheNote, Report, Warning_
 from rela.verify.aggregate import (
     MAX_NAME_WARNINGS,
     Aggregate,
@@ -40,6 +41,9 @@ from rela.verify.aggregate import (
     shifted,
     special,
 )
+from rela.verify.cache import CacheStats
+from rela.verify.cache import prepare as prepare_cache
+from rela.verify.cache import reset as reset_cache
 from rela.verify.executors import BATCH_SIZE, run_parts, run_pool, run_serial
 from rela.verify.verifier import (
     DEFAULT_FEC_TIMEOUT,
@@ -118,6 +122,7 @@ def verify(
     executor: str = "local",
     scheduler: str | None = None,
     progress: Callable[[int], None] | None = None,
+    cache: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Check every FEC of ``change`` against the specs of ``spec`` (a parsed module).
 
@@ -128,7 +133,11 @@ def verify(
     workers).  A change made of chunk files is read by the workers themselves
     (a pool with ``jobs`` != 1, or Dask): this process only lists the files.
     ``progress(n)`` is called as FECs are done.  Reports are
-    identical whatever the executor.
+    identical whatever the executor.  ``cache`` names a verdict cache
+    directory (:mod:`rela.verify.cache`, made if missing): FECs whose spec,
+    graphs and traffic are unchanged since a run with the same options take
+    their outcomes from it; ``report.cache`` says how many.  The cache never
+    changes a report, only how fast it comes.
     """
     t0 = time.perf_counter()
     _check_arguments(spec, change, specs)
@@ -141,6 +150,12 @@ def verify(
         granularity=getattr(granularity, "value", str(granularity)),
         groups=getattr(change, "groups", None),
     )
+    cache_problems: list[str] = []
+    if cache is not None:
+        usable, cache_problems = prepare_cache(cache)
+        if usable:
+            options = dataclasses.replace(options, cache=os.path.abspath(cache))
+    cache_stats = CacheStats()
     tallies = [SpecTally(c.name) for c in checks]
     coverage: list[Any] = [None] * len(checks)
     seen: set[str] = set()
@@ -181,8 +196,9 @@ def verify(
         local = Verifier(checks, options)
         stream = special(run_serial(local, change))
     try:
-        for n, found, spent, names, cover in stream:
+        for n, found, spent, names, cover, cached in stream:
             merge(coverage, cover)
+            cache_stats.merge(cached)
             for i, tally in enumerate(tallies):
                 tally.add_many(n, [(ref, outcomes[i]) for ref, outcomes in found])
                 tally.seconds += spent[i]
@@ -203,10 +219,14 @@ def verify(
     if local is not None:
         seen |= local.seen_names()
         merge(coverage, local.explainer.take())
+        cache_stats.merge(local.take_cache())
+    if cache is not None and cache_stats.broken:
+        cache_problems.append(reset_cache(cache))
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
     warnings = [
         *lint_module(spec, [c.name for c in checks]),
         *name_warnings(checks, seen, options.groups),
+        *cache_warnings(cache_problems, cache_stats),
     ]
     report = Report(
         specs=tuple(t.result() for t in tallies),
@@ -216,8 +236,41 @@ def verify(
         fecs_read=fecs_read,
         seconds=time.perf_counter() - t0,
         meta={"granularity": options.granularity, "jobs": jobs, "executor": executor},
+        cache=None
+        if cache is None
+        else CacheNote(
+            str(cache),
+            cache_stats.fecs_cached,
+            fecs_read - cache_stats.fecs_cached,
+            cache_stats.stored,
+            cache_stats.ignored,
+        ),
     )
     return finish(report, [c.model for c in checks], coverage)
+
+
+def cache_warnings(problems: Sequence[str], stats: CacheStats) -> list[Warning_]:
+    """``cache-ignored`` warnings: the cache's problems (never a changed verdict).
+
+    >>> s = CacheStats(ignored=2, reasons=["an entry was not trusted: checksum mismatch"])
+    >>> [w.message for w in cache_warnings([], s)]
+    ['verdict cache: 2 entries were not trusted and decided again (an entry was not trusted: checksum mismatch)']
+    """
+    hint = "the verdicts are unaffected; delete the cache directory to start afresh"
+    out = [Warning_(None, f"verdict cache: {p}", code="cache-ignored", hint=hint) for p in problems]
+    if stats.reasons:
+        n = stats.ignored
+        were = "y was" if n == 1 else "ies were"
+        head = f"{n} entr{were} not trusted and decided again" if n else "not used"
+        out.append(
+            Warning_(
+                None,
+                f"verdict cache: {head} ({'; '.join(stats.reasons)})",
+                code="cache-ignored",
+                hint=hint,
+            )
+        )
+    return out
 
 
 def default_jobs() -> int:

@@ -23,6 +23,7 @@ from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
 from rela.traffic import describe_part
+from rela.verify.cache import CacheStats
 from rela.verify.verifier import Named
 
 __all__ = [
@@ -43,14 +44,27 @@ MAX_NAME_WARNINGS = 20
 
 #: Clause coverage counted by a worker, per spec (see rela.explain.hook).
 Cover = list[Any]
-#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met; coverage.
-BatchResult = tuple[list[list[Outcome]], list[float], list[str], Cover]
-#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met, coverage).
-Aggregate = tuple[int, list[tuple[FecRef, list[Outcome]]], list[float], list[str], Cover]
+#: A batch's outcomes: per FEC one outcome per spec; seconds per spec; names met; coverage;
+#: what the verdict cache did (``None``: no cache, or counted elsewhere).
+BatchResult = tuple[list[list[Outcome]], list[float], list[str], Cover, CacheStats | None]
+#: (FECs checked, FECs not holding with their outcomes, seconds per spec, names met, coverage,
+#: cache counts).
+Aggregate = tuple[
+    int, list[tuple[FecRef, list[Outcome]]], list[float], list[str], Cover, CacheStats | None
+]
 #: A part (chunk file) checked by a worker: FECs indexed from 0 within the part.
 #: A part's result: FECs read, the non-holding ones, seconds per spec, names met, the
-#: part's input-filter tally (``rela.network.selection.Tally``, or None) and coverage.
-PartResult = tuple[int, list[tuple[int, FecRef, list[Outcome]]], list[float], list[str], Any, Cover]
+#: part's input-filter tally (``rela.network.selection.Tally``, or None), coverage and
+#: cache counts.
+PartResult = tuple[
+    int,
+    list[tuple[int, FecRef, list[Outcome]]],
+    list[float],
+    list[str],
+    Any,
+    Cover,
+    CacheStats | None,
+]
 Batch = tuple[list[Fec], BatchResult]
 
 
@@ -121,13 +135,13 @@ def fec_ref(fec: Fec) -> FecRef:
 
 def special(stream: Iterable[Batch]) -> Generator[Aggregate, None, None]:
     """Batches as (count, FECs with a non-holding outcome, time, names, coverage)."""
-    for batch, (outcomes, spent, names, cover) in stream:
+    for batch, (outcomes, spent, names, cover, cached) in stream:
         found = [
             (fec_ref(fec), per_spec)
             for fec, per_spec in zip(batch, outcomes)
             if any(o is not HOLDS for o in per_spec)
         ]
-        yield len(batch), found, spent, names, cover
+        yield len(batch), found, spent, names, cover, cached
 
 
 def shifted(
@@ -136,7 +150,7 @@ def shifted(
     """Part results with FEC indices made global (each part's FECs are indexed from 0,
     filtered or not); the parts' input-filter tallies are collected into ``tallies``."""
     offset = 0
-    for _, (n, found, spent, names, tally, cover) in stream:
+    for _, (n, found, spent, names, tally, cover, cached) in stream:
         if tally is not None and tallies is not None:
             tallies.append(tally)
         yield (
@@ -151,6 +165,7 @@ def shifted(
             spent,
             names,
             cover,
+            cached,
         )
         # FECs are indexed as in the input: a filtered part still counts the FECs it left out
         offset += tally.fecs_input if tally is not None else n

@@ -80,7 +80,8 @@ def _batch_task(
         before = list(verifier.seconds)
         outcomes = [verifier.run_fec(fec) for fec in batch]
         spent = [a - b for a, b in zip(verifier.seconds, before)]
-        return outcomes, spent, _new_names(verifier, reported), verifier.explainer.take()
+        names = _new_names(verifier, reported)
+        return outcomes, spent, names, verifier.explainer.take(), verifier.take_cache()
 
 
 def _part_task(
@@ -105,7 +106,7 @@ def _part_task(
         spent = [a - b for a, b in zip(verifier.seconds, before)]
         tally = getattr(part, "tally", None)
         names = _new_names(verifier, reported)
-        return n, found, spent, names, tally, verifier.explainer.take()
+        return n, found, spent, names, tally, verifier.explainer.take(), verifier.take_cache()
 
 
 def _file_of(part: object) -> Path | None:
@@ -291,7 +292,7 @@ def run_dask(
 
         def lost(batch: list[Fec], exc: BaseException) -> BatchResult:
             outcome = Outcome("error", message=_failure(exc))
-            return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], []
+            return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], [], None
 
         window = _window(client.nthreads(), jobs)
         yield from _ordered(client, batches(fecs, BATCH_SIZE), submit, lost, window)
@@ -320,7 +321,7 @@ def run_dask_parts(
         def lost(part: Iterable[Fec], exc: BaseException) -> PartResult:
             outcome = Outcome("error", message=_failure(exc))
             found = [(fec.index, fec_ref(fec), [outcome] * n_specs) for fec in part]
-            return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None), []
+            return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None), [], None
 
         window = _window(client.nthreads(), jobs)
         yield from _ordered(client, parts, submit, lost, window)

@@ -50,7 +50,7 @@ def _worker_batch(batch: list[Fec]) -> BatchResult:
     before = list(verifier.seconds)
     outcomes = [verifier.run_fec(fec) for fec in batch]
     spent = [a - b for a, b in zip(verifier.seconds, before)]
-    return outcomes, spent, _new_names(verifier), verifier.explainer.take()
+    return outcomes, spent, _new_names(verifier), verifier.explainer.take(), verifier.take_cache()
 
 
 def _worker_part(part: Iterable[Fec]) -> PartResult:
@@ -66,7 +66,8 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
         n += 1
     spent = [a - b for a, b in zip(verifier.seconds, before)]
     tally = getattr(part, "tally", None)
-    return n, found, spent, _new_names(verifier), tally, verifier.explainer.take()
+    cover = verifier.explainer.take()
+    return n, found, spent, _new_names(verifier), tally, cover, verifier.take_cache()
 
 
 def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
@@ -83,7 +84,7 @@ def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
 
 def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
     outcome = Outcome("error", message=why)
-    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], []
+    return [[outcome] * n_specs for _ in batch], [0.0] * n_specs, [], [], None
 
 
 def _failure(exc: BaseException) -> str:
@@ -100,7 +101,7 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
     for fec in fecs:
         before = list(verifier.seconds)
         outcomes = verifier.run_fec(fec)
-        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [], [])
+        yield [fec], ([outcomes], [a - b for a, b in zip(verifier.seconds, before)], [], [], None)
 
 
 # ---------------------------------------------------------------------- process pool
@@ -197,7 +198,7 @@ def run_parts(
         """Every FEC of the part (counted here) as an error verdict."""
         lost = Outcome("error", message=_failure(exc))
         found = [(fec.index, fec_ref(fec), [lost] * n_specs) for fec in part]
-        return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None), []
+        return len(found), found, [0.0] * n_specs, [], getattr(part, "tally", None), [], None
 
     def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
         part, future = item

@@ -23,6 +23,8 @@ from rela.errors import RelaError
 from rela.explain.hook import RunExplainer, explained
 from rela.lang import ast
 from rela.network.model import Fec, Granularity
+from rela.verify.cache import CacheStats
+from rela.verify.cached import CachedRun
 
 __all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
 
@@ -38,6 +40,8 @@ class Options:
     groups: Mapping[str, str] | None = None
     #: False: verdicts only, violated FECs get no counterexamples (for timing decisions).
     counterexamples: bool = True
+    #: The verdict cache directory (:mod:`rela.verify.cache`), made ready by ``cache.prepare``.
+    cache: str | None = None
 
 
 @dataclass(frozen=True)
@@ -81,9 +85,12 @@ class Verifier:
             max_states=options.max_states,
             fec_timeout=options.fec_timeout,
         )
+        self.cached = CachedRun.open(checks, options) if options.cache is not None else None
 
     def run_fec(self, fec: Fec) -> list[Outcome]:
         """One outcome per spec for ``fec``; never raises for a problem of this FEC."""
+        if self.cached is not None and fec.problem is None:
+            return self.cached.run_fec(self, fec)
         out = []
         for i, checker in enumerate(self.checkers):
             t0 = time.perf_counter()
@@ -91,6 +98,19 @@ class Verifier:
             self.seconds[i] += time.perf_counter() - t0
             out.append(outcome)
         return out
+
+    def decide(self, i: int, fec: Fec) -> tuple[Outcome, bool]:
+        """Spec ``i``'s outcome on ``fec``, explained, with its coverage counted; and whether
+        all of it went as designed (no explanation failed), so it may be cached."""
+        outcome = _checked(self.checkers[i], fec)
+        try:
+            return self.explainer.after(i, fec, outcome), True
+        except Exception:  # noqa: BLE001 - as explained(): never cost a verdict
+            return outcome, False
+
+    def take_cache(self) -> CacheStats | None:
+        """The verdict cache's counts since the last call (pending entries written first)."""
+        return self.cached.take() if self.cached is not None else None
 
     def seen_names(self) -> set[str]:
         """Location names met by any checker so far."""
