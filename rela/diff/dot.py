@@ -9,12 +9,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from rela.diff.compare import Differ, as_tuple
 from rela.draw.dot import DROP_DOT, dot_label
 from rela.network.model import DROP, Fec, Graph
+
+if TYPE_CHECKING:  # networkx is imported when a drawing is made (start-up of the CLI)
+    import networkx as nx
 
 __all__ = ["union_graph", "dot_text", "fec_dot"]
 
@@ -41,6 +43,8 @@ def union_graph(before: Graph, after: Graph) -> nx.DiGraph:
     >>> sorted(g.edges(data="side"))
     [('a', 'b', 'before'), ('a', 'c', 'after')]
     """
+    import networkx as nx
+
     out: nx.DiGraph = nx.DiGraph()
     sides: dict[tuple[str, str], set[str]] = {}
     for side, graph in (("before", before), ("after", after)):
