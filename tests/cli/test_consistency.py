@@ -57,6 +57,8 @@ REQUIRED: dict[str, set[str]] = {
              "granularity", "groups", "start", "dst", "flow"},
     "change build": {"output", "before", "after", "start", "dst"},
     "parse": {"output", "format"},
+    "lint": {"output", "format", "quiet", "color", "max_states", "fec_timeout", "change",
+             "before", "after", "granularity", "groups", "start", "dst", "spec"},
     "suggest": {"output", "format", "quiet", "verbose", "no_progress", "jobs", "max_states",
                 "fec_timeout", "change", "before", "after", "granularity", "groups", "start",
                 "dst"},
