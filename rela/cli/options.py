@@ -230,4 +230,5 @@ SHARED_OPTIONS: dict[str, Any] = {
     "max_states": MaxStatesOption,
     "fec_timeout": FecTimeoutOption,
     "cache": CacheOption,
+    "spec": SpecOption,
 }

@@ -45,6 +45,8 @@ SHARED_DEFAULTS: dict[str, Any] = {
     "start": None,
     "dst": None,
     "flow": None,
+    "cache": None,
+    "spec": None,
 }
 #: Every command must have these (as its own kind of output allows).
 REQUIRED: dict[str, set[str]] = {
