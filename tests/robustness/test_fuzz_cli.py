@@ -321,7 +321,7 @@ def _complete(target: Path, argv: list[str], where: str) -> None:
     assert text.endswith("\n"), where
 
 
-@settings(fuzz_settings(ci_examples=150), deadline=CLI_DEADLINE_MS)
+@settings(fuzz_settings(ci_examples=80), deadline=CLI_DEADLINE_MS)
 @given(data=st.data())
 def test_fuzz_cli_never_a_traceback(
     world: tuple[Inputs, Path, dict[str, bytes]], data: st.DataObject
