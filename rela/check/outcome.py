@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rela.results import Explanation
-from rela.traffic import Cube
+from rela.results import Explanation, FecRef, Violation
+from rela.traffic import Cube, describe_part
 
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
 
@@ -33,6 +33,23 @@ class FlowDiff:
     part: tuple[Cube, ...] | None = None
     #: Kind, divergence point and clauses, added by :mod:`rela.explain.hook`.
     explanation: Explanation | None = None
+
+    def violation(self, ref: FecRef, spec: str = "") -> Violation:
+        """This flow as the report's violation of spec ``spec`` on the FEC ``ref``."""
+        return Violation(
+            ref,
+            self.flow,
+            self.before,
+            self.after,
+            self.expected,
+            self.actual,
+            self.missing,
+            self.unexpected,
+            self.truncated,
+            spec=spec,
+            part=describe_part(self.part) if self.part is not None else None,
+            explanation=self.explanation,
+        )
 
 
 @dataclass(frozen=True)

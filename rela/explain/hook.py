@@ -33,7 +33,7 @@ from rela.explain.flows import FlowExplainer
 from rela.explain.model import SpecModel
 from rela.lang import ast
 from rela.network.model import Fec
-from rela.results import ClauseRef, FecRef, Report, SpecResult, Violation, Warning_
+from rela.results import ClauseRef, FecRef, Report, SpecResult, Warning_
 
 __all__ = ["RunExplainer", "explained", "finish", "merge", "models_of"]
 
@@ -121,17 +121,7 @@ def explained(run: RunExplainer, i: int, fec: Fec, outcome: Outcome) -> Outcome:
 
 
 def _explained(explainer: FlowExplainer, fec: Fec, f: FlowDiff) -> FlowDiff:
-    v = Violation(
-        FecRef(fec.index, fec.key),
-        f.flow,
-        f.before,
-        f.after,
-        f.expected,
-        f.actual,
-        f.missing,
-        f.unexpected,
-        f.truncated,
-    )
+    v = f.violation(FecRef(fec.index, fec.key))
     facts = graph_facts(fec, f.flow, f.missing, f.unexpected) if f.flow != "*" else None
     done = explainer.explain(v, fec.traffic, facts)
     return dataclasses.replace(

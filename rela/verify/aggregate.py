@@ -22,7 +22,6 @@ from typing import Any
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
-from rela.traffic import describe_part
 from rela.verify.cache import CacheStats
 from rela.verify.verifier import Named
 
@@ -88,22 +87,7 @@ class SpecTally:
         elif outcome.verdict == "violated":
             self.violated += 1
             for f in outcome.flows:
-                self.violations.append(
-                    Violation(
-                        ref,
-                        f.flow,
-                        f.before,
-                        f.after,
-                        f.expected,
-                        f.actual,
-                        f.missing,
-                        f.unexpected,
-                        f.truncated,
-                        spec=self.name,
-                        part=describe_part(f.part) if f.part is not None else None,
-                        explanation=f.explanation,
-                    )
-                )
+                self.violations.append(f.violation(ref, spec=self.name))
         else:
             self.errors += 1
             self.fec_errors.append(FecError(ref, outcome.message, outcome.input_error))

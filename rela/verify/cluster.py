@@ -34,10 +34,11 @@ from pathlib import Path
 from typing import Any
 
 import rela
-from rela.check import HOLDS, Outcome
+from rela.check import Outcome
 from rela.errors import RelaError, UsageError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
+from rela.verify.executors import check_part
 from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["run_dask", "run_dask_parts", "CONNECT_TIMEOUT_S"]
@@ -95,18 +96,7 @@ def _part_task(
     _must_see(part)
     with _LOCK:
         verifier, reported = _state(run, checks, options)
-        before = list(verifier.seconds)
-        found: list[tuple[int, Any, list[Outcome]]] = []
-        n = 0
-        for fec in part:
-            outcomes = verifier.run_fec(fec)
-            if any(o is not HOLDS for o in outcomes):
-                found.append((fec.index, fec_ref(fec), outcomes))
-            n += 1
-        spent = [a - b for a, b in zip(verifier.seconds, before)]
-        tally = getattr(part, "tally", None)
-        names = _new_names(verifier, reported)
-        return n, found, spent, names, tally, verifier.explainer.take(), verifier.take_cache()
+        return check_part(verifier, part, lambda v: _new_names(v, reported))
 
 
 def _file_of(part: object) -> Path | None:

@@ -53,9 +53,11 @@ def _worker_batch(batch: list[Fec]) -> BatchResult:
     return outcomes, spent, _new_names(verifier), verifier.explainer.take(), verifier.take_cache()
 
 
-def _worker_part(part: Iterable[Fec]) -> PartResult:
-    """Load one part (a chunk file) and check it; only non-holding FECs are sent back."""
-    verifier: Verifier = _WORKER["verifier"]
+def check_part(
+    verifier: Verifier, part: Iterable[Fec], new_names: Callable[[Verifier], list[str]]
+) -> PartResult:
+    """Load one part (a chunk file) and check it; only non-holding FECs are sent back,
+    with the names ``new_names`` says were not reported yet and the part's filter tally."""
     before = list(verifier.seconds)
     found: list[tuple[int, Any, list[Outcome]]] = []
     n = 0
@@ -67,7 +69,11 @@ def _worker_part(part: Iterable[Fec]) -> PartResult:
     spent = [a - b for a, b in zip(verifier.seconds, before)]
     tally = getattr(part, "tally", None)
     cover = verifier.explainer.take()
-    return n, found, spent, _new_names(verifier), tally, cover, verifier.take_cache()
+    return n, found, spent, new_names(verifier), tally, cover, verifier.take_cache()
+
+
+def _worker_part(part: Iterable[Fec]) -> PartResult:
+    return check_part(_WORKER["verifier"], part, _new_names)
 
 
 def batches(fecs: Iterable[Fec], size: int) -> Iterator[list[Fec]]:
