@@ -10,7 +10,7 @@ The JSON form (:meth:`Report.to_dict`) is the stable report schema of
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -225,6 +225,20 @@ class FecRef:
 
     def to_dict(self) -> dict[str, Any]:
         return {"index": self.index, "key": self.key, "traffic": [dict(t) for t in self.traffic]}
+
+
+def common_prefix_len(a: Sequence[object], b: Sequence[object]) -> int:
+    """Number of leading hops two paths share.
+
+    >>> common_prefix_len(("a", "b", "c"), ("a", "b", "d"))
+    2
+    """
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 @dataclass(frozen=True)

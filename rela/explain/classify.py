@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rela.network.model import Fec, Graph
-from rela.results import Path, SpecialHop, Violation
+from rela.results import Path, SpecialHop, Violation, common_prefix_len
 
 __all__ = [
     "Divergence",
@@ -96,15 +96,6 @@ def revisits(path: Path) -> bool:
     """
     nodes = [_node(h) for h in path if not isinstance(h, SpecialHop)]
     return len(set(nodes)) < len(nodes)
-
-
-def _common(a: Path, b: Path) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
@@ -178,7 +169,9 @@ def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergenc
         if n > best_len:
             best, best_len = i, n
     u = v.unexpected[best]
-    partner = max(range(len(v.missing)), key=lambda j: _common(v.missing[j], u), default=None)
+    partner = max(
+        range(len(v.missing)), key=lambda j: common_prefix_len(v.missing[j], u), default=None
+    )
     return Divergence(kind, _hop(u, max(best_len, 0)), partner, best)
 
 
@@ -198,7 +191,7 @@ def _pair(kind: str, v: Violation) -> Divergence:
     best = (-1, 0, 0)
     for i, m in enumerate(v.missing):
         for j, u in enumerate(v.unexpected):
-            n = _common(m, u)
+            n = common_prefix_len(m, u)
             if n > best[0]:
                 best = (n, i, j)
     n, i, j = best

@@ -31,6 +31,7 @@ from rela.results import (
     Report,
     SpecResult,
     Violation,
+    common_prefix_len,
 )
 
 __all__ = [
@@ -83,16 +84,6 @@ def format_path(path: Path) -> str:
 def name(text: str) -> str:
     """A name from the input (spec, FEC key, location) made safe to print."""
     return visible(text)
-
-
-def common_prefix_len(a: Path, b: Path) -> int:
-    """Number of leading hops two paths share."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 def format_traffic(traffic: Sequence[dict[str, Any]], limit: int = _MAX_TRAFFIC_KEYS) -> str:

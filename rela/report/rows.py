@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rela.report.escape import visible
-from rela.results import Path, SpecialHop, Violation
+from rela.results import Path, SpecialHop, Violation, common_prefix_len
 
 __all__ = ["Item", "Row", "FlowView", "flow_view", "fold", "hop_text", "tokens", "ARROW"]
 
@@ -191,15 +191,6 @@ def fold(paths: Sequence[Path]) -> list[Item]:
 # ---------------------------------------------------------------------- rows
 
 
-def _common(a: Tokens, b: Tokens) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
-
-
 def flow_view(v: Violation) -> FlowView:
     """The display of one violated flow (see the module docstring)."""
     missing, unexpected = set(v.missing), set(v.unexpected)
@@ -218,7 +209,7 @@ def flow_view(v: Violation) -> FlowView:
         mark = "-" if any(p in missing for p in li.paths) else " "
         best, best_len = None, -1
         for i, ri in enumerate(right_items):
-            n = _common(li.tokens, ri.tokens)
+            n = common_prefix_len(li.tokens, ri.tokens)
             if n > best_len:
                 best, best_len = i, n
         if best is None:
