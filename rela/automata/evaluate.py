@@ -38,13 +38,13 @@ def is_spec_only(node: Any) -> bool:
 
 
 def simplify_transducer(t: Transducer, budget: Budget | None = None) -> Transducer:
-    """Remove ``(EPS, EPS)`` moves and useless states (same relation, fewer arcs).
+    """Remove ``(EPS, EPS)`` moves, useless and bisimilar states (same relation, fewer arcs).
 
     ``budget`` is charged the epsilon closures and the arcs built.
     """
     eps_only = [[d for i, o, d in arcs if i == T.EPS and o == T.EPS] for arcs in t.arcs]
     if not any(eps_only):
-        return _fuse(_trim_transducer(t))
+        return T.merge_bisimilar(_fuse(_trim_transducer(t)), budget)
     arcs: list[list[tuple[int, int, int]]] = []
     finals = set()
     for q in range(t.n):
@@ -70,7 +70,7 @@ def simplify_transducer(t: Transducer, budget: Budget | None = None) -> Transduc
         arcs.append(row)
         if budget is not None:
             budget.charge(1, len(seen) + len(row))
-    return _fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs)))
+    return T.merge_bisimilar(_fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs))), budget)
 
 
 def _fuse(t: Transducer) -> Transducer:

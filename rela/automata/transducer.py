@@ -36,6 +36,7 @@ __all__ = [
     "inverse",
     "priority_union",
     "copy_first",
+    "merge_bisimilar",
 ]
 
 EPS = -1
@@ -47,7 +48,7 @@ Arc = tuple[int, int, int]
 class Transducer:
     """A transducer: ``arcs[q]`` is a tuple of ``(inp, out, target)``."""
 
-    __slots__ = ("n", "starts", "finals", "arcs", "_by_input")
+    __slots__ = ("n", "starts", "finals", "arcs", "_by_input", "_silent")
 
     def __init__(
         self,
@@ -61,6 +62,7 @@ class Transducer:
         self.finals = frozenset(finals)
         self.arcs: tuple[tuple[Arc, ...], ...] = tuple(tuple(a) for a in arcs)
         self._by_input: tuple[dict[int, tuple[tuple[int, int], ...]], ...] | None = None
+        self._silent: frozenset[int] | None = None
         if len(self.arcs) != n:
             raise ValueError("arcs length differs from the number of states")
 
@@ -79,6 +81,15 @@ class Transducer:
                 out.append({k: tuple(v) for k, v in d.items()})
             self._by_input = tuple(out)
         return self._by_input
+
+    def silent_states(self) -> frozenset[int]:
+        """The states with a move that writes nothing (built once): only they can give an
+        image epsilon moves."""
+        if self._silent is None:
+            self._silent = frozenset(
+                q for q, row in enumerate(self.arcs) if any(o == EPS for _, o, _ in row)
+            )
+        return self._silent
 
     def __repr__(self) -> str:
         return f"Transducer(n={self.n}, arcs={sum(len(a) for a in self.arcs)})"
@@ -331,3 +342,44 @@ def copy_first(t: Transducer, inputs: Iterable[int]) -> Transducer:
     start = t.n
     arcs = [*t.arcs, [(i, COPY, s) for i in inputs for s in sorted(t.starts)]]
     return Transducer(t.n + 1, [start], t.finals, arcs)
+
+
+def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
+    """``t`` with bisimilar states merged: same relation, often half the states.
+
+    Two states are bisimilar when both or neither are final and, for every
+    arc label ``(inp, out)``, their arcs lead to the same classes of states
+    (partition refinement from final / not final).  Spec transducers built
+    from unions and ``else`` have many such states (one copy per branch of
+    the same continuation); every image of a graph pays for each of them.
+
+    >>> two = runion(identity(Nfa.letter(1)), identity(Nfa.letter(1)))
+    >>> two.n, merge_bisimilar(two).n
+    (4, 2)
+    """
+    cls = [1 if q in t.finals else 0 for q in range(t.n)]
+    count = len(set(cls))
+    while True:
+        sigs: dict[tuple[Any, ...], int] = {}
+        new = []
+        for q in range(t.n):
+            key = (cls[q], frozenset((i, o, cls[d]) for i, o, d in t.arcs[q]))
+            new.append(sigs.setdefault(key, len(sigs)))
+        if budget is not None:
+            budget.charge(0, t.n + sum(len(r) for r in t.arcs))
+        cls = new
+        if len(sigs) == count:
+            break
+        count = len(sigs)
+    if count == t.n:
+        return t
+    arcs: list[list[Arc]] = [[] for _ in range(count)]
+    done = [False] * count
+    for q in range(t.n):
+        c = cls[q]
+        if not done[c]:
+            done[c] = True
+            arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
+    return Transducer(
+        count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs
+    )

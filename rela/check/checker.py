@@ -30,7 +30,7 @@ from typing import Any
 
 from rela.automata.alphabet import Atoms
 from rela.automata.budget import Budget
-from rela.check.decision import Task, holds
+from rela.check.decision import Task, decide
 from rela.check.explain import counterexamples
 from rela.check.fastpaths import relations_agree
 from rela.check.graphs import GraphAutomata
@@ -133,11 +133,7 @@ class SpecChecker:
         task = Task(leaf, self.spec, self.signatures.context(fec, present), budget)
         if fec.before == fec.after and self._agree_on_graph(task, fec):
             return HOLDS
-        pre, post = (
-            self.graphs.get(fec.before, None, budget),
-            self.graphs.get(fec.after, None, budget),
-        )
-        if holds(task, leaf.check, pre, post):
+        if decide(task, leaf.check, self.graphs, fec.before, fec.after):
             return HOLDS
         if not self.counterexamples:
             return VIOLATED

@@ -11,6 +11,7 @@ taking the on-the-fly shortcut for ``==`` when both images stay deterministic.
 >>> from rela.check.leaf import Leaf
 >>> from rela.check.spec import SpecAutomata
 >>> from rela.lang import ast
+from rela.network.model import Graph
 >>> check = ast.Compare("==", ast.Pre(), ast.Post())
 >>> task = Task(Leaf.of(check), SpecAutomata(Atoms.collect([])), FecContext([1], {1: 0}), Budget())
 >>> holds(task, check, Nfa.letter(1), Nfa.letter(1)), holds(task, check, Nfa.letter(1), Nfa.empty())
@@ -21,19 +22,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rela.automata import bitsets
 from rela.automata.alphabet import LetterAlphabet
 from rela.automata.budget import Budget
 from rela.automata.decide import equivalent, included
 from rela.automata.evaluate import Evaluator
 from rela.automata.nfa import Nfa
 from rela.check.fastpaths import LazyImage, NotDeterministic, lazy_equal
-from rela.check.graphs import image_by_class
+from rela.check.graphs import GraphAutomata, image_by_class
+from rela.check.images import GraphImage
 from rela.check.leaf import Leaf
 from rela.check.letters import FecContext
 from rela.check.spec import SpecAutomata
 from rela.lang import ast
+from rela.network.model import Graph
 
-__all__ = ["Task", "holds", "sides"]
+__all__ = ["Task", "holds", "sides", "decide"]
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,39 @@ def holds(task: Task, check: ast.Check, pre: Nfa, post: Nfa) -> bool:
     if isinstance(check, ast.CheckNot):
         return not holds(task, check.operand, pre, post)
     raise TypeError(f"not a guard-free check: {check!r}")
+
+
+def decide(task: Task, check: ast.Check, graphs: GraphAutomata, before: Graph, after: Graph) -> bool:
+    """Whether the guard-free ``check`` holds on the graphs ``before``/``after`` (the
+    verdict alone: :func:`holds` on the graphs' automata, faster).
+
+    A comparison of two sides that are graphs or their images through spec-only
+    relations is decided on the fly (:mod:`rela.automata.bitsets`) over lazy
+    images (:class:`~rela.check.images.GraphImage`): no image, graph automaton
+    or determinised automaton is built beyond what the decision visits.  Any
+    other comparison is evaluated as :func:`holds` does.
+    """
+    if isinstance(check, ast.Compare):
+        left, right = task.leaf.side_of(check)
+        if left is None or right is None:
+            budget = task.budget
+            pre, post = graphs.get(before, None, budget), graphs.get(after, None, budget)
+            return holds(task, check, pre, post)
+        a, b = (_image(task, graphs, before if w == "pre" else after, r) for w, r in (left, right))
+        if check.op == "==":
+            return bitsets.equal(a, b, task.ctx.sig_of)
+        return bitsets.included(a, b)
+    if isinstance(check, ast.CheckAnd):
+        return all(decide(task, p, graphs, before, after) for p in check.parts)
+    if isinstance(check, ast.CheckOr):
+        return any(decide(task, p, graphs, before, after) for p in check.parts)
+    if isinstance(check, ast.CheckNot):
+        return not decide(task, check.operand, graphs, before, after)
+    raise TypeError(f"not a guard-free check: {check!r}")
+
+
+def _image(task: Task, graphs: GraphAutomata, graph: Graph, relation: ast.Relation | None) -> GraphImage:
+    budget = task.budget
+    t = task.spec.relation(task.ctx.sigs, relation, budget) if relation is not None else None
+    return GraphImage(graphs.view(graph, budget), t, task.ctx, budget)
+

@@ -15,6 +15,7 @@ from rela.automata import transducer as T
 from rela.automata.budget import Budget
 from rela.automata.nfa import Nfa, closure, trim
 from rela.automata.transducer import Transducer
+from rela.check.images import GraphView
 from rela.check.letters import FecContext, Letters
 from rela.network.model import Graph
 
@@ -97,6 +98,7 @@ class GraphAutomata:
         self.cache_size = cache_size
         self._cache: dict[tuple[Graph, int | None], Nfa] = {}
         self._tagged: dict[Graph, Nfa] = {}
+        self._views: dict[Graph, GraphView] = {}
 
     def get(self, graph: Graph, flow: int | None = None, budget: Budget | None = None) -> Nfa:
         key = (graph, flow)
@@ -106,6 +108,16 @@ class GraphAutomata:
             if len(self._cache) > self.cache_size:
                 self._cache.clear()
             self._cache[key] = got
+        return got
+
+    def view(self, graph: Graph, budget: Budget | None = None) -> GraphView:
+        """The graph as a :class:`~rela.check.images.GraphView` (for on-the-fly decisions)."""
+        got = self._views.get(graph)
+        if got is None:
+            got = GraphView.of(graph, self.letters, budget)
+            if len(self._views) > self.cache_size:
+                self._views.clear()
+            self._views[graph] = got
         return got
 
     def tagged(self, graph: Graph, budget: Budget | None = None) -> Nfa:
