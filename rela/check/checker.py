@@ -150,8 +150,8 @@ class SpecChecker:
         if left is None or right is None or left[1] is None or right[1] is None:
             return False
         ctx: FecContext = task.ctx
-        letter_id = self.letters.id
-        present = frozenset(ctx.sig_of[letter_id(label)] for label in fec.before.labels)
+        sig_of = ctx.sig_of
+        present = frozenset([sig_of[x] for x in self.letters.of_graph(fec.before)])
         key = (id(task.leaf), ctx.sigs, present)
         got = self._agree.get(key)
         if got is None:

@@ -1,8 +1,10 @@
 """How a verdict is decided: a guard-free check on one FEC's graph automata.
 
 A :class:`Task` holds what one decision needs (the leaf, the spec's automata,
-the FEC's universe, the FEC's budget); :func:`holds` evaluates the check,
-taking the on-the-fly shortcut for ``==`` when both images stay deterministic.
+the FEC's universe, the FEC's budget); :func:`decide` gives the verdict,
+deciding comparisons of graph images on the fly over lazy subset
+constructions (:mod:`rela.automata.bitsets`); :func:`holds` evaluates the
+check on built graph automata (what counterexamples start from).
 
 >>> from rela.automata.alphabet import Atoms
 >>> from rela.automata.budget import Budget
@@ -11,7 +13,6 @@ taking the on-the-fly shortcut for ``==`` when both images stay deterministic.
 >>> from rela.check.leaf import Leaf
 >>> from rela.check.spec import SpecAutomata
 >>> from rela.lang import ast
-from rela.network.model import Graph
 >>> check = ast.Compare("==", ast.Pre(), ast.Post())
 >>> task = Task(Leaf.of(check), SpecAutomata(Atoms.collect([])), FecContext([1], {1: 0}), Budget())
 >>> holds(task, check, Nfa.letter(1), Nfa.letter(1)), holds(task, check, Nfa.letter(1), Nfa.empty())

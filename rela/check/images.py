@@ -47,8 +47,7 @@ class GraphView:
     @staticmethod
     def of(graph: Graph, letters: Letters, budget: Budget | None = None) -> GraphView:
         """The view of ``graph`` (``budget``'s clock is looked at every 1024 nodes)."""
-        letter_id = letters.id
-        ids = [letter_id(label) for label in graph.labels]
+        ids = letters.of_graph(graph)
         sinks = graph.sinks
         succ = graph.succ
         state_of_key: dict[tuple[tuple[int, ...], bool], int] = {}
@@ -63,15 +62,16 @@ class GraphView:
             node_state.append(st)
             if budget is not None and i & 1023 == 1023:
                 budget.work(1024)
-        arcs = [tuple(dict.fromkeys((ids[s], node_state[s]) for s in graph.sources))]
+        arcs = [tuple(dict.fromkeys([(ids[s], node_state[s]) for s in graph.sources]))]
         finals = [False]
+        # Many nodes share their successors' tuple: its arcs are built once.
+        rows: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
         for node in members:
             nexts = succ[node]
-            if len(nexts) == 1:
-                v = nexts[0]
-                arcs.append(((ids[v], node_state[v]),))
-            else:
-                arcs.append(tuple(dict.fromkeys((ids[v], node_state[v]) for v in nexts)))
+            row = rows.get(nexts)
+            if row is None:
+                row = rows[nexts] = tuple(dict.fromkeys([(ids[v], node_state[v]) for v in nexts]))
+            arcs.append(row)
             finals.append(node in sinks)
         if budget is not None:
             budget.work(len(members))

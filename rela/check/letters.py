@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rela.automata.alphabet import OTHER, Atoms, Letter, MarkerLetter
-from rela.network.model import Fec
+from rela.network.model import Fec, Graph
 from rela.results import ANY_OTHER, SpecialHop
 
 __all__ = ["Letters", "FecContext", "Signatures", "Word"]
@@ -33,10 +33,24 @@ Word = tuple[int, ...]
 class Letters:
     """Interning of letters (location names, markers, OTHER) to small ints, shared per run."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache_size: int = 4096) -> None:
         self.ids: dict[Letter, int] = {}
         self.values: list[Letter] = []
         self.names: list[str] = []
+        self._graphs: dict[Graph, tuple[int, ...]] = {}
+        self._cache_size = cache_size
+
+    def of_graph(self, graph: Graph) -> tuple[int, ...]:
+        """The letter ids of a graph's node labels, in node order (cached by graph:
+        the checkers of a run and both sides of an unchanged FEC share them)."""
+        got = self._graphs.get(graph)
+        if got is None:
+            letter_id = self.id
+            got = tuple([letter_id(label) for label in graph.labels])
+            if len(self._graphs) > self._cache_size:
+                self._graphs.clear()
+            self._graphs[graph] = got
+        return got
 
     def id(self, letter: Letter) -> int:
         i = self.ids.get(letter)
@@ -89,6 +103,7 @@ class Signatures:
         self.atoms = atoms
         self.letters = letters
         self._by_id: dict[int, int] = {}
+        self._matched: dict[int, tuple[str, ...]] = {}
         self._absent: dict[frozenset[str], list[int]] = {}
         self.other_id = letters.id(OTHER)
         self.marker_ids = [letters.id(MarkerLetter(m)) for m in atoms.markers]
@@ -101,23 +116,34 @@ class Signatures:
 
     def present(self, fec: Fec) -> set[int]:
         """The letter ids of the FEC's locations (before and after)."""
-        letter_id = self.letters.id
-        present = {letter_id(label) for label in fec.before.labels}
-        present.update(letter_id(label) for label in fec.after.labels)
+        of_graph = self.letters.of_graph
+        present = set(of_graph(fec.before))
+        if fec.after is not fec.before:
+            present.update(of_graph(fec.after))
         return present
 
     def context(self, fec: Fec, present: Iterable[int] | None = None) -> FecContext:
         """The FEC's universe (``present``: its location ids, when already known)."""
         universe = list(self.present(fec) if present is None else present)
-        atoms, values = self.atoms, self.letters.values
+        by_id, matched_of = self._by_id, self._matched
+        sig_of: dict[int, int] = {}
         matched: set[str] = set()
         for x in universe:
-            matched.update(atoms.matched_names(values[x]))
-        universe.extend(self._absent_names(frozenset(matched)))
-        universe.append(self.other_id)
-        universe.extend(self.marker_ids)
+            s = by_id.get(x)
+            if s is None:
+                s = self.of(x)
+            sig_of[x] = s
+            if s:  # a letter matching no atom matches no spec name
+                names = matched_of.get(x)
+                if names is None:
+                    names = matched_of[x] = self.atoms.matched_names(self.letters.values[x])
+                matched.update(names)
+        extra = [*self._absent_names(frozenset(matched)), self.other_id, *self.marker_ids]
         sig = self.of
-        return FecContext(universe, {x: sig(x) for x in universe})
+        for x in extra:
+            sig_of[x] = sig(x)
+        universe.extend(extra)
+        return FecContext(universe, sig_of)
 
     def _absent_names(self, matched: frozenset[str]) -> list[int]:
         """Letter ids of the spec names outside ``matched`` (cached: FECs share them)."""
