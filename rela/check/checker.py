@@ -127,13 +127,17 @@ class SpecChecker:
         return outcome
 
     def _decide(self, fec: Fec, leaf: Leaf, present: set[int], budget: Budget) -> Outcome:
+        before, after = fec.before, fec.after
+        unchanged = before == after
+        if unchanged:  # equal graphs: one view serves both sides
+            after = before
         # Same relation on both sides of the same graph: nothing to compute.
-        if leaf.same_sides and fec.before == fec.after:
+        if leaf.same_sides and unchanged:
             return HOLDS
         task = Task(leaf, self.spec, self.signatures.context(fec, present), budget)
-        if fec.before == fec.after and self._agree_on_graph(task, fec):
+        if unchanged and self._agree_on_graph(task, fec):
             return HOLDS
-        if decide(task, leaf.check, self.graphs, fec.before, fec.after):
+        if decide(task, leaf.check, self.graphs, before, after):
             return HOLDS
         if not self.counterexamples:
             return VIOLATED

@@ -50,18 +50,19 @@ class GraphView:
         ids = letters.of_graph(graph)
         sinks = graph.sinks
         succ = graph.succ
-        state_of_key: dict[tuple[tuple[int, ...], bool], int] = {}
+        # A node's state is its successors (and whether it is a sink): the first
+        # node with a given key stands for the state.
+        state_of_key: dict[object, int] = {}
         node_state: list[int] = []
         members: list[int] = []
         for i, nexts in enumerate(succ):
-            key = (nexts, i in sinks)
-            st = state_of_key.get(key)
-            if st is None:
-                st = state_of_key[key] = len(members) + 1
+            key = (nexts, True) if i in sinks else nexts
+            st = state_of_key.setdefault(key, len(state_of_key) + 1)
+            if st > len(members):
                 members.append(i)
             node_state.append(st)
-            if budget is not None and i & 1023 == 1023:
-                budget.work(1024)
+        if budget is not None:
+            budget.work(len(succ))
         arcs = [tuple(dict.fromkeys([(ids[s], node_state[s]) for s in graph.sources]))]
         finals = [False]
         # Many nodes share their successors' tuple: its arcs are built once.

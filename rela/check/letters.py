@@ -83,7 +83,7 @@ class FecContext:
     def __init__(self, universe: list[int], sig_of: dict[int, int]) -> None:
         self.universe = universe
         self.sig_of = sig_of
-        self.sigs = frozenset(sig_of[x] for x in universe)
+        self.sigs = frozenset(sig_of.values())
         self._classes: dict[int, tuple[int, ...]] | None = None
 
     def class_letters(self) -> dict[int, tuple[int, ...]]:
