@@ -18,5 +18,8 @@ for _module in ("parse", "check", "lint", "diff", "show", "change", "suggest"):
 
 
 def main() -> None:
-    """Entry point of the ``rela`` console script."""
-    app()
+    """The ``rela`` command (the console script is :func:`rela.entry.main`, which also
+    ends an interrupted run cleanly)."""
+    from rela.entry import main as entry_main
+
+    entry_main()
