@@ -26,12 +26,17 @@ __all__ = ["main", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
 #: Exit status after SIGINT (128 + 2) and SIGTERM (128 + 15), as shells report them.
 EXIT_INTERRUPTED = 130
 EXIT_TERMINATED = 143
+#: The command line being run, read by :mod:`rela.cli` when it is imported: it then
+#: registers only the command named there (None: every command).
+ARGV: list[str] | None = None
 
 
 def _run() -> int | str | None:
     """The command's exit status (the argument of its ``SystemExit``)."""
     try:
         with raise_on_sigterm():
+            global ARGV
+            ARGV = sys.argv[1:]  # rela.cli registers only the command named here
             from rela.cli import app
 
             app()

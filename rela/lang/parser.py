@@ -131,7 +131,7 @@ def _parser() -> Lark:
             pass
         except Exception:  # noqa: BLE001 - damaged or foreign: build it again
             pass
-    parser = Lark(grammar, **_PARSER_OPTIONS)  # type: ignore[arg-type]
+    parser = Lark(grammar, **_PARSER_OPTIONS)
     if path is not None:
         _save(parser, path)
     return parser
