@@ -47,7 +47,11 @@ def _time(cmd: list[str], rounds: int) -> list[float]:
 
 def bench_startup(rounds: int) -> list[dict[str, Any]]:
     """Median and minimum wall times of the three commands, interleaved over rounds."""
-    work = Path(tempfile.mkdtemp(prefix="rela-startup-"))
+    with tempfile.TemporaryDirectory(prefix="rela-startup-") as tmp:
+        return _bench(Path(tmp), rounds)
+
+
+def _bench(work: Path, rounds: int) -> list[dict[str, Any]]:
     fecs = json.loads((ROOT / "snapshots" / "graphs" / "reroute.json").read_text())
     (work / "one.json").write_text(json.dumps(fecs[:1]))
     (work / "spec.rela").write_text("spec s { .* : preserve }\n")
