@@ -70,7 +70,9 @@ def simplify_transducer(t: Transducer, budget: Budget | None = None) -> Transduc
         arcs.append(row)
         if budget is not None:
             budget.charge(1, len(seen) + len(row))
-    return T.merge_bisimilar(_fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs))), budget)
+    return T.merge_bisimilar(
+        _fuse(_trim_transducer(Transducer(t.n, t.starts, finals, arcs))), budget
+    )
 
 
 def _fuse(t: Transducer) -> Transducer:

@@ -380,6 +380,4 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
         if not done[c]:
             done[c] = True
             arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
-    return Transducer(
-        count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs
-    )
+    return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)

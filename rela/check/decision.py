@@ -114,7 +114,9 @@ def holds(task: Task, check: ast.Check, pre: Nfa, post: Nfa) -> bool:
     raise TypeError(f"not a guard-free check: {check!r}")
 
 
-def decide(task: Task, check: ast.Check, graphs: GraphAutomata, before: Graph, after: Graph) -> bool:
+def decide(
+    task: Task, check: ast.Check, graphs: GraphAutomata, before: Graph, after: Graph
+) -> bool:
     """Whether the guard-free ``check`` holds on the graphs ``before``/``after`` (the
     verdict alone: :func:`holds` on the graphs' automata, faster).
 
@@ -143,8 +145,9 @@ def decide(task: Task, check: ast.Check, graphs: GraphAutomata, before: Graph, a
     raise TypeError(f"not a guard-free check: {check!r}")
 
 
-def _image(task: Task, graphs: GraphAutomata, graph: Graph, relation: ast.Relation | None) -> GraphImage:
+def _image(
+    task: Task, graphs: GraphAutomata, graph: Graph, relation: ast.Relation | None
+) -> GraphImage:
     budget = task.budget
     t = task.spec.relation(task.ctx.sigs, relation, budget) if relation is not None else None
     return GraphImage(graphs.view(graph, budget), t, task.ctx, budget)
-

@@ -36,7 +36,7 @@ from tests.automata.test_differential import (
     traffic_keys,
     walk_labels,
 )
-from tests.automata.test_oracle import ALPHABET, lang, nfas, to_pyformlang, words
+from tests.automata.test_oracle import ALPHABET, nfas, to_pyformlang, words
 
 SETTINGS = settings(
     max_examples=120,
