@@ -33,6 +33,7 @@ The relations are those of ``rela.compile`` (docs/language.md "Semantics"):
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,8 +78,8 @@ class Deriver:
         self.resolved = resolved
         self._markers = {id(c): k for k, c in resolved.markers.items()}
         self._paths: dict[Path, PathMatch] = {}
-        self._domains: dict[Path, Derivation | None] = {}
-        self._derived: dict[tuple[str, Path, Path], Derivation | None] = {}
+        self._domains: dict[tuple[Hashable, ...], Derivation | None] = {}
+        self._derived: dict[tuple[Hashable, ...], Derivation | None] = {}
 
     def _match(self, path: Path) -> PathMatch:
         """One memoised matcher per path, shared by every derivation that reads it."""
@@ -91,8 +92,13 @@ class Deriver:
 
     # ------------------------------------------------------------------ public
     def derive(self, side: str, x: Path, y: Path) -> Derivation | None:
-        """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``)."""
-        key = (side, x, y)
+        """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``).
+
+        A derivation holds positions only, and the search reads the paths through
+        letter tests and hop equality only: it is shared by every pair with the same
+        letter classes and the same equalities between their hops (:func:`_pair_key`).
+        """
+        key = (side, *_pair_key(self.m, x, y))
         if key in self._derived:
             return self._derived[key]
         got = None
@@ -105,18 +111,35 @@ class Deriver:
         return got
 
     def domain(self, x: Path) -> Derivation | None:
-        """How ``x`` falls in the spec's domain (else-priority respected), or None."""
-        if x in self._domains:
-            return self._domains[x]
+        """How ``x`` falls in the spec's domain (else-priority respected), or None.
+
+        Shared by the paths of one shape (:meth:`~rela.explain.match.Matcher.shape`).
+        """
+        key = self.m.shape(x)
+        if key in self._domains:
+            return self._domains[key]
         run = _Run(self, "R", self._match(x), self._match(()))
         got = run.dom(self.resolved.tree, 0).get(len(x))
         if len(self._domains) > 100_000:
             self._domains.clear()
-        self._domains[x] = got
+        self._domains[key] = got
         return got
 
     def marker(self, clause: Clause) -> int | None:
         return self._markers.get(id(clause))
+
+
+def _pair_key(m: Matcher, x: Path, y: Path) -> tuple[Hashable, ...]:
+    """What a derivation search on ``(x, y)`` depends on: both shapes, and which hops are
+    equal (each hop numbered by its first occurrence in ``x`` then ``y``)."""
+    ids: dict[str, int] = {}
+    number = ids.setdefault
+    return (
+        m.shape(x),
+        m.shape(y),
+        tuple(number(h, len(ids)) for h in x),
+        tuple(number(h, len(ids)) for h in y),
+    )
 
 
 class _Run:
