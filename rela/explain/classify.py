@@ -27,6 +27,7 @@ Divergence(kind='new-drop', at='c2', missing=0, unexpected=0)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ __all__ = [
     "classify",
     "find_cycle",
     "graph_facts",
+    "has_cycle",
     "is_drop",
     "is_path",
     "revisits",
@@ -94,8 +96,18 @@ def revisits(path: Path) -> bool:
     >>> revisits(("a|v", "b|v|e1", "a|v|e2")), revisits(("a", "b"))
     (True, False)
     """
-    nodes = [_node(h) for h in path if not isinstance(h, SpecialHop)]
-    return len(set(nodes)) < len(nodes)
+    got = _REVISITS.get(path)
+    if got is None:
+        nodes = [(h if "|" not in h else _node(h)) for h in path if not isinstance(h, SpecialHop)]
+        got = len(set(nodes)) < len(nodes)
+        if len(_REVISITS) > 50_000:
+            _REVISITS.clear()
+        _REVISITS[path] = got
+    return got
+
+
+#: Paths recur across the flows and FECs of a run (bounded).
+_REVISITS: dict[Path, bool] = {}
 
 
 def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
@@ -205,8 +217,8 @@ def graph_facts(
     fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
 ) -> GraphFacts:
     """The :class:`GraphFacts` of one flow of ``fec``."""
-    cycle = find_cycle(fec.after, flow)
-    before_loops = find_cycle(fec.before, flow) is not None
+    cycle = find_cycle(fec.after, flow) if has_cycle(fec.after) else None
+    before_loops = has_cycle(fec.before) and find_cycle(fec.before, flow) is not None
     return GraphFacts(
         cycle,
         before_loops,
@@ -255,6 +267,31 @@ def is_path(graph: Graph, flow: str, path: Path) -> bool:
         if not current:
             return False
     return any(i in graph.sinks for i in current)
+
+
+@functools.lru_cache(maxsize=64)
+def has_cycle(graph: Graph) -> bool:
+    """Whether the graph has a cycle anywhere (one pass for every flow of an FEC: without
+    one, no flow needs :func:`find_cycle`).
+
+    >>> loop = Graph(("a", "b", "c", "d"), ((1,), (2,), (1, 3), ()), (0,), frozenset({3}))
+    >>> has_cycle(Graph.from_paths([["a", "b"]])), has_cycle(loop)
+    (False, True)
+    """
+    indegree = [0] * len(graph.labels)
+    for nexts in graph.succ:
+        for v in nexts:
+            indegree[v] += 1
+    ready = [v for v, d in enumerate(indegree) if d == 0]
+    done = 0
+    while ready:
+        u = ready.pop()
+        done += 1
+        for v in graph.succ[u]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                ready.append(v)
+    return done < len(graph.labels)
 
 
 def find_cycle(graph: Graph, flow: str) -> Path | None:

@@ -100,9 +100,10 @@ class Matcher:
         """The letter classes of ``path``: paths of one shape match every expression
         alike (at every position), so whatever is derived from matching alone is
         shared by them."""
-        classes = self._classes
-        cls = self.letter_class
-        return tuple(classes[h] if h in classes else cls(h) for h in path)
+        try:
+            return tuple(map(self._classes.__getitem__, path))
+        except KeyError:
+            return tuple(map(self.letter_class, path))
 
     def matches(self, expr: ast.PathExpr, path: Path) -> bool:
         """Whether the whole ``path`` is in ``expr``."""
