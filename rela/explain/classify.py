@@ -199,13 +199,19 @@ def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergen
 
 
 def _pair(kind: str, v: Violation) -> Divergence:
-    """Divergence of the (missing, unexpected) pair sharing the longest prefix."""
+    """Divergence of the (missing, unexpected) pair sharing the longest prefix (the first
+    such pair, missing paths first: the unexpected paths' prefixes are indexed once)."""
+    first: dict[Path, int] = {}
+    for j, u in enumerate(v.unexpected):
+        for k in range(1, len(u) + 1):
+            first.setdefault(u[:k], j)
     best = (-1, 0, 0)
     for i, m in enumerate(v.missing):
-        for j, u in enumerate(v.unexpected):
-            n = common_prefix_len(m, u)
-            if n > best[0]:
-                best = (n, i, j)
+        n = 0
+        while n < len(m) and m[: n + 1] in first:
+            n += 1
+        if n > best[0]:
+            best = (n, i, first[m[:n]] if n else 0)
     n, i, j = best
     return Divergence(kind, _hop(v.missing[i], max(n, 0)), i, j)
 
@@ -216,16 +222,60 @@ def _pair(kind: str, v: Violation) -> Divergence:
 def graph_facts(
     fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
 ) -> GraphFacts:
-    """The :class:`GraphFacts` of one flow of ``fec``."""
+    """The :class:`GraphFacts` of one flow of ``fec`` (as :func:`walk` and :func:`is_path`
+    say, each path step taken once for the flow's paths)."""
     cycle = find_cycle(fec.after, flow) if has_cycle(fec.after) else None
     before_loops = has_cycle(fec.before) and find_cycle(fec.before, flow) is not None
+    after, before = _Walker(fec.after, flow), _Walker(fec.before, flow)
     return GraphFacts(
         cycle,
         before_loops,
-        tuple(walk(fec.after, flow, m) for m in missing),
-        tuple(is_path(fec.before, flow, m) for m in missing),
-        tuple(is_path(fec.after, flow, u) for u in unexpected),
+        tuple(after.walk(m) for m in missing),
+        tuple(before.is_path(m) for m in missing),
+        tuple(after.is_path(u) for u in unexpected),
     )
+
+
+class _Walker:
+    """:func:`walk` and :func:`is_path` in one graph from one flow's start: the paths of a
+    flow share their prefixes, so each (set of nodes, hop) step is taken once."""
+
+    def __init__(self, graph: Graph, flow: str) -> None:
+        self.graph = graph
+        self.flow = flow
+        self.starts = frozenset(_starts(graph, flow))
+        self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+
+    def step(self, current: frozenset[int], hop: str) -> frozenset[int]:
+        key = (current, hop)
+        got = self._steps.get(key)
+        if got is None:
+            succ, labels = self.graph.succ, self.graph.labels
+            got = frozenset(j for i in current for j in succ[i] if labels[j] == hop)
+            self._steps[key] = got
+        return got
+
+    def walk(self, path: Path) -> int:
+        if not path or path[0] != self.flow:
+            return 0
+        current = self.starts
+        n = 0
+        while current:
+            n += 1
+            if n == len(path):
+                break
+            current = self.step(current, path[n])
+        return n
+
+    def is_path(self, path: Path) -> bool:
+        if not path or path[0] != self.flow:
+            return False
+        current = self.starts
+        for hop in path[1:]:
+            current = self.step(current, hop)
+            if not current:
+                return False
+        return not current.isdisjoint(self.graph.sinks)
 
 
 def _starts(graph: Graph, flow: str) -> list[int]:
