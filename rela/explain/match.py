@@ -42,10 +42,10 @@ class Matcher:
         self.atoms = atoms
         self._letter: dict[tuple[int, str], bool] = {}
         self._known: dict[int, Any] = {}  # expressions whose predicates the atoms hold
-        # Letter classes are the signatures under the atoms as first given: they hold every
-        # spec name as a predicate of its own, so the unions of names added later
-        # (``_test``) split no class, and a class answers every letter test alike.
-        self._class_atoms = atoms
+        # Letter classes are signatures under atoms holding every spec name as a predicate
+        # of its own (as ``for_nodes`` builds them): the unions of names added later
+        # (``_test``) then split no class, and a class answers every letter test alike.
+        self._class_atoms = atoms.extended([ast.Concat(tuple(ast.Name(n) for n in atoms.names))])
         self._classes: dict[str, Hashable] = {}
 
     @staticmethod
