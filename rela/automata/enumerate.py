@@ -173,53 +173,62 @@ class Enumerator:
         seq = 0
         heap: list[tuple[int, int, int, Any, int]] = [(self._h(start), 0, seq, root, -1)]
         out: list[Word] = []
+        cache = self._children
         children = self.children
+        push, pop = heapq.heappush, heapq.heappop
+        work = budget.work
         while heap:
-            f, _, _, node, cursor = heapq.heappop(heap)
+            f, _, _, node, cursor = pop(heap)
             if cursor >= 0:  # materialise the parent's child number `cursor`
-                depth = node[3]
-                kids = children(node[2], budget)
+                depth = node[3] + 1
+                kids = cache.get(node[2])
+                if kids is None:
+                    kids = children(node[2], budget)
                 h, _, x, nxt = kids[cursor]
                 seq += 1
-                heapq.heappush(
-                    heap, (depth + 1 + h, -(depth + 1), seq, (node, x, nxt, depth + 1), -1)
-                )
-                if cursor + 1 < len(kids):
-                    h2 = kids[cursor + 1][0]
+                push(heap, (depth + h, -depth, seq, (node, x, nxt, depth), -1))
+                cursor += 1
+                if cursor < len(kids):
                     seq += 1
-                    heapq.heappush(heap, (depth + 1 + h2, -(depth + 1), seq, node, cursor + 1))
-                budget.work(ARC_UNITS)
+                    push(heap, (depth + kids[cursor][0], -depth, seq, node, cursor))
+                work(ARC_UNITS)
                 continue
             while True:  # the node, and straight down while it has one child on course
-                _, _, subset, depth = node
-                if subset & finals:
+                subset = node[2]
+                if not finals.isdisjoint(subset):
                     if len(out) == limit:
                         return out, True
                     word = _spell(node)
                     if 0 <= max_hops < len(word) or not budget.take_hops(len(word)):
                         return out, True  # the allowance of listed hops is spent
-                    max_hops -= len(word) if max_hops >= 0 else 0
+                    if max_hops >= 0:
+                        max_hops -= len(word)
                     out.append(word)
-                kids = children(subset, budget)
+                kids = cache.get(subset)
+                if kids is None:
+                    kids = children(subset, budget)
                 if not kids:
                     break
-                if len(kids) == 1 and depth + 1 + kids[0][0] == f:
+                depth = node[3] + 1
+                if len(kids) == 1 and depth + kids[0][0] == f:
                     _, _, x, nxt = kids[0]
-                    node = (node, x, nxt, depth + 1)
-                    budget.work(ARC_UNITS)
+                    node = (node, x, nxt, depth)
+                    work(ARC_UNITS)
                     continue
                 seq += 1
-                heapq.heappush(heap, (depth + 1 + kids[0][0], -(depth + 1), seq, node, 0))
+                push(heap, (depth + kids[0][0], -depth, seq, node, 0))
                 break
         return out, False
 
 
 def _spell(node: Any) -> Word:
-    letters = []
-    while node[0] is not None:
-        letters.append(node[1])
+    letters = [0] * node[3]
+    i = node[3]
+    while i:
+        i -= 1
+        letters[i] = node[1]
         node = node[0]
-    return tuple(reversed(letters))
+    return tuple(letters)
 
 
 def enumerate_words(

@@ -148,7 +148,12 @@ def _flow_diff(flow: str, lists: list[PathList], truncated: bool) -> FlowDiff:
 
 def _paths(words: Sequence[tuple[int, ...]], letters: Letters) -> PathList:
     """Words as location names, shortest first, then by name."""
-    return tuple(sorted((letters.path(w) for w in words), key=lambda p: (len(p), p)))
+    name = letters.names.__getitem__
+    return tuple(sorted((tuple(map(name, w)) for w in words), key=_by_length))
+
+
+def _by_length(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
+    return len(path), path
 
 
 def _render(flow: str, six: Six, letters: Letters, max_paths: int, task: Task) -> FlowDiff:

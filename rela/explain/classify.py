@@ -27,6 +27,7 @@ Divergence(kind='new-drop', at='c2', missing=0, unexpected=0)
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ __all__ = [
     "classify",
     "find_cycle",
     "graph_facts",
+    "has_cycle",
     "is_drop",
     "is_path",
     "revisits",
@@ -94,8 +96,18 @@ def revisits(path: Path) -> bool:
     >>> revisits(("a|v", "b|v|e1", "a|v|e2")), revisits(("a", "b"))
     (True, False)
     """
-    nodes = [_node(h) for h in path if not isinstance(h, SpecialHop)]
-    return len(set(nodes)) < len(nodes)
+    got = _REVISITS.get(path)
+    if got is None:
+        nodes = [(h if "|" not in h else _node(h)) for h in path if not isinstance(h, SpecialHop)]
+        got = len(set(nodes)) < len(nodes)
+        if len(_REVISITS) > 50_000:
+            _REVISITS.clear()
+        _REVISITS[path] = got
+    return got
+
+
+#: Paths recur across the flows and FECs of a run (bounded).
+_REVISITS: dict[Path, bool] = {}
 
 
 def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
@@ -187,13 +199,19 @@ def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergen
 
 
 def _pair(kind: str, v: Violation) -> Divergence:
-    """Divergence of the (missing, unexpected) pair sharing the longest prefix."""
+    """Divergence of the (missing, unexpected) pair sharing the longest prefix (the first
+    such pair, missing paths first: the unexpected paths' prefixes are indexed once)."""
+    first: dict[Path, int] = {}
+    for j, u in enumerate(v.unexpected):
+        for k in range(1, len(u) + 1):
+            first.setdefault(u[:k], j)
     best = (-1, 0, 0)
     for i, m in enumerate(v.missing):
-        for j, u in enumerate(v.unexpected):
-            n = common_prefix_len(m, u)
-            if n > best[0]:
-                best = (n, i, j)
+        n = 0
+        while n < len(m) and m[: n + 1] in first:
+            n += 1
+        if n > best[0]:
+            best = (n, i, first[m[:n]] if n else 0)
     n, i, j = best
     return Divergence(kind, _hop(v.missing[i], max(n, 0)), i, j)
 
@@ -204,16 +222,60 @@ def _pair(kind: str, v: Violation) -> Divergence:
 def graph_facts(
     fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
 ) -> GraphFacts:
-    """The :class:`GraphFacts` of one flow of ``fec``."""
-    cycle = find_cycle(fec.after, flow)
-    before_loops = find_cycle(fec.before, flow) is not None
+    """The :class:`GraphFacts` of one flow of ``fec`` (as :func:`walk` and :func:`is_path`
+    say, each path step taken once for the flow's paths)."""
+    cycle = find_cycle(fec.after, flow) if has_cycle(fec.after) else None
+    before_loops = has_cycle(fec.before) and find_cycle(fec.before, flow) is not None
+    after, before = _Walker(fec.after, flow), _Walker(fec.before, flow)
     return GraphFacts(
         cycle,
         before_loops,
-        tuple(walk(fec.after, flow, m) for m in missing),
-        tuple(is_path(fec.before, flow, m) for m in missing),
-        tuple(is_path(fec.after, flow, u) for u in unexpected),
+        tuple(after.walk(m) for m in missing),
+        tuple(before.is_path(m) for m in missing),
+        tuple(after.is_path(u) for u in unexpected),
     )
+
+
+class _Walker:
+    """:func:`walk` and :func:`is_path` in one graph from one flow's start: the paths of a
+    flow share their prefixes, so each (set of nodes, hop) step is taken once."""
+
+    def __init__(self, graph: Graph, flow: str) -> None:
+        self.graph = graph
+        self.flow = flow
+        self.starts = frozenset(_starts(graph, flow))
+        self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
+
+    def step(self, current: frozenset[int], hop: str) -> frozenset[int]:
+        key = (current, hop)
+        got = self._steps.get(key)
+        if got is None:
+            succ, labels = self.graph.succ, self.graph.labels
+            got = frozenset(j for i in current for j in succ[i] if labels[j] == hop)
+            self._steps[key] = got
+        return got
+
+    def walk(self, path: Path) -> int:
+        if not path or path[0] != self.flow:
+            return 0
+        current = self.starts
+        n = 0
+        while current:
+            n += 1
+            if n == len(path):
+                break
+            current = self.step(current, path[n])
+        return n
+
+    def is_path(self, path: Path) -> bool:
+        if not path or path[0] != self.flow:
+            return False
+        current = self.starts
+        for hop in path[1:]:
+            current = self.step(current, hop)
+            if not current:
+                return False
+        return not current.isdisjoint(self.graph.sinks)
 
 
 def _starts(graph: Graph, flow: str) -> list[int]:
@@ -255,6 +317,31 @@ def is_path(graph: Graph, flow: str, path: Path) -> bool:
         if not current:
             return False
     return any(i in graph.sinks for i in current)
+
+
+@functools.lru_cache(maxsize=64)
+def has_cycle(graph: Graph) -> bool:
+    """Whether the graph has a cycle anywhere (one pass for every flow of an FEC: without
+    one, no flow needs :func:`find_cycle`).
+
+    >>> loop = Graph(("a", "b", "c", "d"), ((1,), (2,), (1, 3), ()), (0,), frozenset({3}))
+    >>> has_cycle(Graph.from_paths([["a", "b"]])), has_cycle(loop)
+    (False, True)
+    """
+    indegree = [0] * len(graph.labels)
+    for nexts in graph.succ:
+        for v in nexts:
+            indegree[v] += 1
+    ready = [v for v, d in enumerate(indegree) if d == 0]
+    done = 0
+    while ready:
+        u = ready.pop()
+        done += 1
+        for v in graph.succ[u]:
+            indegree[v] -= 1
+            if indegree[v] == 0:
+                ready.append(v)
+    return done < len(graph.labels)
 
 
 def find_cycle(graph: Graph, flow: str) -> Path | None:

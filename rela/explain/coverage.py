@@ -26,7 +26,7 @@ checked against it by one backward pass over graph nodes x automaton states.
 >>> (r,) = model.resolutions({})
 >>> from rela.lang import format_path
 >>> [format_path(e) for e in effective_domains(r).values()]
-['a | "drop"', '.* & !(a | "drop")']
+['a | drop', '.* & !(a | drop)']
 """
 
 from __future__ import annotations

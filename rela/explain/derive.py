@@ -33,6 +33,8 @@ The relations are those of ``rela.compile`` (docs/language.md "Semantics"):
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +56,7 @@ class Segment:
 
 
 Derivation = tuple[Segment, ...]
+_MISSING = object()
 
 
 def domain_of(mod: ast.Modifier, zone: ast.PathExpr) -> list[ast.PathExpr]:
@@ -77,8 +80,8 @@ class Deriver:
         self.resolved = resolved
         self._markers = {id(c): k for k, c in resolved.markers.items()}
         self._paths: dict[Path, PathMatch] = {}
-        self._domains: dict[Path, Derivation | None] = {}
-        self._derived: dict[tuple[str, Path, Path], Derivation | None] = {}
+        self._domains: dict[tuple[Hashable, ...], Derivation | None] = {}
+        self._derived: dict[tuple[Hashable, ...], Derivation | None] = {}
 
     def _match(self, path: Path) -> PathMatch:
         """One memoised matcher per path, shared by every derivation that reads it."""
@@ -91,32 +94,62 @@ class Deriver:
 
     # ------------------------------------------------------------------ public
     def derive(self, side: str, x: Path, y: Path) -> Derivation | None:
-        """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``)."""
-        key = (side, x, y)
-        if key in self._derived:
-            return self._derived[key]
-        got = None
-        if self.domain(x) is not None:  # every relation's inputs lie in the domain
-            run = _Run(self, side, self._match(x), self._match(y))
-            got = run.rel(self.resolved.tree, 0, 0).get((len(x), len(y)))
-        if len(self._derived) > 100_000:
-            self._derived.clear()
-        self._derived[key] = got
-        return got
+        """A derivation of ``(x, y)`` in the spec's relation ``side`` (``"R"`` or ``"Q"``).
+
+        A derivation holds positions only, and the search reads the paths through
+        letter tests and hop equality only: it is shared by every pair with the same
+        letter classes and the same equalities between their hops (:func:`_pair_key`).
+        Without ``any`` clauses, ``Q`` is the identity on the domain clause by clause,
+        so a ``Q`` derivation of ``(x, x)`` is the domain derivation of ``x``.
+        """
+        if side == "Q" and not self._markers and x == y:
+            return self.domain(x)
+        key = (side, *_pair_key(self.m, x, y))
+        got = self._derived.get(key, _MISSING)
+        if got is _MISSING:
+            got = self.search(side, x, y)
+            if len(self._derived) > 100_000:
+                self._derived.clear()
+            self._derived[key] = got
+        return got  # type: ignore[return-value]
+
+    def search(self, side: str, x: Path, y: Path) -> Derivation | None:
+        """:meth:`derive` without sharing: the search itself."""
+        if self.domain(x) is None:  # every relation's inputs lie in the domain
+            return None
+        run = _Run(self, side, self._match(x), self._match(y))
+        return run.rel(self.resolved.tree, 0, 0).get((len(x), len(y)))
 
     def domain(self, x: Path) -> Derivation | None:
-        """How ``x`` falls in the spec's domain (else-priority respected), or None."""
-        if x in self._domains:
-            return self._domains[x]
+        """How ``x`` falls in the spec's domain (else-priority respected), or None.
+
+        Shared by the paths of one shape (:meth:`~rela.explain.match.Matcher.shape`).
+        """
+        key = self.m.shape(x)
+        if key in self._domains:
+            return self._domains[key]
         run = _Run(self, "R", self._match(x), self._match(()))
         got = run.dom(self.resolved.tree, 0).get(len(x))
         if len(self._domains) > 100_000:
             self._domains.clear()
-        self._domains[x] = got
+        self._domains[key] = got
         return got
 
     def marker(self, clause: Clause) -> int | None:
         return self._markers.get(id(clause))
+
+
+def _pair_key(m: Matcher, x: Path, y: Path) -> tuple[Hashable, ...]:
+    """What a derivation search on ``(x, y)`` depends on: both shapes, and which hops are
+    equal (each hop numbered by its first position in ``x`` then ``y``)."""
+    seen: dict[str, int] = {}
+    first = seen.setdefault
+    return (
+        m.shape(x),
+        m.shape(y),
+        tuple(map(first, x, itertools.count())),
+        tuple(map(first, y, itertools.count(len(x)))),
+    )
 
 
 class _Run:

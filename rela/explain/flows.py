@@ -59,6 +59,8 @@ class FlowExplainer:
         self._conds = model.conditions() if model is not None else []
         # one deriver per guard-free tree, kept for the run: paths recur across FECs
         self._derivers: dict[int, tuple[Resolved, Deriver]] = {}
+        self._traffic: Sequence[Any] | None = None
+        self._resolved: tuple[Resolved, ...] = ()
 
     def _deriver(self, r: Resolved) -> Deriver:
         got = self._derivers.get(id(r))
@@ -74,7 +76,10 @@ class FlowExplainer:
             div = classify(v, facts)
             expl = Explanation(div.kind, div.at, self.assert_ref, loop=_loop(div, facts))
             return dataclasses.replace(v, explanation=expl)
-        resolutions = self.model.resolutions(reachable_branches(self._conds, traffic))
+        if traffic is not self._traffic:  # the flows of one FEC share its traffic
+            self._traffic = traffic
+            self._resolved = self.model.resolutions(reachable_branches(self._conds, traffic))
+        resolutions = self._resolved
         best: tuple[int, Violation] | None = None
         for r in resolutions:
             named = _name_markers(v, r)

@@ -20,7 +20,7 @@ matches ``.`` and negated classes only; a marker ``#k`` matches only itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 from rela.automata.alphabet import OTHER, Atoms
@@ -42,6 +42,11 @@ class Matcher:
         self.atoms = atoms
         self._letter: dict[tuple[int, str], bool] = {}
         self._known: dict[int, Any] = {}  # expressions whose predicates the atoms hold
+        # Letter classes are signatures under atoms holding every spec name as a predicate
+        # of its own (as ``for_nodes`` builds them): the unions of names added later
+        # (``_test``) then split no class, and a class answers every letter test alike.
+        self._class_atoms = atoms.extended([ast.Concat(tuple(ast.Name(n) for n in atoms.names))])
+        self._classes: dict[str, Hashable] = {}
 
     @staticmethod
     def for_nodes(
@@ -70,6 +75,35 @@ class Matcher:
             self.atoms = self.atoms.extended([expr])
             self._known[id(expr)] = expr
         return self.atoms.test(expr, self.atoms.signature(letter))
+
+    def letter_class(self, hop: str) -> Hashable:
+        """A value shared exactly by the hops that every one-letter expression of the spec
+        tests alike: the signature of a location, the marker of an ``any`` hop.
+
+        >>> m = Matcher.for_nodes([ast.Name("core1")])
+        >>> m.letter_class("core1") == m.letter_class("core1|Gi0"), m.letter_class("x") == 0
+        (True, True)
+        """
+        got = self._classes.get(hop)
+        if got is None:
+            if isinstance(hop, SpecialHop) and hop.kind == "any":
+                got = ("any", hop.marker)
+            else:
+                letter: Any = OTHER if isinstance(hop, SpecialHop) else str(hop)
+                got = self._class_atoms.signature(letter)
+            if len(self._classes) > 100_000:
+                self._classes.clear()
+            self._classes[hop] = got
+        return got
+
+    def shape(self, path: Path) -> tuple[Hashable, ...]:
+        """The letter classes of ``path``: paths of one shape match every expression
+        alike (at every position), so whatever is derived from matching alone is
+        shared by them."""
+        try:
+            return tuple(map(self._classes.__getitem__, path))
+        except KeyError:
+            return tuple(map(self.letter_class, path))
 
     def matches(self, expr: ast.PathExpr, path: Path) -> bool:
         """Whether the whole ``path`` is in ``expr``."""

@@ -183,3 +183,49 @@ def test_coverage_counts_the_clauses_some_domain_derivation_uses(
         flows = applied.get(clause.id, set())
         assert counter.tally.clause_fecs[clause.id] == (1 if flows else 0), clause.ref.text
         assert counter.tally.clause_flows[clause.id] == len(flows), clause.ref.text
+
+
+@st.composite
+def path_pairs(draw: st.DrawFn) -> list[tuple[tuple, tuple]]:
+    """Pairs over a few paths (so that shapes recur), some of them ``(x, x)``."""
+    pool = draw(st.lists(paths_k, min_size=1, max_size=4))
+    pick = st.sampled_from(pool)
+    return draw(st.lists(st.tuples(pick, pick), min_size=2, max_size=10))
+
+
+@SETTINGS
+@given(guard_free_specs(), path_pairs())
+def test_derivations_shared_by_shape_are_brute_force_derivations(
+    spec: Any, pairs: list[tuple[tuple, tuple]]
+) -> None:
+    """One deriver for many pairs, as a run uses it: derivations and domains are shared by
+    paths of one shape (``a`` and ``a|x`` when the spec names ``a``, two unnamed locations),
+    and each must still be a derivation of its own pair (or none exactly when none is)."""
+    brute = Brute(spec, {h for x, y in pairs for h in x + y})
+    _, deriver = model_of(spec)
+    for x, y in pairs:
+        got_dom = deriver.domain(to_hops(x))
+        expected_dom = brute.dom(spec, x)
+        assert (got_dom is None) == (not expected_dom), x
+        if got_dom is not None:
+            assert mine(got_dom, x, x) in expected_dom
+        for side, name in ((0, "R"), (1, "Q")):
+            expected = brute.rel(spec, side, x, y)
+            got = deriver.derive(name, to_hops(x), to_hops(y))
+            assert (got is None) == (not expected), (name, x, y)
+            if got is not None:
+                assert mine(got, x, y) in expected
+            # the search itself, on this pair alone (no sharing, no shortcut for Q(x, x))
+            fresh = model_of(spec)[1].search(name, to_hops(x), to_hops(y))
+            # the same derivation as a deriver that shares nothing
+            assert (fresh is None) == (got is None), (name, x, y)
+            assert got is None or mine(got, x, y) == mine(fresh, x, y), (name, x, y)
+
+
+def test_pairs_of_one_shape_on_one_side_only_are_told_apart() -> None:
+    """``(a, drop)`` and ``(a, b)`` share the before path and the hop equalities; only the
+    after path's letter class tells that ``a : drop`` relates the first and not the second."""
+    _, deriver = model_of(ast.Atomic(ast.Name("a"), ast.Drop()))
+    assert deriver.derive("R", ("a",), ("drop",)) is not None
+    assert deriver.derive("R", ("a",), ("b",)) is None
+    assert deriver.derive("R", ("a|x",), ("drop",)) is not None
