@@ -220,8 +220,11 @@ def _render(
 ) -> None:
     """Write the report in ``fmt`` to ``output`` (text is streamed, line by line)."""
     with open_output(output) as sink:
-        if fmt is Format.json:
-            sink.write(render_json(report).encode("utf-8"))
+        if fmt is Format.json:  # written as it is made: at scale it is hundreds of MB
+            from rela.report.diff_json import json_chunks
+
+            for chunk in json_chunks(report):
+                sink.write(chunk.encode("utf-8"))
         elif quiet:
             sink.write((verdict(report) + "\n").encode("utf-8"))
         elif fmt is Format.markdown:
