@@ -30,10 +30,12 @@ from rela.network.model import Fec
 from rela.network.selection import Tally as SelectionTally
 from rela.network.selection import summarize
 
-__all__ = ["diff_change", "BATCH_SIZE"]
+__all__ = ["diff_change", "BATCH_SIZE", "SERIAL_BATCH"]
 
 #: FECs sent to a worker at a time when the change has no parts (chunk files).
 BATCH_SIZE = 512
+#: FECs diffed at a time in this process (progress is reported after each batch).
+SERIAL_BATCH = 256
 
 _WORKER: dict[str, Any] = {}
 
@@ -252,7 +254,7 @@ def _serial(
     job: _Job, change: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None
 ) -> Iterator[_Result]:
     """The whole change in this process, a few hundred FECs at a time (for progress)."""
-    for batch in _batches(change, 256):
+    for batch in _batches(change, SERIAL_BATCH):
         yield job.run(batch, on_fec, finish=False)
 
 
