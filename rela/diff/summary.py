@@ -284,13 +284,17 @@ class Tally:
                 if len(self._deltas) >= _DELTAS:
                     self._deltas.clear()
                 self._deltas[id(shifts)] = delta
+        self._pend(delta, 1, ref)
+
+    def _pend(self, delta: _Delta, fecs: int, ref: FecRef) -> None:
+        """Count ``fecs`` more FECs with breakdown ``delta`` (``ref`` the first of them)."""
         pending = self._pending.get(id(delta))  # the entry holds ``delta``: ids are not reused
         if pending is None:
             if len(self._pending) >= _DELTAS:
                 self._flush()
-            self._pending[id(delta)] = [delta, 1, ref]
+            self._pending[id(delta)] = [delta, fecs, ref]
             return
-        pending[1] += 1
+        pending[1] += fecs
         if ref.index < pending[2].index:
             pending[2] = ref
 
@@ -330,9 +334,12 @@ class Tally:
         """Add another tally (of other FECs) to this one.
 
         FECs ``other`` keeps whose paths are not listed yet (a tally of this
-        process, not :meth:`finish`-ed) are listed only if still kept at the end.
+        process, not :meth:`finish`-ed) are listed only if still kept at the end;
+        its pending breakdowns stay pending here.
         """
-        other._flush()
+        for delta, fecs, ref in other._pending.values():
+            self._pend(delta, fecs, ref)
+        other._pending.clear()
         for k, n in other.statuses.items():
             self.statuses[k] += n
         self.fecs += other.fecs
