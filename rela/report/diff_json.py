@@ -37,7 +37,7 @@ _FLAT_OBJECT_WIDTH = 72
 #: Characters that keep a container of scalars from being joined onto one line
 #: (the layout joins containers whose text has no bracket or brace inside).
 _BRACKETS = frozenset("[]{}")
-#: Renderings of FECs' flows remembered (by the identity of the flows tuple).
+#: Renderings of FECs' flows remembered (by the flows themselves).
 _SHARED = 4096
 
 
@@ -120,26 +120,23 @@ def json_chunks(report: DiffReport) -> Iterator[str]:
     del doc["fecs"]
     head = _layout(doc, 0)
     yield head[:-2] + ',\n  "fecs": [\n    '  # reopen the object after its last member
-    shared: dict[int, tuple[tuple[Any, ...], _Raw]] = {}
+    shared: dict[tuple[Any, ...], _Raw] = {}
     for i, fd in enumerate(report.fecs):
         yield ("" if i == 0 else ",\n    ") + _fec(fd, shared)
     yield "\n  ]\n}\n"
 
 
-def _fec(fd: FecDiff, shared: dict[int, tuple[tuple[Any, ...], _Raw]]) -> str:
+def _fec(fd: FecDiff, shared: dict[tuple[Any, ...], _Raw]) -> str:
     """One FEC of the listing, at its depth (2); its flows' text shared with FECs that have
-    the same flows."""
+    equal flows (FECs with the same graphs, also when diffed by different workers)."""
     doc = dataclasses.replace(fd, flows=()).to_dict()
     if fd.flows:
-        seen = shared.get(id(fd.flows))
-        if seen is None or seen[0] is not fd.flows:
+        text = shared.get(fd.flows)
+        if text is None:
             if len(shared) >= _SHARED:
                 shared.clear()
-            seen = shared[id(fd.flows)] = (
-                fd.flows,
-                _Raw(_layout([f.to_dict() for f in fd.flows], 3)),
-            )
-        doc["flows"] = seen[1]
+            text = shared[fd.flows] = _Raw(_layout([f.to_dict() for f in fd.flows], 3))
+        doc["flows"] = text
     return _layout(doc, 2)
 
 
