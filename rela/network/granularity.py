@@ -58,10 +58,9 @@ __all__ = [
 
 # Above this many cached labels the cache is dropped (bounds memory on hostile input).
 _CACHE_LIMIT = 200_000
-# Graphs built remembered by their raw text (FECs of a change share graphs): at most
-# this many, each of at most _GRAPH_TEXT_LIMIT bytes of JSON text.
-_GRAPH_CACHE = 4096
-_GRAPH_TEXT_LIMIT = 64 << 10
+# Graphs built are remembered by their raw JSON text (FECs of a change share graphs):
+# the texts remembered take at most this many bytes (then they are all forgotten).
+_GRAPH_CACHE_BYTES = 32 << 20
 
 
 def as_granularity(value: Granularity | str) -> Granularity:
@@ -232,10 +231,11 @@ class GraphBuilder:
         self.groups: dict[str, str] = dict(groups or {})
         self._labels: dict[str, str] = {}
         self._built: dict[bytes, Graph] = {}
+        self._built_bytes = 0
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled (sent to a worker) without the graphs it remembers."""
-        return {**self.__dict__, "_built": {}}
+        return {**self.__dict__, "_built": {}, "_built_bytes": 0}
 
     def label(self, name: str) -> str:
         """The label of a device-level name at this builder's granularity (not interface hops)."""
@@ -263,10 +263,12 @@ class GraphBuilder:
         graph = self._built.get(text)
         if graph is None:
             graph = self._build(raw, field)
-            if len(text) <= _GRAPH_TEXT_LIMIT:
-                if len(self._built) >= _GRAPH_CACHE:
-                    self._built.clear()
+            if self._built_bytes + len(text) > _GRAPH_CACHE_BYTES:
+                self._built.clear()
+                self._built_bytes = 0
+            if len(text) <= _GRAPH_CACHE_BYTES // 8:
                 self._built[text] = graph
+                self._built_bytes += len(text)
         return graph
 
     def _build(self, raw: Any, field: str) -> Graph:

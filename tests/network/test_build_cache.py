@@ -104,3 +104,19 @@ def test_collector_left_off_when_it_was_off(tmp_path: Path) -> None:
     finally:
         gc.enable()
     assert len(fecs) == 3 and fecs[0].before is fecs[2].after
+
+
+def test_remembered_texts_stay_within_their_byte_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rela.network import granularity
+
+    monkeypatch.setattr(granularity, "_GRAPH_CACHE_BYTES", 800)  # texts of at most 100 bytes
+    builder = GraphBuilder("device")
+    for i in range(50):
+        raw = {
+            "nodeToOutEdgesMap": {f"n{i}": {"b": []}},
+            "sourceNodes": [f"n{i}"],
+            "sinkNodes": ["b"],
+        }
+        assert builder.build(raw) == GraphBuilder("device").build(raw)
+        assert builder.build(raw) is builder.build(json.loads(json.dumps(raw)))
+        assert sum(map(len, builder._built)) <= 800
