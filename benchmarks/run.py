@@ -731,6 +731,18 @@ E2E_COLUMNS = [
 ]
 
 
+def run_startup(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Start-up of ``rela check`` on a 1-FEC change (``benchmarks/startup.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from startup import COLUMNS, bench_startup
+
+    log("start-up: rela check on a 1-FEC change, fresh process per run")
+    rows = bench_startup(max(10, 4 * args.rounds))
+    print("\nStart-up (wall time of a fresh process, median over rounds):")
+    print(table(rows, COLUMNS))
+    return rows
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -748,6 +760,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-real", action="store_true", help="skip the real-sample part")
     p.add_argument("--no-e2e", action="store_true", help="skip the end-to-end part")
     p.add_argument("--no-load", action="store_true", help="skip the loading part")
+    p.add_argument("--no-startup", action="store_true", help="skip the start-up part")
     p.add_argument("--topology", choices=("clos", "wan"), default="clos")
     p.add_argument("--change", choices=("drain", "add-link", "reroute"), default="drain")
     p.add_argument("--bug", choices=("blackhole", "loop", "none"), default="blackhole")
@@ -781,6 +794,8 @@ def main(argv: list[str] | None = None) -> int:
             print(table(real["results"], REAL_COLUMNS))
     if not args.no_load:
         results["loading"] = run_loading(args)
+    if not args.no_startup:
+        results["startup"] = run_startup(args)
     if not args.no_e2e:
         rows = bench_e2e(args, sizes)
         results["end_to_end"] = rows

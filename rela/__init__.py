@@ -17,24 +17,28 @@ The library API (the CLI is a thin layer over it)::
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+import types
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
-
-from rela.errors import (
-    NetworkInputError,
-    RelaError,
-    ResourceLimitError,
-    SpecError,
-    SpecSemanticError,
-    SpecSyntaxError,
-    UsageError,
-)
-from rela.results import FecError, FecRef, Report, SpecResult, Violation
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rela.errors import (
+        NetworkInputError,
+        RelaError,
+        ResourceLimitError,
+        SpecError,
+        SpecSemanticError,
+        SpecSyntaxError,
+        UsageError,
+    )
     from rela.lang.ast import Module
     from rela.network.model import Change
+    from rela.results import FecError, FecRef, Report, SpecResult, Violation
+    from rela.suggest import Suggestion, suggest
+    from rela.verify import verify
 
 #: The version of the distribution (``pip install rela-verify``); pyproject.toml reads it here.
 __version__ = "0.1.0"
@@ -121,12 +125,68 @@ def load_change(
     )
 
 
+#: Names of the API and the module defining each: imported on first use, so that nothing
+#: but the standard library runs before the console script is ready for Ctrl-C.
+_LAZY = {
+    **dict.fromkeys(
+        (
+            "NetworkInputError",
+            "RelaError",
+            "ResourceLimitError",
+            "SpecError",
+            "SpecSemanticError",
+            "SpecSyntaxError",
+            "UsageError",
+        ),
+        "rela.errors",
+    ),
+    **dict.fromkeys(("FecError", "FecRef", "Report", "SpecResult", "Violation"), "rela.results"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def __dir__() -> list[str]:
     """Only the public API (``dir(rela)``, completion in a REPL)."""
     return sorted(__all__)
 
 
-# Imported eagerly: the submodules rela.verify and rela.suggest would otherwise shadow
-# the functions.
-from rela.suggest import Suggestion, suggest  # noqa: E402
-from rela.verify import verify  # noqa: E402
+class _Lazy:
+    """A function of the API imported on first use, whose name is also a subpackage's.
+
+    Importing the subpackage ``rela.verify`` binds the name ``verify`` on this
+    package; the binding of the module is ignored, so ``rela.verify`` stays the
+    function whatever was imported before.  Anything else assigned (a test's
+    monkeypatch) is kept.
+    """
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module, self.name = module, name
+
+    def __get__(self, owner: Any, kind: Any = None) -> Any:
+        if owner is None:
+            return self
+        assigned = owner.__dict__.get("_assigned_" + self.name)
+        if assigned is not None:
+            return assigned
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __set__(self, owner: Any, value: Any) -> None:
+        if not isinstance(value, types.ModuleType):
+            owner.__dict__["_assigned_" + self.name] = value
+
+
+class _Rela(types.ModuleType):
+    """The ``rela`` module: ``verify``, ``suggest`` and ``Suggestion`` are imported on first
+    use, so that ``import rela`` (and the start of every command) stays cheap."""
+
+    verify = _Lazy("rela.verify", "verify")
+    suggest = _Lazy("rela.suggest", "suggest")
+    Suggestion = _Lazy("rela.suggest", "Suggestion")
+
+
+sys.modules[__name__].__class__ = _Rela

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rela.cli import main
+from rela.entry import main
 
 if __name__ == "__main__":
     main()

@@ -152,6 +152,5 @@ def handle_errors() -> Iterator[None]:
             markup=False,
         )
         raise typer.Exit(EXIT_INPUT) from None
-    except KeyboardInterrupt:
-        err_console.print("interrupted", markup=False)
-        sys.exit(130)
+    except KeyboardInterrupt:  # the console script (rela.entry) says "interrupted"
+        raise typer.Exit(130) from None

@@ -57,12 +57,11 @@ DEFAULT_MAX_VIOLATIONS = 5
 
 @contextlib.contextmanager
 def _exit_143_on_sigterm(terminated: type[BaseException]) -> Iterator[None]:
-    """SIGTERM (raised as ``terminated``) ends the command with a message and exit 143;
+    """SIGTERM (raised as ``terminated``) ends the command with exit 143;
     the executors have stopped their workers and no report is written."""
     try:
         yield
-    except terminated:
-        err_console.print("terminated", markup=False)
+    except terminated:  # the console script (rela.entry) says "terminated"
         raise typer.Exit(143) from None
 
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -47,15 +47,14 @@ from rela.cli.options import (
     format_option,
 )
 from rela.cli.output import Sink, check_output, is_stdout, open_output, refuse_clobber
-from rela.diff import ERROR, DiffReport, FecDiff, diff_change, fec_dot
 from rela.errors import RelaError
 from rela.network.model import Fec, Granularity
-from rela.report.diff_common import plural, verdict
-from rela.report.diff_json import render_json
-from rela.report.diff_text import render_text, text_lines
 from rela.report.progress import progress_bar
 
-__all__ = ["diff", "render_text", "render_json", "verdict", "DEFAULT_MAX_FECS"]
+if TYPE_CHECKING:  # the diff engine is imported when the command runs, not by every command
+    from rela.diff import DiffReport, FecDiff
+
+__all__ = ["diff", "DEFAULT_MAX_FECS"]
 
 #: FECs listed by the text and Markdown outputs unless told otherwise.
 DEFAULT_MAX_FECS = 10
@@ -85,6 +84,8 @@ class Format(str, Enum):
 
 
 def _dot_writer(directory: Path, flows: list[str]) -> Callable[[Fec, FecDiff], None]:
+    from rela.diff import fec_dot
+
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -170,6 +171,9 @@ def diff(
     hit a resource limit; 2 bad input or usage (a malformed snapshot or FEC, a
     selector that selects nothing, an unwritable output).
     """
+    from rela.diff import ERROR, diff_change
+    from rela.report.diff_common import plural, verdict
+
     flows = list(flow or [])
     inputs = [change, before, after, groups]
     with handle_errors():
@@ -219,6 +223,8 @@ def _render(
     show_all: bool,
 ) -> None:
     """Write the report in ``fmt`` to ``output`` (text is streamed, line by line)."""
+    from rela.report.diff_common import verdict
+
     with open_output(output) as sink:
         if fmt is Format.json:  # written as it is made: at scale it is hundreds of MB
             from rela.report.diff_json import json_chunks
@@ -244,5 +250,7 @@ def _render(
                 import shutil
 
                 width = shutil.get_terminal_size((80, 24)).columns
+            from rela.report.diff_text import text_lines
+
             lines = text_lines(report, color=bool(use_color), width=width, show_all=show_all)
             _write_lines(sink, lines)

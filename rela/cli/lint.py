@@ -6,7 +6,7 @@ import difflib
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -34,8 +34,10 @@ from rela.cli.options import (
 )
 from rela.cli.output import check_output, emit
 from rela.errors import UsageError
-from rela.lang import ast
 from rela.network.model import Granularity
+
+if TYPE_CHECKING:
+    from rela.lang import ast
 
 __all__ = ["lint_command"]
 

@@ -6,22 +6,17 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rela.cli.app import app, handle_errors
 from rela.cli.options import OutputOption, format_option
 from rela.cli.output import check_output, emit
-from rela.compile import compile_module, format_ir, ir_to_json
 from rela.errors import SpecError
-from rela.lang import (
-    ast,
-    format_module,
-    load_spec,
-    module_to_json,
-    parse_spec,
-)
+
+if TYPE_CHECKING:
+    from rela.lang import ast
 
 __all__ = ["parse_command"]
 
@@ -32,6 +27,8 @@ class ParseFormat(str, Enum):
 
 
 def _read(path: str) -> ast.Module:
+    from rela.lang import load_spec, parse_spec
+
     if path == "-":
         try:
             text = sys.stdin.read()
@@ -57,6 +54,9 @@ def parse_command(
 
     Exit status: 0 parsed; 2 a syntax or semantic error, or bad usage.
     """
+    from rela.compile import compile_module, format_ir, ir_to_json
+    from rela.lang import format_module, module_to_json
+
     with handle_errors():
         check_output(output, [file])
         module = _read(file)

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Sequence
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -44,8 +44,12 @@ from rela.cli.options import (
     format_option,
 )
 from rela.cli.output import check_output, emit
+from rela.defaults import DEFAULT_MAX_CLAUSES
+from rela.defaults import SUGGESTED_NAME as NAME
 from rela.network.model import Granularity
-from rela.suggest import DEFAULT_MAX_CLAUSES, NAME, Suggestion
+
+if TYPE_CHECKING:
+    from rela.suggest import Suggestion
 
 __all__ = ["suggest", "summary", "check_command"]
 

@@ -5,17 +5,25 @@
 Atomic(zone=Name(text='core1'), modifier=Preserve())
 
 The grammar is ``grammar/rela.lark`` (shipped in the wheel as
-``rela/grammar/rela.lark``); the Lark parser is built once per process.
+``rela/grammar/rela.lark``).  Building its LALR tables takes about 0.1 s, most
+of a short command's start-up, so the built parser is kept in the user's cache
+directory (:func:`parser_cache_file`) and loaded from there by later runs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import hashlib
+import os
+import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput, VisitError
 
@@ -29,6 +37,7 @@ __all__ = [
     "parse_spec",
     "load_spec",
     "grammar_text",
+    "parser_cache_file",
     "MAX_NESTING",
     "MAX_EXPANDED_DEPTH",
     "MAX_EXPANDED_NODES",
@@ -61,15 +70,71 @@ def grammar_text() -> str:
     )
 
 
+_PARSER_OPTIONS: dict[str, object] = {
+    "parser": "lalr",
+    "lexer": "contextual",
+    "propagate_positions": True,
+    "maybe_placeholders": False,
+}
+
+
+def parser_cache_file(grammar: str) -> Path | None:
+    """Where the parser built from ``grammar`` is kept between runs, or None (no cache).
+
+    The file name is a hash of everything the built tables depend on (grammar,
+    options, Lark and Python versions), so a changed grammar or an upgraded Lark
+    never loads stale tables.  The directory is ``$XDG_CACHE_HOME/rela`` (or
+    ``~/.cache/rela``), created private to the user; a directory that another
+    user could write to is not used (the file is a pickle), nor is any cache
+    when ``RELA_NO_PARSER_CACHE`` is set.
+
+    >>> parser_cache_file("start: 'a'").name.startswith("parser-")  # doctest: +SKIP
+    True
+    """
+    if os.environ.get("RELA_NO_PARSER_CACHE"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = Path(base) / "rela"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+    except OSError:
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        return None
+    key = "\n".join([grammar, repr(sorted(_PARSER_OPTIONS.items())), lark.__version__, sys.version])
+    return folder / f"parser-{hashlib.sha256(key.encode()).hexdigest()[:32]}.lark"
+
+
+def _save(parser: Lark, path: Path) -> None:
+    """Write the parser to ``path`` atomically (concurrent runs never read half a file)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parser-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            parser.save(f)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
 @functools.cache
 def _parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=False,
-    )
+    """The spec parser: from the cache when it holds this grammar's, else built (and cached)."""
+    grammar = grammar_text()
+    path = parser_cache_file(grammar)
+    if path is not None:
+        try:
+            with path.open("rb") as f:
+                return Lark.load(f)
+        except FileNotFoundError:
+            pass
+        except Exception:  # noqa: BLE001 - damaged or foreign: build it again
+            pass
+    parser = Lark(grammar, **_PARSER_OPTIONS)
+    if path is not None:
+        _save(parser, path)
+    return parser
 
 
 def _check_nesting(tree: Tree[Token], text: str, filename: str | None) -> None:

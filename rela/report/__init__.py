@@ -12,11 +12,15 @@ runs lives in :mod:`rela.report.progress`.
 
 from __future__ import annotations
 
-from rela.report.json_report import render_json, report_schema
-from rela.report.junit import render_junit
-from rela.report.markdown import render_markdown
-from rela.report.text import render_text
-from rela.results import Report
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rela.report.json_report import render_json, report_schema
+    from rela.report.junit import render_junit
+    from rela.report.markdown import render_markdown
+    from rela.report.text import render_text
+    from rela.results import Report
 
 __all__ = [
     "FORMATS",
@@ -29,6 +33,22 @@ __all__ = [
 ]
 
 FORMATS = ("text", "json", "junit", "markdown")
+
+#: Where each renderer lives: a command imports only the renderer it uses (start-up time).
+_RENDERERS = {
+    "render_json": "rela.report.json_report",
+    "report_schema": "rela.report.json_report",
+    "render_junit": "rela.report.junit",
+    "render_markdown": "rela.report.markdown",
+    "render_text": "rela.report.text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The renderers, imported on first use."""
+    if name in _RENDERERS:
+        return getattr(importlib.import_module(_RENDERERS[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render(
@@ -49,6 +69,8 @@ def render(
     ``color`` is true. Raises :class:`ValueError` for an unknown format.
     """
     if fmt == "text":
+        from rela.report.text import render_text
+
         return render_text(
             report,
             color=color,
@@ -58,9 +80,15 @@ def render(
             max_examples=max_examples,
         )
     if fmt == "json":
+        from rela.report.json_report import render_json
+
         return render_json(report)
     if fmt == "junit":
+        from rela.report.junit import render_junit
+
         return render_junit(report)
     if fmt == "markdown":
+        from rela.report.markdown import render_markdown
+
         return render_markdown(report, max_examples=max_examples)
     raise ValueError(f"unknown report format {fmt!r} (expected one of {', '.join(FORMATS)})")

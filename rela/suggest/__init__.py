@@ -30,7 +30,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
-from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
+from rela.defaults import (
+    DEFAULT_FEC_TIMEOUT,
+    DEFAULT_MAX_CLAUSES,
+    DEFAULT_MAX_STATES,
+    SUGGESTED_NAME,
+)
 from rela.errors import UsageError
 from rela.network.model import Fec
 from rela.suggest.result import Example, SuggestedClause, Suggestion
@@ -40,10 +45,8 @@ if TYPE_CHECKING:
 
 __all__ = ["suggest", "Suggestion", "SuggestedClause", "Example", "DEFAULT_MAX_CLAUSES", "NAME"]
 
-#: Clauses in a suggestion, the final ``else .* : preserve`` included.
-DEFAULT_MAX_CLAUSES = 10
 #: The name of the suggested spec.
-NAME = "suggested"
+NAME = SUGGESTED_NAME
 #: Rounds of repair when the final verification disagrees with the search.
 _REPAIRS = 2
 

@@ -20,7 +20,7 @@ from rela.check import HOLDS, Outcome
 from rela.errors import RelaError
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
-from rela.verify.interrupt import kill_pool, worker_setup
+from rela.verify.interrupt import kill_pool, signals_held, worker_setup
 from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["BATCH_SIZE", "batches", "run_serial", "run_pool", "run_parts"]
@@ -131,13 +131,15 @@ class _Pool:
         )
 
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
-        """Submit a task, on a fresh pool if the current one broke."""
-        try:
-            return self.pool.submit(fn, arg)
-        except BrokenProcessPool:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._new()
-            return self.pool.submit(fn, arg)
+        """Submit a task, on a fresh pool if the current one broke (a submit may fork
+        the workers: SIGINT and SIGTERM are held back meanwhile, see ``signals_held``)."""
+        with signals_held():
+            try:
+                return self.pool.submit(fn, arg)
+            except BrokenProcessPool:
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self._new()
+                return self.pool.submit(fn, arg)
 
     def __enter__(self) -> _Pool:
         return self

@@ -1,15 +1,20 @@
 """Ending a run cleanly on SIGINT and SIGTERM, worker processes included.
 
-* :func:`raise_on_sigterm` turns SIGTERM into a :class:`Terminated` exception in
-  the main thread (Python's default is to die on the spot, leaving worker
-  processes blocked forever); SIGINT already raises ``KeyboardInterrupt``.
-  Both derive from ``BaseException``, so no ``except Exception`` on the way
-  swallows them, and every executor kills its workers on the way out.
+* :func:`raise_on_sigterm` (from :mod:`rela.signals`) turns SIGTERM into a
+  :class:`Terminated` exception in the main thread; SIGINT already raises
+  ``KeyboardInterrupt``.  Both derive from ``BaseException``, so no ``except
+  Exception`` on the way swallows them, and every executor kills its workers
+  on the way out.
 * :func:`worker_setup` runs first in every worker process: the worker ignores
   SIGINT (a terminal's Ctrl-C reaches the whole process group; the main
   process decides, and a worker must not print a ``KeyboardInterrupt``
   traceback), dies quietly on SIGTERM, and dies with its parent even if the
   parent is killed outright (Linux ``PR_SET_PDEATHSIG``).
+* :func:`signals_held` holds SIGINT and SIGTERM back while a pool forks its
+  workers: Python runs its at-fork hooks (``logging``'s, for one) as Python
+  code, and a ``KeyboardInterrupt`` raised inside one is printed as "Exception
+  ignored" and lost — the run would go on as if Ctrl-C had never been pressed.
+  Held back, the signal arrives the moment the fork is done.
 * :func:`kill_pool` ends a pool's workers at once instead of waiting for the
   FECs they are checking.
 
@@ -25,30 +30,19 @@ import signal
 import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from types import FrameType
 
-__all__ = ["Terminated", "raise_on_sigterm", "worker_setup", "kill_pool"]
+from rela.signals import Terminated, raise_on_sigterm
 
+__all__ = [
+    "Terminated",
+    "raise_on_sigterm",
+    "signals_held",
+    "worker_setup",
+    "kill_pool",
+]
 
-class Terminated(BaseException):
-    """The process received SIGTERM (exit status 143 by convention)."""
-
-
-def _raise_terminated(signum: int, frame: FrameType | None) -> None:
-    raise Terminated()
-
-
-@contextlib.contextmanager
-def raise_on_sigterm() -> Iterator[None]:
-    """Within the block, SIGTERM raises :class:`Terminated` in the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _raise_terminated)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+#: The signals that end a run.
+_ENDING = {signal.SIGINT, signal.SIGTERM}
 
 
 def _parent_death_signal(parent: int) -> None:
@@ -65,20 +59,47 @@ def _parent_death_signal(parent: int) -> None:
         os._exit(1)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM wait (in the main thread); on leaving it a
+    signal that came meanwhile is delivered.  Threads started in the block (a pool's
+    manager and feeder threads) keep them blocked for good, so the signal always
+    reaches the main thread's handler, never a hook that would swallow it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def worker_setup(parent: int) -> None:
-    """Signal dispositions of a worker process whose parent is ``parent``."""
+    """Signal dispositions of a worker process whose parent is ``parent``.
+
+    The worker was forked with SIGINT and SIGTERM held (:func:`signals_held`):
+    its dispositions are set first, then the signals are let through.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _ENDING)
     _parent_death_signal(parent)
 
 
 def kill_pool(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel what is queued and kill its worker processes."""
+    """Stop a pool now: kill its worker processes, then cancel what is queued.
+
+    The workers are reaped *before* the pool is told to shut down: a pool
+    that still sees live workers sends each a stop sentinel through its call
+    queue, and a sentinel written while the queue is being torn down makes
+    the queue's feeder thread print an ``OSError`` traceback.
+    """
     processes = list((getattr(pool, "_processes", None) or {}).values())
     for p in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError):
             p.kill()
-    pool.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
             p.join(timeout=1)
+    pool.shutdown(wait=False, cancel_futures=True)

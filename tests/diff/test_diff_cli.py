@@ -311,9 +311,9 @@ def test_dot_directory_errors(tmp_path: Path) -> None:
 
 
 def test_json_rendering_round_trips_odd_names() -> None:
-    from rela.cli.diff import render_json
     from rela.diff import diff_change
     from rela.network.model import Graph
+    from rela.report.diff_json import render_json
     from tests.diff.graphs import fec
 
     odd = ['a,"[x]', "b\n{c}", "], ["]

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rela.cli import app
-from rela.cli.diff import verdict
 from rela.diff import DiffReport, DiffSummary
+from rela.report.diff_common import verdict
 from rela.report.html_diff import _verdict, render_diff_html
 from tests.html.pages import SNAPSHOTS, assert_self_contained, parse, path_text, summary_rows, text
 

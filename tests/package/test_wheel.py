@@ -102,7 +102,7 @@ def test_wheel_contents(installed: Installed) -> None:
     assert not [n for n in names if n.startswith(("tests/", "snapshots/", "benchmarks/"))]
     assert f"Name: {DIST}\n" in meta and f"Version: {rela.__version__}\n" in meta
     assert "Typing :: Typed" in meta
-    assert "rela = rela.cli:main" in entry
+    assert "rela = rela.entry:main" in entry
 
 
 def test_sdist_contents(installed: Installed) -> None:

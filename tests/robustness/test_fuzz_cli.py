@@ -35,6 +35,7 @@ from typer.testing import CliRunner
 
 from rela.cli import app
 from tests.cli.conftest import Inputs, make_inputs
+from tests.typer_compat import choices, is_path
 
 from .conftest import fuzz_settings
 from .helpers import event
@@ -115,16 +116,15 @@ def _value(opt: Any, i: Inputs, draw: st.DrawFn) -> list[str]:
     name = opt.name
     if opt.is_flag:
         return []
-    desc = opt.type_descriptor
+    values = choices(opt)
     if name in ("output", "dot"):
         return _pick(draw, OUTPUTS)
     if name == "jobs":
         return _pick(draw, (["1"], ["0", "-3", "x"]))
     if name == "executor":
         return _pick(draw, (["local", "LOCAL"], ["nope", ""]))
-    if desc.is_choice:
-        choices = [str(getattr(c, "value", c)) for c in desc.choices or ()]
-        return _pick(draw, ([*choices, *(c.upper() for c in choices)], ["nope", ""]))
+    if values:
+        return _pick(draw, ([*values, *(c.upper() for c in values)], ["nope", ""]))
     if name in ("start", "flow"):
         return _pick(draw, NAMES)
     if name == "dst":
@@ -140,7 +140,7 @@ def _value(opt: Any, i: Inputs, draw: st.DrawFn) -> list[str]:
         return _pick(draw, FLOATS)
     if name in ("max_paths", "max_states", "fec"):
         return _pick(draw, INTS)
-    if desc.is_path or name.endswith(("routes", "edges", "interfaces")) or name == "groups":
+    if is_path(opt) or name.endswith(("routes", "edges", "interfaces")) or name == "groups":
         return _pick(draw, PATHS)
     return [draw(st.text(max_size=5))]
 

@@ -129,3 +129,77 @@ def test_signal_ends_the_run_and_its_workers(
     assert ("interrupted" if code == 130 else "terminated") in stderr
     assert not report.exists()  # no report written as if the run were complete
     assert not list(tmp_path.glob("*.tmp*")) and not list(tmp_path.glob(".report*"))
+
+
+_SAID = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+
+
+def _interpreter_start() -> float:
+    """A generous bound on the seconds this machine takes, now, to start the interpreter
+    and reach the console script's own code (twice the slower of two tries)."""
+    took = []
+    for _ in range(2):
+        t0 = time.monotonic()
+        subprocess.run([sys.executable, "-c", "import runpy, rela.entry"], check=True)
+        took.append(time.monotonic() - t0)
+    return 2 * max(took)
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, whatever pytest does
+
+
+@pytest.mark.parametrize(
+    ("sig", "delay"),
+    [(signal.SIGINT, d) for d in (0.0, 0.02, 0.05, 0.15, 0.3, 0.5, 0.8, 1.2)]
+    + [(signal.SIGTERM, d) for d in (0.02, 0.15, 0.5)],
+)
+def test_a_signal_at_any_moment_ends_the_command_without_a_traceback(
+    sig: int, delay: float, tmp_path: Path
+) -> None:
+    """Ctrl-C comes when it comes: while the command's modules are imported, while the
+    change is read or checked (``delay`` counts from the moment the interpreter itself
+    has started, measured just before: what Python prints before that is not ours).  The console script (``python -m
+    rela`` runs the same entry point) ends with one line and 130/143, never a traceback."""
+    spec = tmp_path / "spec.rela"
+    spec.write_text(SPEC, encoding="utf-8")
+    change = tmp_path / "change.json"
+    change.write_text(json.dumps([_fec(i) for i in range(20)]), encoding="utf-8")
+    report = tmp_path / "report.json"
+    cmd = [sys.executable, "-m", "rela", "check", str(spec), "--change", str(change),
+           "--jobs", "2", "--max-states", "1000000000", "-f", "json", "-o", str(report)]  # fmt: skip
+    started = _interpreter_start()
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=_default_sigint,
+    )  # fmt: skip
+    try:
+        time.sleep(started + delay)
+        os.killpg(proc.pid, sig)
+        _, stderr = proc.communicate(timeout=BOUND_S + 30)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode in (128 + sig, -sig), (proc.returncode, stderr)
+    assert "Traceback" not in stderr, stderr
+    if proc.returncode > 0:
+        assert stderr.strip().splitlines()[-1:] == [_SAID[sig]], repr(stderr)
+    assert not report.exists()
+
+
+def test_repeated_ctrl_c_of_a_busy_pool_never_prints_a_traceback(tmp_path: Path) -> None:
+    """The pool's teardown races with its queue's feeder thread: repeat the interrupt."""
+    for attempt in range(3):
+        run = tmp_path / str(attempt)
+        run.mkdir()
+        proc, report = _start(run, "file")
+        try:
+            _busy_workers(proc)
+            os.killpg(proc.pid, signal.SIGINT)
+            _, stderr = proc.communicate(timeout=BOUND_S + 30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        assert proc.returncode == 130, stderr
+        assert "Traceback" not in stderr and "Error" not in stderr, stderr
+        assert not report.exists()

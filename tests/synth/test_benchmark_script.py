@@ -64,9 +64,26 @@ def test_tiny_end_to_end_run(bench: ModuleType, tmp_path: Path) -> None:
     pytest.importorskip("rela.verify")
     out = tmp_path / "bench.json"
     rc = bench.main(
-        ["--no-real", "--no-load", "--sizes", "200", "--topology", "wan", "--json", str(out)]
+        ["--no-real", "--no-load", "--no-startup", "--sizes", "200", "--topology", "wan",
+         "--json", str(out)]  # fmt: skip
     )
     assert rc == 0
     (row,) = json.loads(out.read_text())["end_to_end"]
     assert row["fecs"] == 200 and row["correct"] is True and row["exit_code"] == 1
     assert row["wall_s"] > 0 and row["max_process_rss_mb"] > 0
+
+
+def test_startup_part_times_a_real_check_run() -> None:
+    """The start-up figures come from runs that really checked the 1-FEC change (a
+    command that fails makes the benchmark fail, not report a fast time)."""
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "startup.py"
+    spec = importlib.util.spec_from_file_location("rela_bench_startup", path)
+    assert spec and spec.loader
+    startup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(startup)
+    rows = {r["what"]: r for r in startup.bench_startup(1)}
+    assert set(rows) == {"python", "import", "check"}
+    assert rows["check"]["target_s"] == startup.TARGET_S
+    assert rows["python"]["min_s"] > 0 and rows["check"]["min_s"] > 0
+    with pytest.raises(RuntimeError, match="exited 2"):
+        startup._time([sys.executable, "-m", "rela", "check", "/nonexistent.rela"], 1)

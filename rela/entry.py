@@ -1,0 +1,66 @@
+"""The ``rela`` console script: the command line, ended cleanly by Ctrl-C or SIGTERM.
+
+A terminal's Ctrl-C can come at any moment, including while the command's
+modules are still being imported, and SIGTERM from a CI runner likewise.
+Either ends the run with one line on stderr (``interrupted`` or
+``terminated``) and exit status 130 or 143, never a traceback.  Commands
+clean up on the way out (workers stopped, a temporary report removed) and
+exit with that status; the line is written here, once, whichever layer
+turned the signal into the status (typer itself turns a ``KeyboardInterrupt``
+outside a command's own handling into a silent exit 130).  After an interrupt the process leaves with ``os._exit`` once stdout and
+stderr are flushed: the ``atexit`` handlers of a killed process pool (or of a
+Dask client) would otherwise wait on threads that can only fail, and print
+their failures.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+
+from rela.signals import Terminated, raise_on_sigterm
+
+__all__ = ["main", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
+
+#: Exit status after SIGINT (128 + 2) and SIGTERM (128 + 15), as shells report them.
+EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143
+#: The command line being run, read by :mod:`rela.cli` when it is imported: it then
+#: registers only the command named there (None: every command).
+ARGV: list[str] | None = None
+
+
+def _run() -> int | str | None:
+    """The command's exit status (the argument of its ``SystemExit``)."""
+    try:
+        with raise_on_sigterm():
+            global ARGV
+            ARGV = sys.argv[1:]  # rela.cli registers only the command named here
+            from rela.cli import app
+
+            app()
+    except SystemExit as exc:
+        return exc.code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
+    return 0
+
+
+def _say(message: str) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.write(message + "\n")
+
+
+def main() -> None:
+    """Entry point of the ``rela`` console script (and of ``python -m rela``)."""
+    code = _run()
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        _say("interrupted" if code == EXIT_INTERRUPTED else "terminated")
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):
+                stream.flush()
+        os._exit(int(code))
+    sys.exit(code)
