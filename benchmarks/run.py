@@ -24,7 +24,7 @@ Loading (``--no-load`` skips it; ``benchmarks/loading.py``): CPU time per FEC to
 read, validate and build the graphs of the real sample and of a synthetic chunk,
 apart from verification.
 
-Part 3 (``--scale``, with ``--no-real --no-load --no-e2e`` alone): ``rela check``
+Part 3 (``--scale``; alone with ``--no-real --no-load --no-e2e --no-startup``): ``rela check``
 and ``rela diff`` (text, JSON, HTML; ``--jobs`` 1 and 2) end to end on the
 20,000-FEC change of issue 12, in interleaved rounds: wall and CPU time, peak
 memory, the load average when each run started, and whether ``rela diff``
