@@ -24,6 +24,12 @@ Loading (``--no-load`` skips it; ``benchmarks/loading.py``): CPU time per FEC to
 read, validate and build the graphs of the real sample and of a synthetic chunk,
 apart from verification.
 
+Part 3 (``--scale``; alone with ``--no-real --no-load --no-e2e --no-startup``): ``rela check``
+and ``rela diff`` (text, JSON, HTML; ``--jobs`` 1 and 2) end to end on the
+20,000-FEC change of issue 12, in interleaved rounds: wall and CPU time, peak
+memory, the load average when each run started, and whether ``rela diff``
+printed the same whatever ``--jobs``.
+
 Part 2: synthetic changes from ``rela.synth`` (default: Clos fabric, drain a
 device, black-hole bug), checked end to end by the CLI in a child process
 (``rela check spec.rela --change DIR --format json --jobs 2``): wall time,
@@ -38,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import hashlib
 import importlib
 import ipaddress
 import json
@@ -545,6 +552,134 @@ def bench_e2e(args: argparse.Namespace, sizes: Iterable[int]) -> list[dict[str, 
     return rows
 
 
+# ----------------------------------------------------------------------------- part 3: scale
+
+
+#: Part 3 (``--scale``): the 20,000-FEC change of issue 12 and the commands timed on it.
+SCALE_CHANGE: dict[str, Any] = {
+    "topology": "clos",
+    "change": "drain",
+    "bug": "blackhole",
+    "seed": 3,
+}
+SCALE_COMMANDS = (
+    ("check", "text", 1),
+    ("check", "text", 2),
+    ("diff", "text", 1),
+    ("diff", "text", 2),
+    ("diff", "json", 2),
+    ("diff", "html", 2),
+)
+# Like _WRAPPER, with the CPU time of the command (its workers included) and its
+# output kept in a file (outputs of one command must not depend on --jobs).
+_SCALE_WRAPPER = """
+import json, os, resource, subprocess, sys, time
+t0 = time.perf_counter()
+with open(sys.argv[2], "wb") as out:
+    rc = subprocess.call(sys.argv[3:], stdout=out)
+wall = time.perf_counter() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    json.dump({"rc": rc, "wall": wall, "cpu": ru.ru_utime + ru.ru_stime,
+               "maxrss_kb": ru.ru_maxrss, "load": os.getloadavg()[0]}, f)
+"""
+SCALE_COLUMNS = [
+    ("command", "command"),
+    ("jobs", "jobs"),
+    ("wall_min_s", "wall s (min)"),
+    ("wall_median_s", "wall s (median)"),
+    ("cpu_median_s", "CPU s (median)"),
+    ("peak_tree_rss_mb", "peak RSS MB (tree)"),
+    ("max_process_rss_mb", "max RSS MB (1 proc)"),
+    ("output_mb", "output MB"),
+    ("load_median", "load avg"),
+    ("exit_code", "exit"),
+    ("same_output_any_jobs", "same -j1/-j2"),
+]
+
+
+def _scale_run(cmd: list[str], workdir: Path, output: Path) -> dict[str, Any]:
+    """One timed run of ``cmd`` (stdout to ``output``): wall, CPU, memory, load before it."""
+    result = workdir / "measure-scale.json"
+    with open(workdir / "stderr.txt", "wb") as err:
+        wrapper = subprocess.Popen(
+            [sys.executable, "-c", _SCALE_WRAPPER, str(result), str(output), *cmd],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+        with TreeMemory(wrapper.pid, skip_root=True) as mem:
+            wrapper.wait()
+    data = json.loads(result.read_text())
+    return {**data, "tree_rss": mem.peak}
+
+
+def bench_scale(args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``rela check`` and ``rela diff`` end to end on one large change, in interleaved rounds.
+
+    Each round runs every command of :data:`SCALE_COMMANDS` once (so a busy
+    spell of the machine hits all of them alike); per command: the smallest
+    and median wall time, median CPU time (workers included), peak memory,
+    the median load average seen when its runs started, and whether its
+    output was the same in every round and, for ``diff``, whatever ``--jobs``.
+    """
+    keep = args.workdir is not None
+    workdir = Path(args.workdir) if keep else Path(tempfile.mkdtemp(prefix="rela-bench-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    n = args.scale_fecs
+    c = SCALE_CHANGE
+    log(f"scale: {n:,} FECs ({c['topology']}, {c['change']}, bug {c['bug']}, seed {c['seed']})")
+    gen, _ = ensure_change(workdir, n, c["topology"], c["change"], c["bug"], c["seed"])
+    out = gen["out"]
+    runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {k: [] for k in SCALE_COMMANDS}
+    digests: dict[tuple[str, str, int], set[str]] = {k: set() for k in SCALE_COMMANDS}
+    try:
+        for r in range(args.scale_rounds):
+            for key in SCALE_COMMANDS:
+                command, fmt, jobs = key
+                cmd = [*rela_command(), command]
+                if command == "check":
+                    cmd.append(str(out / "spec.rela"))
+                cmd += ["--change", str(out / "change"), "--format", fmt, "--jobs", str(jobs),
+                        "--no-progress"]  # fmt: skip
+                output = out / f"scale-{command}-{fmt}-j{jobs}.out"
+                m = _scale_run(cmd, out, output)
+                m["output_bytes"] = output.stat().st_size
+                digests[key].add(hashlib.sha256(output.read_bytes()).hexdigest())
+                runs[key].append(m)
+                log(f"  round {r + 1}: rela {command} --format {fmt} -j {jobs}: "
+                    f"{m['wall']:.1f} s wall, {m['cpu']:.1f} s CPU, load {m['load']:.1f}, "
+                    f"exit {m['rc']}")  # fmt: skip
+    finally:
+        if not keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    rows = []
+    for key, ms in runs.items():
+        command, fmt, jobs = key
+        walls = [m["wall"] for m in ms]
+        rows.append({
+            "command": f"rela {command} --format {fmt}",
+            "jobs": jobs,
+            "fecs": n,
+            "rounds": len(ms),
+            "wall_min_s": min(walls),
+            "wall_median_s": statistics.median(walls),
+            "cpu_median_s": statistics.median(m["cpu"] for m in ms),
+            "peak_tree_rss_mb": max(m["tree_rss"] for m in ms) / 2**20,
+            "max_process_rss_mb": max(m["maxrss_kb"] for m in ms) / 1024,
+            "output_mb": ms[-1]["output_bytes"] / 1e6,
+            "load_median": statistics.median(m["load"] for m in ms),
+            "exit_code": sorted({m["rc"] for m in ms}),
+            "same_output_every_round": len(digests[key]) == 1,
+        })  # fmt: skip
+    for fmt in ("text",):
+        both = [digests[("diff", fmt, j)] for j in (1, 2) if ("diff", fmt, j) in digests]
+        same = len(both) == 2 and len(both[0] | both[1]) == 1
+        for row in rows:
+            if row["command"] == f"rela diff --format {fmt}":
+                row["same_output_any_jobs"] = same
+    return rows
+
+
 # ----------------------------------------------------------------------------- loading
 
 
@@ -632,6 +767,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--jobs", type=int, default=2, help="rela check --jobs (default 2)")
     p.add_argument("--workdir", help="keep generated changes here (and reuse them on reruns)")
+    p.add_argument("--scale", action="store_true",
+                   help="part 3: rela check and rela diff end to end on a 20,000-FEC change")  # fmt: skip
+    p.add_argument("--scale-fecs", type=count, default=20_000, help="part 3: FECs (default 20000)")
+    p.add_argument("--scale-rounds", type=int, default=3, help="part 3: interleaved rounds")
     p.add_argument("--no-check-results", dest="check_results", action="store_false",
                    help="send the report to /dev/null instead of comparing it with expected.json")  # fmt: skip
     return p
@@ -662,6 +801,12 @@ def main(argv: list[str] | None = None) -> int:
         results["end_to_end"] = rows
         print(f"\nEnd to end: rela check --jobs {args.jobs} on synthetic changes:")
         print(table(rows, E2E_COLUMNS))
+    if args.scale:
+        rows = bench_scale(args)
+        results["scale"] = rows
+        print(f"\nScale: rela check and rela diff on {args.scale_fecs:,} FECs "
+              f"(interleaved rounds):")  # fmt: skip
+        print(table(rows, SCALE_COLUMNS))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
         log(f"wrote {args.json}")

@@ -226,10 +226,11 @@ def _render(
     from rela.report.diff_common import verdict
 
     with open_output(output) as sink:
-        if fmt is Format.json:
-            from rela.report.diff_json import render_json
+        if fmt is Format.json:  # written as it is made: at scale it is hundreds of MB
+            from rela.report.diff_json import json_chunks
 
-            sink.write(render_json(report).encode("utf-8"))
+            for chunk in json_chunks(report):
+                sink.write(chunk.encode("utf-8"))
         elif quiet:
             sink.write((verdict(report) + "\n").encode("utf-8"))
         elif fmt is Format.markdown:

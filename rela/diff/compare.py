@@ -444,6 +444,8 @@ class Differ:
         )
 
     def _paths(self, d: Nfa, budget: Budget) -> PathList:
-        words, more = enumerate_words(d, self.max_paths, budget)
+        # letters in name order, not in the order this process met them: the paths listed
+        # when there are more than max_paths are the same in every process (--jobs)
+        words, more = enumerate_words(d, self.max_paths, budget, order=self.names.names.__getitem__)
         paths = sorted((tuple(self.names.names[x] for x in w) for w in words), key=_by_length)
         return PathList(_count(d), tuple(paths), more)

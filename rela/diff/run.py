@@ -30,10 +30,12 @@ from rela.network.model import Fec
 from rela.network.selection import Tally as SelectionTally
 from rela.network.selection import summarize
 
-__all__ = ["diff_change", "BATCH_SIZE"]
+__all__ = ["diff_change", "BATCH_SIZE", "SERIAL_BATCH"]
 
 #: FECs sent to a worker at a time when the change has no parts (chunk files).
 BATCH_SIZE = 512
+#: FECs diffed at a time in this process (progress is reported after each batch).
+SERIAL_BATCH = 256
 
 _WORKER: dict[str, Any] = {}
 
@@ -52,10 +54,17 @@ class _Job:
         self.deltas: dict[int, Any] = {}  # the tallies' breakdowns by graph pair
 
     def run(
-        self, fecs: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None = None
+        self,
+        fecs: Iterable[Fec],
+        on_fec: Callable[[Fec, FecDiff], None] | None = None,
+        finish: bool = True,
     ) -> _Result:
         """Diff ``fecs`` into a fresh tally; returns (FECs of the input read, tally, view
-        counts, what the input filters counted when ``fecs`` is a filtered part)."""
+        counts, what the input filters counted when ``fecs`` is a filtered part).
+
+        With ``finish`` false the paths of the FECs kept are not listed yet: the
+        tally is merged in this process, and only the FECs kept to the end are listed.
+        """
         differ = self.differ
         view = View(self.view.through, self.view.kinds, self.view.fecs)
         tally = Tally(self.max_fecs, differ.include_unchanged, differ.completer, self.deltas)
@@ -74,7 +83,8 @@ class _Job:
                 tally.offer(d)
                 continue
             tally.add(d, view.select(d, shifts, labels), counted=True, view=view.active)
-        tally.finish()
+        if finish:  # the tally leaves this process: list the paths of the FECs it keeps
+            tally.finish()
         selected: SelectionTally | None = getattr(fecs, "tally", None)
         if selected is not None:  # a filtered part: its FECs are indexed among all of them
             read = selected.fecs_input
@@ -244,8 +254,8 @@ def _serial(
     job: _Job, change: Iterable[Fec], on_fec: Callable[[Fec, FecDiff], None] | None
 ) -> Iterator[_Result]:
     """The whole change in this process, a few hundred FECs at a time (for progress)."""
-    for batch in _batches(change, 256):
-        yield job.run(batch, on_fec)
+    for batch in _batches(change, SERIAL_BATCH):
+        yield job.run(batch, on_fec, finish=False)
 
 
 def _parallel(

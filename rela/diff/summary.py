@@ -111,8 +111,9 @@ class _Counter:
         self.flows = 0
         self.example: FecRef | None = None
 
-    def add(self, flows: int, ref: FecRef) -> None:
-        self.fecs += 1
+    def add(self, flows: int, ref: FecRef, fecs: int = 1) -> None:
+        """Count ``fecs`` FECs with ``flows`` flows between them, ``ref`` the first."""
+        self.fecs += fecs
         self.flows += flows
         if self.example is None or ref.index < self.example.index:
             self.example = ref
@@ -203,6 +204,16 @@ class Tally:
         self._seq = 0
         #: Breakdowns by graph pair; share one dict between the tallies of a run.
         self._deltas: dict[int, _Delta] = {} if deltas is None else deltas
+        #: Breakdowns added but not yet in the rows, by identity: [breakdown, FECs, first FEC].
+        #: FECs with the same graphs add the same breakdown: it is added to the rows once,
+        #: multiplied, so the cost per FEC does not grow with the places it touches.
+        self._pending: dict[int, list[Any]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (a worker's tally sent back) as counts only: the breakdowns it
+        remembers stay behind, the pending ones are added to the rows first."""
+        self._flush()
+        return {**self.__dict__, "_deltas": {}, "complete": None}
 
     # ------------------------------------------------------------------ adding
 
@@ -273,21 +284,43 @@ class Tally:
                 if len(self._deltas) >= _DELTAS:
                     self._deltas.clear()
                 self._deltas[id(shifts)] = delta
-        self.flows += len(shifts)
+        self._pend(delta, 1, ref)
+
+    def _pend(self, delta: _Delta, fecs: int, ref: FecRef) -> None:
+        """Count ``fecs`` more FECs with breakdown ``delta`` (``ref`` the first of them)."""
+        pending = self._pending.get(id(delta))  # the entry holds ``delta``: ids are not reused
+        if pending is None:
+            if len(self._pending) >= _DELTAS:
+                self._flush()
+            self._pending[id(delta)] = [delta, fecs, ref]
+            return
+        pending[1] += fecs
+        if ref.index < pending[2].index:
+            pending[2] = ref
+
+    def _flush(self) -> None:
+        """Add the pending breakdowns to the rows (each times its FECs)."""
+        for delta, fecs, ref in self._pending.values():
+            self._apply(delta, fecs, ref)
+        self._pending.clear()
+
+    def _apply(self, delta: _Delta, fecs: int, ref: FecRef) -> None:
+        """Add ``fecs`` FECs whose flows give ``delta``, ``ref`` the first, to the rows."""
+        self.flows += len(delta.shifts) * fecs
         for name, counts in delta.dispositions.items():
             row = self._disposition(name)
             for i, n in enumerate(counts):
-                row[i] += n
+                row[i] += n * fecs
         for kind, n in delta.kinds:
-            self.kinds.setdefault(kind, _Counter()).add(n, ref)
+            self.kinds.setdefault(kind, _Counter()).add(n * fecs, ref, fecs)
         for pair, n in delta.transitions:
-            self.transitions.setdefault(pair, _Counter()).add(n, ref)
+            self.transitions.setdefault(pair, _Counter()).add(n * fecs, ref, fecs)
         for category, name, n in delta.places:
             rows = self.places[category]
             place = rows.get(name)
             if place is None:
                 place = rows[name] = _Counter()
-            place.add(n, ref)
+            place.add(n * fecs, ref, fecs)
 
     def _disposition(self, name: str) -> list[int]:
         row = self.dispositions.get(name)
@@ -298,7 +331,15 @@ class Tally:
     # ------------------------------------------------------------------ merging
 
     def merge(self, other: Tally) -> None:
-        """Add another tally (of other FECs) to this one."""
+        """Add another tally (of other FECs) to this one.
+
+        FECs ``other`` keeps whose paths are not listed yet (a tally of this
+        process, not :meth:`finish`-ed) are listed only if still kept at the end;
+        its pending breakdowns stay pending here.
+        """
+        for delta, fecs, ref in other._pending.values():
+            self._pend(delta, fecs, ref)
+        other._pending.clear()
         for k, n in other.statuses.items():
             self.statuses[k] += n
         self.fecs += other.fecs
@@ -315,10 +356,9 @@ class Tally:
             for i, n in enumerate(counts):
                 mine[i] += n
         self.listable += other.listable
-        other.finish()
         for item in sorted(other._heap, key=lambda i: i[:3], reverse=True):
             self._seq += 1
-            self._push((item[0], item[1], -self._seq, item[3], None, None))
+            self._push((item[0], item[1], -self._seq, *item[3:]))
 
     def shift(self, offset: int) -> None:
         """Add ``offset`` to every FEC index (a part's FECs are indexed from 0)."""
@@ -329,6 +369,7 @@ class Tally:
             return FecRef(ref.index + offset, ref.key, ref.traffic)
 
         self.finish()
+        self._flush()
         self._heap = [
             (r, i - offset, q, dataclasses.replace(d, fec=moved(d.fec)), None, None)
             for r, i, q, d, _, _ in self._heap
@@ -360,6 +401,7 @@ class Tally:
 
     def summary(self) -> DiffSummary:
         """The frozen summary of everything added."""
+        self._flush()
         places = {category: _sorted_places(rows) for category, rows in self.places.items()}
         counts = self.statuses
         return DiffSummary(

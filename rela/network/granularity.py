@@ -35,6 +35,8 @@ import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from rela.errors import UsageError
 from rela.network.formats.common import FecProblem, kind, short
 from rela.network.formats.keys import parse_traffic
@@ -56,6 +58,9 @@ __all__ = [
 
 # Above this many cached labels the cache is dropped (bounds memory on hostile input).
 _CACHE_LIMIT = 200_000
+# Graphs built are remembered by their raw JSON text (FECs of a change share graphs):
+# the texts remembered take at most this many bytes (then they are all forgotten).
+_GRAPH_CACHE_BYTES = 32 << 20
 
 
 def as_granularity(value: Granularity | str) -> Granularity:
@@ -225,6 +230,12 @@ class GraphBuilder:
             raise UsageError("group granularity needs a device -> group mapping (groups=)")
         self.groups: dict[str, str] = dict(groups or {})
         self._labels: dict[str, str] = {}
+        self._built: dict[bytes, Graph] = {}
+        self._built_bytes = 0
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled (sent to a worker) without the graphs it remembers."""
+        return {**self.__dict__, "_built": {}, "_built_bytes": 0}
 
     def label(self, name: str) -> str:
         """The label of a device-level name at this builder's granularity (not interface hops)."""
@@ -238,7 +249,29 @@ class GraphBuilder:
         return label
 
     def build(self, raw: Any, field: str = "graph") -> Graph:
-        """Validate ``raw`` and build its :class:`Graph` (``field`` prefixes messages)."""
+        """Validate ``raw`` and build its :class:`Graph` (``field`` prefixes messages).
+
+        >>> builder = GraphBuilder("device")
+        >>> raw = {"nodeToOutEdgesMap": {"a": {"b": []}}, "sourceNodes": ["a"], "sinkNodes": ["b"]}
+        >>> builder.build(raw) is builder.build(dict(raw))
+        True
+        """
+        try:
+            text = orjson.dumps(raw)
+        except (TypeError, orjson.JSONEncodeError):  # not JSON-like: validation names why
+            return self._build(raw, field)
+        graph = self._built.get(text)
+        if graph is None:
+            graph = self._build(raw, field)
+            if self._built_bytes + len(text) > _GRAPH_CACHE_BYTES:
+                self._built.clear()
+                self._built_bytes = 0
+            if len(text) <= _GRAPH_CACHE_BYTES // 8:
+                self._built[text] = graph
+                self._built_bytes += len(text)
+        return graph
+
+    def _build(self, raw: Any, field: str) -> Graph:
         edges, sources, sinks, names = self._validate(raw, field)
         if self.granularity is Granularity.INTERFACE:
             return self._interface_graph(edges, sources, sinks)

@@ -308,7 +308,20 @@ class FilePart:
     groups: Mapping[str, str] | None
 
     def __iter__(self) -> Iterator[Fec]:
-        return file_fecs(self.path, GraphBuilder(self.granularity, self.groups))
+        return file_fecs(self.path, _part_builder(self.granularity, self.groups))
+
+
+#: The builder of the parts last read in this process (parts of one change share graphs).
+_PART_BUILDER: list[Any] = [None, None]
+
+
+def _part_builder(granularity: Granularity, groups: Mapping[str, str] | None) -> GraphBuilder:
+    """A builder for a part: the one of the last part read here if it builds the same way."""
+    key = (granularity, None if groups is None else sorted(groups.items()))
+    if _PART_BUILDER[0] != key:
+        _PART_BUILDER[:] = [key, GraphBuilder(granularity, groups)]
+    builder: GraphBuilder = _PART_BUILDER[1]
+    return builder
 
 
 class RelaJsonChange(LoadedChange):
