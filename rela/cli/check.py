@@ -183,10 +183,10 @@ def check(
     report filter that selects nothing, an unwritable output).
     """
     import rela
+    from rela.interrupt import Terminated, raise_on_sigterm
     from rela.report import render
     from rela.report.progress import progress_bar
     from rela.report.view import select
-    from rela.verify.interrupt import Terminated, raise_on_sigterm
 
     with raise_on_sigterm(), _exit_143_on_sigterm(Terminated), handle_errors():
         inputs = [spec_file, change, before, after, groups]

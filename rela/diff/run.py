@@ -25,6 +25,7 @@ from rela.diff.results import ERROR, DiffReport, FecDiff
 from rela.diff.summary import Tally
 from rela.diff.view import View, notes, nothing_selected
 from rela.errors import RelaError, UsageError
+from rela.interrupt import kill_pool, signals_held, worker_setup
 from rela.network.load import select
 from rela.network.model import Fec
 from rela.network.selection import Tally as SelectionTally
@@ -91,7 +92,8 @@ class _Job:
         return read, tally, view, selected
 
 
-def _worker_init(job: _Job) -> None:
+def _worker_init(parent: int, job: _Job) -> None:
+    worker_setup(parent)
     _WORKER["job"] = job
 
 
@@ -127,17 +129,20 @@ def _pooled(job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int) -> Iterator[_
         except Exception:  # noqa: BLE001 - a worker died or failed: diff the piece here
             return job.run(piece)
 
-    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(job,)) as pool:
-        try:
-            for piece in pieces:
-                pending.append((piece, pool.submit(_worker_run, piece)))
-                while len(pending) > 2 * jobs:
-                    yield collect(pending.popleft())
-            while pending:
+    pool = ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(os.getpid(), job))
+    try:
+        for piece in pieces:
+            with signals_held():  # a submit may fork the workers (rela.interrupt)
+                future = pool.submit(_worker_run, piece)
+            pending.append((piece, future))
+            while len(pending) > 2 * jobs:
                 yield collect(pending.popleft())
-        finally:
-            for _, future in pending:
-                future.cancel()
+        while pending:
+            yield collect(pending.popleft())
+    except BaseException:  # an interrupt, SIGTERM, an error: never wait for the workers
+        kill_pool(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 def diff_change(

@@ -18,9 +18,9 @@ from typing import Any
 
 from rela.check import HOLDS, Outcome
 from rela.errors import RelaError
+from rela.interrupt import kill_pool, signals_held, worker_setup
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
-from rela.verify.interrupt import kill_pool, signals_held, worker_setup
 from rela.verify.verifier import Named, Options, Verifier
 
 __all__ = ["BATCH_SIZE", "batches", "run_serial", "run_pool", "run_parts"]

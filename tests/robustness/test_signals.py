@@ -203,3 +203,37 @@ def test_repeated_ctrl_c_of_a_busy_pool_never_prints_a_traceback(tmp_path: Path)
         assert proc.returncode == 130, stderr
         assert "Traceback" not in stderr and "Error" not in stderr, stderr
         assert not report.exists()
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_rela_diff_pool_ends_on_a_signal(sig: int, code: int, tmp_path: Path) -> None:
+    """``rela diff --jobs 2`` ends like ``rela check``: workers gone at once, 130/143,
+    one line, no traceback, no output written (it waited for its workers before)."""
+    from rela.synth import generate
+
+    made = generate(
+        tmp_path / "synth", topology="clos", fecs=40_000, change="drain", bug="none", seed=2
+    )
+    out = tmp_path / "diff.txt"
+    cmd = [sys.executable, "-m", "rela", "diff", "--change", str(made.out / "change"),
+           "--jobs", "2", "-o", str(out), "--no-progress"]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=_default_sigint,
+    )  # fmt: skip
+    try:
+        workers = _busy_workers(proc)
+        t0 = time.monotonic()
+        os.killpg(proc.pid, sig)
+        _, stderr = proc.communicate(timeout=BOUND_S + 30)
+        took = time.monotonic() - t0
+        _, alive = psutil.wait_procs(workers, timeout=max(0.1, BOUND_S - took))
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == code, stderr
+    assert took < BOUND_S, f"rela diff took {took:.1f} s to end"
+    assert not alive, f"workers left running: {alive}"
+    assert "Traceback" not in stderr, stderr
+    assert stderr.strip().splitlines()[-1:] == [_SAID[sig]], stderr
+    assert not out.exists()

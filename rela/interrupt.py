@@ -1,5 +1,8 @@
 """Ending a run cleanly on SIGINT and SIGTERM, worker processes included.
 
+Used by every process pool: ``rela check``'s executors (:mod:`rela.verify.executors`)
+and ``rela diff``'s (:mod:`rela.diff.run`).
+
 * :func:`raise_on_sigterm` (from :mod:`rela.signals`) turns SIGTERM into a
   :class:`Terminated` exception in the main thread; SIGINT already raises
   ``KeyboardInterrupt``.  Both derive from ``BaseException``, so no ``except
@@ -29,9 +32,12 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from rela.signals import Terminated, raise_on_sigterm
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 __all__ = [
     "Terminated",
