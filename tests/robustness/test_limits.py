@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 import rela
 from rela.cli import app
 from rela.lang import parse_spec
+from rela.lint.static import TIMEOUT as LINT_TIMEOUT
 from rela.network.model import Fec, Graph, TrafficKey
 from rela.verify import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES, verify
 
@@ -174,7 +175,9 @@ def test_time_limit_applies_to_the_spec_automata_too() -> None:
     fec = Fec(0, "k", (), Graph.from_paths([["x1", "b"]]), Graph.from_paths([["x1", "c"]]))
     t0 = time.perf_counter()
     report = verify(module, [fec, fec], max_states=10**9, fec_timeout=0.5)
-    assert time.perf_counter() - t0 < 5
+    # The lint of the spec (rela check's warnings) has its own limit per spec
+    # (LINT_TIMEOUT, then a `lint-limit` warning); each FEC stops at 0.5 s.
+    assert time.perf_counter() - t0 < LINT_TIMEOUT + 2 * 0.5 + 5
     (s,) = report.specs
     assert s.errors == 2 and all("--fec-timeout" in e.message for e in s.fec_errors)
 
@@ -355,7 +358,7 @@ def test_thousands_of_flows_into_one_hub_are_near_linear() -> None:
     assert s.violated == 1 and len(s.violations) == n
     v = s.violations[17]
     assert v.unexpected == ((v.flow, "hub", "drop"),) and not v.missing
-    assert took < 30  # seconds, where it used to take minutes
+    assert took < 60  # seconds, where it used to take minutes (182 s), 10-20 s now
 
 
 def test_listed_paths_of_looping_fecs_stay_within_the_hop_allowance() -> None:
