@@ -420,12 +420,13 @@ def describe_part(cubes: Sequence[Cube], limit: int = 3) -> str:
             merged.append((c, False))
         else:
             merged.append((c, True))
-    shown = [_describe_cube(c, show) for c, show in merged]
-    if not shown:
+    if not merged:
         return "no packet"
-    text = "; ".join(shown[:limit])
-    if len(shown) > limit:
-        text += f"; (+{len(shown) - limit} more)"
+    # Only the cubes shown are described (describing one costs a prefix cover of
+    # each of its ranges); the others are counted.
+    text = "; ".join(_describe_cube(c, show) for c, show in merged[:limit])
+    if len(merged) > limit:
+        text += f"; (+{len(merged) - limit} more)"
     return text
 
 

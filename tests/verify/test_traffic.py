@@ -173,3 +173,30 @@ def test_guard_prefixes_are_compiled_once_per_run(monkeypatch: object) -> None:
     report = rela.verify(spec, fecs)
     assert report.holds and report.specs[0].total == 50
     assert len(calls) == 1
+
+
+def _described_in_full(cubes: list[Cube], limit: int) -> str:
+    """describe_part's definition: every merged cube described, the first ``limit`` shown."""
+    merged: list[tuple[Cube, bool]] = []
+    pending = list(cubes)
+    while pending:
+        c = pending.pop(0)
+        twin = next((d for d in pending if rela.traffic._twins(c, d)), None)
+        if twin is not None:
+            pending.remove(twin)
+        merged.append((c, twin is None))
+    shown = [rela.traffic._describe_cube(c, show) for c, show in merged]
+    if not shown:
+        return "no packet"
+    more = f"; (+{len(shown) - limit} more)" if len(shown) > limit else ""
+    return "; ".join(shown[:limit]) + more
+
+
+@settings(max_examples=80)
+@given(traffic_keys, conds(), st.integers(1, 4))
+def test_a_part_is_described_as_its_first_cubes_and_a_count(
+    keys: tuple[TrafficKey, ...], cond: ast.Condition, limit: int
+) -> None:
+    """Only the cubes shown are described (it was a third of a guarded run), same text."""
+    for part in partition(keys, cond):
+        assert describe_part(part, limit) == _described_in_full(list(part), limit)
