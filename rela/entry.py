@@ -7,10 +7,11 @@ Either ends the run with one line on stderr (``interrupted`` or
 clean up on the way out (workers stopped, a temporary report removed) and
 exit with that status; the line is written here, once, whichever layer
 turned the signal into the status (typer itself turns a ``KeyboardInterrupt``
-outside a command's own handling into a silent exit 130).  After an interrupt the process leaves with ``os._exit`` once stdout and
-stderr are flushed: the ``atexit`` handlers of a killed process pool (or of a
-Dask client) would otherwise wait on threads that can only fail, and print
-their failures.
+outside a command's own handling into a silent exit 130).  After an
+interrupt the process leaves with ``os._exit`` once stdout and stderr are
+flushed: the ``atexit`` handlers of a killed process pool (or of a Dask
+client) would otherwise wait on threads that can only fail, and print their
+failures.
 """
 
 from __future__ import annotations
