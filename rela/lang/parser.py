@@ -107,8 +107,12 @@ def parser_cache_file(grammar: str) -> Path | None:
 
 
 def _save(parser: Lark, path: Path) -> None:
-    """Write the parser to ``path`` atomically (concurrent runs never read half a file)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parser-")
+    """Write the parser to ``path`` atomically (concurrent runs never read half a file);
+    a cache that cannot be written (read-only, full) is left as it is."""
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".parser-")
+    except OSError:
+        return
     try:
         with os.fdopen(fd, "wb") as f:
             parser.save(f)

@@ -81,3 +81,16 @@ def test_the_cache_can_be_turned_off(cache_home: Path, monkeypatch: pytest.Monke
     assert parser_cache_file(grammar_text()) is None
     _fresh_parse("spec s { .* : preserve }")
     assert not (cache_home / "rela").exists()
+
+
+def test_a_cache_that_cannot_be_written_still_parses(
+    cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full or read-only disk: the parser is built in memory, nothing is raised."""
+
+    def no_space(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(P.tempfile, "mkstemp", no_space)
+    assert _fresh_parse("spec s { .* : preserve }")
+    assert not list((cache_home / "rela").glob("parser-*"))
