@@ -25,7 +25,7 @@ def load(argv: Sequence[str] | None = None) -> None:
     --help``, ``rela --version``, a misspelt command).
 
     >>> load(["check", "s.rela"])
-    >>> "check" in [c.name for c in app.registered_commands]
+    >>> "check" in [c.name or c.callback.__name__ for c in app.registered_commands]
     True
     """
     named = next((a for a in argv or () if not a.startswith("-")), None)

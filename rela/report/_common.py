@@ -20,6 +20,7 @@ from typing import Any
 from rela.explain.causes import find_causes
 from rela.explain.traffic import describe_cube
 from rela.report.escape import visible
+from rela.report.left_out import left_out_note
 from rela.report.rows import hop_text
 from rela.results import (
     KIND_WORDS,
@@ -251,19 +252,32 @@ def summary_line(report: Report) -> str:
     'PASS: 1 spec holds on 112 FECs'
     >>> summary_line(Report(specs=(ok, bad), fecs_read=112))
     'FAIL: 1 of 2 specs violated (4 of 112 FECs)'
+
+    When input filters left FECs out, the line says so, so that a quiet PASS
+    never hides that most of the input was not checked:
+
+    >>> from rela.results import FilterNote
+    >>> few = SpecResult("s", total=4, holds=4, violated=0, errors=0)
+    >>> summary_line(Report(specs=(few,), fecs_read=4, fecs_input=112,
+    ...     filters=(FilterNote("--dst", "99.0.0.0/8", 108, "traffic outside the prefixes"),)))
+    'PASS: 1 spec holds on 4 FECs; 108 of 112 FECs left out by --dst'
     """
     n_specs = len(report.specs)
     fecs = total_fecs(report)
+    left_out = left_out_note(report.filters, report.fecs_input)
     if report.holds:
-        return f"PASS: {plural(n_specs, 'spec holds', 'specs hold')} on {plural(fecs, 'FEC')}"
+        return f"PASS: {plural(n_specs, 'spec holds', 'specs hold')} on {plural(fecs, 'FEC')}{left_out}"
     failing = sum(not s.ok for s in report.specs)
     violated = _failed_fecs(report, "violated")
     errors = _failed_fecs(report, "errors")
     if not errors:
-        return f"FAIL: {failing} of {plural(n_specs, 'spec')} violated ({violated} of {plural(fecs, 'FEC')})"
+        return (
+            f"FAIL: {failing} of {plural(n_specs, 'spec')} violated "
+            f"({violated} of {plural(fecs, 'FEC')}){left_out}"
+        )
     return (
         f"FAIL: {failing} of {plural(n_specs, 'spec')} failed "
-        f"({violated} of {plural(fecs, 'FEC')} violated, {plural(errors, 'FEC error')})"
+        f"({violated} of {plural(fecs, 'FEC')} violated, {plural(errors, 'FEC error')}){left_out}"
     )
 
 

@@ -16,6 +16,7 @@ from rela.diff import DISPOSITION_WORDS, KIND_WORDS, DiffReport, FecDiff
 from rela.network.model import TrafficKey, describe_traffic
 from rela.protocols import PROTOCOL_NUMBERS
 from rela.report.escape import visible
+from rela.report.left_out import left_out_note
 from rela.results import FecRef
 
 __all__ = [
@@ -79,9 +80,10 @@ def verdict(report: DiffReport) -> str:
         )
     if s.errors:
         parts.append(f"ERROR: {plural(s.errors, 'FEC')} could not be compared")
+    note = left_out_note(report.filters, report.fecs_input)
     if not parts:
-        return f"UNCHANGED: {plural(s.fecs, 'FEC')} compared, no path changed"
-    return "; ".join(parts)
+        return f"UNCHANGED: {plural(s.fecs, 'FEC')} compared, no path changed{note}"
+    return "; ".join(parts) + note
 
 
 def status_line(report: DiffReport) -> str:

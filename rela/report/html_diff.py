@@ -22,6 +22,7 @@ from rela.draw.markup import esc
 from rela.network.model import Fec, Graph
 from rela.report._common import fec_label, format_traffic, plural
 from rela.report.html_page import figure, note, page, table, view_html
+from rela.report.left_out import left_out_note
 from rela.report.rows import flow_view
 from rela.results import Violation
 
@@ -63,7 +64,10 @@ def _verdict(report: DiffReport) -> str:
         )
     if s.errors:
         parts.append(f"ERROR: {_plural(s.errors, 'FEC')} could not be compared")
-    return "; ".join(parts) or f"UNCHANGED: {_plural(s.fecs, 'FEC')} compared, no path changed"
+    note = left_out_note(report.filters, report.fecs_input)
+    if not parts:
+        return f"UNCHANGED: {_plural(s.fecs, 'FEC')} compared, no path changed{note}"
+    return "; ".join(parts) + note
 
 
 def render_diff_html(

@@ -39,3 +39,14 @@ def test_a_view_filter_that_selects_nothing_is_exit_2() -> None:
     code, _, stderr = _diff("--through", "nosuch")
     assert code == 2
     assert "--through 'nosuch' selects nothing" in stderr and "r1" in stderr
+
+
+def test_quiet_verdict_says_what_the_input_filters_left_out() -> None:
+    """A one-line verdict on 1 FEC must not read as if the whole change was compared."""
+    result = runner.invoke(app, ["diff", "--change", REROUTE, "--dst", "10.0.1.0/24", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == (
+        "UNCHANGED: 1 FEC compared, no path changed; 2 of 3 FECs left out by --dst"
+    )
+    unfiltered = runner.invoke(app, ["diff", "--change", REROUTE, "-q"])
+    assert "left out" not in unfiltered.stdout

@@ -142,3 +142,17 @@ def test_every_format_says_how_many_fecs_the_input_had_and_how_many_were_checked
         props = {p.get("name"): p.get("value") for p in suite.iter("property")}
         assert (props["fecs.input"], props["fecs.checked"]) == ("12", "8")
         assert "Checked 8 of 12 FECs" in (suite.findtext("system-out") or "")
+
+
+def test_quiet_verdict_says_what_the_input_filters_left_out(tmp_path: Path) -> None:
+    """``-q`` prints one line: a PASS on a few FECs must say that the rest was left out."""
+    spec = tmp_path / "keep.rela"
+    spec.write_text("spec keep { .* : preserve }\n")
+    reroute = Path(__file__).resolve().parents[2] / "snapshots" / "graphs" / "reroute.json"
+    base = ["check", str(spec), "--change", str(reroute), "-q"]
+    one = runner.invoke(app, [*base, "--dst", "10.0.1.0/24"])
+    assert one.exit_code == 0, one.output
+    assert one.stdout.strip() == "PASS: 1 spec holds on 1 FEC; 2 of 3 FECs left out by --dst"
+    everything = runner.invoke(app, base)
+    assert everything.exit_code == 1
+    assert everything.stdout.strip() == "FAIL: 1 of 1 spec violated (2 of 3 FECs)"

@@ -17,6 +17,7 @@ Every loader opens its files with :func:`open_binary`, so that
 Traceback (most recent call last):
 ...
 rela.errors.NetworkInputError: /tmp/.../c.json: error: not a regular file (a named pipe (FIFO)): refusing to read it
+hint: give a file on disk (Rela does not read pipes or devices)
 """
 
 from __future__ import annotations

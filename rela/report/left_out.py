@@ -1,0 +1,32 @@
+"""The note a verdict line carries when input filters left FECs out of the run.
+
+A quiet ``PASS`` on 4 FECs must not hide that the other 108 of the input were
+never checked: every one-line verdict (``rela check``, ``rela diff``) ends with
+this note when a filter (``--dst``, ``--start``, ``--flow``...) left FECs out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rela.report.escape import visible
+from rela.results import FilterNote
+
+__all__ = ["left_out_note"]
+
+
+def left_out_note(filters: Sequence[FilterNote], fecs_input: int | None) -> str:
+    """``; 108 of 112 FECs left out by --dst`` when input filters left FECs out, else ``""``
+    (each FEC is counted by the one filter that left it out, so the counts add up).
+
+    >>> left_out_note((FilterNote("--dst", "10.0.0.0/8", 2, ""),
+    ...     FilterNote("--start", "a", 1, "")), 5)
+    '; 3 of 5 FECs left out by --dst, --start'
+    >>> left_out_note((), None)
+    ''
+    """
+    notes = [f for f in filters if f.left_out]
+    if not notes or fecs_input is None:
+        return ""
+    options = ", ".join(dict.fromkeys(visible(f.option) for f in notes))
+    return f"; {sum(f.left_out for f in notes):,} of {fecs_input:,} FECs left out by {options}"
