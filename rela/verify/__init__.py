@@ -43,6 +43,7 @@ from rela.verify.aggregate import (
 )
 from rela.verify.cache import CacheStats
 from rela.verify.cache import prepare as prepare_cache
+from rela.verify.cache import prune_after_run
 from rela.verify.cache import reset as reset_cache
 from rela.verify.executors import BATCH_SIZE, run_parts, run_pool, run_serial
 from rela.verify.verifier import (
@@ -222,6 +223,8 @@ def verify(
         cache_stats.merge(local.take_cache())
     if cache is not None and cache_stats.broken:
         cache_problems.append(reset_cache(cache))
+    elif options.cache is not None:
+        cache_problems.extend(prune_after_run(options.cache))
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
     warnings = [
         *lint_module(spec, [c.name for c in checks]),

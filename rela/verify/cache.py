@@ -12,13 +12,19 @@ counts (:mod:`rela.verify.cache_codec`), keyed by a content hash of
 
 Never the FEC's index or key: an FEC that moved in a rebased change still hits.
 
-The store is one SQLite database, ``DIR/verdicts-v1.sqlite`` (standard library,
+The store is one SQLite database, ``DIR/verdicts-v2.sqlite`` (standard library,
 WAL journal): each worker process opens its own connection, reads freely and
 writes its new entries in one transaction per batch, so ``--jobs N`` workers
 share it safely; a transaction is atomic, a crash leaves the database as it
 was.  Every row also stores the rela version that wrote it and a checksum of
 its body; a row whose checksum, version or shape is wrong is ignored (and
 decided again), and a database that cannot be read is replaced by an empty one.
+
+The store stays under :data:`MAX_BYTES`: every run has a number (``meta.run``,
+counted up by :func:`prepare`), every entry the number of the last run that
+wrote or read it, and after a run :func:`prune` deletes the entries of the
+least recently used runs while the database is larger than that (never those
+of the latest run).  An older-format database in the directory is removed.
 Only ``holds`` and ``violated`` outcomes are stored: error verdicts (resource
 limits depend on the machine and its load) and malformed FECs never are.
 
@@ -61,6 +67,8 @@ __all__ = [
     "CacheStats",
     "VerdictCache",
     "prepare",
+    "prune",
+    "prune_after_run",
     "reset",
     "canonical",
     "digest",
@@ -68,9 +76,16 @@ __all__ = [
 ]
 
 #: The database file inside the cache directory (the format number is in its name).
-DB_NAME = "verdicts-v1.sqlite"
+DB_NAME = "verdicts-v2.sqlite"
+#: Databases of older formats, never read by this version: removed from the directory.
+OLD_DB_NAMES = ("verdicts-v1.sqlite",)
 #: What the ``meta`` table says about the database.
-FORMAT = "rela-verdict-cache/1"
+FORMAT = "rela-verdict-cache/2"
+#: Size (bytes of live database pages) above which :func:`prune` deletes the least
+#: recently used entries; it deletes down to :data:`PRUNE_TO` of it, so that not
+#: every run has to prune.
+MAX_BYTES = 1 << 30
+PRUNE_TO = 0.8
 #: Seconds a worker waits for another one's write transaction.
 _BUSY_SECONDS = 60.0
 #: Reasons kept per run for the ``cache-ignored`` warning.
@@ -203,9 +218,12 @@ def _create(path: Path) -> None:
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, version TEXT NOT NULL,"
-            " checksum BLOB NOT NULL, body BLOB NOT NULL) WITHOUT ROWID"
+            " checksum BLOB NOT NULL, body BLOB NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID"
         )
         db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT,))
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('run', '0')")
+        # a new run: the entries it writes or reads are the most recently used
+        db.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'run'")
         db.execute("COMMIT")
         (fmt,) = db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
         db.execute("SELECT key FROM entries LIMIT 1").fetchall()
@@ -239,6 +257,9 @@ def prepare(directory: str | os.PathLike[str]) -> tuple[bool, list[str]]:
         raise UsageError(
             f"--cache {str(directory)!r}: cannot create the directory: {exc.strerror or exc}"
         ) from None
+    for old in OLD_DB_NAMES:
+        with contextlib.suppress(OSError):
+            _remove(where / old)
     path = where / DB_NAME
     try:
         _create(path)
@@ -264,13 +285,67 @@ def reset(directory: str | os.PathLike[str]) -> str:
     return f"the damaged cache database {path} was replaced by an empty one after the run"
 
 
+def _live_bytes(db: sqlite3.Connection) -> int:
+    """Bytes of the database's pages in use (free pages are reused by later writes)."""
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    (free,) = db.execute("PRAGMA freelist_count").fetchone()
+    (size,) = db.execute("PRAGMA page_size").fetchone()
+    return int((pages - free) * size)
+
+
+def prune(directory: str | os.PathLike[str], max_bytes: int | None = None) -> int:
+    """Delete the entries of the least recently used runs while the database is larger
+    than ``max_bytes`` (default :data:`MAX_BYTES`; down to :data:`PRUNE_TO` of it),
+    keeping the latest run's entries whatever their size; how many entries were
+    deleted.  Raises :class:`sqlite3.Error` when the database cannot be read or written."""
+    if max_bytes is None:
+        max_bytes = MAX_BYTES
+    db = _connect(Path(directory) / DB_NAME)
+    try:
+        size = _live_bytes(db)
+        if size <= max_bytes:
+            return 0
+        runs = db.execute(
+            "SELECT used, SUM(length(key) + length(version) + length(checksum) + length(body))"
+            " FROM entries GROUP BY used ORDER BY used"
+        ).fetchall()
+        total = sum(n for _, n in runs) or 1
+        # rows hold about size/total bytes of pages per byte of data
+        target = max_bytes * PRUNE_TO * total / size
+        kept, cut = total, None
+        for used, n in runs[:-1]:
+            if kept <= target:
+                break
+            kept -= n
+            cut = used
+        if cut is None:
+            return 0
+        db.execute("BEGIN IMMEDIATE")
+        deleted = db.execute("DELETE FROM entries WHERE used <= ?", (cut,)).rowcount
+        db.execute("COMMIT")
+        return int(deleted)
+    finally:
+        db.close()
+
+
+def prune_after_run(directory: str | os.PathLike[str]) -> list[str]:
+    """:func:`prune`, with a failure turned into a problem (text, for the warnings)."""
+    try:
+        prune(directory)
+    except sqlite3.Error as exc:
+        return [f"the cache database could not be pruned ({exc}); it may grow past its limit"]
+    return []
+
+
 class VerdictCache:
     """One process's connection to the cache database (see the module docstring)."""
 
-    def __init__(self, db: sqlite3.Connection | None, stats: CacheStats) -> None:
+    def __init__(self, db: sqlite3.Connection | None, stats: CacheStats, run: int = 0) -> None:
         self._db = db
         self.stats = stats
-        self._pending: list[tuple[bytes, str, bytes, bytes]] = []
+        self.run = run
+        self._pending: list[tuple[bytes, str, bytes, bytes, int]] = []
+        self._touched: list[tuple[int, bytes, int]] = []
 
     @staticmethod
     def open(directory: str | os.PathLike[str]) -> VerdictCache:
@@ -278,11 +353,12 @@ class VerdictCache:
         stats = CacheStats()
         try:
             db = _connect(Path(directory) / DB_NAME)
-            db.execute("SELECT value FROM meta WHERE name = 'format'").fetchone()
-        except sqlite3.Error as exc:
+            row = db.execute("SELECT value FROM meta WHERE name = 'run'").fetchone()
+            run = int(row[0]) if row is not None else 0
+        except (sqlite3.Error, ValueError) as exc:
             stats.note(f"the cache database could not be opened ({exc})")
             return VerdictCache(None, stats)
-        return VerdictCache(db, stats)
+        return VerdictCache(db, stats, run)
 
     @property
     def usable(self) -> bool:
@@ -294,6 +370,7 @@ class VerdictCache:
         if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError):
             self.stats.broken = True
         self._pending.clear()
+        self._touched.clear()
         if self._db is not None:
             self._db.close()
         self._db = None
@@ -317,27 +394,33 @@ class VerdictCache:
                 raise BadEntry(f"written by rela {version!r}, this is {__version__}")
             if not isinstance(body, bytes) or checksum != digest(key, body):
                 raise BadEntry("checksum mismatch (damaged or truncated)")
-            return decode(body)
+            got = decode(body)
         except BadEntry as exc:
             self.stats.ignored += 1
             self.stats.note(f"an entry was not trusted: {exc}")
             return None
+        self._touched.append((self.run, key, self.run))  # recently used: kept by prune
+        return got
 
     def put(self, key: bytes, outcome: Outcome, coverage: CoverageDelta) -> None:
         """Queue an entry; :meth:`flush` writes the queue in one transaction."""
         if self._db is None:
             return
         body = encode(outcome, coverage)
-        self._pending.append((key, __version__, digest(key, body), body))
+        self._pending.append((key, __version__, digest(key, body), body, self.run))
 
     def flush(self) -> None:
-        """Write the queued entries (atomically: all of them or none)."""
-        if self._db is None or not self._pending:
+        """Write the queued entries and mark the entries read as used by this run
+        (atomically: all of it or nothing)."""
+        if self._db is None or not (self._pending or self._touched):
             return
         try:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.executemany(
-                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", self._pending
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?, ?)", self._pending
+            )
+            self._db.executemany(
+                "UPDATE entries SET used = ? WHERE key = ? AND used < ?", self._touched
             )
             self._db.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -347,6 +430,7 @@ class VerdictCache:
             return
         self.stats.stored += len(self._pending)
         self._pending.clear()
+        self._touched.clear()
 
     def take(self) -> CacheStats:
         """Write what is queued, then hand over the counts so far and start again from zero."""

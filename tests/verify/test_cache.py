@@ -20,6 +20,7 @@ from rela.network.model import Fec, Graph
 from rela.results import ANY_OTHER, ClauseRef, Explanation, SpecialHop
 from rela.synth import generate
 from rela.traffic import Cube
+from rela.verify import cache as cache_module
 from rela.verify.cache import DB_NAME
 from rela.verify.cache_codec import BadEntry, decode, encode
 
@@ -344,3 +345,67 @@ def test_the_example_of_the_docs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     untimed = [[re.sub(r"in [0-9.]+ s", "in T s", line) for line in t] for t in tails]
     assert untimed[1] == [re.sub(r"in [0-9.]+ s", "in T s", line) for line in shown]
     assert untimed[0][0] == untimed[1][0].replace("(32 from", "(0 from")
+
+
+def _runs(directory: Path) -> dict[int, int]:
+    """Data bytes of the entries by the run that last used them."""
+    with contextlib.closing(sqlite3.connect(directory / DB_NAME)) as db:
+        rows = db.execute(
+            "SELECT used, SUM(length(key) + length(version) + length(checksum) + length(body))"
+            " FROM entries GROUP BY used"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_pruning_drops_the_least_recently_used_entries_and_never_a_verdict(
+    tmp_path: Path, spec: Any, fecs: list[Fec]
+) -> None:
+    """Runs A, B, A again (its entries are used again), C: over the limit, B's entries go
+    first; the latest run's entries are kept even when they alone pass the limit."""
+    a, b, c = fecs[:100], fecs[100:200], fecs[200:]
+    for change in (a, b, a, c):
+        rela.verify(spec, change, cache=tmp_path)
+    runs = _runs(tmp_path)
+    assert sorted(runs) == [2, 3, 4]  # B last used by run 2, A by run 3, C by run 4
+    with contextlib.closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
+        live = cache_module._live_bytes(db)
+    total = sum(runs.values())
+    # a limit the database passes, and that A and C fit under once B is gone
+    limit = int((runs[3] + runs[4]) * live / (cache_module.PRUNE_TO * total)) + 1
+    assert limit < live
+    assert cache_module.prune(tmp_path, limit) == 2 * len(b)  # two specs
+    assert sorted(_runs(tmp_path)) == [3, 4]
+    for change, cached in ((a, len(a)), (c, len(c)), (b, 0)):
+        warm = rela.verify(spec, change, cache=tmp_path)
+        assert warm.cache is not None and warm.cache.fecs_cached == cached
+        assert normalised(warm) == normalised(rela.verify(spec, change))
+    # under a limit no run fits, only the latest run's entries (B's, run 7) stay
+    cache_module.prune(tmp_path, 1)
+    assert sorted(_runs(tmp_path)) == [7]
+    warm = rela.verify(spec, b, cache=tmp_path)
+    assert warm.cache is not None and warm.cache.fecs_cached == len(b)
+
+
+def test_every_run_prunes_to_the_limit(
+    tmp_path: Path, spec: Any, fecs: list[Fec], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rela.verify(spec, fecs[:100], cache=tmp_path)
+    with contextlib.closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
+        one_run = cache_module._live_bytes(db)
+    monkeypatch.setattr(cache_module, "MAX_BYTES", int(one_run * 1.5))
+    for start in (100, 200, 0):
+        rela.verify(spec, fecs[start : start + 100], cache=tmp_path)
+    with contextlib.closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
+        assert cache_module._live_bytes(db) <= 1.5 * one_run
+    # room for one run and a half: each run evicted the one before; the last run (4:
+    # FECs 0..99, decided again after run 2 evicted them) is what is left
+    assert sorted(_runs(tmp_path)) == [4]
+    warm = rela.verify(spec, fecs[:100], cache=tmp_path)
+    assert warm.cache is not None and warm.cache.fecs_cached == 100
+
+
+def test_a_database_of_the_older_format_is_removed(tmp_path: Path, spec: Any, fecs: list[Fec]) -> None:
+    old = tmp_path / cache_module.OLD_DB_NAMES[0]
+    old.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    rela.verify(spec, fecs[:10], cache=tmp_path)
+    assert not old.exists() and (tmp_path / DB_NAME).is_file()
