@@ -2,7 +2,8 @@
 
 The CLI turns it on when stderr is a terminal, more than a few hundred FECs
 are expected (or the count is unknown) and ``--no-progress`` is not given; the
-library itself never draws anything.
+library itself never draws anything.  The drawing (rich's progress display) is
+imported only when a bar is shown: a check in CI or a pipe never loads it.
 
 >>> with progress_bar(1000, enabled=False) as advance:
 ...     advance(10)
@@ -10,22 +11,12 @@ library itself never draws anything.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    Progress,
-    ProgressColumn,
-    SpinnerColumn,
-    Task,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.text import Text
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = ["progress_bar", "Advance", "MIN_FECS"]
 
@@ -34,27 +25,6 @@ Advance = Callable[..., None]
 
 MIN_FECS = 300
 """Below this many expected FECs a check is too quick for a progress bar to help."""
-
-# Updating rich on every FEC would cost more than checking a trivial FEC.
-_FLUSH_SECONDS = 0.1
-
-
-class _CountColumn(ProgressColumn):
-    """``1,234/5,000 FECs`` or ``1,234 FECs`` when the total is unknown."""
-
-    def render(self, task: Task) -> Text:
-        done = f"{int(task.completed):,}"
-        if task.total is None:
-            return Text(f"{done} FECs", style="progress.download")
-        return Text(f"{done}/{int(task.total):,} FECs", style="progress.download")
-
-
-class _SpeedColumn(ProgressColumn):
-    """``850 FECs/s`` (blank until rich has a speed estimate)."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("" if speed is None else f"{speed:,.0f} FECs/s", style="progress.data.speed")
 
 
 @contextmanager
@@ -71,33 +41,10 @@ def progress_bar(
     if not enabled:
         yield _ignore
         return
-    console = console or Console(stderr=True)
-    columns: list[ProgressColumn] = [
-        SpinnerColumn(),
-        TextColumn("checking"),
-        BarColumn(),
-        _CountColumn(),
-        _SpeedColumn(),
-    ]
-    columns += [TimeRemainingColumn()] if total is not None else [TimeElapsedColumn()]
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("FECs", total=total)
-        pending = 0
-        last = time.monotonic()
+    from rela.report.progress_draw import drawn_bar
 
-        def advance(n: int = 1) -> None:
-            nonlocal pending, last
-            pending += n
-            now = time.monotonic()
-            if now - last >= _FLUSH_SECONDS:
-                bar.advance(task, pending)
-                pending, last = 0, now
-
-        try:
-            yield advance
-        finally:
-            if pending:
-                bar.advance(task, pending)
+    with drawn_bar(total, console) as advance:
+        yield advance
 
 
 def _ignore(n: int = 1) -> None:

@@ -41,9 +41,8 @@ from rela.verify.aggregate import (
     shifted,
     special,
 )
-from rela.verify.cache import CacheStats
+from rela.verify.cache import CacheStats, prune_after_run
 from rela.verify.cache import prepare as prepare_cache
-from rela.verify.cache import prune_after_run
 from rela.verify.cache import reset as reset_cache
 from rela.verify.executors import BATCH_SIZE, run_parts, run_pool, run_serial
 from rela.verify.verifier import (

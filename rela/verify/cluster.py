@@ -185,7 +185,10 @@ def _client(scheduler: str | None, jobs: int) -> Iterator[Any]:
                 n_workers=max(jobs, 1),
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                # no dashboard, and its HTTP server on a free port: a second run on the
+                # same machine must not warn that port 8787 is taken
+                dashboard_address=":0",
+                scheduler_kwargs={"dashboard": False},
             )
         client = Client(cluster, set_as_default=False)
     try:
