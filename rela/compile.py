@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, TypeVar, cast
 
 from rela.errors import SpecSemanticError
@@ -25,6 +25,7 @@ from rela.lang import ast
 from rela.lang.jsonast import node_to_json
 from rela.lang.lexical import quote_name
 from rela.lang.printer import format_check
+from rela.values import frozen
 
 __all__ = [
     "CompiledCheck",
@@ -56,7 +57,7 @@ MAX_GUARD_CASES = 1024
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
+@frozen
 class CompiledCheck:
     """One ``spec`` or ``assert`` block compiled to an IR check."""
 

@@ -11,8 +11,10 @@ The JSON form (:meth:`Report.to_dict`) is the stable report schema of
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
+
+from rela.values import frozen
 
 __all__ = [
     "ANY_OTHER",
@@ -132,7 +134,7 @@ KIND_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class ClauseRef:
     """A place in a spec: an atomic clause, a guard branch, or an assert block.
 
@@ -172,7 +174,7 @@ class ClauseRef:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Explanation:
     """Why a flow is violated, in the engineer's terms (see docs/reports.md, "Causes").
 
@@ -215,7 +217,7 @@ class Explanation:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class FecRef:
     """Which FEC a result is about: input position, key and traffic keys (as JSON)."""
 
@@ -241,7 +243,7 @@ def common_prefix_len(a: Sequence[object], b: Sequence[object]) -> int:
     return n
 
 
-@dataclass(frozen=True)
+@frozen
 class Violation:
     """One flow of one FEC where the spec does not hold, with its counterexample.
 
@@ -285,7 +287,7 @@ class Violation:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class FecError:
     """An FEC that could not be verified (malformed input, resource limit, lost worker)."""
 
@@ -297,7 +299,7 @@ class FecError:
         return {"fec": self.fec.to_dict(), "message": self.message}
 
 
-@dataclass(frozen=True)
+@frozen
 class Warning_:
     """Something suspicious that does not change a verdict (e.g. a name matching no location).
 
@@ -325,7 +327,7 @@ class Warning_:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class FilterNote:
     """FECs an input filter left out of the run: which option, its value, how many, why.
 
@@ -347,7 +349,7 @@ class FilterNote:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class CacheNote:
     """What the verdict cache (``--cache DIR``) did in a run.
 
@@ -376,7 +378,7 @@ class CacheNote:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Cause:
     """Violated flows grouped by what happened and where: one thing to fix.
 
@@ -415,7 +417,7 @@ class Cause:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class ClauseCoverage:
     """How often a clause (or guard branch) applied: its domain met a before or after path.
 
@@ -430,7 +432,7 @@ class ClauseCoverage:
         return {"clause": self.clause.to_dict(), "fecs": self.fecs, "flows": self.flows}
 
 
-@dataclass(frozen=True)
+@frozen
 class SpecResult:
     """The outcome of one spec (or assert) over every FEC of the change."""
 
@@ -472,7 +474,7 @@ class SpecResult:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Report:
     """The outcome of checking a change against the selected specs."""
 

@@ -38,6 +38,7 @@ from functools import lru_cache
 from rela.lang import ast
 from rela.network.model import TrafficKey
 from rela.protocols import PROTOCOL_NAMES
+from rela.values import frozen
 
 __all__ = [
     "Ranges",
@@ -147,7 +148,7 @@ class RangeIndex:
 # ---------------------------------------------------------------------- cubes
 
 
-@dataclass(frozen=True)
+@frozen
 class Cube:
     """The packets of one address family whose every field lies in its ranges.
 
@@ -288,17 +289,17 @@ class _Atom:
     by_family: dict[int, RangeIndex]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Not:
     operand: CompiledCondition
 
 
-@dataclass(frozen=True)
+@frozen
 class _And:
     parts: tuple[CompiledCondition, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Or:
     parts: tuple[CompiledCondition, ...]
 

@@ -32,6 +32,7 @@ from typing import Any
 from rela.lang import ast
 from rela.lang.lexical import compile_regex
 from rela.network.model import DROP
+from rela.values import frozen
 
 __all__ = [
     "OTHER",
@@ -67,7 +68,7 @@ OTHER = _Other()
 OTHER_NAME = "(other)"
 
 
-@dataclass(frozen=True)
+@frozen
 class MarkerLetter:
     """The letter of marker ``#k`` (never a location)."""
 

@@ -21,8 +21,6 @@ check on built graph automata (what counterexamples start from).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rela.automata import bitsets
 from rela.automata.alphabet import LetterAlphabet
 from rela.automata.budget import Budget
@@ -37,11 +35,12 @@ from rela.check.letters import FecContext
 from rela.check.spec import SpecAutomata
 from rela.lang import ast
 from rela.network.model import Graph
+from rela.values import frozen
 
 __all__ = ["Task", "holds", "sides", "decide"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Task:
     """Deciding (or explaining) one guard-free leaf on one FEC."""
 

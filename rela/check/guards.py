@@ -26,7 +26,6 @@ range arithmetic of its own traffic keys.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 from rela.check.leaf import Leaf
 from rela.errors import SpecSemanticError
@@ -40,13 +39,14 @@ from rela.traffic import (
     cubes_of,
     split,
 )
+from rela.values import frozen
 
 __all__ = ["GuardTree", "Region", "conditions"]
 
 Decisions = tuple[tuple[int, bool], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Region:
     """A guard-free leaf and the part of the FEC's traffic that reaches it.
 

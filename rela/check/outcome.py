@@ -6,17 +6,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rela.results import Explanation, FecRef, Violation
 from rela.traffic import Cube, describe_part
+from rela.values import frozen
 
 __all__ = ["FlowDiff", "Outcome", "HOLDS", "VIOLATED", "PathList"]
 
 PathList = tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowDiff:
     """A violated flow: path lists as location names (see results.Violation)."""
 
@@ -52,7 +51,7 @@ class FlowDiff:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class Outcome:
     """Verdict of one check on one FEC: ``holds``, ``violated`` or ``error``."""
 

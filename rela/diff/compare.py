@@ -45,6 +45,7 @@ from rela.errors import RelaError, UsageError
 from rela.network.model import Fec, Graph
 from rela.network.selection import overlaps
 from rela.results import FecRef, Path
+from rela.values import frozen
 
 __all__ = ["Differ", "FlowShift", "as_tuple", "matches", "fec_ref"]
 
@@ -87,7 +88,7 @@ def _check_filters(flow: Sequence[str], dst: Sequence[str]) -> None:
             raise UsageError(f"dst={prefix!r} is not an IP prefix (e.g. 10.0.0.0/8)") from None
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowShift:
     """How one flow's traffic moved: dispositions, kind, and places gained or lost.
 
@@ -109,7 +110,7 @@ class FlowShift:
     links_lost: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class _Outcome:
     """What depends only on the (before, after) graphs: reused across FECs that share them."""
 

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rela.network.model import Graph
+from rela.values import frozen
 
 __all__ = [
     "Bits",
@@ -146,7 +147,7 @@ class FactBits:
         return found
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowFacts:
     """One flow on one side: bit sets of what its paths cross and how they end."""
 

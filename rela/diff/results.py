@@ -14,10 +14,11 @@ both.  The JSON form (:meth:`DiffReport.to_dict`) is described by
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from rela.results import KIND_WORDS, KINDS, FecRef, FilterNote, Path, Warning_
+from rela.values import frozen
 
 __all__ = [
     "UNCHANGED",
@@ -74,7 +75,7 @@ DISPOSITION_WORDS = {
 }
 
 
-@dataclass(frozen=True)
+@frozen
 class PathList:
     """Paths on one side of a difference: the exact count and the shortest few.
 
@@ -94,7 +95,7 @@ class PathList:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowDiff:
     """One flow of an FEC: path counts before/after, and the paths removed and added.
 
@@ -127,7 +128,7 @@ class FlowDiff:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class FecDiff:
     """One FEC: its status, loop flags and flows.
 
@@ -166,7 +167,7 @@ class FecDiff:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Place:
     """Somewhere traffic changed (a device, a link, a drop site, a loop), how often.
 
@@ -189,7 +190,7 @@ class Place:
         return {"where": self.where, "fecs": self.fecs, "flows": self.flows, "example": example}
 
 
-@dataclass(frozen=True)
+@frozen
 class Disposition:
     """How many FECs and flows had one disposition before, and after, the change."""
 
@@ -207,7 +208,7 @@ class Disposition:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Transition:
     """Flows whose disposition went from ``before`` to ``after`` (Batfish's differential view)."""
 
@@ -224,7 +225,7 @@ class Transition:
         return {"before": self.before, "after": self.after, **d}
 
 
-@dataclass(frozen=True)
+@frozen
 class KindCount:
     """Changed flows of one kind (:data:`KINDS`), and the FECs they belong to."""
 
@@ -243,7 +244,7 @@ def _places(items: tuple[Place, ...]) -> list[dict[str, Any]]:
     return [p.to_dict() for p in items]
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffSummary:
     """Counts over the FECs compared (after the input filters), exact whatever is listed.
 
@@ -311,7 +312,7 @@ class DiffSummary:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffReport:
     """The diff of a change: the summary and the FECs listed, most telling first.
 

@@ -27,7 +27,8 @@ turns into SVG.  No external binary is needed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+
+from rela.values import frozen
 
 __all__ = ["Box", "Route", "Layout", "layered_layout", "count_crossings"]
 
@@ -44,7 +45,7 @@ _SWEEPS = 12
 _SMOOTHING = 6
 
 
-@dataclass(frozen=True)
+@frozen
 class Box:
     """A node's box: centre ``x``, ``y``, width and height, and its layer (column)."""
 
@@ -55,7 +56,7 @@ class Box:
     layer: int
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     """An edge's route from its source's border to its target's border, through its bends.
 
@@ -66,7 +67,7 @@ class Route:
     reversed: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Layout:
     """Boxes by node, routes by edge (``(u, u)`` self-loops have no route), overall size."""
 

@@ -18,13 +18,14 @@ marked, so a renderer can highlight what changed without recomputing it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import networkx as nx
 
 from rela.network.model import DROP, Fec, Graph
+from rela.values import frozen
 
 __all__ = [
     "BOTH",
@@ -45,7 +46,7 @@ BEFORE = "before"
 AFTER = "after"
 
 
-@dataclass(frozen=True)
+@frozen
 class PairNode:
     """One location of the drawing: where it exists, and whether paths start or end there."""
 
@@ -62,7 +63,7 @@ class PairNode:
         return self.name == DROP
 
 
-@dataclass(frozen=True)
+@frozen
 class PairEdge:
     """A hop from one location to the next, where it exists, and whether it is on a loop."""
 
@@ -72,7 +73,7 @@ class PairEdge:
     loop: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class GraphPair:
     """The union of a before and an after graph (nodes in discovery order, edges sorted)."""
 

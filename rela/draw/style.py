@@ -10,14 +10,13 @@ report and ``rela diff --dot`` say the same thing the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rela.draw.pair import AFTER, BEFORE, BOTH
+from rela.values import frozen
 
 __all__ = ["EdgeStyle", "EDGE_STYLES", "NODE_LEGEND", "LOOP_LEGEND"]
 
 
-@dataclass(frozen=True)
+@frozen
 class EdgeStyle:
     """The look of one edge side: SVG class, Graphviz attributes, legend text, text glyph."""
 

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rela.network.model import Fec, Graph
 from rela.results import Path, SpecialHop, Violation, common_prefix_len
+from rela.values import frozen
 
 __all__ = [
     "Divergence",
@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class GraphFacts:
     """What the flow's graphs say beyond the listed paths.
 
@@ -69,7 +69,7 @@ class GraphFacts:
     unexpected_after: tuple[bool, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class Divergence:
     """A flow's kind and divergence point; ``missing``/``unexpected`` index the paths it is
     based on (``None``: none of that side)."""

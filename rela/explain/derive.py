@@ -35,18 +35,18 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Hashable
-from dataclasses import dataclass
 from typing import Any
 
 from rela.explain.match import DROP_NAME, Matcher, PathMatch
 from rela.explain.model import Clause, ElseNode, Node, Resolved, ThenNode
 from rela.lang import ast
 from rela.results import Path, SpecialHop
+from rela.values import frozen
 
 __all__ = ["Segment", "Deriver", "domain_of", "pick_clause", "pick_segment"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Segment:
     """One atomic clause of a derivation and the ranges of the two paths it handled."""
 

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Union
 
 from rela.compile import inline_refs
 from rela.lang import ast
 from rela.lang.printer import format_condition, format_path, format_spec
 from rela.results import ClauseRef
+from rela.values import frozen
 
 __all__ = [
     "Clause",
@@ -39,7 +40,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@frozen
 class Clause:
     """An atomic clause: ``atomic`` with lets inlined, ``ref`` as written in the file."""
 
@@ -52,7 +53,7 @@ class Clause:
     chain: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class ThenNode:
     """``left then right``; after guard resolution a side may be ``None`` (the empty spec)."""
 
@@ -60,7 +61,7 @@ class ThenNode:
     right: Node | None
 
 
-@dataclass(frozen=True)
+@frozen
 class ElseNode:
     """``left else right``; after guard resolution a side may be ``None`` (the empty spec)."""
 
@@ -68,7 +69,7 @@ class ElseNode:
     right: Node | None
 
 
-@dataclass(frozen=True)
+@frozen
 class GuardNode:
     """``if cond { then } else { otherwise }``; ``otherwise`` None: the empty spec."""
 
@@ -82,7 +83,7 @@ class GuardNode:
 Node = Union[Clause, ThenNode, ElseNode, GuardNode]
 
 
-@dataclass(frozen=True)
+@frozen
 class Resolved:
     """A guard-free tree (``None``: the empty spec) and the ``any`` markers in it.
 
@@ -96,7 +97,7 @@ class Resolved:
     branches: tuple[ClauseRef, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class SpecModel:
     """One spec block: its clause tree, clauses in source order, guard branches."""
 

@@ -13,8 +13,10 @@ Concat(parts=(Name(text='a'), Star(operand=AnyLoc())))
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Union
+
+from rela.values import frozen
 
 __all__ = [
     "Span",
@@ -90,7 +92,7 @@ __all__ = [
 ATTRIBUTES = ("device", "vrf", "interface", "group")
 
 
-@dataclass(frozen=True)
+@frozen
 class Span:
     """Source range, 1-based lines and columns; ``end_*`` point just past the node."""
 
@@ -107,7 +109,7 @@ def _span() -> Span | None:
 # ---------------------------------------------------------------- path expressions
 
 
-@dataclass(frozen=True)
+@frozen
 class Name:
     """A location name as written, e.g. ``core1`` or ``BORDER-1.DC1|vrf|Gi3/1/1``.
 
@@ -123,14 +125,14 @@ class Name:
         return tuple(self.text.split("|"))
 
 
-@dataclass(frozen=True)
+@frozen
 class AnyLoc:
     """``.``: any one location."""
 
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class NameClass:
     """``[a b c]`` (one of the names) or ``[^a b]`` (none of them); never empty."""
 
@@ -139,7 +141,7 @@ class NameClass:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class AttrClass:
     """``[group=CORE]``, ``[device~"^core"]``; ``negated`` for ``[^vrf=x]``.
 
@@ -153,7 +155,7 @@ class AttrClass:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Marker:
     """``#k``: a fresh marker symbol (never a location), produced by compiling ``any``."""
 
@@ -161,21 +163,21 @@ class Marker:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Epsilon:
     """``()``: the set holding only the empty path."""
 
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class EmptySet:
     """``none``: the empty set of paths."""
 
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Ref:
     """A reference to an earlier ``let`` definition, by name."""
 
@@ -183,7 +185,7 @@ class Ref:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Concat:
     """Juxtaposition ``p q r`` (at least two parts)."""
 
@@ -191,7 +193,7 @@ class Concat:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Alt:
     """Union ``p | q`` (at least two parts)."""
 
@@ -199,7 +201,7 @@ class Alt:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Inter:
     """Intersection ``p & q`` (at least two parts)."""
 
@@ -207,7 +209,7 @@ class Inter:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Complement:
     """``!p``: every path (over all locations) not in ``p``."""
 
@@ -215,39 +217,39 @@ class Complement:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Star:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Plus:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Optional:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Pre:
     """IR only: the pre-change paths of the FEC being checked."""
 
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Post:
     """IR only: the post-change paths of the FEC being checked."""
 
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Image:
     """IR only: ``P >> R``, the outputs of relation ``R`` on inputs in ``P``."""
 
@@ -256,7 +258,7 @@ class Image:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Preimage:
     """IR only: ``R << P``, the inputs of ``R`` that have an output in ``P``."""
 
@@ -290,7 +292,7 @@ PathExpr = Union[
 # ---------------------------------------------------------------- relations (IR)
 
 
-@dataclass(frozen=True)
+@frozen
 class Identity:
     """``I(P)``: every path of ``P`` related to itself."""
 
@@ -298,7 +300,7 @@ class Identity:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Product:
     """``P x Q``: every path of ``P`` related to every path of ``Q``."""
 
@@ -307,7 +309,7 @@ class Product:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class RelConcat:
     """Relation concatenation ``R S`` (at least two parts)."""
 
@@ -315,7 +317,7 @@ class RelConcat:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class RelUnion:
     """Relation union ``R | S`` (at least two parts)."""
 
@@ -323,7 +325,7 @@ class RelUnion:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class PriorityUnion:
     """``R // S``: ``S`` on the inputs ``S`` accepts, ``R`` on the others."""
 
@@ -332,7 +334,7 @@ class PriorityUnion:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Compose:
     """``R ; S``: apply ``R`` first, then ``S``."""
 
@@ -341,7 +343,7 @@ class Compose:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class RelStar:
     """``R*``: zero or more concatenated copies of ``R``."""
 
@@ -354,7 +356,7 @@ Relation = Union[Identity, Product, RelConcat, RelUnion, PriorityUnion, Compose,
 # ---------------------------------------------------------------- traffic guards
 
 
-@dataclass(frozen=True)
+@frozen
 class PrefixCond:
     """``dst in P1, P2`` or ``src in ...``: some traffic key's address lies in a prefix.
 
@@ -366,7 +368,7 @@ class PrefixCond:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class QosCond:
     """``qos = N``: some traffic key has this QoS value."""
 
@@ -374,7 +376,7 @@ class QosCond:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class ProtoCond:
     """``proto = tcp`` (or ``proto = 6``, ``proto in tcp, udp``): the IP protocol is one of
     these numbers (names are resolved by the parser: icmp 1, tcp 6, udp 17, ...)."""
@@ -383,7 +385,7 @@ class ProtoCond:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class PortCond:
     """``dport = 80``, ``sport in 1024-65535, 8080``: the transport port lies in one of
     the inclusive ranges ``(lo, hi)``.  ``field`` is ``"dport"`` or ``"sport"``."""
@@ -393,7 +395,7 @@ class PortCond:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CondAnd:
     """``c1 and c2``: packets satisfying every part (at least two parts)."""
 
@@ -401,7 +403,7 @@ class CondAnd:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CondOr:
     """``c1 or c2``: packets satisfying some part (at least two parts)."""
 
@@ -409,7 +411,7 @@ class CondOr:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CondNot:
     """``not c``: packets not satisfying ``c``."""
 
@@ -422,7 +424,7 @@ Condition = Union[PrefixCond, QosCond, ProtoCond, PortCond, CondAnd, CondOr, Con
 # ---------------------------------------------------------------- checks (IR)
 
 
-@dataclass(frozen=True)
+@frozen
 class Compare:
     """``P == Q`` (``op="=="``) or ``P <= Q`` (``op="<="``, inclusion)."""
 
@@ -432,25 +434,25 @@ class Compare:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckAnd:
     parts: tuple[Check, ...]
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckOr:
     parts: tuple[Check, ...]
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckNot:
     operand: Check
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class CheckIf:
     """A traffic guard in the IR: ``if COND { C1 } else { C2 }``."""
 
@@ -465,36 +467,36 @@ Check = Union[Compare, CheckAnd, CheckOr, CheckNot, CheckIf]
 # ---------------------------------------------------------------- surface specs
 
 
-@dataclass(frozen=True)
+@frozen
 class Preserve:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Add:
     paths: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Remove:
     paths: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Replace:
     old: PathExpr
     new: PathExpr
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Drop:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class AnyPaths:
     """``any(p)``: after the change the zone takes at least one path, only paths in ``p``."""
 
@@ -505,7 +507,7 @@ class AnyPaths:
 Modifier = Union[Preserve, Add, Remove, Replace, Drop, AnyPaths]
 
 
-@dataclass(frozen=True)
+@frozen
 class Atomic:
     """``zone : modifier``."""
 
@@ -514,7 +516,7 @@ class Atomic:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Then:
     """``s1 then s2``: path segments in sequence."""
 
@@ -523,7 +525,7 @@ class Then:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Else:
     """``s1 else s2``: ``s1`` on its domain, ``s2`` elsewhere."""
 
@@ -532,7 +534,7 @@ class Else:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class Guard:
     """``if COND { s1 } else { s2 }``; ``otherwise`` is None when there is no else."""
 
@@ -547,7 +549,7 @@ SpecExpr = Union[Atomic, Then, Else, Guard]
 # ---------------------------------------------------------------- declarations
 
 
-@dataclass(frozen=True)
+@frozen
 class Let:
     """``let NAME = path``; later bare uses of NAME are :class:`Ref` nodes."""
 
@@ -556,7 +558,7 @@ class Let:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class SpecDecl:
     """``spec NAME { ... }``."""
 
@@ -565,7 +567,7 @@ class SpecDecl:
     span: Span | None = _span()
 
 
-@dataclass(frozen=True)
+@frozen
 class AssertDecl:
     """``assert NAME { ... }``: a check written directly in the IR."""
 
@@ -577,7 +579,7 @@ class AssertDecl:
 Decl = Union[Let, SpecDecl, AssertDecl]
 
 
-@dataclass(frozen=True)
+@frozen
 class Module:
     """A whole spec file."""
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from rela.compile import compile_module, domain, inline_refs, lift_guards, used_lets
@@ -31,11 +31,12 @@ from rela.lang import ast
 from rela.lint.static import lint_module
 from rela.network.model import Fec
 from rela.results import Warning_
+from rela.values import frozen
 
 __all__ = ["LintResult", "lint_change"]
 
 
-@dataclass(frozen=True)
+@frozen
 class LintResult:
     """The warnings of ``rela lint``, and what the change showed.
 

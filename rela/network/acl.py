@@ -32,10 +32,10 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Union
 
 from rela.network.headerspace import Packet
+from rela.values import frozen
 
 __all__ = [
     "Wildcard",
@@ -69,7 +69,7 @@ PortRanges = tuple[tuple[int, int], ...]
 # --------------------------------------------------------------------------- IP spaces
 
 
-@dataclass(frozen=True)
+@frozen
 class Wildcard:
     """An IPv4 address with a wildcard mask: the bits set in ``mask`` are "don't care".
 
@@ -110,7 +110,7 @@ class Wildcard:
 ANY_ADDRESS = Wildcard(0, 0xFFFFFFFF)
 
 
-@dataclass(frozen=True)
+@frozen
 class WildcardSpace:
     """The addresses matching some wildcard of ``include`` and none of ``exclude``."""
 
@@ -118,14 +118,14 @@ class WildcardSpace:
     exclude: tuple[Wildcard, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen
 class AclSpace:
     """Batfish's ``AclIpSpace``: the first line containing the address decides (none: outside)."""
 
     lines: tuple[tuple[bool, IpSpace], ...]  # (permit, space)
 
 
-@dataclass(frozen=True)
+@frozen
 class UnsupportedSpace:
     """An IP space Rela does not model (e.g. a reference to a named IP space)."""
 
@@ -137,7 +137,7 @@ IpSpace = Union[WildcardSpace, AclSpace, UnsupportedSpace]
 # --------------------------------------------------------------------------- matches
 
 
-@dataclass(frozen=True)
+@frozen
 class HeaderMatch:
     """Batfish's ``MatchHeaderSpace``: every given constraint holds (``negate``: the opposite).
 
@@ -160,32 +160,32 @@ class HeaderMatch:
     negate: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class TrueMatch:
     """Matches every packet."""
 
 
-@dataclass(frozen=True)
+@frozen
 class FalseMatch:
     """Matches no packet."""
 
 
-@dataclass(frozen=True)
+@frozen
 class AndMatch:
     parts: tuple[Match, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class OrMatch:
     parts: tuple[Match, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class NotMatch:
     part: Match
 
 
-@dataclass(frozen=True)
+@frozen
 class AclRef:
     """``PermittedByAcl`` (``permitted``) or ``DeniedByAcl``: another ACL of the same node."""
 
@@ -193,7 +193,7 @@ class AclRef:
     permitted: bool = True
 
 
-@dataclass(frozen=True)
+@frozen
 class Unsupported:
     """A match condition Rela does not model; ``what`` says which (for the warning)."""
 
@@ -205,7 +205,7 @@ Match = Union[HeaderMatch, TrueMatch, FalseMatch, AndMatch, OrMatch, NotMatch, A
 # --------------------------------------------------------------------------- ACLs
 
 
-@dataclass(frozen=True)
+@frozen
 class AclLine:
     """One line: ``action`` + ``match`` (``ExprAclLine``), or ``acl`` (``AclAclLine``).
 
@@ -221,7 +221,7 @@ class AclLine:
     acl: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Acl:
     """An IP access list of one node."""
 
@@ -230,7 +230,7 @@ class Acl:
     lines: tuple[AclLine, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Decision:
     """What an ACL does with a packet: ``permit``/``deny``/``unknown`` and the deciding line."""
 

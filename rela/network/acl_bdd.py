@@ -19,7 +19,6 @@ IPv4 ACL decides IPv4 packets only; IPv6 packets pass it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from rela.network.acl import (
@@ -41,11 +40,12 @@ from rela.network.acl import (
     WildcardSpace,
 )
 from rela.network.headerspace import PacketSpace
+from rela.values import frozen
 
 __all__ = ["AclCompiler", "Verdict", "LineHit"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Verdict:
     """Packets an ACL permits, denies, and cannot decide (disjoint; together: every packet)."""
 
@@ -54,7 +54,7 @@ class Verdict:
     unknown: Any
 
 
-@dataclass(frozen=True)
+@frozen
 class LineHit:
     """The packets of a set that one line of an ACL decides (``line`` None: the implicit deny)."""
 
@@ -63,7 +63,7 @@ class LineHit:
     packets: Any
 
 
-@dataclass(frozen=True)
+@frozen
 class _Tri:
     """A three-valued condition: where it holds, where it cannot be decided (else: fails)."""
 
@@ -290,7 +290,7 @@ class AclCompiler:
         return _Tri(sp.false, self._v4)
 
 
-@dataclass(frozen=True)
+@frozen
 class _LineSets:
     """What one line does with the packets that reach it (all inside IPv4)."""
 

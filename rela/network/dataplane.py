@@ -66,6 +66,7 @@ from rela.network.routing import (
     addr_key,
     node_name,
 )
+from rela.values import frozen
 
 __all__ = [
     "DROP",
@@ -94,7 +95,7 @@ __all__ = [
 MAX_RESOLUTION_DEPTH = 16
 
 
-@dataclass(frozen=True)
+@frozen
 class _Egress:
     """Send out of ``interface``, ARPing for ``arp`` (``None``: for the destination itself)."""
 
@@ -102,12 +103,12 @@ class _Egress:
     arp: IPAddress | None
 
 
-@dataclass(frozen=True)
+@frozen
 class _NextVrf:
     vrf: str
 
 
-@dataclass(frozen=True)
+@frozen
 class _Drop:
     reason: str
 

@@ -16,12 +16,12 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from rela.errors import NetworkInputError, UsageError
 from rela.network.dataplane import DataPlane
 from rela.network.model import TrafficKey
 from rela.network.routing import DEFAULT_VRF, SPECIAL_SINKS, Interval, IPNetwork, RawGraph
+from rela.values import frozen
 
 __all__ = [
     "RawFec",
@@ -41,7 +41,7 @@ Start = tuple[str, str, "str | None"]
 _BITS = {4: 32, 6: 128}
 
 
-@dataclass(frozen=True)
+@frozen
 class RawFec:
     """One FEC of a Batfish change: its traffic and its raw before/after graphs.
 

@@ -33,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from rela.network.routing import DENIED_IN, DENIED_OUT, RawGraph, Skeleton
+from rela.values import frozen
 
 __all__ = ["Decide", "FilterUse", "Filtered", "filtered_graph", "PERMIT", "DENY", "UNKNOWN"]
 
@@ -58,7 +59,7 @@ class FilterUse:
         return f"{self.device}[{self.interface}] {self.direction} {self.acl}: {self.decision}"
 
 
-@dataclass(frozen=True)
+@frozen
 class Filtered:
     """The graph of one class (None with a ``problem``) and the ACLs it met.
 

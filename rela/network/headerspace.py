@@ -23,10 +23,10 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from rela.network.model import TrafficKey
+from rela.values import frozen
 
 __all__ = ["BACKENDS", "Packet", "PacketSpace", "default_backend"]
 
@@ -77,7 +77,7 @@ def default_backend() -> str:
 BACKENDS = ("cudd", "autoref")
 
 
-@dataclass(frozen=True)
+@frozen
 class Packet:
     """One concrete packet (for tests, oracles and examples).
 

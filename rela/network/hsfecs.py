@@ -37,6 +37,7 @@ from rela.network.filtering import DENY, PERMIT, UNKNOWN, Filtered, FilterUse, f
 from rela.network.headerspace import PacketSpace
 from rela.network.model import TrafficKey
 from rela.network.routing import Interval, RawGraph, Skeleton, Snapshot
+from rela.values import frozen
 
 __all__ = [
     "AclUse",
@@ -80,7 +81,7 @@ class AclPlane:
         return name, self.compiler.compile(device, name)
 
 
-@dataclass(frozen=True)
+@frozen
 class HsFec:
     """A raw FEC with what the header-space computation knows about it."""
 
@@ -178,7 +179,7 @@ class _Side:
         return found
 
 
-@dataclass(frozen=True)
+@frozen
 class HsResult:
     """The FECs, and the packet space and ACLs they were computed with (for ``rela show``)."""
 
@@ -366,7 +367,7 @@ def _key_order(key: TrafficKey) -> tuple[Any, ...]:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class AclUse:
     """An ACL an FEC's traffic meets in one snapshot, and the lines that decide it there.
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from enum import Enum
 from itertools import chain
 from typing import Any, Protocol
 
 from rela.protocols import PROTOCOL_NAMES
+from rela.values import frozen
 
 __all__ = [
     "DROP",
@@ -54,7 +55,7 @@ class Granularity(str, Enum):
     GROUP = "group"
 
 
-@dataclass(frozen=True)
+@frozen
 class Location:
     """A location name split into its components, with its attributes.
 
@@ -96,7 +97,7 @@ class Location:
 PortRange = tuple[int, int]
 
 
-@dataclass(frozen=True)
+@frozen
 class TrafficKey:
     """One traffic key of an FEC: a *cube* of packets.
 
@@ -198,7 +199,7 @@ def describe_traffic(keys: Iterable[TrafficKey], limit: int = 3) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@frozen
 class Graph:
     """A forwarding graph at one granularity.
 
@@ -358,7 +359,7 @@ class Graph:
         return live
 
 
-@dataclass(frozen=True)
+@frozen
 class Fec:
     """One forwarding equivalence class of a change.
 

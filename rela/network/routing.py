@@ -24,6 +24,7 @@ from typing import Any
 
 from rela.network.acl import Acl
 from rela.network.model import DROP
+from rela.values import frozen
 
 __all__ = [
     "DROP",
@@ -82,7 +83,7 @@ def node_name(device: str, vrf: str) -> str:
 # --------------------------------------------------------------------------- inputs
 
 
-@dataclass(frozen=True)
+@frozen
 class NextHop:
     """Where a route sends traffic, as in Batfish's ``Next_Hop`` column.
 
@@ -107,7 +108,7 @@ class NextHop:
             raise ValueError("a vrf next hop needs a vrf")
 
 
-@dataclass(frozen=True)
+@frozen
 class Route:
     """One row of a ``routes()`` answer (a best route of the main RIB)."""
 
@@ -120,7 +121,7 @@ class Route:
     metric: int | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class L3Edge:
     """One row of a ``layer3Edges()`` answer: ``node[interface] -> remote_node[remote_interface]``."""
 
@@ -132,7 +133,7 @@ class L3Edge:
     remote_ips: tuple[IPAddress, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class InterfaceInfo:
     """What Rela uses of one row of an ``interfaceProperties()`` answer."""
 
@@ -145,7 +146,7 @@ class InterfaceInfo:
     out_filter: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Snapshot:
     """The exported answers of one Batfish snapshot.
 
@@ -206,7 +207,7 @@ def addr_key(addr: IPAddress) -> tuple[int, int]:
 # --------------------------------------------------------------------------- outputs
 
 
-@dataclass(frozen=True)
+@frozen
 class RawGraph:
     """A forwarding graph in the raw shape of the Rela graph JSON format.
 
@@ -264,7 +265,7 @@ class RawGraph:
 Hop = tuple[str, "tuple[str, str] | None", "str | None", "str | None"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Skeleton:
     """Where packets of one uniform destination range can go, before ACLs.
 

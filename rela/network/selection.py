@@ -37,6 +37,7 @@ from typing import Any
 from rela.errors import UsageError
 from rela.network.model import Fec, Graph, TrafficKey
 from rela.results import FilterNote, Warning_
+from rela.values import frozen
 
 __all__ = [
     "InputSummary",
@@ -196,7 +197,7 @@ class Tally:
         return out
 
 
-@dataclass(frozen=True)
+@frozen
 class Selector:
     """Input filters: ``dst`` prefixes, ``start`` and ``flow`` locations (each repeatable).
 
@@ -334,7 +335,7 @@ def _restrict(graph: Graph, names: Sequence[str]) -> Graph:
 # ---------------------------------------------------------------------- after the run
 
 
-@dataclass(frozen=True)
+@frozen
 class InputSummary:
     """What the report says about the input: FECs before filters, what each filter left out,
     and the loaders' warnings (``skipped-file``...)."""

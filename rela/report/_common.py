@@ -14,7 +14,6 @@ comes from an input (locations, FEC keys, traffic, spec names) goes through
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rela.explain.causes import find_causes
@@ -34,6 +33,7 @@ from rela.results import (
     Violation,
     common_prefix_len,
 )
+from rela.values import frozen
 
 __all__ = [
     "ARROW",
@@ -281,7 +281,7 @@ def summary_line(report: Report) -> str:
     )
 
 
-@dataclass(frozen=True)
+@frozen
 class DiffRow:
     """One row of an expected-versus-actual view.
 

@@ -28,10 +28,10 @@ way, computed here from the result data alone:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from rela.report.escape import visible
 from rela.results import Path, SpecialHop, Violation, common_prefix_len
+from rela.values import frozen
 
 __all__ = ["Item", "Row", "FlowView", "flow_view", "fold", "hop_text", "tokens", "ARROW"]
 
@@ -59,7 +59,7 @@ def tokens(path: Path) -> Tokens:
     return tuple(hop_text(h) for h in path)
 
 
-@dataclass(frozen=True)
+@frozen
 class Item:
     """One displayed path: its tokens and the listed paths it stands for.
 
@@ -74,7 +74,7 @@ class Item:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Row:
     """An expected item and the actual item closest to it; marks ``-``, ``+`` or `` ``.
 
@@ -88,7 +88,7 @@ class Row:
     prefix: int = 0
 
 
-@dataclass(frozen=True)
+@frozen
 class FlowView:
     """A violated flow for display: changed rows, unchanged items, notes in words."""
 

@@ -27,11 +27,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
 
 from rela.lang import ast
 from rela.network.model import DROP
+from rela.values import frozen
 
 __all__ = [
     "Candidate",
@@ -75,7 +75,7 @@ T = TypeVar("T")
 PRESERVE_ALL: ast.SpecExpr = ast.Atomic(ast.Star(ast.AnyLoc()), ast.Preserve())
 
 
-@dataclass(frozen=True)
+@frozen
 class Candidate:
     """A clause body (guard-free) with what it says, its kind and tier.
 

@@ -33,6 +33,8 @@ import ipaddress
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from rela.values import frozen
+
 __all__ = ["Block", "Member", "Cover", "blocks_of", "cover", "inside", "UNIVERSAL"]
 
 _BITS = {4: 32, 6: 128}
@@ -115,7 +117,7 @@ def blocks_of(addresses: Iterable[str | None]) -> tuple[Block, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True)
+@frozen
 class Member:
     """An FEC (or a group of FECs) as a guard sees it: an id and its address blocks."""
 
@@ -123,7 +125,7 @@ class Member:
     blocks: tuple[Block, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class Cover:
     """The prefixes of a guard, and the inside members it could not take in."""
 

@@ -23,6 +23,7 @@ from rela.errors import NetworkInputError
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
 from rela.results import FecRef
 from rela.suggest.guards import Block, blocks_of
+from rela.values import frozen
 
 __all__ = ["FecInfo", "Situation", "Observation", "observe", "MAX_PROBLEMS_SHOWN"]
 
@@ -30,7 +31,7 @@ __all__ = ["FecInfo", "Situation", "Observation", "observe", "MAX_PROBLEMS_SHOWN
 MAX_PROBLEMS_SHOWN = 5
 
 
-@dataclass(frozen=True)
+@frozen
 class FecInfo:
     """What the suggestion keeps of one FEC: where it is, its traffic, its address blocks."""
 
@@ -77,7 +78,7 @@ class Situation:
         return Fec(first.index, first.key, (), self.before, self.after)
 
 
-@dataclass(frozen=True)
+@frozen
 class Observation:
     """A change, observed: its situations in input order of their first FEC.
 

@@ -33,7 +33,6 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import TypeVar
 
 import networkx as nx
@@ -43,6 +42,7 @@ from rela.network.model import DROP, Graph
 from rela.suggest import clauses as cl
 from rela.suggest.clauses import BROAD, EXACT, LOCATED, Candidate
 from rela.suggest.regex import live_nodes, writable
+from rela.values import frozen
 
 __all__ = ["candidates", "combinations", "sample_paths", "PATH_LIMIT", "MINED", "WALKS"]
 
@@ -60,7 +60,7 @@ MAX_COMBINED = 4
 Path = tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Facts:
     before: frozenset[Path]
     after: frozenset[Path]

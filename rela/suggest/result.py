@@ -6,11 +6,12 @@ Plain frozen data; :meth:`Suggestion.to_dict` is the JSON document of
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from rela.lang import ast, format_spec
 from rela.results import Report
+from rela.values import frozen
 
 __all__ = ["Example", "SuggestedClause", "Suggestion", "FORMAT"]
 
@@ -18,7 +19,7 @@ __all__ = ["Example", "SuggestedClause", "Suggestion", "FORMAT"]
 FORMAT = "rela-suggest/1"
 
 
-@dataclass(frozen=True)
+@frozen
 class Example:
     """One FEC a clause explains, and one of its path changes (before -> after)."""
 
@@ -43,7 +44,7 @@ class Example:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class SuggestedClause:
     """One top-level clause of the suggested spec, in spec order.
 
@@ -88,7 +89,7 @@ class SuggestedClause:
         }
 
 
-@dataclass(frozen=True)
+@frozen
 class Suggestion:
     """A spec that describes an observed change, checked on it.
 

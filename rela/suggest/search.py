@@ -42,6 +42,7 @@ from rela.suggest.observe import FecInfo, Observation, Situation
 from rela.suggest.oracle import Chain, Oracle
 from rela.suggest.patterns import candidates, combinations
 from rela.suggest.regex import graph_regex, writable
+from rela.values import frozen
 
 __all__ = ["Placed", "Search", "Cell"]
 
@@ -60,7 +61,7 @@ MAX_COMBINATIONS = 40
 KNOWN_TRIED = 3
 
 
-@dataclass(frozen=True)
+@frozen
 class Placed:
     """A clause in the chain: what it is, where it sits (``rank``) and its guard."""
 
@@ -71,7 +72,7 @@ class Placed:
     explicit: bool = False
 
 
-@dataclass(frozen=True)
+@frozen
 class Cell:
     """FECs of one situation that see the same clauses."""
 
@@ -80,7 +81,7 @@ class Cell:
     fecs: tuple[int, ...]
 
 
-@dataclass(frozen=True)
+@frozen
 class _Option:
     candidate: Candidate
     position: str

@@ -31,6 +31,7 @@ from typing import Any
 
 from rela.synth.forwarding import DROP, Fib, RawGraph, fec_graph, next_hops, same_paths
 from rela.synth.topology import Topology
+from rela.values import frozen
 
 __all__ = ["CHANGES", "BUGS", "Template", "Scenario", "quote_name", "templates_of"]
 
@@ -51,7 +52,7 @@ def quote_name(name: str) -> str:
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-@dataclass(frozen=True)
+@frozen
 class Template:
     """A forwarding situation shared by many FECs: one destination, one ingress group.
 

@@ -35,6 +35,7 @@ import orjson
 from rela.synth.change import Scenario, Template, group_weights, templates_of
 from rela.synth.forwarding import same_paths
 from rela.synth.topology import Topology, clos, wan
+from rela.values import frozen
 
 __all__ = ["Generated", "generate", "make_topology", "CHANGE_DIR"]
 
@@ -44,7 +45,7 @@ CHANGE_DIR = "change"
 _QOS = (0, 4)
 
 
-@dataclass(frozen=True)
+@frozen
 class Generated:
     """What :func:`generate` wrote (``expected`` is the content of ``expected.json``)."""
 

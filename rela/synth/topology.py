@@ -20,7 +20,9 @@ from __future__ import annotations
 import ipaddress
 import random
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from rela.values import frozen
 
 __all__ = ["Topology", "TopologyBuilder", "clos", "wan", "destination_block", "REGION_CODES"]
 
@@ -43,7 +45,7 @@ def destination_block(index: int) -> ipaddress.IPv4Network:
     return ipaddress.IPv4Network((base, 16))
 
 
-@dataclass(frozen=True)
+@frozen
 class Topology:
     """A network: devices, weighted links with interface names, roles.
 

@@ -277,11 +277,13 @@ def run_dask(
 
     n_specs = len(checks)
     run = uuid.uuid4().hex
+    specs = list(checks)
     with _client(scheduler, jobs) as client:
-        remote = client.scatter(list(checks), broadcast=True)
+        # The specs travel with every task rather than scattered once: scattered data
+        # dies with the worker holding it, and with it every later task of the run.
 
         def submit(batch: list[Fec]) -> Any:
-            return client.submit(_batch_task, run, remote, options, batch, pure=False)
+            return client.submit(_batch_task, run, specs, options, batch, pure=False)
 
         def lost(batch: list[Fec], exc: BaseException) -> BatchResult:
             outcome = Outcome("error", message=_failure(exc))
@@ -305,11 +307,12 @@ def run_dask_parts(
     n_specs = len(checks)
     run = uuid.uuid4().hex
     cwd = os.getcwd()
+    specs = list(checks)
     with _client(scheduler, jobs) as client:
-        remote = client.scatter(list(checks), broadcast=True)
+        # with every task, not scattered: see run_dask
 
         def submit(part: Iterable[Fec]) -> Any:
-            return client.submit(_part_task, run, remote, options, part, cwd, pure=False)
+            return client.submit(_part_task, run, specs, options, part, cwd, pure=False)
 
         def lost(part: Iterable[Fec], exc: BaseException) -> PartResult:
             outcome = Outcome("error", message=_failure(exc))

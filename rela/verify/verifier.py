@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rela.check import Letters, Outcome, SpecChecker
@@ -23,13 +22,14 @@ from rela.errors import RelaError
 from rela.explain.hook import RunExplainer, explained
 from rela.lang import ast
 from rela.network.model import Fec, Granularity
+from rela.values import frozen
 from rela.verify.cache import CacheStats
 from rela.verify.cached import CachedRun
 
 __all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
 
 
-@dataclass(frozen=True)
+@frozen
 class Options:
     """Verification options shared by every executor."""
 
@@ -44,7 +44,7 @@ class Options:
     cache: str | None = None
 
 
-@dataclass(frozen=True)
+@frozen
 class Named:
     """A compiled check with the name of its spec/assert block.
 

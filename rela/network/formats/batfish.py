@@ -17,7 +17,6 @@ ACL definitions.  See ``docs/batfish.md``.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +41,7 @@ from rela.network.hsfecs import AclUse, HsResult, acl_uses, compute_hs_fecs
 from rela.network.model import Fec, Granularity, Graph
 from rela.network.routing import InterfaceInfo, RawGraph, Snapshot
 from rela.results import Warning_
+from rela.values import frozen
 
 __all__ = [
     "BatfishExport",
@@ -64,7 +64,7 @@ __all__ = [
 # --------------------------------------------------------------------------- exports
 
 
-@dataclass(frozen=True)
+@frozen
 class BatfishExport:
     """The files of one exported snapshot."""
 
@@ -183,7 +183,7 @@ def load_snapshot(
 # --------------------------------------------------------------------------- changes
 
 
-@dataclass(frozen=True)
+@frozen
 class BuiltChange:
     """The FECs of a change computed from two exports, with what Rela has to say about them.
 

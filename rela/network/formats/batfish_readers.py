@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import ipaddress
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +39,7 @@ from rela.network.routing import (
     NextHop,
     Route,
 )
+from rela.values import frozen
 
 __all__ = [
     "Source",
@@ -161,7 +161,7 @@ def _as_row(row: Any, where: str, filename: str | None) -> dict[str, Any]:
     return dict(row)
 
 
-@dataclass(frozen=True)
+@frozen
 class _Ctx:
     filename: str | None
     where: str

@@ -15,7 +15,6 @@ at a time; a malformed FEC becomes a :class:`~rela.network.model.Fec` with
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,7 @@ from rela.network.formats.fastjson import Unsure, array_segments
 from rela.network.granularity import GraphBuilder, LoadedChange, parse_traffic
 from rela.network.model import Fec, Granularity, Graph
 from rela.results import Warning_
+from rela.values import frozen
 
 __all__ = [
     "RelaJsonChange",
@@ -295,7 +295,7 @@ def iter_fecs(files: tuple[Path, ...], builder: GraphBuilder) -> Iterator[Fec]:
         )
 
 
-@dataclass(frozen=True)
+@frozen
 class FilePart:
     """One chunk file of a change: loaded and checked on its own by a worker process.
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +41,7 @@ from rela.network.granularity import (
     parse_traffic,
 )
 from rela.network.model import Fec, Granularity, Graph, TrafficKey
+from rela.values import frozen
 
 __all__ = ["SNAPSHOT_FORMAT", "SnapshotChange", "iter_snapshot", "snapshot_schema"]
 
@@ -63,7 +63,7 @@ def snapshot_schema() -> dict[str, Any]:
     return schema
 
 
-@dataclass(frozen=True)
+@frozen
 class SnapshotFec:
     """One FEC of one snapshot file (``index`` is its position in that file)."""
 
