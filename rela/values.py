@@ -15,6 +15,13 @@ the dataclass meaning with closures over the class's fields instead:
 * ``repr()`` is ``Name(field=value, ...)`` over the fields with ``repr=True``.
 
 A method the class body defines itself is kept, as a dataclass keeps it.
+
+:func:`node` goes one step further for classes built in small numbers (the
+spec AST, built once per parse): nothing is compiled at all; ``__init__`` is
+a closure too (positional and keyword arguments, defaults) and the frozen
+guards are shared functions, at the price of a slower constructor.  It takes
+plain defaults only (no ``default_factory``, ``init=False`` or
+``__post_init__``), and says so when a class has them.
 Everything else is a plain dataclass: :func:`dataclasses.fields`,
 :func:`dataclasses.replace`, pickling and ``match`` work as before
 (``tests/style/test_values.py`` compares every behaviour with
@@ -47,7 +54,7 @@ else:
         return lambda decorated: decorated
 
 
-__all__ = ["frozen"]
+__all__ = ["frozen", "node"]
 
 T = TypeVar("T")
 
@@ -96,5 +103,70 @@ def frozen(cls: type[T]) -> type[T]:
     for name, method in _methods(out).items():
         if name not in own:
             method.__qualname__ = f"{out.__qualname__}.{name}"
+            setattr(out, name, method)
+    return out
+
+
+def _frozen_setattr(self: Any, name: str, value: Any) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot assign to field {name!r}")
+
+
+def _frozen_delattr(self: Any, name: str) -> None:
+    raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _init(cls: type) -> Callable[..., None]:
+    """``__init__`` of a :func:`node` class: fields in order, keywords, plain defaults."""
+    fields = dataclasses.fields(cls)
+    for f in fields:
+        if not f.init or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"@node {cls.__qualname__}.{f.name}: plain defaults only")
+    if "__post_init__" in cls.__dict__:
+        raise TypeError(f"@node {cls.__qualname__}: no __post_init__")
+    names = tuple(f.name for f in fields)
+    defaults = {f.name: f.default for f in fields if f.default is not dataclasses.MISSING}
+    n = len(names)
+    where = f"{cls.__qualname__}.__init__()"
+    setter = object.__setattr__
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) > n:
+            raise TypeError(f"{where} takes {n + 1} positional arguments but {len(args) + 1} were given")
+        for name, value in zip(names, args):
+            setter(self, name, value)
+        if len(args) == n and not kwargs:
+            return
+        for name in names[: len(args)]:
+            if name in kwargs:
+                raise TypeError(f"{where} got multiple values for argument {name!r}")
+        for name in names[len(args) :]:
+            if name in kwargs:
+                setter(self, name, kwargs.pop(name))
+            elif name in defaults:
+                setter(self, name, defaults[name])
+            else:
+                raise TypeError(f"{where} missing 1 required argument: {name!r}")
+        if kwargs:
+            raise TypeError(f"{where} got an unexpected keyword argument {next(iter(kwargs))!r}")
+
+    return __init__
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field,))
+def node(cls: type[T]) -> type[T]:
+    """:func:`frozen`, with nothing compiled: for classes built in small numbers (module
+    docstring)."""
+    own = dict(cls.__dict__)
+    out = dataclasses.dataclass(init=False, repr=False, eq=False)(cls)
+    methods = {
+        "__init__": _init(out),
+        "__setattr__": _frozen_setattr,
+        "__delattr__": _frozen_delattr,
+        **_methods(out),
+    }
+    for name, method in methods.items():
+        if name not in own:
+            if name not in ("__setattr__", "__delattr__"):
+                method.__qualname__ = f"{out.__qualname__}.{name}"
             setattr(out, name, method)
     return out

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import field
 from typing import Union
 
-from rela.values import frozen
+from rela.values import node
 
 __all__ = [
     "Span",
@@ -92,7 +92,7 @@ __all__ = [
 ATTRIBUTES = ("device", "vrf", "interface", "group")
 
 
-@frozen
+@node
 class Span:
     """Source range, 1-based lines and columns; ``end_*`` point just past the node."""
 
@@ -109,7 +109,7 @@ def _span() -> Span | None:
 # ---------------------------------------------------------------- path expressions
 
 
-@frozen
+@node
 class Name:
     """A location name as written, e.g. ``core1`` or ``BORDER-1.DC1|vrf|Gi3/1/1``.
 
@@ -125,14 +125,14 @@ class Name:
         return tuple(self.text.split("|"))
 
 
-@frozen
+@node
 class AnyLoc:
     """``.``: any one location."""
 
     span: Span | None = _span()
 
 
-@frozen
+@node
 class NameClass:
     """``[a b c]`` (one of the names) or ``[^a b]`` (none of them); never empty."""
 
@@ -141,7 +141,7 @@ class NameClass:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class AttrClass:
     """``[group=CORE]``, ``[device~"^core"]``; ``negated`` for ``[^vrf=x]``.
 
@@ -155,7 +155,7 @@ class AttrClass:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Marker:
     """``#k``: a fresh marker symbol (never a location), produced by compiling ``any``."""
 
@@ -163,21 +163,21 @@ class Marker:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Epsilon:
     """``()``: the set holding only the empty path."""
 
     span: Span | None = _span()
 
 
-@frozen
+@node
 class EmptySet:
     """``none``: the empty set of paths."""
 
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Ref:
     """A reference to an earlier ``let`` definition, by name."""
 
@@ -185,7 +185,7 @@ class Ref:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Concat:
     """Juxtaposition ``p q r`` (at least two parts)."""
 
@@ -193,7 +193,7 @@ class Concat:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Alt:
     """Union ``p | q`` (at least two parts)."""
 
@@ -201,7 +201,7 @@ class Alt:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Inter:
     """Intersection ``p & q`` (at least two parts)."""
 
@@ -209,7 +209,7 @@ class Inter:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Complement:
     """``!p``: every path (over all locations) not in ``p``."""
 
@@ -217,39 +217,39 @@ class Complement:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Star:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Plus:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Optional:
     operand: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Pre:
     """IR only: the pre-change paths of the FEC being checked."""
 
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Post:
     """IR only: the post-change paths of the FEC being checked."""
 
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Image:
     """IR only: ``P >> R``, the outputs of relation ``R`` on inputs in ``P``."""
 
@@ -258,7 +258,7 @@ class Image:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Preimage:
     """IR only: ``R << P``, the inputs of ``R`` that have an output in ``P``."""
 
@@ -292,7 +292,7 @@ PathExpr = Union[
 # ---------------------------------------------------------------- relations (IR)
 
 
-@frozen
+@node
 class Identity:
     """``I(P)``: every path of ``P`` related to itself."""
 
@@ -300,7 +300,7 @@ class Identity:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Product:
     """``P x Q``: every path of ``P`` related to every path of ``Q``."""
 
@@ -309,7 +309,7 @@ class Product:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class RelConcat:
     """Relation concatenation ``R S`` (at least two parts)."""
 
@@ -317,7 +317,7 @@ class RelConcat:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class RelUnion:
     """Relation union ``R | S`` (at least two parts)."""
 
@@ -325,7 +325,7 @@ class RelUnion:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class PriorityUnion:
     """``R // S``: ``S`` on the inputs ``S`` accepts, ``R`` on the others."""
 
@@ -334,7 +334,7 @@ class PriorityUnion:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Compose:
     """``R ; S``: apply ``R`` first, then ``S``."""
 
@@ -343,7 +343,7 @@ class Compose:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class RelStar:
     """``R*``: zero or more concatenated copies of ``R``."""
 
@@ -356,7 +356,7 @@ Relation = Union[Identity, Product, RelConcat, RelUnion, PriorityUnion, Compose,
 # ---------------------------------------------------------------- traffic guards
 
 
-@frozen
+@node
 class PrefixCond:
     """``dst in P1, P2`` or ``src in ...``: some traffic key's address lies in a prefix.
 
@@ -368,7 +368,7 @@ class PrefixCond:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class QosCond:
     """``qos = N``: some traffic key has this QoS value."""
 
@@ -376,7 +376,7 @@ class QosCond:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class ProtoCond:
     """``proto = tcp`` (or ``proto = 6``, ``proto in tcp, udp``): the IP protocol is one of
     these numbers (names are resolved by the parser: icmp 1, tcp 6, udp 17, ...)."""
@@ -385,7 +385,7 @@ class ProtoCond:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class PortCond:
     """``dport = 80``, ``sport in 1024-65535, 8080``: the transport port lies in one of
     the inclusive ranges ``(lo, hi)``.  ``field`` is ``"dport"`` or ``"sport"``."""
@@ -395,7 +395,7 @@ class PortCond:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CondAnd:
     """``c1 and c2``: packets satisfying every part (at least two parts)."""
 
@@ -403,7 +403,7 @@ class CondAnd:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CondOr:
     """``c1 or c2``: packets satisfying some part (at least two parts)."""
 
@@ -411,7 +411,7 @@ class CondOr:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CondNot:
     """``not c``: packets not satisfying ``c``."""
 
@@ -424,7 +424,7 @@ Condition = Union[PrefixCond, QosCond, ProtoCond, PortCond, CondAnd, CondOr, Con
 # ---------------------------------------------------------------- checks (IR)
 
 
-@frozen
+@node
 class Compare:
     """``P == Q`` (``op="=="``) or ``P <= Q`` (``op="<="``, inclusion)."""
 
@@ -434,25 +434,25 @@ class Compare:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CheckAnd:
     parts: tuple[Check, ...]
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CheckOr:
     parts: tuple[Check, ...]
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CheckNot:
     operand: Check
     span: Span | None = _span()
 
 
-@frozen
+@node
 class CheckIf:
     """A traffic guard in the IR: ``if COND { C1 } else { C2 }``."""
 
@@ -467,36 +467,36 @@ Check = Union[Compare, CheckAnd, CheckOr, CheckNot, CheckIf]
 # ---------------------------------------------------------------- surface specs
 
 
-@frozen
+@node
 class Preserve:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Add:
     paths: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Remove:
     paths: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Replace:
     old: PathExpr
     new: PathExpr
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Drop:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class AnyPaths:
     """``any(p)``: after the change the zone takes at least one path, only paths in ``p``."""
 
@@ -507,7 +507,7 @@ class AnyPaths:
 Modifier = Union[Preserve, Add, Remove, Replace, Drop, AnyPaths]
 
 
-@frozen
+@node
 class Atomic:
     """``zone : modifier``."""
 
@@ -516,7 +516,7 @@ class Atomic:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Then:
     """``s1 then s2``: path segments in sequence."""
 
@@ -525,7 +525,7 @@ class Then:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Else:
     """``s1 else s2``: ``s1`` on its domain, ``s2`` elsewhere."""
 
@@ -534,7 +534,7 @@ class Else:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class Guard:
     """``if COND { s1 } else { s2 }``; ``otherwise`` is None when there is no else."""
 
@@ -549,7 +549,7 @@ SpecExpr = Union[Atomic, Then, Else, Guard]
 # ---------------------------------------------------------------- declarations
 
 
-@frozen
+@node
 class Let:
     """``let NAME = path``; later bare uses of NAME are :class:`Ref` nodes."""
 
@@ -558,7 +558,7 @@ class Let:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class SpecDecl:
     """``spec NAME { ... }``."""
 
@@ -567,7 +567,7 @@ class SpecDecl:
     span: Span | None = _span()
 
 
-@frozen
+@node
 class AssertDecl:
     """``assert NAME { ... }``: a check written directly in the IR."""
 
@@ -579,7 +579,7 @@ class AssertDecl:
 Decl = Union[Let, SpecDecl, AssertDecl]
 
 
-@frozen
+@node
 class Module:
     """A whole spec file."""
 

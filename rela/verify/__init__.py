@@ -41,9 +41,7 @@ from rela.verify.aggregate import (
     shifted,
     special,
 )
-from rela.verify.cache import CacheStats, prune_after_run
-from rela.verify.cache import prepare as prepare_cache
-from rela.verify.cache import reset as reset_cache
+from rela.verify.cache_stats import CacheStats
 from rela.verify.executors import BATCH_SIZE, run_parts, run_pool, run_serial
 from rela.verify.verifier import (
     DEFAULT_FEC_TIMEOUT,
@@ -152,6 +150,8 @@ def verify(
     )
     cache_problems: list[str] = []
     if cache is not None:
+        from rela.verify.cache import prepare as prepare_cache
+
         usable, cache_problems = prepare_cache(cache)
         if usable:
             options = dataclasses.replace(options, cache=os.path.abspath(cache))
@@ -221,8 +221,12 @@ def verify(
         merge(coverage, local.explainer.take())
         cache_stats.merge(local.take_cache())
     if cache is not None and cache_stats.broken:
+        from rela.verify.cache import reset as reset_cache
+
         cache_problems.append(reset_cache(cache))
     elif options.cache is not None:
+        from rela.verify.cache import prune_after_run
+
         cache_problems.extend(prune_after_run(options.cache))
     # the static lint of the checked specs (as `rela lint`), then names absent from the input
     warnings = [

@@ -22,7 +22,7 @@ from typing import Any
 from rela.check import HOLDS, Outcome
 from rela.network.model import Fec
 from rela.results import FecError, FecRef, SpecResult, Violation, Warning_
-from rela.verify.cache import CacheStats
+from rela.verify.cache_stats import CacheStats
 from rela.verify.verifier import Named
 
 __all__ = [

@@ -49,7 +49,6 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +59,7 @@ from rela.check import Outcome
 from rela.errors import UsageError
 from rela.network.model import Fec, Graph
 from rela.verify.cache_codec import BadEntry, CoverageDelta, decode, encode
+from rela.verify.cache_stats import CacheStats
 
 __all__ = [
     "DB_NAME",
@@ -88,8 +88,6 @@ MAX_BYTES = 1 << 30
 PRUNE_TO = 0.8
 #: Seconds a worker waits for another one's write transaction.
 _BUSY_SECONDS = 60.0
-#: Reasons kept per run for the ``cache-ignored`` warning.
-_MAX_REASONS = 3
 
 
 def digest(*parts: bytes) -> bytes:
@@ -169,39 +167,6 @@ class FecKeys:
         traffic = orjson.dumps([canonical(k) for k in fec.traffic])
         f = digest(self._graph(fec.before), self._graph(fec.after), traffic)
         return [digest(s, f) for s in self.specs]
-
-
-@dataclass
-class CacheStats:
-    """What the cache did in one process since the last :meth:`VerdictCache.take`."""
-
-    #: FECs whose every outcome came from the cache.
-    fecs_cached: int = 0
-    #: FECs decided by the checker for at least one spec.
-    fecs_decided: int = 0
-    #: Entries written.
-    stored: int = 0
-    #: Entries found but not trusted (damaged, foreign version), decided again.
-    ignored: int = 0
-    #: Why entries or the database were not used (a few, for the warning).
-    reasons: list[str] = field(default_factory=list)
-    #: The database itself turned out damaged (it is replaced after the run).
-    broken: bool = False
-
-    def note(self, reason: str) -> None:
-        if reason not in self.reasons and len(self.reasons) < _MAX_REASONS:
-            self.reasons.append(reason)
-
-    def merge(self, other: CacheStats | None) -> None:
-        if other is None:
-            return
-        self.fecs_cached += other.fecs_cached
-        self.fecs_decided += other.fecs_decided
-        self.stored += other.stored
-        self.ignored += other.ignored
-        self.broken = self.broken or other.broken
-        for r in other.reasons:
-            self.note(r)
 
 
 def _connect(path: Path) -> sqlite3.Connection:

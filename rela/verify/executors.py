@@ -12,9 +12,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rela.check import HOLDS, Outcome
 from rela.errors import RelaError
@@ -22,6 +20,9 @@ from rela.interrupt import kill_pool, signals_held, worker_setup
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
 from rela.verify.verifier import Named, Options, Verifier
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = ["BATCH_SIZE", "batches", "run_serial", "run_pool", "run_parts"]
 
@@ -94,6 +95,8 @@ def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
 
 
 def _failure(exc: BaseException) -> str:
+    from concurrent.futures.process import BrokenProcessPool
+
     if isinstance(exc, BrokenProcessPool):
         return "worker process died while checking this FEC"
     return f"worker failed: {type(exc).__name__}: {exc}"
@@ -111,6 +114,8 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
 
 
 # ---------------------------------------------------------------------- process pool
+# (concurrent.futures.process, and multiprocessing with it, is imported only when a
+# pool is used: a run in one process does not pay for it)
 
 
 class _Pool:
@@ -126,6 +131,8 @@ class _Pool:
         self.pool = self._new()
 
     def _new(self) -> ProcessPoolExecutor:
+        from concurrent.futures import ProcessPoolExecutor
+
         return ProcessPoolExecutor(
             self.jobs, initializer=_worker_init, initargs=(os.getpid(), self.checks, self.options)
         )
@@ -133,6 +140,8 @@ class _Pool:
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
         """Submit a task, on a fresh pool if the current one broke (a submit may fork
         the workers: SIGINT and SIGTERM are held back meanwhile, see ``signals_held``)."""
+        from concurrent.futures.process import BrokenProcessPool
+
         with signals_held():
             try:
                 return self.pool.submit(fn, arg)
@@ -164,6 +173,8 @@ def _collect(
 ) -> Batch:
     """A batch's result; a batch lost with a broken pool is checked again on its own,
     and only a batch that kills its worker again becomes error verdicts."""
+    from concurrent.futures.process import BrokenProcessPool
+
     batch, future = item
     n_specs = len(checks)
     try:
@@ -200,6 +211,8 @@ def run_parts(
     again on its own; if that fails too, it is counted in this process and
     every one of its FECs becomes an error verdict.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     n_specs = len(checks)
 
     def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:

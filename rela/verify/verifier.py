@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rela.check import Letters, Outcome, SpecChecker
 from rela.defaults import DEFAULT_FEC_TIMEOUT, DEFAULT_MAX_STATES
@@ -23,8 +23,10 @@ from rela.explain.hook import RunExplainer, explained
 from rela.lang import ast
 from rela.network.model import Fec, Granularity
 from rela.values import frozen
-from rela.verify.cache import CacheStats
-from rela.verify.cached import CachedRun
+from rela.verify.cache_stats import CacheStats
+
+if TYPE_CHECKING:
+    from rela.verify.cached import CachedRun
 
 __all__ = ["Options", "Named", "Verifier", "DEFAULT_MAX_STATES", "DEFAULT_FEC_TIMEOUT"]
 
@@ -85,7 +87,11 @@ class Verifier:
             max_states=options.max_states,
             fec_timeout=options.fec_timeout,
         )
-        self.cached = CachedRun.open(checks, options) if options.cache is not None else None
+        self.cached: CachedRun | None = None
+        if options.cache is not None:  # the database is imported only for a cached run
+            from rela.verify.cached import CachedRun
+
+            self.cached = CachedRun.open(checks, options)
 
     def run_fec(self, fec: Fec) -> list[Outcome]:
         """One outcome per spec for ``fec``; never raises for a problem of this FEC."""

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rela.values import frozen
+from rela.values import frozen, node
 
 
 def _pair(
@@ -111,3 +111,59 @@ def test_value_classes_of_the_package_use_it() -> None:
     a, b = parse_spec("spec s { a : preserve }"), parse_spec("\n\nspec s {   a : preserve }")
     assert a == b and hash(a) == hash(b) and a.decls[0].span != b.decls[0].span
     assert repr(ast.Name("x")).startswith("Name(")
+
+
+NODE_SHAPES = ["none", "one", "two", "span", "unhashed", "hidden"]
+
+
+@pytest.mark.parametrize("shape", NODE_SHAPES)
+@given(data=st.data())
+def test_node_classes_behave_as_frozen_dataclasses(shape: str, data: Any) -> None:
+    """``node`` (nothing compiled, a closure ``__init__``) against ``@dataclass(frozen=True)``:
+    construction by position, keyword and default, equality, hash, repr, replace, pickle."""
+    body, annotations = FIELDS[shape]
+
+    def make(decorate: Any, name: str) -> type:
+        ns = {"__annotations__": dict(annotations), "__module__": __name__, **body}
+        cls = decorate(type(name, (), ns))
+        globals()[name] = cls
+        return cls
+
+    ref, mine = make(dataclass(frozen=True), f"Ref_node_{shape}"), make(node, f"Mine_node_{shape}")
+    kw = _args(ref, data.draw)
+    names = list(kw)
+    cut = data.draw(st.integers(0, len(names)))
+    args = [kw[n] for n in names[:cut]]
+    optional = {f.name for f in dataclasses.fields(ref) if f.default is not dataclasses.MISSING}
+    rest = {n: kw[n] for n in names[cut:] if n not in optional or data.draw(st.booleans())}
+    r, m = ref(*args, **rest), mine(*args, **rest)
+    assert [getattr(m, n) for n in names] == [getattr(r, n) for n in names]
+    assert repr(m).replace("Mine_node_", "X_") == repr(r).replace("Ref_node_", "X_")
+    other = mine(**_args(ref, data.draw))
+    assert (m == other) == (r == ref(**{n: getattr(other, n) for n in names}))
+    assert m == mine(*args, **rest) and hash(m) == hash(mine(*args, **rest))
+    assert pickle.loads(pickle.dumps(m)) == m and copy.deepcopy(m) == m
+    if names:
+        actual = {n: getattr(r, n) for n in names}
+        assert dataclasses.replace(m, **{names[0]: 7}) == mine(**{**actual, names[0]: 7})
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            setattr(m, names[0], 1)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            delattr(m, names[0])
+    # the same argument errors as a dataclass (the messages differ in wording only)
+    for bad_args, bad_kw in (([0] * (len(names) + 1), {}), ([], {"nosuch": 1})):
+        with pytest.raises(TypeError):
+            ref(*bad_args, **bad_kw)
+        with pytest.raises(TypeError):
+            mine(*bad_args, **bad_kw)
+    required = [f.name for f in dataclasses.fields(ref) if f.default is dataclasses.MISSING]
+    if required:
+        with pytest.raises(TypeError, match=repr(required[0])):
+            mine()
+        with pytest.raises(TypeError, match="multiple values"):
+            mine(kw[names[0]], **{names[0]: kw[names[0]]})
+
+
+def test_node_refuses_what_it_does_not_implement() -> None:
+    with pytest.raises(TypeError, match="plain defaults only"):
+        node(type("F", (), {"__annotations__": {"a": "tuple"}, "a": field(default_factory=tuple)}))
