@@ -71,10 +71,10 @@ _MAX_TRAFFIC_KEYS = 3
 def plural(n: int, word: str, many: str | None = None) -> str:
     """``n`` followed by ``word`` in the right number.
 
-    >>> plural(1, "FEC"), plural(3, "spec"), plural(2, "spec holds", "specs hold")
-    ('1 FEC', '3 specs', '2 specs hold')
+    >>> plural(1, "FEC"), plural(20000, "FEC"), plural(2, "spec holds", "specs hold")
+    ('1 FEC', '20,000 FECs', '2 specs hold')
     """
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def format_path(path: Path) -> str:
@@ -168,9 +168,9 @@ def counts_line(report: Report) -> str:
         return f"Checked {plural(read, 'FEC')}."
     if report.fecs_input == read and not any(f.left_out for f in report.filters):
         return f"Checked all {plural(read, 'FEC')} of the input."
-    text = f"Checked {read} of {plural(report.fecs_input, 'FEC')} of the input"
+    text = f"Checked {read:,} of {plural(report.fecs_input, 'FEC')} of the input"
     parts = [
-        f"{f.left_out} left out by {visible(f.option)} {visible(f.value)} ({visible(f.reason)})"
+        f"{f.left_out:,} left out by {visible(f.option)} {visible(f.value)} ({visible(f.reason)})"
         for f in report.filters
         if f.left_out
     ]
@@ -273,11 +273,11 @@ def summary_line(report: Report) -> str:
     if not errors:
         return (
             f"FAIL: {failing} of {plural(n_specs, 'spec')} violated "
-            f"({violated} of {plural(fecs, 'FEC')}){left_out}"
+            f"({violated:,} of {plural(fecs, 'FEC')}){left_out}"
         )
     return (
         f"FAIL: {failing} of {plural(n_specs, 'spec')} failed "
-        f"({violated} of {plural(fecs, 'FEC')} violated, {plural(errors, 'FEC error')}){left_out}"
+        f"({violated:,} of {plural(fecs, 'FEC')} violated, {plural(errors, 'FEC error')}){left_out}"
     )
 
 

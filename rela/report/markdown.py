@@ -96,7 +96,7 @@ def _table(specs: tuple[SpecResult, ...]) -> list[str]:
         status = spec_status(s)
         cell = f"✅ {status}" if s.ok else f"❌ {status}"
         rows.append(
-            f"| {_cell(s.name)} | {cell} | {s.total} | {s.holds} | {s.violated} | {s.errors} |"
+            f"| {_cell(s.name)} | {cell} | {s.total:,} | {s.holds:,} | {s.violated:,} | {s.errors:,} |"
         )
     return rows
 

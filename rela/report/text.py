@@ -159,14 +159,14 @@ def _summary_table(report: Report, *, verbose: bool) -> Table:
         ("errors", [s.errors for s in specs]),
     ]
     for label, col in numbers:
-        table.add_column(label, justify="right", footer=str(sum(col)))
+        table.add_column(label, justify="right", footer=f"{sum(col):,}")
     if verbose:
         table.add_column("time", justify="right", footer=_seconds(sum(s.seconds for s in specs)))
     for i, spec in enumerate(specs):
         status = spec_status(spec)
         style = _STATUS_STYLE.get(status, "bold red")
         row: list[RenderableType] = [Text(name(spec.name)), Text(status, style=style)]
-        row += [str(col[i]) for _, col in numbers]
+        row += [f"{col[i]:,}" for _, col in numbers]
         if verbose:
             row.append(_seconds(spec.seconds))
         table.add_row(*row)
@@ -266,7 +266,7 @@ def _spec_violations(
         )
     total = len(violations) + spec.omitted
     for n, v in enumerate(violations[:limit], 1):
-        title = f"{name(spec.name)}: violation {n} of {len(violations)}"
+        title = f"{name(spec.name)}: violation {n:,} of {len(violations):,}"
         if spec.omitted:
             title += f" listed ({total} in all)"
         parts.append(Text())
