@@ -198,6 +198,8 @@ def check(
             change, before, after, granularity, groups, start or [], dst or []
         )
         n_jobs = jobs if jobs is not None else 0  # 0: all cores, serial for small changes
+        # the one-line verdict alone lists no violation: no counterexamples to compute
+        verdict_only = quiet and fmt is Format.text and not extra and not (through or kind or fec)
         show_progress = not no_progress and sys.stderr.isatty()
         with progress_bar(None, enabled=show_progress) as advance:
             report = rela.verify(
@@ -212,6 +214,7 @@ def check(
                 scheduler=scheduler,
                 progress=advance,
                 cache=cache,
+                counterexamples=not verdict_only,
             )
         filters = {
             "through": list(through or []),

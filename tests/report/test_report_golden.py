@@ -82,3 +82,21 @@ def test_normalise_times() -> None:
     assert normalise('"seconds": 1.4567,') == '"seconds": 0,'
     assert normalise('time="12.500"') == 'time="0"'
     assert normalise("in 12.25 s.") == "in #.## s."
+
+
+def test_json_report_is_what_the_standard_json_module_writes() -> None:
+    """render_json writes with orjson for speed: the text is the one json.dumps(indent=2,
+    ensure_ascii=True) writes, non-ASCII names included (escaped)."""
+    import dataclasses
+    import json
+
+    from rela.report.json_report import render_json
+
+    report = explained_report()
+    reference = json.dumps(report.to_dict(), indent=2, ensure_ascii=True, default=str) + "\n"
+    assert render_json(report) == reference
+    spec = report.specs[0]
+    renamed = dataclasses.replace(report, specs=(dataclasses.replace(spec, name="cœur→1"),))
+    text = render_json(renamed)
+    assert text.isascii() and "c\\u0153ur\\u21921" in text
+    assert text == json.dumps(renamed.to_dict(), indent=2, ensure_ascii=True, default=str) + "\n"

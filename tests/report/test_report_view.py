@@ -156,3 +156,30 @@ def test_quiet_verdict_says_what_the_input_filters_left_out(tmp_path: Path) -> N
     everything = runner.invoke(app, base)
     assert everything.exit_code == 1
     assert everything.stdout.strip() == "FAIL: 1 of 1 spec violated (2 of 3 FECs)"
+
+
+def test_quiet_check_decides_verdicts_without_counterexamples(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-q`` lists nothing, so it computes no counterexamples; the same verdict line and
+    exit code as a full run, and a full run (or -q with a view filter) still lists them."""
+    import rela
+
+    asked: list[bool] = []
+    real = rela.verify
+
+    def spy(*args: object, **kwargs: object) -> object:
+        asked.append(bool(kwargs.get("counterexamples", True)))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rela, "verify", spy)
+    quiet = runner.invoke(app, ["check", str(SPEC), "--change", str(CHANGE), "-q"])
+    full = runner.invoke(app, ["check", str(SPEC), "--change", str(CHANGE), "-f", "json"])
+    assert asked == [False, True]
+    doc = json.loads(full.stdout)
+    assert quiet.exit_code == full.exit_code == 1
+    violated = sum(s["fecs"]["violated"] for s in doc["specs"])
+    assert violated > 0 and f"violated ({violated} of" in quiet.stdout
+    assert all(s["violations"] for s in doc["specs"] if s["fecs"]["violated"])
+    filtered = runner.invoke(app, ["check", str(SPEC), "--change", str(CHANGE), "-q", "--kind", "new-drop"])
+    assert asked[-1] is True and filtered.exit_code == 1

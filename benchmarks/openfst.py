@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""End to end on many distinct FECs: ``rela check`` against a C++ OpenFst (pynini) script.
+
+The baseline of issue 15: a script that only loads the JSON, builds the
+before and after acceptors of each FEC with OpenFst (through pynini) and
+decides their equality — the least any tool must do to answer ``.* :
+preserve``.  ``rela check`` answers the same question, with a report, at
+device granularity with ``--jobs 1`` (one process, like the script).
+
+Input: the real sample ``rela-dataset/chunk_22_112.json`` copied ``--copies``
+times (default 20: 2,240 FECs) with every device renamed per copy
+(``Device1986`` -> ``Device1986c7``), so that no two FECs share a graph and
+no cache of either side helps.  Both run as fresh processes (interpreter
+start, imports, reading, deciding) in ``--rounds`` interleaved rounds; the
+figure is wall time, min and median.  The two must agree on how many FECs
+change their paths; the script exits 1 if not.
+
+    pip install -e '.[baseline]'    # pynini (OpenFst); the script says so when it is missing
+    python benchmarks/openfst.py --copies 20 --rounds 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+SAMPLE = "rela-dataset/chunk_22_112.json"
+
+#: The baseline, run as ``python -c BASELINE FILE``: prints how many FECs differ.
+BASELINE = r"""
+import sys
+import orjson
+import pynini
+
+symbols = {}
+one = pynini.Weight.one("tropical")
+
+
+def label(name):
+    got = symbols.get(name)
+    if got is None:
+        got = symbols[name] = len(symbols) + 1
+    return got
+
+
+def acceptor(graph):
+    fst = pynini.Fst()
+    start = fst.add_state()
+    fst.set_start(start)
+    states = {}
+
+    def state(node):
+        got = states.get(node)
+        if got is None:
+            got = states[node] = fst.add_state()
+        return got
+
+    for node in graph["sourceNodes"]:
+        fst.add_arc(start, pynini.Arc(label(node), label(node), one, state(node)))
+    for node, outs in graph["nodeToOutEdgesMap"].items():
+        for nxt in outs:
+            fst.add_arc(state(node), pynini.Arc(label(nxt), label(nxt), one, state(nxt)))
+    for node in graph["sinkNodes"]:
+        fst.set_final(state(node))
+    return pynini.determinize(fst).minimize()
+
+
+with open(sys.argv[1], "rb") as f:
+    fecs = orjson.loads(f.read())
+print(sum(not pynini.equivalent(acceptor(x["graphBefore"]), acceptor(x["graphAfter"])) for x in fecs))
+"""
+
+
+def distinct_copies(sample: Path, copies: int, out: Path) -> int:
+    """Write ``copies`` renamed copies of the sample's FECs to ``out``; how many FECs."""
+    text = sample.read_text(encoding="utf-8")
+    fecs: list[object] = []
+    for k in range(copies):
+        renamed = re.sub(r'"(Device\d+)"', lambda m, k=k: f'"{m.group(1)}c{k}"', text)
+        fecs.extend(json.loads(renamed))
+    out.write_text(json.dumps(fecs), encoding="utf-8")
+    return len(fecs)
+
+
+def timed(cmd: list[str]) -> tuple[float, str]:
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    took = time.perf_counter() - t
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{cmd[0]} failed ({done.returncode}): {done.stderr.strip()[-500:]}")
+    return took, done.stdout
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    p.add_argument("--copies", type=int, default=20)
+    p.add_argument("--rounds", type=int, default=5)
+    args = p.parse_args(argv)
+    try:
+        import pynini  # noqa: F401
+    except ImportError:
+        print("OpenFst baseline skipped: pynini is not installed (pip install -e '.[baseline]')")
+        return 0
+    sample = args.data / SAMPLE
+    if not sample.is_file():
+        print(f"OpenFst baseline skipped: {sample} not found")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        change = Path(tmp) / "distinct.json"
+        n = distinct_copies(sample, args.copies, change)
+        spec = Path(tmp) / "preserve.rela"
+        spec.write_text("spec preserve_all { .* : preserve }\n", encoding="utf-8")
+        rela = [sys.executable, "-m", "rela", "check", str(spec), "--change", str(change)]
+        rela += ["-g", "device", "--jobs", "1", "--no-progress", "-f", "json"]
+        runs: dict[str, list[float]] = {"openfst": [], "rela": []}
+        answers: dict[str, set[int]] = {"openfst": set(), "rela": set()}
+        for _ in range(args.rounds):
+            took, out = timed([sys.executable, "-c", BASELINE, str(change)])
+            runs["openfst"].append(took)
+            answers["openfst"].add(int(out))
+            took, out = timed(rela)
+            runs["rela"].append(took)
+            answers["rela"].add(json.loads(out)["specs"][0]["fecs"]["violated"])
+    print(f"{n:,} distinct FECs ({args.copies} renamed copies of {SAMPLE}), `.* : preserve`, device")
+    for name, xs in runs.items():
+        print(
+            f"  {name:8} wall min {min(xs):.2f} s, median {statistics.median(xs):.2f} s,"
+            f" {1e3 * min(xs) / n:.3f} ms/FEC; FECs that changed: {sorted(answers[name])}"
+        )
+    ratio = min(runs["rela"]) / min(runs["openfst"])
+    print(f"  rela / openfst (min): {ratio:.2f}")
+    agree = answers["openfst"] == answers["rela"] and len(answers["rela"]) == 1
+    if not agree:
+        print("  the two DISAGREE on which FECs changed")
+    return 0 if agree else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
