@@ -30,6 +30,11 @@ and ``rela diff`` (text, JSON, HTML; ``--jobs`` 1 and 2) end to end on the
 memory, the load average when each run started, and whether ``rela diff``
 printed the same whatever ``--jobs``.
 
+OpenFst (``--openfst``; ``benchmarks/openfst.py``, needs the ``baseline`` extra):
+``rela check '.* : preserve'`` end to end (``-q`` and the text report, ``--jobs
+1``) against a C++ OpenFst (pynini) script that loads the JSON, builds both
+acceptors and decides equality, on 2,240 distinct real FECs.
+
 Part 2: synthetic changes from ``rela.synth`` (default: Clos fabric, drain a
 device, black-hole bug), checked end to end by the CLI in a child process
 (``rela check spec.rela --change DIR --format json --jobs 2``): wall time,
@@ -743,6 +748,22 @@ def run_startup(args: argparse.Namespace) -> list[dict[str, Any]]:
     return rows
 
 
+def run_openfst(args: argparse.Namespace) -> dict[str, Any]:
+    """``rela check`` against the C++ OpenFst baseline (``benchmarks/openfst.py``)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from openfst import COLUMNS, bench_openfst
+
+    log("openfst: rela check against an OpenFst (pynini) script on distinct real FECs")
+    result = bench_openfst(args.data, 20, max(3, args.rounds))
+    if "skipped" in result:
+        log(result["skipped"])
+        return result
+    print(f"\nAgainst OpenFst: {result['fecs']:,} distinct FECs, `.* : preserve`, device, "
+          f"--jobs 1 (fresh processes; verdicts agree: {result['agree']}):")  # fmt: skip
+    print(table(result["rows"], COLUMNS))
+    return result
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -761,6 +782,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-e2e", action="store_true", help="skip the end-to-end part")
     p.add_argument("--no-load", action="store_true", help="skip the loading part")
     p.add_argument("--no-startup", action="store_true", help="skip the start-up part")
+    p.add_argument("--openfst", action="store_true",
+                   help="rela check against a C++ OpenFst (pynini) script on 2,240 distinct FECs")  # fmt: skip
     p.add_argument("--topology", choices=("clos", "wan"), default="clos")
     p.add_argument("--change", choices=("drain", "add-link", "reroute"), default="drain")
     p.add_argument("--bug", choices=("blackhole", "loop", "none"), default="blackhole")
@@ -796,6 +819,8 @@ def main(argv: list[str] | None = None) -> int:
         results["loading"] = run_loading(args)
     if not args.no_startup:
         results["startup"] = run_startup(args)
+    if args.openfst:
+        results["openfst"] = run_openfst(args)
     if not args.no_e2e:
         rows = bench_e2e(args, sizes)
         results["end_to_end"] = rows
@@ -811,6 +836,7 @@ def main(argv: list[str] | None = None) -> int:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
         log(f"wrote {args.json}")
     failed = [r for r in results.get("end_to_end", []) if not r.get("correct")]
+    failed += [results["openfst"]] if results.get("openfst", {}).get("agree") is False else []
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
+DATA = REPO.parent / "shared" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +88,35 @@ def test_startup_part_times_a_real_check_run() -> None:
     assert rows["python"]["min_s"] > 0 and rows["check"]["min_s"] > 0
     with pytest.raises(RuntimeError, match="exited 2"):
         startup._time([sys.executable, "-m", "rela", "check", "/nonexistent.rela"], 1)
+
+
+def _openfst() -> ModuleType:
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "openfst.py"
+    spec = importlib.util.spec_from_file_location("rela_bench_openfst", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_openfst_copies_are_distinct_and_verdict_lines_are_read(tmp_path: Path) -> None:
+    openfst = _openfst()
+    assert openfst._changed("FAIL: 1 of 1 spec violated (1,080 of 2,240 FECs)\n") == 1080
+    assert openfst._changed("80\n") == 80
+    sample = DATA / "rela-dataset" / "chunk_22_112.json"
+    if not sample.is_file():
+        pytest.skip("../shared/data is absent")
+    out = tmp_path / "copies.json"
+    assert openfst.distinct_copies(sample, 3, out) == 336
+    fecs = json.loads(out.read_text())
+    graphs = [json.dumps(f["graphBefore"], sort_keys=True) for f in fecs]
+    assert len(set(graphs)) == len(set(graphs[:112])) * 3  # no graph shared across copies
+
+
+def test_openfst_baseline_agrees_with_rela(tmp_path: Path) -> None:
+    """One copy, one round: the baseline and rela count the same changed FECs."""
+    pytest.importorskip("pynini")
+    if not (DATA / "rela-dataset" / "chunk_22_112.json").is_file():
+        pytest.skip("../shared/data is absent")
+    result = _openfst().bench_openfst(DATA, 1, 1)
+    assert result["agree"] and [r["changed"] for r in result["rows"]] == [[4]] * 3
