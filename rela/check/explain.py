@@ -75,8 +75,8 @@ def _tagged(
     for side in both:
         assert side is not None
         which, relation = side
-        if relation is None:
-            built.append(tagged[which])
+        if relation is None or _identity_everywhere(relation):
+            built.append(tagged[which])  # the graph itself: no image to build
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
             built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
@@ -108,31 +108,77 @@ def _tagged(
     return out
 
 
+_EVERY_PATH = ast.Star(ast.AnyLoc())
+
+
+def _identity_everywhere(relation: ast.Relation) -> bool:
+    """``relation`` relates every path to itself and nothing else (``.* : preserve``): its
+    image of a graph is the graph."""
+    return isinstance(relation, ast.Identity) and relation.prop == _EVERY_PATH
+
+
 class _Lists:
-    """The six tagged automata of a comparison, listed flow by flow (enumerators built once)."""
+    """The six tagged automata of a comparison, listed flow by flow (enumerators built once).
+
+    Sides that are the very same automaton (a side of ``preserve`` is its graph:
+    expected is before, actual is after) are listed once per flow; the other
+    list replays that listing against its own share of the hop allowance,
+    which gives what listing it again would (the same words in the same order,
+    cut at the same word).
+    """
 
     def __init__(self, six: Six, letters: Letters) -> None:
         self.six = six
         self.letters = letters
         self.firsts = [first_letters(a) for a in six]
-        self.enumerators: list[Enumerator | None] = [None] * 6
+        self.enumerators: dict[int, Enumerator] = {}
+
+    def _enumerator(self, k: int, task: Task) -> Enumerator:
+        key = id(self.six[k])
+        enum = self.enumerators.get(key)
+        if enum is None:
+            order = self.letters.names.__getitem__
+            enum = self.enumerators[key] = Enumerator(self.six[k], order, task.budget)
+        return enum
 
     def flow(self, name: str, tag: int, max_paths: int, task: Task) -> FlowDiff:
         lists: list[PathList] = [(), (), (), (), (), ()]
         truncated = False
+        # automaton -> its words for this flow, listed in full (not cut by the allowance)
+        listed: dict[int, tuple[list[tuple[int, ...]], bool]] = {}
         for n, k in enumerate(_LIST_ORDER):
             starts = self.firsts[k].get(tag)
             if not starts:
                 continue
-            enum = self.enumerators[k]
-            if enum is None:
-                order = self.letters.names.__getitem__
-                enum = self.enumerators[k] = Enumerator(self.six[k], order, task.budget)
             share = _share(task, len(_LIST_ORDER) - n)
-            words, more = enum.words(starts, max_paths, task.budget, share)
+            same = listed.get(id(self.six[k]))
+            if same is not None:
+                words, more = _replay(*same, share, task)
+            else:
+                words, more = self._enumerator(k, task).words(
+                    starts, max_paths, task.budget, share
+                )
+                if not more or len(words) == max_paths:  # not cut by the allowance
+                    listed[id(self.six[k])] = (words, more)
             truncated = truncated or more
             lists[k] = _paths(words, self.letters)
         return _flow_diff(name, lists, truncated)
+
+
+def _replay(
+    words: list[tuple[int, ...]], more: bool, share: int, task: Task
+) -> tuple[list[tuple[int, ...]], bool]:
+    """``words`` (a full listing) as :meth:`Enumerator.words` lists them within ``share``
+    hops and the FEC's allowance: cut before the first word that does not fit."""
+    out: list[tuple[int, ...]] = []
+    budget = task.budget
+    for word in words:
+        if 0 <= share < len(word) or not budget.take_hops(len(word)):
+            return out, True
+        if share >= 0:
+            share -= len(word)
+        out.append(word)
+    return out, more
 
 
 def _share(task: Task, lists_left: int) -> int:
