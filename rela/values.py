@@ -16,16 +16,17 @@ the dataclass meaning with closures over the class's fields instead:
 
 A method the class body defines itself is kept, as a dataclass keeps it.
 
+Everything else is a plain dataclass: :func:`dataclasses.fields`,
+:func:`dataclasses.replace`, pickling and ``match`` work as before
+(``tests/style/test_values.py`` compares every behaviour with
+``@dataclass(frozen=True)``).
+
 :func:`node` goes one step further for classes built in small numbers (the
 spec AST, built once per parse): nothing is compiled at all; ``__init__`` is
 a closure too (positional and keyword arguments, defaults) and the frozen
 guards are shared functions, at the price of a slower constructor.  It takes
 plain defaults only (no ``default_factory``, ``init=False`` or
 ``__post_init__``), and says so when a class has them.
-Everything else is a plain dataclass: :func:`dataclasses.fields`,
-:func:`dataclasses.replace`, pickling and ``match`` work as before
-(``tests/style/test_values.py`` compares every behaviour with
-``@dataclass(frozen=True)``).
 
 >>> @frozen
 ... class Point:
