@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import sys
 
-from rela.signals import Terminated, raise_on_sigterm
+from rela.signals import Terminated, raise_on_sigterm, received
 
 __all__ = ["main", "EXIT_INTERRUPTED", "EXIT_TERMINATED"]
 
@@ -33,20 +34,38 @@ ARGV: list[str] | None = None
 
 
 def _run() -> int | str | None:
-    """The command's exit status (the argument of its ``SystemExit``)."""
+    """The command's exit status (the argument of its ``SystemExit``); 130 or 143 when
+    SIGINT or SIGTERM came, whatever became of its exception (:mod:`rela.signals`)."""
     try:
         with raise_on_sigterm():
-            global ARGV
-            ARGV = sys.argv[1:]  # rela.cli registers only the command named here
-            from rela.cli import app
+            code = _command()
+            sig = received()
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Terminated:
+        return EXIT_TERMINATED
+    if sig is not None:
+        return EXIT_TERMINATED if sig == signal.SIGTERM else EXIT_INTERRUPTED
+    return code
 
-            app()
+
+def _command() -> int | str | None:
+    global ARGV
+    try:
+        ARGV = sys.argv[1:]  # rela.cli registers only the command named here
+        from rela.cli import app
+
+        app()
     except SystemExit as exc:
         return exc.code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Terminated:
         return EXIT_TERMINATED
+    except Exception:
+        if received() is None:
+            raise
+        return None  # a signal's exception Python turned into another one: see _run
     return 0
 
 

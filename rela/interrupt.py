@@ -20,6 +20,10 @@ and ``rela diff``'s (:mod:`rela.diff.run`).
   Held back, the signal arrives the moment the fork is done.
 * :func:`kill_pool` ends a pool's workers at once instead of waiting for the
   FECs they are checking.
+* :func:`result_of` waits for a worker's result while looking for a signal
+  whose exception Python swallowed (:mod:`rela.signals`): raised inside the
+  import machinery's weakref callbacks, a Ctrl-C during a lazy import used to
+  leave the main process waiting for its workers to finish.
 
 >>> with raise_on_sigterm():
 ...     pass
@@ -32,9 +36,9 @@ import os
 import signal
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from rela.signals import Terminated, raise_on_sigterm
+from rela.signals import Terminated, raise_on_sigterm, raise_pending
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Terminated",
     "raise_on_sigterm",
+    "result_of",
     "signals_held",
     "worker_setup",
     "kill_pool",
@@ -109,3 +114,16 @@ def kill_pool(pool: ProcessPoolExecutor) -> None:
         with contextlib.suppress(OSError, ValueError, AttributeError, AssertionError):
             p.join(timeout=1)
     pool.shutdown(wait=False, cancel_futures=True)
+
+
+def result_of(future: Any, poll: float = 0.2) -> Any:
+    """``future.result()``, looking every ``poll`` seconds for a signal whose exception
+    Python swallowed (:func:`rela.signals.raise_pending`): the main process must not go
+    on waiting for a worker after Ctrl-C or SIGTERM.  Works for ``concurrent.futures``
+    and Dask futures alike (both have ``done()``)."""
+    while not future.done():
+        raise_pending()
+        with contextlib.suppress(Exception):  # a timeout, or the task's own error (below)
+            future.result(timeout=poll)
+    raise_pending()
+    return future.result()

@@ -75,7 +75,7 @@ def _tagged(
     for side in both:
         assert side is not None
         which, relation = side
-        if relation is None or _identity_everywhere(relation):
+        if relation is None or _identity_everywhere(task, relation):
             built.append(tagged[which])  # the graph itself: no image to build
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
@@ -108,13 +108,11 @@ def _tagged(
     return out
 
 
-_EVERY_PATH = ast.Star(ast.AnyLoc())
-
-
-def _identity_everywhere(relation: ast.Relation) -> bool:
-    """``relation`` relates every path to itself and nothing else (``.* : preserve``): its
-    image of a graph is the graph."""
-    return isinstance(relation, ast.Identity) and relation.prop == _EVERY_PATH
+def _identity_everywhere(task: Task, relation: ast.Relation) -> bool:
+    """``relation`` relates every path of the FEC to itself and nothing else (``.* :
+    preserve``; the post side of ``... else .* : preserve``): its image of a graph is the
+    graph."""
+    return task.spec.identity_everywhere(task.ctx.sigs, relation, task.budget)
 
 
 class _Lists:

@@ -19,11 +19,49 @@ from __future__ import annotations
 from rela.automata import transducer as T
 from rela.automata.alphabet import Atoms, SigAlphabet
 from rela.automata.budget import Budget
+from rela.automata.decide import equivalent
 from rela.automata.evaluate import Evaluator
 from rela.automata.transducer import Transducer
 from rela.lang import ast
 
-__all__ = ["SpecAutomata"]
+__all__ = ["SpecAutomata", "identity_domain"]
+
+_EVERY_PATH = ast.Star(ast.AnyLoc())
+
+
+def identity_domain(relation: ast.Relation) -> ast.PathExpr | None:
+    """``P`` when ``relation`` is the identity on the paths of ``P`` (built of identities
+    only), else None.
+
+    ``I(A) | I(B)`` and ``I(A) // I(B)`` are ``I(A | B)``, ``I(A) I(B)`` is
+    ``I(A B)``, ``I(A) ; I(B)`` is ``I(A & B)`` and ``I(A)*`` is ``I(A*)``.
+
+    >>> from rela.lang import format_path
+    >>> a, b = ast.Identity(ast.Name("a")), ast.Identity(ast.Name("b"))
+    >>> format_path(identity_domain(ast.RelUnion((a, ast.RelConcat((a, b))))))
+    'a | a b'
+    >>> identity_domain(ast.Product(ast.Name("a"), ast.Name("b"))) is None
+    True
+    """
+    if isinstance(relation, ast.Identity):
+        return relation.prop
+    if isinstance(relation, ast.RelStar):
+        inner = identity_domain(relation.operand)
+        return None if inner is None else ast.Star(inner)
+    if isinstance(relation, (ast.RelUnion, ast.RelConcat)):
+        parts = [identity_domain(p) for p in relation.parts]
+    elif isinstance(relation, (ast.PriorityUnion, ast.Compose)):
+        parts = [identity_domain(relation.left), identity_domain(relation.right)]
+    else:
+        return None
+    if any(p is None for p in parts):
+        return None
+    props = tuple(p for p in parts if p is not None)
+    if isinstance(relation, ast.RelConcat):
+        return ast.Concat(props)
+    if isinstance(relation, ast.Compose):
+        return ast.Inter(props)
+    return ast.Alt(props)
 
 
 class SpecAutomata:
@@ -33,6 +71,7 @@ class SpecAutomata:
         self.atoms = atoms
         self._evaluators: dict[frozenset[int], Evaluator] = {}
         self._tagged: dict[tuple[frozenset[int], int], tuple[ast.Relation, Transducer]] = {}
+        self._identities: dict[tuple[frozenset[int], int], tuple[ast.Relation, bool]] = {}
 
     def relation(self, sigs: frozenset[int], relation: ast.Relation, budget: Budget) -> Transducer:
         """The transducer of a spec-only relation over the signatures ``sigs``.
@@ -40,10 +79,33 @@ class SpecAutomata:
         The FEC that first needs it pays for building it under its own ``budget``;
         later FECs with the same signatures reuse it.
         """
+        return self._evaluator(sigs).rel(relation, budget)
+
+    def _evaluator(self, sigs: frozenset[int]) -> Evaluator:
         ev = self._evaluators.get(sigs)
         if ev is None:
             ev = self._evaluators[sigs] = Evaluator(SigAlphabet(self.atoms, sigs))
-        return ev.rel(relation, budget)
+        return ev
+
+    def identity_everywhere(
+        self, sigs: frozenset[int], relation: ast.Relation, budget: Budget
+    ) -> bool:
+        """Whether ``relation`` relates every path over ``sigs`` to itself and to nothing
+        else (``.* : preserve``, or the post side of ``... else .* : preserve``): its image
+        of a graph over these signatures is the graph."""
+        key = (sigs, id(relation))
+        got = self._identities.get(key)
+        if got is None or got[0] is not relation:
+            domain = identity_domain(relation)
+            if domain is None:
+                every = False
+            elif domain == _EVERY_PATH:
+                every = True
+            else:
+                ev = self._evaluator(sigs)
+                every = equivalent(ev.prop(domain, budget), ev.prop(_EVERY_PATH), budget) is None
+            got = self._identities[key] = (relation, every)
+        return got[1]
 
     def tagged_relation(
         self, sigs: frozenset[int], relation: ast.Relation, budget: Budget

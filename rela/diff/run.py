@@ -25,11 +25,12 @@ from rela.diff.results import ERROR, DiffReport, FecDiff
 from rela.diff.summary import Tally
 from rela.diff.view import View, notes, nothing_selected
 from rela.errors import RelaError, UsageError
-from rela.interrupt import kill_pool, signals_held, worker_setup
+from rela.interrupt import kill_pool, result_of, signals_held, worker_setup
 from rela.network.load import select
 from rela.network.model import Fec
 from rela.network.selection import Tally as SelectionTally
 from rela.network.selection import summarize
+from rela.signals import raise_pending
 
 __all__ = ["diff_change", "BATCH_SIZE", "SERIAL_BATCH"]
 
@@ -123,7 +124,7 @@ def _pooled(job: _Job, pieces: Iterable[Iterable[Fec]], jobs: int) -> Iterator[_
     def collect(item: tuple[Iterable[Fec], Future[_Result]]) -> _Result:
         piece, future = item
         try:
-            return future.result()
+            return result_of(future)
         except RelaError:
             raise
         except Exception:  # noqa: BLE001 - a worker died or failed: diff the piece here
@@ -219,6 +220,7 @@ def diff_change(
     offset = 0
     selections: list[SelectionTally] = []  # input-filter tallies of parts read by workers
     for read, part, counts, selected in results:
+        raise_pending()  # a signal whose exception Python swallowed (rela.signals)
         if shifted:  # workers index each chunk file's FECs from 0
             part.shift(offset)
             if selected is not None:

@@ -33,6 +33,7 @@ from rela.lint.static import lint_module
 from rela.network.model import Fec, Granularity
 from rela.network.selection import summarize
 from rela.results import CacheNote, Report, Warning_
+from rela.signals import raise_pending
 from rela.verify.aggregate import (
     MAX_NAME_WARNINGS,
     Aggregate,
@@ -202,6 +203,7 @@ def verify(
         stream = special(run_serial(local, change))
     try:
         for n, found, spent, names, cover, cached in stream:
+            raise_pending()  # a signal whose exception Python swallowed (rela.signals)
             merge(coverage, cover)
             cache_stats.merge(cached)
             for i, tally in enumerate(tallies):

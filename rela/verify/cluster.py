@@ -36,6 +36,7 @@ from typing import Any
 import rela
 from rela.check import Outcome
 from rela.errors import RelaError, UsageError
+from rela.interrupt import result_of
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
 from rela.verify.executors import check_part
@@ -243,7 +244,7 @@ def _ordered(
     def collect(item: Any, future: Any) -> tuple[Any, Any]:
         for attempt in (1, 2):
             try:
-                return item, future.result()
+                return item, result_of(future)
             except RelaError:
                 raise
             except Exception as exc:  # noqa: BLE001 - a lost worker or a failed task

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rela.check import HOLDS, Outcome
 from rela.errors import RelaError
-from rela.interrupt import kill_pool, signals_held, worker_setup
+from rela.interrupt import kill_pool, result_of, signals_held, worker_setup
 from rela.network.model import Fec
 from rela.verify.aggregate import Batch, BatchResult, PartResult, fec_ref
 from rela.verify.verifier import Named, Options, Verifier
@@ -163,7 +163,7 @@ class _Pool:
 def _alone(fn: Callable[[Any], Any], arg: Any, checks: Sequence[Named], options: Options) -> Any:
     """Run one task in a fresh one-worker pool (after a pool broke: find the culprit)."""
     with _Pool(1, checks, options) as pool:
-        return pool.submit(fn, arg).result()
+        return result_of(pool.submit(fn, arg))
 
 
 def _collect(
@@ -178,7 +178,7 @@ def _collect(
     batch, future = item
     n_specs = len(checks)
     try:
-        return batch, future.result()
+        return batch, result_of(future)
     except BrokenProcessPool:
         try:
             return batch, _alone(_worker_batch, batch, checks, options)
@@ -224,7 +224,7 @@ def run_parts(
     def collect(item: tuple[Iterable[Fec], Future[PartResult]]) -> tuple[Iterable[Fec], PartResult]:
         part, future = item
         try:
-            return part, future.result()
+            return part, result_of(future)
         except RelaError:
             raise
         except BrokenProcessPool:  # some worker died: check this part again on its own

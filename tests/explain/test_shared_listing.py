@@ -56,6 +56,10 @@ SPECS = [
     "spec keep { .* : preserve }",
     "spec mixed { .* b .* : drop else .* : preserve }",
     "spec moved { .* b .* : replace(b, c) else .* : preserve }",
+    "spec drain { [^b]* : preserve then b : replace(b, c) then [^b]* : preserve"
+    " else .* : preserve }",
+    "spec partial { [^b]* : preserve then b : replace(b, c) then [^b]* : preserve }",
+    "spec most { .* b .* : drop else [^d]* : preserve }",
 ]
 
 
@@ -96,7 +100,7 @@ def test_shared_listing_gives_the_reports_of_listing_each_side(
         mp.setattr(explain._Lists, "flow", _listed_one_by_one)
         alone = run()
         # and the image of `.* : preserve` built rather than taken to be the graph
-        mp.setattr(explain, "_identity_everywhere", lambda _relation: False)
+        mp.setattr(explain, "_identity_everywhere", lambda _task, _relation: False)
         built = run()
     assert shared == alone == built
 
@@ -118,3 +122,30 @@ def test_a_preserve_side_is_listed_once() -> None:
     (v,) = report.specs[0].violations
     assert v.before == v.expected and v.after == v.actual
     assert len(calls) == 4  # missing, unexpected, expected (= before), actual (= after)
+
+
+@pytest.mark.parametrize(
+    "spec,images",
+    [
+        (SPECS[0], 0),  # both sides are the graphs
+        (SPECS[1], 1),  # the post side of `... else .* : preserve` is the graph
+        (SPECS[3], 1),
+        (SPECS[4], 2),  # a partial identity: its image is built
+        (SPECS[5], 2),
+    ],
+)
+def test_which_sides_are_taken_to_be_the_graph(spec: str, images: int) -> None:
+    g1 = Graph.from_paths([["a", "b", "d"], ["a", "c", "d"]])
+    g2 = Graph.from_paths([["a", "b", "drop"], ["a", "d"]])
+    built = []
+    real = explain.image_by_class
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        built.append(1)
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(explain, "image_by_class", counted)
+        report = rela.verify(rela.parse_spec(spec), [Fec(0, "k", (), g1, g2)])
+    assert report.specs[0].violated == 1
+    assert len(built) == images

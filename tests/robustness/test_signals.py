@@ -237,3 +237,29 @@ def test_rela_diff_pool_ends_on_a_signal(sig: int, code: int, tmp_path: Path) ->
     assert "Traceback" not in stderr, stderr
     assert stderr.strip().splitlines()[-1:] == [_SAID[sig]], stderr
     assert not out.exists()
+
+
+def test_a_signal_whose_exception_python_swallows_is_raised_again(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """A handler's exception raised inside a weakref callback (as in the import machinery's
+    module locks) is swallowed by Python: it is recorded, not printed, and raised again by
+    raise_pending; the console script's status is the signal's whatever became of it."""
+    import weakref
+
+    from rela.signals import Terminated, raise_on_sigterm, raise_pending, received
+
+    class Thing:
+        pass
+
+    for sig, exc in ((signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)):
+        with raise_on_sigterm():
+            raise_pending()  # nothing received yet: nothing raised
+            thing = Thing()
+            ref = weakref.ref(thing, lambda _ref, s=sig: signal.raise_signal(s))
+            del thing  # the callback runs; its exception is swallowed by Python
+            assert ref() is None and received() == sig
+            with pytest.raises(exc):
+                raise_pending()
+        assert received() is None  # the record ends with the outermost block
+    assert "Traceback" not in capfd.readouterr().err
