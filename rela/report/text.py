@@ -472,7 +472,7 @@ def _warnings(report: Report) -> RenderableType:
 def _footer(report: Report, verbose: bool) -> Text:
     text = Text(f"Checked {plural(total_fecs(report), 'FEC')} in {_seconds(report.seconds)}")
     cache = report.cache
-    text.append(f" ({cache.fecs_cached} from the cache)." if cache is not None else ".")
+    text.append(f" ({cache.fecs_cached:,} from the cache)." if cache is not None else ".")
     if verbose:
         shown = sum(len(s.violations) for s in report.specs)
         text.append(
