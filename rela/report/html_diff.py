@@ -21,8 +21,8 @@ from rela.draw import fec_graphs
 from rela.draw.markup import esc
 from rela.network.model import Fec, Graph
 from rela.report._common import fec_label, format_traffic, plural
+from rela.report.diff_common import verdict
 from rela.report.html_page import figure, note, page, table, view_html
-from rela.report.left_out import left_out_note
 from rela.report.rows import flow_view
 from rela.results import Violation
 
@@ -43,33 +43,6 @@ def _paths(n: int | None) -> str:
     return f"{_count(n)} path{'' if n == 1 else 's'}"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
-def _verdict(report: DiffReport) -> str:
-    """The one-line outcome, worded as the last line of ``rela diff``'s text output.
-
-    >>> from rela.diff import DiffSummary
-    >>> _verdict(DiffReport(DiffSummary(fecs=2, changed=1, unchanged=1, flows_changed=3)))
-    'CHANGED: 1 of 2 FECs changed paths (3 flows)'
-    """
-    s = report.summary
-    changed = s.changed + s.only_before + s.only_after
-    parts = []
-    if changed:
-        parts.append(
-            f"CHANGED: {changed:,} of {_plural(s.fecs, 'FEC')} changed paths "
-            f"({_plural(s.flows_changed, 'flow')})"
-        )
-    if s.errors:
-        parts.append(f"ERROR: {_plural(s.errors, 'FEC')} could not be compared")
-    note = left_out_note(report.filters, report.fecs_input)
-    if not parts:
-        return f"UNCHANGED: {_plural(s.fecs, 'FEC')} compared, no path changed{note}"
-    return "; ".join(parts) + note
-
-
 def render_diff_html(
     report: DiffReport,
     change: Iterable[Fec] | None = None,
@@ -83,7 +56,7 @@ def render_diff_html(
     draw = drawable if max_drawings < 0 else drawable[:max_drawings]
     graphs = fec_graphs(change, draw) if change is not None else {}
     kind = "error" if report.errors else ("fail" if report.changed else "pass")
-    verdict = _verdict(report)
+    headline = verdict(report)
     subtitle = f"rela diff · granularity {report.granularity}"
     if report.description:
         subtitle += f" · {report.description}"
@@ -93,7 +66,7 @@ def render_diff_html(
     body = [_summary(report)]
     if shown:
         body.append(_fecs(report, shown, draw, graphs, change is not None))
-    return page(f"Rela diff: {verdict}", verdict, kind, subtitle, nav, body)
+    return page(f"Rela diff: {headline}", headline, kind, subtitle, nav, body)
 
 
 def _summary(report: DiffReport) -> str:

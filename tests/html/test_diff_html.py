@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from rela.cli import app
 from rela.diff import DiffReport, DiffSummary
 from rela.report.diff_common import verdict
-from rela.report.html_diff import _verdict, render_diff_html
+from rela.report.html_diff import render_diff_html
 from tests.html.pages import SNAPSHOTS, assert_self_contained, parse, path_text, summary_rows, text
 
 runner = CliRunner()
@@ -138,4 +138,5 @@ def test_bounds_and_no_change() -> None:
 @given(st.builds(DiffSummary, *[st.integers(0, 3000)] * 9))
 def test_banner_matches_the_text_verdict(summary: DiffSummary) -> None:
     report = DiffReport(summary)
-    assert _verdict(report) == verdict(report)
+    soup = parse(render_diff_html(report))
+    assert text(soup.title) == f"Rela diff: {verdict(report)}"
