@@ -113,18 +113,14 @@ class LazySubsets:
         got = self._closure[i]
         if got:
             return got
-        eps = self._expanded(i)[1]
-        if not eps:
-            got = 1 << i
-        else:
-            got = 1 << i
-            stack = [i]
-            while stack:
-                for t in self._expanded(stack.pop())[1]:
-                    bit = 1 << t
-                    if not got & bit:
-                        got |= bit
-                        stack.append(t)
+        got = 1 << i
+        stack = [i]
+        while stack:
+            for t in self._expanded(stack.pop())[1]:
+                bit = 1 << t
+                if not got & bit:
+                    got |= bit
+                    stack.append(t)
         self._closure[i] = got
         return got
 
@@ -156,6 +152,8 @@ class LazySubsets:
         expanded = self._expanded
         while stack:
             arcs, eps = expanded(stack.pop())
+            # epsilon and letter moves alike; two loops, not chain(eps, map(...)): this is
+            # every decision's inner loop, and the chained one measured 20-30% slower
             for t in eps:
                 bit = 1 << t
                 if not seen & bit:
