@@ -93,6 +93,29 @@ def _busy_workers(proc: subprocess.Popen[str], timeout: float = 60) -> list[Any]
     raise AssertionError("the workers never got busy")
 
 
+def _signal_busy_run(
+    proc: subprocess.Popen[str], sig: int, group: bool
+) -> tuple[str, float, list[Any], float]:
+    """Once two workers are busy, send ``sig`` to the process group (else to the main
+    process alone): its stderr, the seconds it took to end, the workers left alive a
+    moment after (killed in any case), and the seconds until they were gone."""
+    try:
+        workers = _busy_workers(proc)
+        t0 = time.monotonic()
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            os.kill(proc.pid, sig)
+        _, stderr = proc.communicate(timeout=BOUND_S + 30)
+        took = time.monotonic() - t0
+        _, alive = psutil.wait_procs(workers, timeout=max(0.1, BOUND_S - took))
+        elapsed = time.monotonic() - t0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    return stderr, took, alive, elapsed
+
+
 @pytest.mark.parametrize(
     ("sig", "target", "layout", "code"),
     [
@@ -107,20 +130,7 @@ def test_signal_ends_the_run_and_its_workers(
     sig: int, target: str, layout: str, code: int, tmp_path: Path
 ) -> None:
     proc, report = _start(tmp_path, layout)
-    try:
-        workers = _busy_workers(proc)
-        t0 = time.monotonic()
-        if target == "group":
-            os.killpg(proc.pid, sig)
-        else:
-            os.kill(proc.pid, sig)
-        _, stderr = proc.communicate(timeout=BOUND_S + 30)
-        took = time.monotonic() - t0
-        gone, alive = psutil.wait_procs(workers, timeout=max(0.1, BOUND_S - took))
-        elapsed = time.monotonic() - t0
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    stderr, took, alive, elapsed = _signal_busy_run(proc, sig, group=target == "group")
     assert proc.returncode == code, stderr
     assert took < BOUND_S, f"main process took {took:.1f} s"
     assert not alive, f"workers left running: {alive}"
@@ -221,16 +231,7 @@ def test_rela_diff_pool_ends_on_a_signal(sig: int, code: int, tmp_path: Path) ->
         cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True, preexec_fn=_default_sigint,
     )  # fmt: skip
-    try:
-        workers = _busy_workers(proc)
-        t0 = time.monotonic()
-        os.killpg(proc.pid, sig)
-        _, stderr = proc.communicate(timeout=BOUND_S + 30)
-        took = time.monotonic() - t0
-        _, alive = psutil.wait_procs(workers, timeout=max(0.1, BOUND_S - took))
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    stderr, took, alive, _ = _signal_busy_run(proc, sig, group=True)
     assert proc.returncode == code, stderr
     assert took < BOUND_S, f"rela diff took {took:.1f} s to end"
     assert not alive, f"workers left running: {alive}"
