@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING, Any
 
 from rela.check import HOLDS, Outcome
@@ -95,9 +96,7 @@ def _lost(batch: list[Fec], n_specs: int, why: str) -> BatchResult:
 
 
 def _failure(exc: BaseException) -> str:
-    from concurrent.futures.process import BrokenProcessPool
-
-    if isinstance(exc, BrokenProcessPool):
+    if isinstance(exc, BrokenExecutor):
         return "worker process died while checking this FEC"
     return f"worker failed: {type(exc).__name__}: {exc}"
 
@@ -115,7 +114,8 @@ def run_serial(verifier: Verifier, fecs: Iterable[Fec]) -> Iterator[Batch]:
 
 # ---------------------------------------------------------------------- process pool
 # (concurrent.futures.process, and multiprocessing with it, is imported only when a
-# pool is used: a run in one process does not pay for it)
+# pool is used: a run in one process does not pay for it; a broken pool raises
+# BrokenProcessPool, a BrokenExecutor)
 
 
 class _Pool:
@@ -140,12 +140,10 @@ class _Pool:
     def submit(self, fn: Callable[[Any], Any], arg: Any) -> Future[Any]:
         """Submit a task, on a fresh pool if the current one broke (a submit may fork
         the workers: SIGINT and SIGTERM are held back meanwhile, see ``signals_held``)."""
-        from concurrent.futures.process import BrokenProcessPool
-
         with signals_held():
             try:
                 return self.pool.submit(fn, arg)
-            except BrokenProcessPool:
+            except BrokenExecutor:
                 self.pool.shutdown(wait=False, cancel_futures=True)
                 self.pool = self._new()
                 return self.pool.submit(fn, arg)
@@ -173,13 +171,11 @@ def _collect(
 ) -> Batch:
     """A batch's result; a batch lost with a broken pool is checked again on its own,
     and only a batch that kills its worker again becomes error verdicts."""
-    from concurrent.futures.process import BrokenProcessPool
-
     batch, future = item
     n_specs = len(checks)
     try:
         return batch, result_of(future)
-    except BrokenProcessPool:
+    except BrokenExecutor:
         try:
             return batch, _alone(_worker_batch, batch, checks, options)
         except Exception as exc:  # noqa: BLE001
@@ -211,8 +207,6 @@ def run_parts(
     again on its own; if that fails too, it is counted in this process and
     every one of its FECs becomes an error verdict.
     """
-    from concurrent.futures.process import BrokenProcessPool
-
     n_specs = len(checks)
 
     def lost_part(part: Iterable[Fec], exc: Exception) -> PartResult:
@@ -227,7 +221,7 @@ def run_parts(
             return part, result_of(future)
         except RelaError:
             raise
-        except BrokenProcessPool:  # some worker died: check this part again on its own
+        except BrokenExecutor:  # some worker died: check this part again on its own
             try:
                 return part, _alone(_worker_part, part, checks, options)
             except RelaError:
