@@ -13,7 +13,7 @@ import functools
 import ipaddress
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from rela.lang import ast
@@ -464,17 +464,36 @@ def traffic_packets(traffic: Sequence[TrafficKey], node: object) -> list[Packet]
 EMPTY_SPEC = ast.Atomic(ast.EmptySet(), ast.Preserve())
 
 
+def branch_names(s: object) -> list[str]:
+    """The names a report distinguishes: those of the guard branches some choice of the
+    conditions reaches, deciding equal conditions alike (``if c { if c { x } else { y }
+    }`` never reaches ``y``); every other location is one "other" hop."""
+    conds: list[object] = []
+    for c in guard_conditions(s):
+        if c not in conds:
+            conds.append(c)
+    out: set[str] = set()
+    for values in itertools.product((True, False), repeat=len(conds)):
+        out.update(spec_names(_resolve_by(s, lambda c: values[conds.index(c)])))  # noqa: B023
+    return sorted(out)
+
+
+def _resolve_by(s: object, value: Callable[[object], bool]) -> object:
+    """The guard-free spec when each condition ``c`` is ``value(c)``."""
+    if isinstance(s, ast.Guard):
+        if value(s.cond):
+            return _resolve_by(s.then, value)
+        return _resolve_by(s.otherwise, value) if s.otherwise is not None else EMPTY_SPEC
+    if isinstance(s, ast.Then):
+        return ast.Then(_resolve_by(s.left, value), _resolve_by(s.right, value))
+    if isinstance(s, ast.Else):
+        return ast.Else(_resolve_by(s.left, value), _resolve_by(s.right, value))
+    return s
+
+
 def resolve_guards(s: object, p: Packet) -> object:
     """The guard-free spec packet ``p`` sees (a guard without else: nothing)."""
-    if isinstance(s, ast.Guard):
-        if satisfies(p, s.cond):
-            return resolve_guards(s.then, p)
-        return resolve_guards(s.otherwise, p) if s.otherwise is not None else EMPTY_SPEC
-    if isinstance(s, ast.Then):
-        return ast.Then(resolve_guards(s.left, p), resolve_guards(s.right, p))
-    if isinstance(s, ast.Else):
-        return ast.Else(resolve_guards(s.left, p), resolve_guards(s.right, p))
-    return s
+    return _resolve_by(s, lambda c: satisfies(p, c))
 
 
 class Surface:
@@ -546,7 +565,7 @@ def spec_parts(
     for packet in traffic_packets(traffic, spec):
         groups.setdefault(resolve_guards(spec, packet), []).append(packet)
     out = []
-    u = Universe.of(present, spec_names(spec), (), k)  # every branch's names, as the verifier
+    u = Universe.of(present, branch_names(spec), (), k)  # every reachable branch's names
     for resolved, members in groups.items():
         r, q, _ = Surface(u).sem(resolved)
         expected = image({p for p in pre if len(p) <= k}, r)

@@ -19,7 +19,7 @@ the relations preserve lengths (test_length_preserving_specs_on_cyclic_graphs).
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from rela.check import Letters, SpecChecker
@@ -305,8 +305,26 @@ SETTINGS = settings(
 )
 
 
+_SPORT_QOS = ast.CondAnd((ast.PortCond("sport", ((80, 80), (443, 8443))), ast.QosCond(3)))
+_ONE_HOP = (Graph.from_paths([("a",)]), {("a",)})
+
+
 @SETTINGS
 @given(specs(), graphs(acyclic=True), graphs(acyclic=True), traffic_keys)
+@example(  # a branch no choice of the conditions reaches: its names are "other" hops
+    ast.Guard(
+        _SPORT_QOS,
+        ast.Guard(
+            _SPORT_QOS,
+            ast.Atomic(ast.Star(ast.AnyLoc()), ast.Add(ast.Complement(ast.Star(ast.Epsilon())))),
+            ast.Atomic(ast.Name("b"), ast.Preserve()),
+        ),
+        None,
+    ),
+    _ONE_HOP,
+    _ONE_HOP,
+    (),
+)
 def test_surface_specs_on_finite_path_sets(spec, before, after, traffic) -> None:  # type: ignore[no-untyped-def]
     (_, p1), (_, p2) = before, after
     pre = {p for p in p1 if len(p) <= K}
