@@ -148,7 +148,7 @@ class CoverageCounter:
     _atoms: Atoms = field(init=False)
     _budget: Budget = field(init=False, default_factory=Budget)
     _evals: dict[frozenset[int], Evaluator] = field(default_factory=dict, init=False)
-    _dfas: dict[tuple[int, int, frozenset[int]], Nfa | None] = field(
+    _dfas: dict[tuple[int, int, frozenset[int]], _Domain] = field(
         default_factory=dict, init=False
     )
     _graphs: dict[tuple[Graph, int], dict[int, frozenset[str]] | None] = field(
@@ -244,7 +244,7 @@ class CoverageCounter:
             return found  # type: ignore[return-value]
         sig = self._atoms.signature
         sigs = [sig(label) for label in graph.labels]
-        sigset = frozenset(sigs) | {0}
+        letters = frozenset(sigs)
         index = _GraphIndex(graph, sigs)
         out: dict[int, frozenset[str]] | None = {}
         by_expr: dict[ast.PathExpr, frozenset[str]] = {}  # the parts of a `then` share one
@@ -252,7 +252,7 @@ class CoverageCounter:
             for cid, expr in self._domains[ri].items():
                 got = by_expr.get(expr)
                 if got is None:
-                    got = by_expr[expr] = _flows_accepted(index, self._dfa(ri, cid, expr, sigset))
+                    got = by_expr[expr] = _flows_accepted(index, self._dfa(ri, cid, expr, letters))
                 assert out is not None
                 out[cid] = got
         except RelaError:  # over the state limit: unknown, never a false "vacuous"
@@ -262,15 +262,17 @@ class CoverageCounter:
         self._graphs[key] = out
         return out
 
-    def _dfa(self, ri: int, cid: int, expr: ast.PathExpr, sigs: frozenset[int]) -> Nfa:
-        key = (ri, cid, sigs)
+    def _dfa(self, ri: int, cid: int, expr: ast.PathExpr, letters: frozenset[int]) -> _Domain:
+        """The clause domain over the graph's letters (and 0, the letter of unnamed hops)."""
+        key = (ri, cid, letters)
         got = self._dfas.get(key)
         if got is None:
+            sigs = letters | {0}
             ev = self._evals.get(sigs)
             if ev is None:
                 ev = self._evals[sigs] = Evaluator(SigAlphabet(self._atoms, sigs))
             budget = self._budget
-            got = determinize(ev.prop(expr, budget), budget=budget)
+            got = _Domain(determinize(ev.prop(expr, budget), budget=budget), letters)
             self._dfas[key] = got
         return got
 
@@ -299,27 +301,45 @@ class _GraphIndex:
         self.live = frozenset(graph.labels[s] for s in graph.sources if s in live)
 
 
-def _flows_accepted(g: _GraphIndex, dfa: Nfa) -> frozenset[str]:
-    """Labels of the sources from which some graph path is accepted by ``dfa``.
+class _Domain:
+    """One clause domain's DFA over one set of graph letters, prepared for many graphs.
+
+    ``empty``: no word over the letters is accepted; ``universal``: every one is.
+    """
+
+    __slots__ = ("n", "q0", "finals", "delta", "inverse", "empty", "universal")
+
+    def __init__(self, dfa: Nfa, letters: frozenset[int]) -> None:
+        (self.q0,) = dfa.starts
+        self.n = dfa.n
+        self.finals = dfa.finals
+        self.delta = delta = [dict(arcs) for arcs in dfa.arcs]
+        inverse: dict[tuple[int, int], list[int]] = {}
+        for q, row in enumerate(delta):
+            for sig, q2 in row.items():
+                inverse.setdefault((sig, q2), []).append(q)
+        self.inverse = inverse
+        self.empty = _empty(delta, self.q0, self.finals, letters)
+        self.universal = not self.empty and _universal(delta, self.q0, self.finals, letters)
+
+
+def _flows_accepted(g: _GraphIndex, dom: _Domain) -> frozenset[str]:
+    """Labels of the sources from which some graph path is accepted by ``dom``.
 
     Backward: the (node, state) pairs from which a sink can be reached in an
     accepting state, then each source tested with the state after its label.
     A DFA accepting every path over the graph's letters needs no pass at all.
     """
-    graph, sigs, preds = g.graph, g.sigs, g.preds
-    delta = [dict(arcs) for arcs in dfa.arcs]
-    (q0,) = dfa.starts
-    if _universal(delta, q0, dfa.finals, set(sigs)):
+    if dom.empty:
+        return frozenset()
+    if dom.universal:
         return g.live
-    n_states = dfa.n
-    inverse: dict[tuple[int, int], list[int]] = {}
-    for q, row in enumerate(delta):
-        for sig, q2 in row.items():
-            inverse.setdefault((sig, q2), []).append(q)
+    graph, sigs, preds = g.graph, g.sigs, g.preds
+    n_states, inverse = dom.n, dom.inverse
     good = bytearray(len(graph.labels) * n_states)
     stack = []
     for v in graph.sinks:
-        for q in dfa.finals:
+        for q in dom.finals:
             good[v * n_states + q] = 1
             stack.append((v, q))
     while stack:
@@ -335,7 +355,7 @@ def _flows_accepted(g: _GraphIndex, dfa: Nfa) -> frozenset[str]:
                     good[base + q] = 1
                     stack.append((u, q))
     out = set()
-    start_row = delta[q0]
+    start_row = dom.delta[dom.q0]
     for s in graph.sources:
         first = start_row.get(sigs[s])
         if first is not None and good[s * n_states + first]:
@@ -343,8 +363,25 @@ def _flows_accepted(g: _GraphIndex, dfa: Nfa) -> frozenset[str]:
     return frozenset(out)
 
 
+def _empty(delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]) -> bool:
+    """Whether no accepting state is reachable from ``q0`` on letters of ``sigs``."""
+    seen = {q0}
+    stack = [q0]
+    while stack:
+        q = stack.pop()
+        if q in finals:
+            return False
+        row = delta[q]
+        for sig in sigs:
+            q2 = row.get(sig)
+            if q2 is not None and q2 not in seen:
+                seen.add(q2)
+                stack.append(q2)
+    return True
+
+
 def _universal(
-    delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: set[int]
+    delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]
 ) -> bool:
     """Whether the DFA stays in accepting states on every word over ``sigs``."""
     seen = {q0}

@@ -161,28 +161,32 @@ def test_domain_derivations(spec: Any, x: tuple) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(guard_free_specs(), graphs(acyclic=True), graphs(acyclic=True))
+@given(
+    guard_free_specs(),
+    st.lists(st.tuples(graphs(acyclic=True), graphs(acyclic=True)), min_size=1, max_size=3),
+)
 def test_coverage_counts_the_clauses_some_domain_derivation_uses(
-    spec: Any, before: Any, after: Any
+    spec: Any, changes: list[tuple[Any, Any]]
 ) -> None:
-    (_, p1), (_, p2) = before, after
-    pre = sorted(p for p in p1 if len(p) <= K)
-    post = sorted(p for p in p2 if len(p) <= K)
-    fec = Fec(0, "k", (), Graph.from_paths(pre), Graph.from_paths(post))
+    """FEC after FEC through one counter, so that what it keeps between FECs is used."""
     model, _ = model_of(spec)
     counter = CoverageCounter(model)
-    counter.add(fec)
-    brute = Brute(spec, {h for p in pre + post for h in p})
-    applied: dict[int, set[str]] = {}
-    for x in pre + post:
-        for der in brute.dom(spec, x):
-            for cid, _, _ in der:
-                applied.setdefault(cid, set()).add(x[0])
-    clause: Clause
-    for clause in model.clauses:
-        flows = applied.get(clause.id, set())
-        assert counter.tally.clause_fecs[clause.id] == (1 if flows else 0), clause.ref.text
-        assert counter.tally.clause_flows[clause.id] == len(flows), clause.ref.text
+    for (_, p1), (_, p2) in changes:
+        pre = sorted(p for p in p1 if len(p) <= K)
+        post = sorted(p for p in p2 if len(p) <= K)
+        counter.add(Fec(0, "k", (), Graph.from_paths(pre), Graph.from_paths(post)))
+        tally = counter.take()
+        brute = Brute(spec, {h for p in pre + post for h in p})
+        applied: dict[int, set[str]] = {}
+        for x in pre + post:
+            for der in brute.dom(spec, x):
+                for cid, _, _ in der:
+                    applied.setdefault(cid, set()).add(x[0])
+        clause: Clause
+        for clause in model.clauses:
+            flows = applied.get(clause.id, set())
+            assert tally.clause_fecs[clause.id] == (1 if flows else 0), clause.ref.text
+            assert tally.clause_flows[clause.id] == len(flows), clause.ref.text
 
 
 @st.composite
