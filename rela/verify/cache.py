@@ -4,8 +4,9 @@ An entry holds one spec's outcome on one FEC and that FEC's clause-coverage
 counts (:mod:`rela.verify.cache_codec`), keyed by a content hash of
 
 * the run: the cache format, ``rela.__version__`` and every option that can
-  change an outcome (max paths, max states, FEC timeout, granularity, groups,
-  counterexamples on or off);
+  change an outcome (max paths, max states, FEC timeout, granularity, groups;
+  runs with and without counterexamples share entries, see
+  :mod:`rela.verify.cached`);
 * the spec: its name, its compiled check and its clause model (clause texts
   and places, which explanations report);
 * the FEC: its before graph, its after graph and its traffic keys.

@@ -7,6 +7,11 @@ without failure.  The location names of a cached FEC are still recorded for
 the ``unknown-name`` warnings, so a report from the cache is the report of
 deciding every FEC again (``tests/verify/test_cache.py``).
 
+Runs with and without counterexamples (``rela check -q``) share entries: a
+run without them takes a violated entry's verdict and leaves its lists; a run
+with them takes a violated entry only when it has them (else the FEC is
+decided again, and the entry replaced by the fuller one).
+
 >>> import dataclasses, rela, tempfile
 >>> from rela.network.model import Fec, Graph
 >>> spec = rela.parse_spec("spec s { .* : preserve }")
@@ -28,7 +33,7 @@ from typing import TYPE_CHECKING
 import orjson
 
 from rela import __version__
-from rela.check import Outcome
+from rela.check import VIOLATED, Outcome
 from rela.explain.coverage import Tally
 from rela.network.model import Fec
 from rela.verify.cache import FORMAT, CacheStats, FecKeys, VerdictCache, canonical, digest
@@ -53,7 +58,8 @@ def spec_digests(checks: Sequence[Named], options: Options) -> list[bytes | None
     >>> d1 == spec_digests([a], Options(cache="/elsewhere"))[0], d1 == d2
     (True, False)
     """
-    run = orjson.dumps([FORMAT, __version__, canonical(dataclasses.replace(options, cache=None))])
+    shared = dataclasses.replace(options, cache=None, counterexamples=True)  # see _fit
+    run = orjson.dumps([FORMAT, __version__, canonical(shared)])
     out: list[bytes | None] = []
     for c in checks:
         try:
@@ -93,8 +99,11 @@ def _tally_add(t: Tally | None, delta: CoverageDelta) -> bool:
 class CachedRun:
     """The cache side of one process's verifier: keys, the store and the counts."""
 
-    def __init__(self, store: VerdictCache, digests: list[bytes | None]) -> None:
+    def __init__(
+        self, store: VerdictCache, digests: list[bytes | None], counterexamples: bool = True
+    ) -> None:
         self.store = store
+        self.counterexamples = counterexamples
         self.keys = FecKeys([d or b"" for d in digests])
         self.keyed = [d is not None for d in digests]
         if not all(self.keyed):
@@ -103,7 +112,21 @@ class CachedRun:
     @staticmethod
     def open(checks: Sequence[Named], options: Options) -> CachedRun:
         assert options.cache is not None
-        return CachedRun(VerdictCache.open(options.cache), spec_digests(checks, options))
+        return CachedRun(
+            VerdictCache.open(options.cache),
+            spec_digests(checks, options),
+            options.counterexamples,
+        )
+
+    def _fit(
+        self, got: tuple[Outcome, CoverageDelta] | None
+    ) -> tuple[Outcome, CoverageDelta] | None:
+        """A cached entry as this run reports it (module docstring); None: decide again."""
+        if got is None or got[0].verdict != "violated":
+            return got
+        if not self.counterexamples:
+            return (VIOLATED, got[1])
+        return got if got[0].flows else None
 
     def run_fec(self, verifier: Verifier, fec: Fec) -> list[Outcome]:
         """As :meth:`Verifier.run_fec`, through the cache."""
@@ -115,7 +138,7 @@ class CachedRun:
             t0 = time.perf_counter()
             key = keys[i] if self.keyed[i] else None
             counter = verifier.explainer.counters[i]
-            got = store.get(key) if key is not None else None
+            got = self._fit(store.get(key)) if key is not None else None
             if got is not None and _tally_add(counter.tally if counter else None, got[1]):
                 outcome = got[0]
                 checker.seen |= checker.signatures.present(fec)  # for the name warnings

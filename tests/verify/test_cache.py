@@ -182,6 +182,28 @@ def test_only_changed_fecs_are_decided_again(tmp_path: Path, spec: Any, fecs: li
     assert normalised(warm) == normalised(rela.verify(spec, changed))
 
 
+def test_runs_with_and_without_counterexamples_share_entries(
+    tmp_path: Path, spec: Any, fecs: list[Fec]
+) -> None:
+    """A verdict-only run (``rela check -q``) and a full run use each other's entries,
+    and each still reports exactly what it would without the cache."""
+    quiet, full = (
+        normalised(rela.verify(spec, fecs, counterexamples=c)) for c in (False, True)
+    )
+    violated = sum(s["fecs"]["violated"] for s in quiet["specs"])
+    assert violated and quiet != full
+    first = rela.verify(spec, fecs, counterexamples=False, cache=tmp_path)
+    # full after quiet: holding FECs from the cache, violated ones decided again (no lists)
+    second = rela.verify(spec, fecs, cache=tmp_path)
+    # quiet after full: everything from the cache, the lists left out
+    third = rela.verify(spec, fecs, counterexamples=False, cache=tmp_path)
+    fourth = rela.verify(spec, fecs, cache=tmp_path)
+    assert [normalised(r) for r in (first, second, third, fourth)] == [quiet, full, quiet, full]
+    counts = [(r.cache.fecs_cached, r.cache.fecs_decided) for r in (second, third, fourth)]  # type: ignore[union-attr]
+    touched = {v["fec"]["index"] for s in full["specs"] for v in s["violations"]}
+    assert counts == [(300 - len(touched), len(touched)), (300, 0), (300, 0)]
+
+
 @pytest.mark.parametrize(
     "other",
     [
