@@ -18,7 +18,7 @@ import dataclasses
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import field
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
@@ -26,6 +26,12 @@ from rela.lang.jsonast import node_to_json
 from rela.lang.lexical import quote_name
 from rela.lang.printer import format_check
 from rela.values import frozen
+
+if TYPE_CHECKING:
+    from rela.traffic import Cube
+
+    #: The packets reaching a guard case, or None once they are no longer tracked.
+    Packets = tuple[Cube, ...] | None
 
 __all__ = [
     "CompiledCheck",
@@ -306,8 +312,36 @@ def _decide(spec: ast.SpecExpr, cond: ast.Condition, value: bool) -> ast.SpecExp
     return spec
 
 
+#: Cubes tracked per case before giving up pruning below it (a chain of `and`
+#: conditions can multiply them); past it every combination is kept, as before.
+MAX_TRACKED_CUBES = 4096
+
+
+def _narrow(packets: Packets, cond: ast.Condition) -> tuple[Packets, Packets]:
+    """The packets of ``packets`` inside ``cond`` and outside it, exactly (None: not
+    tracked).  A guard case no packet reaches is not compiled: an `else` chain of
+    guards on disjoint prefixes makes one case per guard, not one per combination."""
+    if packets is None:
+        return None, None
+    from rela.traffic import compile_condition, split  # the spec parser does not need it
+
+    inside, outside = split(packets, compile_condition(cond))
+    if len(inside) + len(outside) > MAX_TRACKED_CUBES:
+        return None, None
+    return tuple(inside), tuple(outside)
+
+
+def _all_packets() -> Packets:
+    from rela.traffic import cubes_of
+
+    return cubes_of([])
+
+
 def _lift(
-    spec: ast.SpecExpr, budget: list[int], leaf: Callable[[ast.SpecExpr], ast.Check] | None = None
+    spec: ast.SpecExpr,
+    budget: list[int],
+    leaf: Callable[[ast.SpecExpr], ast.Check] | None,
+    packets: Packets,
 ) -> ast.Check:
     cond = _first_condition(spec)
     if cond is None:
@@ -320,8 +354,13 @@ def _lift(
                 hint="guards in sequence multiply; nest them or split the spec",
             )
         return (leaf or _compare)(spec)
-    then = _lift(_decide(spec, cond, True), budget, leaf)
-    otherwise = _lift(_decide(spec, cond, False), budget, leaf)
+    inside, outside = _narrow(packets, cond)
+    if inside == ():  # no packet reaching here satisfies cond: only its else-branches
+        return _lift(_decide(spec, cond, False), budget, leaf, outside)
+    if outside == ():
+        return _lift(_decide(spec, cond, True), budget, leaf, inside)
+    then = _lift(_decide(spec, cond, True), budget, leaf, inside)
+    otherwise = _lift(_decide(spec, cond, False), budget, leaf, outside)
     return ast.CheckIf(cond, then, otherwise, span=cond.span)
 
 
@@ -342,7 +381,7 @@ def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -
     }
     """
     try:
-        return _lift(spec, [MAX_GUARD_CASES], leaf)
+        return _lift(spec, [MAX_GUARD_CASES], leaf, _all_packets())
     except RecursionError:
         raise SpecSemanticError("spec nested too deeply to compile") from None
 
@@ -364,9 +403,9 @@ def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.
     [((('qos = 1', True),), 'a : drop'), ((('qos = 1', False),), 'none : preserve')]
     """
     budget = [MAX_GUARD_CASES]
-    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr]] = [((), spec)]
+    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr, Packets]] = [((), spec, _all_packets())]
     while stack:
-        decisions, case = stack.pop()
+        decisions, case, packets = stack.pop()
         cond = _first_condition(case)
         if cond is None:
             budget[0] -= 1
@@ -377,8 +416,13 @@ def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.
                 )
             yield decisions, case
             continue
-        stack.append(((*decisions, (cond, False)), _decide(case, cond, False)))
-        stack.append(((*decisions, (cond, True)), _decide(case, cond, True)))
+        inside, outside = _narrow(packets, cond)
+        if inside == () or outside == ():  # decided by the guards around it, as in _lift
+            value = outside == ()
+            stack.append((decisions, _decide(case, cond, value), inside if value else outside))
+            continue
+        stack.append(((*decisions, (cond, False)), _decide(case, cond, False), outside))
+        stack.append(((*decisions, (cond, True)), _decide(case, cond, True), inside))
 
 
 def domain(spec: ast.SpecExpr) -> ast.PathExpr:
@@ -401,7 +445,7 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
     'pre >> (a | drop) x drop == post >> I(a | drop)'
     """
     try:
-        return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES])
+        return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES], None, _all_packets())
     except RecursionError:
         raise SpecSemanticError("spec nested too deeply to compile") from None
 

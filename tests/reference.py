@@ -465,16 +465,12 @@ EMPTY_SPEC = ast.Atomic(ast.EmptySet(), ast.Preserve())
 
 
 def branch_names(s: object) -> list[str]:
-    """The names a report distinguishes: those of the guard branches some choice of the
-    conditions reaches, deciding equal conditions alike (``if c { if c { x } else { y }
-    }`` never reaches ``y``); every other location is one "other" hop."""
-    conds: list[object] = []
-    for c in guard_conditions(s):
-        if c not in conds:
-            conds.append(c)
+    """The names a report distinguishes: those of the guard branches some packet reaches
+    (``if qos = 3 { if qos = 4 { x } else { y } }`` never reaches ``x``); every other
+    location is one "other" hop."""
     out: set[str] = set()
-    for values in itertools.product((True, False), repeat=len(conds)):
-        out.update(spec_names(_resolve_by(s, lambda c: values[conds.index(c)])))  # noqa: B023
+    for p in packets((), guard_conditions(s)):
+        out.update(spec_names(resolve_guards(s, p)))
     return sorted(out)
 
 

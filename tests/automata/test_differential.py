@@ -311,7 +311,7 @@ _ONE_HOP = (Graph.from_paths([("a",)]), {("a",)})
 
 @SETTINGS
 @given(specs(), graphs(acyclic=True), graphs(acyclic=True), traffic_keys)
-@example(  # a branch no choice of the conditions reaches: its names are "other" hops
+@example(  # a branch no packet reaches: its names are "other" hops
     ast.Guard(
         _SPORT_QOS,
         ast.Guard(

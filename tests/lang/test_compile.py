@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
-from rela.compile import DROP, MAX_GUARD_CASES, CompiledCheck, compile_module, compile_spec
+from rela.compile import (
+    DROP,
+    MAX_GUARD_CASES,
+    CompiledCheck,
+    compile_module,
+    compile_spec,
+    guard_cases,
+    lift_guards,
+)
 from rela.errors import SpecSemanticError
-from rela.lang import ast, format_check, parse_spec
+from rela.lang import ast, format_check, format_spec, parse_spec
+from tests import reference as ref
+from tests.automata.test_differential import specs
 
 A, B, C, D = (ast.Name(n) for n in "abcd")
 I = ast.Identity  # noqa: E741
@@ -150,17 +161,52 @@ def test_guards_on_the_same_condition_are_decided_together() -> None:
 
 
 def test_different_conditions_nest() -> None:
+    text = "(if qos = 1 { a : drop }) then (if proto = tcp { b : drop } else { b : preserve })"
+    q1, tcp = ast.QosCond(1), ast.ProtoCond((6,))
+    assert compiled(text) == ast.CheckIf(
+        q1,
+        ast.CheckIf(tcp, compiled("a : drop then b : drop"), compiled("a : drop then b : preserve")),
+        ast.CheckIf(
+            tcp,
+            compiled("none : preserve then b : drop"),
+            compiled("none : preserve then b : preserve"),
+        ),
+    )
+
+
+def test_a_case_no_packet_reaches_is_not_compiled() -> None:
+    # qos 1 and qos 2 exclude each other: three cases, not four
     text = "(if qos = 1 { a : drop }) then (if qos = 2 { b : drop } else { b : preserve })"
     q1, q2 = ast.QosCond(1), ast.QosCond(2)
     assert compiled(text) == ast.CheckIf(
         q1,
-        ast.CheckIf(q2, compiled("a : drop then b : drop"), compiled("a : drop then b : preserve")),
+        compiled("a : drop then b : preserve"),
         ast.CheckIf(
             q2,
             compiled("none : preserve then b : drop"),
             compiled("none : preserve then b : preserve"),
         ),
     )
+    # inside 10.0.0.0/8, `dst in 10.0.0.0/8 or qos = 3` always holds: no guard left on it
+    text = "if dst in 10.0.0.0/8 { if dst in 10.0.0.0/8 or qos = 3 { a : drop } else { b : drop } }"
+    assert compiled(text) == ast.CheckIf(
+        ast.PrefixCond("dst", ("10.0.0.0/8",)), compiled("a : drop"), compiled("none : preserve")
+    )
+
+
+def test_guards_on_disjoint_prefixes_make_one_case_each() -> None:
+    """An `else` chain of per-destination clauses (what `rela suggest` writes) stays linear."""
+    n = 2 * MAX_GUARD_CASES.bit_length()
+    text = " else ".join(f"(if dst in 10.{i}.0.0/16 {{ a{i} : drop }})" for i in range(n))
+    cases = []
+    stack = [compiled(text + " else .* : preserve")]
+    while stack:
+        c = stack.pop()
+        if isinstance(c, ast.CheckIf):
+            stack += [c.then, c.otherwise]
+        else:
+            cases.append(c)
+    assert len(cases) == n + 1
 
 
 def test_nested_guard_on_the_same_condition() -> None:
@@ -177,9 +223,18 @@ def test_markers_restart_in_each_guard_case() -> None:
     assert check.otherwise == compiled("c : any(d)")
 
 
+def _port_bit(field: str, bit: int) -> str:
+    """``field in ...``: the ports with bit ``bit`` set."""
+    size = 1 << bit
+    ranges = [f"{lo}-{lo + size - 1}" for lo in range(size, 65536, 2 * size)]
+    return f"{field} in {', '.join(ranges)}"
+
+
 def test_too_many_guard_cases_is_an_error() -> None:
-    n = MAX_GUARD_CASES.bit_length() + 1
-    text = " then ".join(f"(if qos = {i} {{ a : drop }})" for i in range(n))
+    # eleven independent conditions (five bits of each port, tcp): 2^11 cases
+    conds = [_port_bit(f, b) for f in ("dport", "sport") for b in range(11, 16)] + ["proto = tcp"]
+    assert len(conds) == MAX_GUARD_CASES.bit_length()
+    text = " then ".join(f"(if {c} {{ a : drop }} else {{ b : drop }})" for c in conds)
     with pytest.raises(SpecSemanticError, match="more than"):
         compiled(text)
 
@@ -247,11 +302,13 @@ def test_equal_conditions_are_decided_together_however_written() -> None:
         compiled("a : drop then b : drop"),
         compiled("a : preserve then none : preserve"),
     )
-    # a condition and its negation are different conditions: two decisions
+    # a condition and its negation are different conditions, but no packet sees both
     text = "(if qos = 1 { a : drop }) then (if not qos = 1 { b : drop })"
-    check = compiled(text)
-    assert isinstance(check, ast.CheckIf) and isinstance(check.then, ast.CheckIf)
-    assert check.then.cond == ast.CondNot(ast.QosCond(1))
+    assert compiled(text) == ast.CheckIf(
+        ast.QosCond(1),
+        compiled("a : drop then none : preserve"),
+        compiled("none : preserve then b : drop"),
+    )
 
 
 def test_ir_guards_take_compound_conditions() -> None:
@@ -262,3 +319,35 @@ def test_ir_guards_take_compound_conditions() -> None:
         ast.Compare("<=", PRE, POST),
     )
     assert format_check(check).startswith("if sport in 1024-65535 and not proto = udp {")
+
+
+# ------------------------------------------------------------------ guard cases: oracle
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(specs())
+def test_guard_cases_are_exactly_what_packets_see(spec: ast.SpecExpr) -> None:
+    """Against the reference's packets (one per region of the header space): each packet
+    reaches exactly one case of the lifted check and of ``guard_cases``, the spec it sees;
+    and every case is reached by some packet (no case compiled for nothing)."""
+    leaves: list[ast.SpecExpr] = []
+    tree = lift_guards(spec, lambda case: (leaves.append(case), ast.Compare("==", PRE, POST))[1])
+    listed = list(guard_cases(spec))
+    assert [format_spec(c) for _, c in listed] == [format_spec(c) for c in leaves]
+    reached = set()
+    for packet in ref.packets((), ref.guard_conditions(spec)):
+        node, path = tree, []
+        while isinstance(node, ast.CheckIf):
+            value = ref.satisfies(packet, node.cond)
+            path.append((node.cond, value))
+            node = node.then if value else node.otherwise
+        sees = format_spec(ref.resolve_guards(spec, packet))
+        hits = [
+            i
+            for i, (decisions, _) in enumerate(listed)
+            if all(ref.satisfies(packet, c) == v for c, v in decisions)
+        ]
+        assert len(hits) == 1 and format_spec(listed[hits[0]][1]) == sees
+        assert tuple(path) == listed[hits[0]][0]
+        reached.add(hits[0])
+    assert reached == set(range(len(listed)))

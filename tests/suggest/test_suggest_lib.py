@@ -141,6 +141,21 @@ def test_max_clauses_one_explains_everything_explicitly() -> None:
     assert "core2" in s.clauses[0].text
 
 
+def test_a_dozen_guarded_clauses_compile_and_hold() -> None:
+    """Twelve FECs, each with its own replacement: twelve clauses guarded by disjoint
+    destinations in one `else` chain (it used to expand into 2^12 guard cases, an error)."""
+    n = 12
+    fecs = [
+        Fec(i, f"k{i}", (TrafficKey(dst=f"10.{i}.0.0/16"),), P([["a", "b", "c"]]), P([["a", f"x{i}", "c"]]))
+        for i in range(n)
+    ]
+    s = rela.suggest(fecs)
+    check_consistent(s)
+    assert s.holds and s.fallback and len(s.clauses) == n + 1
+    assert s.text.count("if dst in") == n - 1  # the last replacement needs no guard
+    assert rela.verify(rela.parse_spec(s.text), fecs).holds
+
+
 def test_fecs_without_paths_before_are_exempted_and_said() -> None:
     new = Fec(0, "new", (TrafficKey(dst="10.9.0.1"),), Graph.empty(), P([["s", "t"]]))
     moved = Fec(
