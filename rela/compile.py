@@ -317,51 +317,65 @@ def _decide(spec: ast.SpecExpr, cond: ast.Condition, value: bool) -> ast.SpecExp
 MAX_TRACKED_CUBES = 4096
 
 
-def _narrow(packets: Packets, cond: ast.Condition) -> tuple[Packets, Packets]:
-    """The packets of ``packets`` inside ``cond`` and outside it, exactly (None: not
-    tracked).  A guard case no packet reaches is not compiled: an `else` chain of
-    guards on disjoint prefixes makes one case per guard, not one per combination."""
-    if packets is None:
-        return None, None
-    from rela.traffic import compile_condition, split  # the spec parser does not need it
-
-    inside, outside = split(packets, compile_condition(cond))
-    if len(inside) + len(outside) > MAX_TRACKED_CUBES:
-        return None, None
-    return tuple(inside), tuple(outside)
+def _too_many_cases(spec: ast.SpecExpr | None = None) -> SpecSemanticError:
+    return SpecSemanticError(
+        f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
+        line=spec.span.line if spec is not None and spec.span else None,
+        hint="guards in sequence multiply; nest them or split the spec",
+    )
 
 
-def _all_packets() -> Packets:
-    from rela.traffic import cubes_of
+class _Cases:
+    """Guard lifting for one spec: the case budget, and each condition compiled once.
 
-    return cubes_of([])
+    A guard case no packet reaches is not built: the packets reaching each case
+    are tracked exactly (:mod:`rela.traffic`), and a condition that all or none
+    of them satisfy is decided there without a branch — so an `else` chain of
+    guards on disjoint prefixes makes one case per guard, not one per combination.
+    """
 
+    def __init__(self, leaf: Callable[[ast.SpecExpr], ast.Check] | None = None) -> None:
+        self.leaf = leaf or _compare
+        self.left = MAX_GUARD_CASES
+        self._compiled: dict[ast.Condition, Any] = {}
 
-def _lift(
-    spec: ast.SpecExpr,
-    budget: list[int],
-    leaf: Callable[[ast.SpecExpr], ast.Check] | None,
-    packets: Packets,
-) -> ast.Check:
-    cond = _first_condition(spec)
-    if cond is None:
-        budget[0] -= 1
-        if budget[0] < 0:
-            line = spec.span.line if spec.span else None
-            raise SpecSemanticError(
-                f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
-                line=line,
-                hint="guards in sequence multiply; nest them or split the spec",
-            )
-        return (leaf or _compare)(spec)
-    inside, outside = _narrow(packets, cond)
-    if inside == ():  # no packet reaching here satisfies cond: only its else-branches
-        return _lift(_decide(spec, cond, False), budget, leaf, outside)
-    if outside == ():
-        return _lift(_decide(spec, cond, True), budget, leaf, inside)
-    then = _lift(_decide(spec, cond, True), budget, leaf, inside)
-    otherwise = _lift(_decide(spec, cond, False), budget, leaf, outside)
-    return ast.CheckIf(cond, then, otherwise, span=cond.span)
+    def all_packets(self) -> Packets:
+        from rela.traffic import cubes_of  # the spec parser does not need it
+
+        return cubes_of([])
+
+    def count(self, spec: ast.SpecExpr | None = None) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise _too_many_cases(spec)
+
+    def narrow(self, packets: Packets, cond: ast.Condition) -> tuple[Packets, Packets]:
+        """The packets of ``packets`` inside ``cond`` and outside it (None: not tracked)."""
+        if packets is None:
+            return None, None
+        from rela.traffic import compile_condition, split
+
+        compiled = self._compiled.get(cond)
+        if compiled is None:
+            compiled = self._compiled[cond] = compile_condition(cond)
+        inside, outside = split(packets, compiled)
+        if len(inside) + len(outside) > MAX_TRACKED_CUBES:
+            return None, None
+        return tuple(inside), tuple(outside)
+
+    def lift(self, spec: ast.SpecExpr, packets: Packets) -> ast.Check:
+        cond = _first_condition(spec)
+        if cond is None:
+            self.count(spec)
+            return self.leaf(spec)
+        inside, outside = self.narrow(packets, cond)
+        if inside == ():  # no packet reaching here satisfies cond: only its else-branches
+            return self.lift(_decide(spec, cond, False), outside)
+        if outside == ():
+            return self.lift(_decide(spec, cond, True), inside)
+        then = self.lift(_decide(spec, cond, True), inside)
+        otherwise = self.lift(_decide(spec, cond, False), outside)
+        return ast.CheckIf(cond, then, otherwise, span=cond.span)
 
 
 def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -> ast.Check:
@@ -380,8 +394,9 @@ def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -
       none <= pre
     }
     """
+    cases = _Cases(leaf)
     try:
-        return _lift(spec, [MAX_GUARD_CASES], leaf, _all_packets())
+        return cases.lift(spec, cases.all_packets())
     except RecursionError:
         raise SpecSemanticError("spec nested too deeply to compile") from None
 
@@ -393,8 +408,9 @@ def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.
     """The guard-free cases of ``spec``, each with the guard decisions that select it.
 
     The cases are those of the lifted check (same order, same condition
-    identity: guards on equal conditions are decided together); at most
-    :data:`MAX_GUARD_CASES` of them.
+    identity: guards on equal conditions are decided together; a case no packet
+    reaches is left out, and a condition the guards around it decide is not a
+    decision); at most :data:`MAX_GUARD_CASES` of them.
 
     >>> from rela.lang import parse_spec, format_spec, format_condition
     >>> spec = parse_spec("spec s { if qos = 1 { a : drop } }").checks()[0].body
@@ -402,22 +418,19 @@ def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.
     ...  for d, s in guard_cases(spec)]
     [((('qos = 1', True),), 'a : drop'), ((('qos = 1', False),), 'none : preserve')]
     """
-    budget = [MAX_GUARD_CASES]
-    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr, Packets]] = [((), spec, _all_packets())]
+    cases = _Cases()
+    stack: list[tuple[tuple[Decision, ...], ast.SpecExpr, Packets]] = [
+        ((), spec, cases.all_packets())
+    ]
     while stack:
         decisions, case, packets = stack.pop()
         cond = _first_condition(case)
         if cond is None:
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise SpecSemanticError(
-                    f"traffic guards expand into more than {MAX_GUARD_CASES} cases",
-                    hint="guards in sequence multiply; nest them or split the spec",
-                )
+            cases.count()
             yield decisions, case
             continue
-        inside, outside = _narrow(packets, cond)
-        if inside == () or outside == ():  # decided by the guards around it, as in _lift
+        inside, outside = cases.narrow(packets, cond)
+        if inside == () or outside == ():  # decided by the guards around it, as in lift
             value = outside == ()
             stack.append((decisions, _decide(case, cond, value), inside if value else outside))
             continue
@@ -444,8 +457,9 @@ def compile_spec(spec: ast.SpecExpr, lets: Mapping[str, ast.PathExpr] | None = N
     >>> format_check(compile_spec(ast.Atomic(ast.Name("a"), ast.Drop())))
     'pre >> (a | drop) x drop == post >> I(a | drop)'
     """
+    cases = _Cases()
     try:
-        return _lift(inline_refs(spec, lets or {}), [MAX_GUARD_CASES], None, _all_packets())
+        return cases.lift(inline_refs(spec, lets or {}), cases.all_packets())
     except RecursionError:
         raise SpecSemanticError("spec nested too deeply to compile") from None
 
