@@ -30,7 +30,7 @@ and :meth:`Search.fallback` explains the rest with explicit clauses.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rela.diff import ONLY_AFTER
@@ -217,11 +217,28 @@ class Search:
     # ------------------------------------------------------------------ one clause
 
     def _evaluate(
-        self, cand: Candidate, position: str, cells: list[Cell], failing: set[Cell], best: int
+        self,
+        cand: Candidate,
+        position: str,
+        cells: list[Cell],
+        failing: set[Cell],
+        best: int,
+        may_hold: Callable[[Cell], bool] | None = None,
     ) -> _Option | None:
+        """The option of placing ``cand`` there, or None when it gains less than ``best``.
+
+        ``may_hold(cell)`` False says the new chain cannot hold on the cell, without
+        asking the oracle (the final verification still decides every FEC).
+        """
+
         def chain_with(cell: Cell) -> Chain:
             bodies = self.bodies(cell.chain)
             return (cand.body, *bodies) if position == FRONT else (*bodies, cand.body)
+
+        def holds_with(cell: Cell) -> bool:
+            if may_hold is not None and not may_hold(cell):
+                return False
+            return self.oracle.holds(chain_with(cell), cell.sit)
 
         relevant = [c for c in cells if self.relevant(cand.body, c.sit)]
         todo = sorted((c for c in relevant if c in failing), key=lambda c: -len(c.fecs))
@@ -232,7 +249,7 @@ class Search:
             if upper + left < best:  # cannot catch up with the best option any more
                 return None
             left -= len(c.fecs)
-            if self.oracle.holds(chain_with(c), c.sit):
+            if holds_with(c):
                 gains.append(c)
                 upper += len(c.fecs)
         if upper == 0 or upper < best:
@@ -243,7 +260,7 @@ class Search:
         for c in relevant:
             if c in gain_set:
                 continue
-            if c not in failing and not self.oracle.holds(chain_with(c), c.sit):
+            if c not in failing and not holds_with(c):
                 outs.append(c)
             else:
                 free.append(c)
@@ -346,7 +363,7 @@ class Search:
             best: _Option | None = None
             for sit in sorted({c.sit for c in failing}, key=lambda s: s.id):
                 cand = _explicit(sit, self.locations, self.short)
-                option = self._evaluate(cand, FRONT, cells, failing, 1)
+                option = self._evaluate(cand, FRONT, cells, failing, 1, _same_after(sit))
                 if option is not None and (best is None or option.key() > best.key()):
                     best = option
             if best is None:
@@ -457,6 +474,15 @@ class Search:
             for pid in needed or cell.chain[:1]:
                 out[pid].extend(cell.fecs)
         return out
+
+
+def _same_after(sit: Situation) -> Callable[[Cell], bool]:
+    """Where the explicit clause of ``sit`` may hold: in front, ``.* : replace(.*, P)``
+    makes every path ``P``, so only on FECs whose after paths are the situation's (its
+    after graph, as a rule; a cell passed over for another graph of the same paths only
+    costs conciseness)."""
+    after = sit.after
+    return lambda cell: cell.sit.after == after
 
 
 def _explicit(sit: Situation, locations: Iterable[str], short: dict[str, str]) -> Candidate:
