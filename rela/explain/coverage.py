@@ -155,6 +155,10 @@ class CoverageCounter:
         default_factory=dict, init=False
     )
     _domains: dict[int, dict[int, ast.PathExpr]] = field(default_factory=dict, init=False)
+    #: Per resolution, its distinct effective domains and the clauses of each.
+    _shared: dict[int, list[tuple[ast.PathExpr, list[int]]]] = field(
+        default_factory=dict, init=False
+    )
     _branch_ids: dict[tuple[int | None, int | None, str | None], int] = field(
         default_factory=dict, init=False
     )
@@ -229,6 +233,10 @@ class CoverageCounter:
         key = id(r)  # resolutions are cached by the model, so identity is stable
         if key not in self._domains:
             domains = self._domains[key] = effective_domains(r)
+            shared: dict[ast.PathExpr, list[int]] = {}
+            for cid, expr in domains.items():
+                shared.setdefault(expr, []).append(cid)
+            self._shared[key] = list(shared.items())
             atoms = self._atoms.extended(domains.values())
             if atoms is not self._atoms:  # unions of names the spec never wrote as one
                 self._atoms = atoms
@@ -246,15 +254,12 @@ class CoverageCounter:
         sigs = [sig(label) for label in graph.labels]
         letters = frozenset(sigs)
         index = _GraphIndex(graph, sigs)
-        out: dict[int, frozenset[str]] | None = {}
-        by_expr: dict[ast.PathExpr, frozenset[str]] = {}  # the parts of a `then` share one
+        applied: dict[int, frozenset[str]] = {}
+        out: dict[int, frozenset[str]] | None = applied
         try:
-            for cid, expr in self._domains[ri].items():
-                got = by_expr.get(expr)
-                if got is None:
-                    got = by_expr[expr] = _flows_accepted(index, self._dfa(ri, cid, expr, letters))
-                assert out is not None
-                out[cid] = got
+            for k, (expr, cids) in enumerate(self._shared[ri]):  # a `then` chain shares one
+                got = _flows_accepted(index, self._dfa(ri, k, expr, letters))
+                applied.update(dict.fromkeys(cids, got))
         except RelaError:  # over the state limit: unknown, never a false "vacuous"
             out = None
         if len(self._graphs) > 50_000:
@@ -262,9 +267,10 @@ class CoverageCounter:
         self._graphs[key] = out
         return out
 
-    def _dfa(self, ri: int, cid: int, expr: ast.PathExpr, letters: frozenset[int]) -> _Domain:
-        """The clause domain over the graph's letters (and 0, the letter of unnamed hops)."""
-        key = (ri, cid, letters)
+    def _dfa(self, ri: int, k: int, expr: ast.PathExpr, letters: frozenset[int]) -> _Domain:
+        """Distinct domain ``k`` of a resolution over the graph's letters (and 0, the
+        letter of unnamed hops)."""
+        key = (ri, k, letters)
         got = self._dfas.get(key)
         if got is None:
             sigs = letters | {0}
@@ -314,10 +320,14 @@ class _Domain:
         self.n = dfa.n
         self.finals = dfa.finals
         self.delta = delta = [dict(arcs) for arcs in dfa.arcs]
-        inverse: dict[tuple[int, int], list[int]] = {}
+        #: sig -> q2 -> the states q with delta(q, sig) = q2
+        inverse: dict[int, list[list[int]]] = {}
         for q, row in enumerate(delta):
             for sig, q2 in row.items():
-                inverse.setdefault((sig, q2), []).append(q)
+                targets = inverse.get(sig)
+                if targets is None:
+                    targets = inverse[sig] = [[] for _ in range(self.n)]
+                targets[q2].append(q)
         self.inverse = inverse
         self.empty = _empty(delta, self.q0, self.finals, letters)
         self.universal = not self.empty and _universal(delta, self.q0, self.finals, letters)
@@ -335,30 +345,36 @@ def _flows_accepted(g: _GraphIndex, dom: _Domain) -> frozenset[str]:
     if dom.universal:
         return g.live
     graph, sigs, preds = g.graph, g.sigs, g.preds
-    n_states, inverse = dom.n, dom.inverse
-    good = bytearray(len(graph.labels) * n_states)
+    n = dom.n
+    inverse = dom.inverse
+    # per node v: q2 -> the states q with delta(q, sig(v)) = q2 (None: no arc on sig(v))
+    into = [inverse.get(sig) for sig in sigs]
+    good = bytearray(len(graph.labels) * n)  # (node, state) pair u * n + q
     stack = []
     for v in graph.sinks:
         for q in dom.finals:
-            good[v * n_states + q] = 1
-            stack.append((v, q))
+            good[v * n + q] = 1
+            stack.append(v * n + q)
     while stack:
-        v, q2 = stack.pop()
+        v, q2 = divmod(stack.pop(), n)
         # (u, q) -> (v, q2) when u -> v and delta(q, sig(v)) = q2
-        qs = inverse.get((sigs[v], q2))
+        by_target = into[v]
+        if by_target is None:
+            continue
+        qs = by_target[q2]
         if not qs:
             continue
         for u in preds[v]:
-            base = u * n_states
+            base = u * n
             for q in qs:
                 if not good[base + q]:
                     good[base + q] = 1
-                    stack.append((u, q))
+                    stack.append(base + q)
     out = set()
     start_row = dom.delta[dom.q0]
     for s in graph.sources:
         first = start_row.get(sigs[s])
-        if first is not None and good[s * n_states + first]:
+        if first is not None and good[s * n + first]:
             out.add(graph.labels[s])
     return frozenset(out)
 
