@@ -143,6 +143,16 @@ def replace_device(x: str, y: str) -> ast.SpecExpr:
     )
 
 
+def replace_transit(x: str, y: str) -> ast.SpecExpr:
+    """Drain of transit traffic: ``[^X]+ : preserve then X : replace(X, Y) then [^X]* :
+    preserve``; paths that start at X (X's own traffic) keep their paths."""
+    return _then(
+        _keep(ast.Plus(ast.NameClass((name(x),), negated=True))),
+        ast.Atomic(name(x), ast.Replace(name(x), name(y))),
+        _keep(not_star([x])),
+    )
+
+
 def remove_through(x: str) -> ast.SpecExpr:
     """``.* X .* : remove(.* X .*)``: the paths through X disappear (the others stay)."""
     return ast.Atomic(_through(x), ast.Remove(_through(x)))

@@ -205,6 +205,14 @@ def _swaps(f: _Facts) -> Iterator[Candidate]:
             EXACT,
             (x, y),
         )
+        # the same when X still sends its own traffic (every location is a start)
+        yield Candidate(
+            cl.replace_transit(x, y),
+            "replace",
+            f"{x} replaced by {y} for traffic passing through it; its own traffic keeps its paths",
+            EXACT,
+            (x, y),
+        )
     for x, y in _top(_one_hop(f.kept, f.added)):
         yield Candidate(
             cl.add_member(x, y),

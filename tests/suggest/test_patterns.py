@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import rela
 from rela.lang import ast, format_spec
 from rela.network.model import Fec, Graph
 from rela.suggest import clauses as cl
@@ -54,6 +55,11 @@ CASES = [
         P([["s", "x", "t"]]),
         P([["s", "y", "t"]]),
         cl.replace_device("x", "y"),
+    ),
+    (  # cost-out of transit traffic: x's own flow keeps x
+        P([["s", "x", "t"], ["x", "t"]]),
+        P([["s", "y", "t"], ["x", "t"]]),
+        cl.replace_transit("x", "y"),
     ),
     (P([["s", "x", "t"], ["s", "y", "t"]]), P([["s", "y", "t"]]), cl.remove_through("x")),
     (  # a hop removed while both ends stay
@@ -108,12 +114,25 @@ def test_pattern_is_recognised_and_holds(
 
 
 def test_names_are_recorded_and_said() -> None:
-    [c] = [
+    c, transit = [
         c
         for c in candidates(P([["s", "core1", "t"]]), P([["s", "core2", "t"]]))
         if c.kind == "replace"
     ]
     assert c.names == ("core1", "core2") and "core1 replaced by core2" in c.says
+    assert transit.names == c.names and "its own traffic keeps its paths" in transit.says
+
+
+def test_the_plain_cost_out_is_preferred_where_both_hold() -> None:
+    """Where no flow starts at the drained device both replacements hold; the suggestion
+    is the plain one (the transit variant only where the device's own flows stay)."""
+    plain = rela.suggest([Fec(0, None, (), P([["s", "x", "t"]]), P([["s", "y", "t"]]))])
+    own = rela.suggest(
+        [Fec(0, None, (), P([["s", "x", "t"], ["x", "t"]]), P([["s", "y", "t"], ["x", "t"]]))]
+    )
+    assert [c.text for c in plain.clauses[:1]] == [format_spec(cl.replace_device("x", "y"))]
+    assert [c.text for c in own.clauses[:1]] == [format_spec(cl.replace_transit("x", "y"))]
+    assert plain.holds and own.holds and not plain.fallback and not own.fallback
 
 
 def test_exact_clauses_come_before_broad_ones() -> None:
@@ -133,7 +152,7 @@ def test_combinations_of_two_edits_explain_what_neither_does() -> None:
 
 def test_renamed_to_short_names() -> None:
     short = cl.short_names(["s|v", "a|v", "b|v", "t|v"])
-    [c] = [
+    c, _transit = [
         c
         for c in candidates(P([["s|v", "a|v", "t|v"]]), P([["s|v", "b|v", "t|v"]]), short)
         if c.kind == "replace"
