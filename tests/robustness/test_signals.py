@@ -51,6 +51,12 @@ SPEC = "spec nth { .* [" + " ".join(f"x{i}" for i in range(DIAMONDS)) + "]" + " 
 SPEC += " : preserve }\n"
 
 
+def _default_sigint() -> None:
+    """In the child: SIGINT as in a terminal, whatever started the tests (a background job
+    of a non-interactive shell starts with SIGINT ignored, and Rela keeps it ignored)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start(tmp_path: Path, layout: str) -> tuple[subprocess.Popen[str], Path]:
     spec = tmp_path / "spec.rela"
     spec.write_text(SPEC, encoding="utf-8")
@@ -68,8 +74,9 @@ def _start(tmp_path: Path, layout: str) -> tuple[subprocess.Popen[str], Path]:
            "--change", str(change), "--jobs", "2", "--max-states", "1000000000",
            "--fec-timeout", "600", "-f", "json", "-o", str(report), "--no-progress"]  # fmt: skip
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
-    )
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True, preexec_fn=_default_sigint,
+    )  # fmt: skip
     return proc, report
 
 
@@ -153,10 +160,6 @@ def _interpreter_start() -> float:
         subprocess.run([sys.executable, "-c", "import runpy, rela.entry"], check=True)
         took.append(time.monotonic() - t0)
     return 2 * max(took)
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as in a terminal, whatever pytest does
 
 
 @pytest.mark.parametrize(
@@ -253,14 +256,19 @@ def test_a_signal_whose_exception_python_swallows_is_raised_again(
     class Thing:
         pass
 
-    for sig, exc in ((signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)):
-        with raise_on_sigterm():
-            raise_pending()  # nothing received yet: nothing raised
-            thing = Thing()
-            ref = weakref.ref(thing, lambda _ref, s=sig: signal.raise_signal(s))
-            del thing  # the callback runs; its exception is swallowed by Python
-            assert ref() is None and received() == sig
-            with pytest.raises(exc):
-                raise_pending()
-        assert received() is None  # the record ends with the outermost block
+    # SIGINT as Python sets it up in a terminal (a background job starts with it ignored)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        for sig, exc in ((signal.SIGTERM, Terminated), (signal.SIGINT, KeyboardInterrupt)):
+            with raise_on_sigterm():
+                raise_pending()  # nothing received yet: nothing raised
+                thing = Thing()
+                ref = weakref.ref(thing, lambda _ref, s=sig: signal.raise_signal(s))
+                del thing  # the callback runs; its exception is swallowed by Python
+                assert ref() is None and received() == sig
+                with pytest.raises(exc):
+                    raise_pending()
+            assert received() is None  # the record ends with the outermost block
+    finally:
+        signal.signal(signal.SIGINT, before)
     assert "Traceback" not in capfd.readouterr().err
