@@ -12,11 +12,19 @@ interrupt the process leaves with ``os._exit`` once stdout and stderr are
 flushed: the ``atexit`` handlers of a killed process pool (or of a Dask
 client) would otherwise wait on threads that can only fail, and print their
 failures.
+
+A normal exit collects the run's garbage once and then freezes what is left
+(:func:`gc.freeze`) before the interpreter shuts down: the shutdown collects
+several times while it tears the modules down, about 0.1 s for the 40,000
+objects a command holds — a quarter of a short command's wall time.  The
+``atexit`` handlers and the module teardown still run; only objects that
+become cyclic garbage during the teardown are left to the operating system.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sys
@@ -83,4 +91,6 @@ def main() -> None:
             with contextlib.suppress(OSError, ValueError):
                 stream.flush()
         os._exit(int(code))
+    gc.collect()  # the run's own cyclic garbage, finalised now
+    gc.freeze()  # and not traversed again and again by the shutdown (module docstring)
     sys.exit(code)
