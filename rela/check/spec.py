@@ -101,9 +101,10 @@ class SpecAutomata:
                 every = False
             elif domain == _EVERY_PATH:
                 every = True
-            else:
-                ev = self._evaluator(sigs)
-                every = equivalent(ev.prop(domain, budget), ev.prop(_EVERY_PATH), budget) is None
+            else:  # the transducer's own domain: ``domain`` may join names the spec never
+                # wrote as one class (``I(a) | I(b)`` is ``I(a | b)``), which have no atom
+                paths = T.domain(self.relation(sigs, relation, budget))
+                every = equivalent(paths, self._evaluator(sigs).prop(_EVERY_PATH), budget) is None
             got = self._identities[key] = (relation, every)
         return got[1]
 

@@ -409,8 +409,17 @@ def _has_not(c) -> bool:  # type: ignore[no-untyped-def]
     return False
 
 
+_A, _B = ast.Identity(ast.Name("a")), ast.Identity(ast.Name("b"))
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(checks(), graphs(acyclic=True), graphs(acyclic=True), traffic_keys)
+@example(  # a side of identities whose domain joins names the spec never wrote as one class
+    ast.Compare("==", ast.Image(ast.Pre(), _B), ast.Image(ast.Pre(), ast.RelUnion((_A, _B)))),
+    _ONE_HOP,
+    _ONE_HOP,
+    (),
+)
 def test_ir_asserts(check, before, after, traffic) -> None:  # type: ignore[no-untyped-def]
     """IR asserts, with finite pre/post within K hops and outputs cut at K.
 
