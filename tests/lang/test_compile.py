@@ -331,7 +331,12 @@ def test_guard_cases_are_exactly_what_packets_see(spec: ast.SpecExpr) -> None:
     reaches exactly one case of the lifted check and of ``guard_cases``, the spec it sees;
     and every case is reached by some packet (no case compiled for nothing)."""
     leaves: list[ast.SpecExpr] = []
-    tree = lift_guards(spec, lambda case: (leaves.append(case), ast.Compare("==", PRE, POST))[1])
+
+    def leaf(case: ast.SpecExpr) -> ast.Check:
+        leaves.append(case)
+        return ast.Compare("==", PRE, POST)
+
+    tree = lift_guards(spec, leaf)
     listed = list(guard_cases(spec))
     assert [format_spec(c) for _, c in listed] == [format_spec(c) for c in leaves]
     reached = set()
