@@ -353,11 +353,15 @@ class _Cases:
         """The packets of ``packets`` inside ``cond`` and outside it (None: not tracked)."""
         if packets is None:
             return None, None
-        from rela.traffic import compile_condition, split
+        from rela.traffic import TrafficError, compile_condition, split
 
         compiled = self._compiled.get(cond)
         if compiled is None:
-            compiled = self._compiled[cond] = compile_condition(cond)
+            try:  # the parser checks values; an AST built by hand may still hold bad ones
+                compiled = self._compiled[cond] = compile_condition(cond)
+            except TrafficError as exc:
+                line = cond.span.line if cond.span else None
+                raise SpecSemanticError(f"guard condition: {exc}", line=line) from None
         inside, outside = split(packets, compiled)
         if len(inside) + len(outside) > MAX_TRACKED_CUBES:
             return None, None

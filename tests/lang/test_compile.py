@@ -194,6 +194,13 @@ def test_a_case_no_packet_reaches_is_not_compiled() -> None:
     )
 
 
+def test_a_bad_condition_in_a_hand_built_spec_is_a_spec_error() -> None:
+    """The parser rejects bad prefixes; an AST built in Python is told at compile time."""
+    spec = ast.Guard(ast.PrefixCond("dst", ("300.1.1.1/8",)), ast.Atomic(ast.Name("a"), ast.Drop()))
+    with pytest.raises(SpecSemanticError, match="300.1.1.1/8"):
+        compile_spec(spec)
+
+
 def test_guards_on_disjoint_prefixes_make_one_case_each() -> None:
     """An `else` chain of per-destination clauses (what `rela suggest` writes) stays linear."""
     n = 2 * MAX_GUARD_CASES.bit_length()
