@@ -24,44 +24,32 @@ from rela.automata.evaluate import Evaluator
 from rela.automata.transducer import Transducer
 from rela.lang import ast
 
-__all__ = ["SpecAutomata", "identity_domain"]
+__all__ = ["SpecAutomata", "identities_only"]
 
 _EVERY_PATH = ast.Star(ast.AnyLoc())
+_IDENTITY_EVERYWHERE = ast.Identity(_EVERY_PATH)
 
 
-def identity_domain(relation: ast.Relation) -> ast.PathExpr | None:
-    """``P`` when ``relation`` is the identity on the paths of ``P`` (built of identities
-    only), else None.
+def identities_only(relation: ast.Relation) -> bool:
+    """Whether ``relation`` is built of identities alone (so it relates each path to
+    itself only): ``I(A)``, and their unions, priority unions, concatenations,
+    compositions and stars.
 
-    ``I(A) | I(B)`` and ``I(A) // I(B)`` are ``I(A | B)``, ``I(A) I(B)`` is
-    ``I(A B)``, ``I(A) ; I(B)`` is ``I(A & B)`` and ``I(A)*`` is ``I(A*)``.
-
-    >>> from rela.lang import format_path
     >>> a, b = ast.Identity(ast.Name("a")), ast.Identity(ast.Name("b"))
-    >>> format_path(identity_domain(ast.RelUnion((a, ast.RelConcat((a, b))))))
-    'a | a b'
-    >>> identity_domain(ast.Product(ast.Name("a"), ast.Name("b"))) is None
+    >>> identities_only(ast.RelUnion((a, ast.RelConcat((a, b)))))
     True
+    >>> identities_only(ast.RelUnion((a, ast.Product(ast.Name("a"), ast.Name("b")))))
+    False
     """
     if isinstance(relation, ast.Identity):
-        return relation.prop
+        return True
     if isinstance(relation, ast.RelStar):
-        inner = identity_domain(relation.operand)
-        return None if inner is None else ast.Star(inner)
+        return identities_only(relation.operand)
     if isinstance(relation, (ast.RelUnion, ast.RelConcat)):
-        parts = [identity_domain(p) for p in relation.parts]
-    elif isinstance(relation, (ast.PriorityUnion, ast.Compose)):
-        parts = [identity_domain(relation.left), identity_domain(relation.right)]
-    else:
-        return None
-    if any(p is None for p in parts):
-        return None
-    props = tuple(p for p in parts if p is not None)
-    if isinstance(relation, ast.RelConcat):
-        return ast.Concat(props)
-    if isinstance(relation, ast.Compose):
-        return ast.Inter(props)
-    return ast.Alt(props)
+        return all(identities_only(p) for p in relation.parts)
+    if isinstance(relation, (ast.PriorityUnion, ast.Compose)):
+        return identities_only(relation.left) and identities_only(relation.right)
+    return False
 
 
 class SpecAutomata:
@@ -96,13 +84,11 @@ class SpecAutomata:
         key = (sigs, id(relation))
         got = self._identities.get(key)
         if got is None or got[0] is not relation:
-            domain = identity_domain(relation)
-            if domain is None:
+            if not identities_only(relation):
                 every = False
-            elif domain == _EVERY_PATH:
+            elif relation == _IDENTITY_EVERYWHERE:
                 every = True
-            else:  # the transducer's own domain: ``domain`` may join names the spec never
-                # wrote as one class (``I(a) | I(b)`` is ``I(a | b)``), which have no atom
+            else:  # identities whose domain covers every path: decided on the transducer
                 paths = T.domain(self.relation(sigs, relation, budget))
                 every = equivalent(paths, self._evaluator(sigs).prop(_EVERY_PATH), budget) is None
             got = self._identities[key] = (relation, every)
