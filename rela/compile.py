@@ -367,19 +367,28 @@ class _Cases:
             return None, None
         return tuple(inside), tuple(outside)
 
-    def lift(self, spec: ast.SpecExpr, packets: Packets) -> ast.Check:
+    def sides(
+        self, spec: ast.SpecExpr, packets: Packets
+    ) -> tuple[ast.Condition | None, list[tuple[bool, ast.SpecExpr, Packets]]]:
+        """The first guard condition of ``spec`` (None: a guard-free case) and the sides
+        some packet reaches: ``(value, spec with the condition decided, its packets)``,
+        true first.  One side: the guards around it already decide the condition."""
         cond = _first_condition(spec)
+        if cond is None:
+            return None, []
+        inside, outside = self.narrow(packets, cond)
+        both = ((True, inside), (False, outside))
+        return cond, [(value, _decide(spec, cond, value), p) for value, p in both if p != ()]
+
+    def lift(self, spec: ast.SpecExpr, packets: Packets) -> ast.Check:
+        cond, sides = self.sides(spec, packets)
         if cond is None:
             self.count(spec)
             return self.leaf(spec)
-        inside, outside = self.narrow(packets, cond)
-        if inside == ():  # no packet reaching here satisfies cond: only its else-branches
-            return self.lift(_decide(spec, cond, False), outside)
-        if outside == ():
-            return self.lift(_decide(spec, cond, True), inside)
-        then = self.lift(_decide(spec, cond, True), inside)
-        otherwise = self.lift(_decide(spec, cond, False), outside)
-        return ast.CheckIf(cond, then, otherwise, span=cond.span)
+        if len(sides) == 1:
+            return self.lift(sides[0][1], sides[0][2])
+        (_, then, inside), (_, otherwise, outside) = sides
+        return ast.CheckIf(cond, self.lift(then, inside), self.lift(otherwise, outside), span=cond.span)
 
 
 def lift_guards(spec: ast.SpecExpr, leaf: Callable[[ast.SpecExpr], ast.Check]) -> ast.Check:
@@ -428,18 +437,16 @@ def guard_cases(spec: ast.SpecExpr) -> Iterator[tuple[tuple[Decision, ...], ast.
     ]
     while stack:
         decisions, case, packets = stack.pop()
-        cond = _first_condition(case)
+        cond, sides = cases.sides(case, packets)
         if cond is None:
             cases.count()
             yield decisions, case
             continue
-        inside, outside = cases.narrow(packets, cond)
-        if inside == () or outside == ():  # decided by the guards around it, as in lift
-            value = outside == ()
-            stack.append((decisions, _decide(case, cond, value), inside if value else outside))
+        if len(sides) == 1:  # decided by the guards around it, as in lift
+            stack.append((decisions, sides[0][1], sides[0][2]))
             continue
-        stack.append(((*decisions, (cond, False)), _decide(case, cond, False), outside))
-        stack.append(((*decisions, (cond, True)), _decide(case, cond, True), inside))
+        for value, decided, reached in reversed(sides):  # the true side comes out first
+            stack.append(((*decisions, (cond, value)), decided, reached))
 
 
 def domain(spec: ast.SpecExpr) -> ast.PathExpr:
