@@ -100,12 +100,15 @@ class Keywords:
             pushed.append(states[top][arg.origin.name][1])
 
 
-_CACHE: dict[int, Keywords] = {}
+#: id(parser) -> (the parser, its keywords): the parser is kept, so that its id is not
+#: reused by another parser (one built again has other state numbers).
+_CACHE: dict[int, tuple[Lark, Keywords]] = {}
 
 
 def keywords_of(lark: Lark) -> Keywords:
     """The :class:`Keywords` of a parser (computed once per parser)."""
-    got = _CACHE.get(id(lark))
+    cached = _CACHE.get(id(lark))
+    got = cached[1] if cached is not None and cached[0] is lark else None
     if got is None:
         terminal_of = {
             t.pattern.value: t.name
@@ -122,7 +125,7 @@ def keywords_of(lark: Lark) -> Keywords:
             if t in word_of
         }
         got = Keywords(table.states, terminal_of, word_of, frozenset(contested))
-        _CACHE[id(lark)] = got
+        _CACHE[id(lark)] = (lark, got)
     return got
 
 

@@ -94,3 +94,19 @@ def test_a_cache_that_cannot_be_written_still_parses(
     monkeypatch.setattr(P.tempfile, "mkstemp", no_space)
     assert _fresh_parse("spec s { .* : preserve }")
     assert not list((cache_home / "rela").glob("parser-*"))
+
+
+def test_keywords_are_never_those_of_another_parser(cache_home: Path) -> None:
+    """Keyword tables are kept per parser object; a parser built again (other LALR state
+    numbers) that gets the id of a freed one must not get the freed one's table (it
+    parsed `spec` at the start of a file as an IndexError)."""
+    from rela.lang import keywords as K
+
+    built = P._parser()
+    P._parser.cache_clear()
+    other = P._parser()  # loaded from the cache file: another object
+    assert other is not built
+    stale = K.keywords_of(built)
+    K._CACHE[id(other)] = (built, stale)  # as if `other` had reused the freed id
+    assert K.keywords_of(other) is not stale
+    assert parse_spec("spec s { .* : preserve }")
