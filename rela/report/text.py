@@ -268,7 +268,7 @@ def _spec_violations(
     for n, v in enumerate(violations[:limit], 1):
         title = f"{name(spec.name)}: violation {n:,} of {len(violations):,}"
         if spec.omitted:
-            title += f" listed ({total} in all)"
+            title += f" listed ({total:,} in all)"
         parts.append(Text())
         parts.append(Rule(Text(title, style="bold"), align="left", style="dim"))
         parts.append(_violation(v, width, verbose))

@@ -135,6 +135,12 @@ def test_max_examples_per_spec(report: Report) -> None:
     assert "violation 4 of 4" in render_text(report, width=100, max_examples=-1)
 
 
+def test_violations_left_out_of_the_list_are_counted_with_separators(report: Report) -> None:
+    spec = dataclasses.replace(report.specs[0], omitted=12_345)
+    text = render_text(dataclasses.replace(report, specs=(spec,)), width=100)
+    assert "violation 1 of 4 listed (12,349 in all)" in text
+
+
 def test_wrap_breaks_shared_prefixes_alike() -> None:
     a = tuple(f"n{i:03d}" for i in range(30))
     b = (*a[:20], "changed", *a[21:])
