@@ -18,7 +18,8 @@ more often than not: it is reported as a ``vacuous-clause`` warning.
 
 Per FEC the work is cached by graph (FECs share graphs), each clause's
 effective domain is determinised once per set of signatures, and a graph is
-checked against it by one backward pass over graph nodes x automaton states.
+checked against it by one backward pass over its distinct successor tuples
+(:mod:`rela.explain.accept`).
 
 >>> from rela.lang import parse_spec
 >>> from rela.explain.model import SpecModel
@@ -37,8 +38,9 @@ from dataclasses import dataclass, field
 from rela.automata.alphabet import Atoms, SigAlphabet
 from rela.automata.decide import Budget
 from rela.automata.evaluate import Evaluator
-from rela.automata.nfa import Nfa, determinize
+from rela.automata.nfa import determinize
 from rela.errors import RelaError
+from rela.explain.accept import Domain, GraphIndex, flows_accepted
 from rela.explain.derive import domain_of
 from rela.explain.match import DROP_NAME
 from rela.explain.model import (
@@ -148,7 +150,7 @@ class CoverageCounter:
     _atoms: Atoms = field(init=False)
     _budget: Budget = field(init=False, default_factory=Budget)
     _evals: dict[frozenset[int], Evaluator] = field(default_factory=dict, init=False)
-    _dfas: dict[tuple[int, int, frozenset[int]], _Domain] = field(
+    _dfas: dict[tuple[int, int, frozenset[int]], Domain] = field(
         default_factory=dict, init=False
     )
     _graphs: dict[tuple[Graph, int], dict[int, frozenset[str]] | None] = field(
@@ -253,12 +255,12 @@ class CoverageCounter:
         sig = self._atoms.signature
         sigs = [sig(label) for label in graph.labels]
         letters = frozenset(sigs)
-        index = _GraphIndex(graph, sigs)
+        index = GraphIndex(graph, sigs)
         applied: dict[int, frozenset[str]] = {}
         out: dict[int, frozenset[str]] | None = applied
         try:
             for k, (expr, cids) in enumerate(self._shared[ri]):  # a `then` chain shares one
-                got = _flows_accepted(index, self._dfa(ri, k, expr, letters))
+                got = flows_accepted(index, self._dfa(ri, k, expr, letters))
                 applied.update(dict.fromkeys(cids, got))
         except RelaError:  # over the state limit: unknown, never a false "vacuous"
             out = None
@@ -267,7 +269,7 @@ class CoverageCounter:
         self._graphs[key] = out
         return out
 
-    def _dfa(self, ri: int, k: int, expr: ast.PathExpr, letters: frozenset[int]) -> _Domain:
+    def _dfa(self, ri: int, k: int, expr: ast.PathExpr, letters: frozenset[int]) -> Domain:
         """Distinct domain ``k`` of a resolution over the graph's letters (and 0, the
         letter of unnamed hops)."""
         key = (ri, k, letters)
@@ -278,143 +280,9 @@ class CoverageCounter:
             if ev is None:
                 ev = self._evals[sigs] = Evaluator(SigAlphabet(self._atoms, sigs))
             budget = self._budget
-            got = _Domain(determinize(ev.prop(expr, budget), budget=budget), letters)
+            got = Domain(determinize(ev.prop(expr, budget), budget=budget), letters)
             self._dfas[key] = got
         return got
-
-
-class _GraphIndex:
-    """What every clause's pass over one graph needs: signatures, predecessors, live sources."""
-
-    __slots__ = ("graph", "sigs", "preds", "live")
-
-    def __init__(self, graph: Graph, sigs: list[int]) -> None:
-        self.graph = graph
-        self.sigs = sigs
-        preds: list[list[int]] = [[] for _ in graph.labels]
-        for u, nexts in enumerate(graph.succ):
-            for v in nexts:
-                preds[v].append(u)
-        self.preds = preds
-        live = set(graph.sinks)
-        stack = list(live)
-        while stack:
-            v = stack.pop()
-            for u in preds[v]:
-                if u not in live:
-                    live.add(u)
-                    stack.append(u)
-        self.live = frozenset(graph.labels[s] for s in graph.sources if s in live)
-
-
-class _Domain:
-    """One clause domain's DFA over one set of graph letters, prepared for many graphs.
-
-    ``empty``: no word over the letters is accepted; ``universal``: every one is.
-    """
-
-    __slots__ = ("n", "q0", "finals", "delta", "inverse", "empty", "universal")
-
-    def __init__(self, dfa: Nfa, letters: frozenset[int]) -> None:
-        (self.q0,) = dfa.starts
-        self.n = dfa.n
-        self.finals = dfa.finals
-        self.delta = delta = [dict(arcs) for arcs in dfa.arcs]
-        #: sig -> q2 -> the states q with delta(q, sig) = q2
-        inverse: dict[int, list[list[int]]] = {}
-        for q, row in enumerate(delta):
-            for sig, q2 in row.items():
-                targets = inverse.get(sig)
-                if targets is None:
-                    targets = inverse[sig] = [[] for _ in range(self.n)]
-                targets[q2].append(q)
-        self.inverse = inverse
-        self.empty = _empty(delta, self.q0, self.finals, letters)
-        self.universal = not self.empty and _universal(delta, self.q0, self.finals, letters)
-
-
-def _flows_accepted(g: _GraphIndex, dom: _Domain) -> frozenset[str]:
-    """Labels of the sources from which some graph path is accepted by ``dom``.
-
-    Backward: the (node, state) pairs from which a sink can be reached in an
-    accepting state, then each source tested with the state after its label.
-    A DFA accepting every path over the graph's letters needs no pass at all.
-    """
-    if dom.empty:
-        return frozenset()
-    if dom.universal:
-        return g.live
-    graph, sigs, preds = g.graph, g.sigs, g.preds
-    n = dom.n
-    inverse = dom.inverse
-    # per node v: q2 -> the states q with delta(q, sig(v)) = q2 (None: no arc on sig(v))
-    into = [inverse.get(sig) for sig in sigs]
-    good = bytearray(len(graph.labels) * n)  # (node, state) pair u * n + q
-    stack = []
-    for v in graph.sinks:
-        for q in dom.finals:
-            good[v * n + q] = 1
-            stack.append(v * n + q)
-    while stack:
-        v, q2 = divmod(stack.pop(), n)
-        # (u, q) -> (v, q2) when u -> v and delta(q, sig(v)) = q2
-        by_target = into[v]
-        if by_target is None:
-            continue
-        qs = by_target[q2]
-        if not qs:
-            continue
-        for u in preds[v]:
-            base = u * n
-            for q in qs:
-                if not good[base + q]:
-                    good[base + q] = 1
-                    stack.append(base + q)
-    out = set()
-    start_row = dom.delta[dom.q0]
-    for s in graph.sources:
-        first = start_row.get(sigs[s])
-        if first is not None and good[s * n + first]:
-            out.add(graph.labels[s])
-    return frozenset(out)
-
-
-def _empty(delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]) -> bool:
-    """Whether no accepting state is reachable from ``q0`` on letters of ``sigs``."""
-    seen = {q0}
-    stack = [q0]
-    while stack:
-        q = stack.pop()
-        if q in finals:
-            return False
-        row = delta[q]
-        for sig in sigs:
-            q2 = row.get(sig)
-            if q2 is not None and q2 not in seen:
-                seen.add(q2)
-                stack.append(q2)
-    return True
-
-
-def _universal(
-    delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]
-) -> bool:
-    """Whether the DFA stays in accepting states on every word over ``sigs``."""
-    seen = {q0}
-    stack = [q0]
-    while stack:
-        q = stack.pop()
-        if q not in finals:
-            return False
-        row = delta[q]
-        for sig in sigs:
-            q2 = row.get(sig)
-            if q2 is None:
-                return False
-            if q2 not in seen:
-                seen.add(q2)
-                stack.append(q2)
-    return True
 
 
 def coverage_results(model: SpecModel, tally: Tally) -> tuple[ClauseCoverage, ...]:
