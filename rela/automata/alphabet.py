@@ -323,8 +323,10 @@ class Atoms:
         if isinstance(letter, MarkerLetter):
             return self.bit.get(("marker", letter.index), 0)
         name: str = letter
-        sig = 0
         name_bits = self.name_bits
+        if self._components == 1 and not self.attrs:  # no spec name has a "|": one lookup
+            return name_bits.get(name.partition("|")[0], 0)
+        sig = 0
         for n in self.matched_names(name):
             sig |= name_bits[n]
         if self.attrs:
