@@ -80,6 +80,8 @@ class Deriver:
         self.resolved = resolved
         self._markers = {id(c): k for k, c in resolved.markers.items()}
         self._paths: dict[Path, PathMatch] = {}
+        #: path -> (shape, each hop numbered by its first position, hop -> first position)
+        self._numbered: dict[Path, tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]] = {}
         self._domains: dict[tuple[Hashable, ...], Derivation | None] = {}
         self._derived: dict[tuple[Hashable, ...], Derivation | None] = {}
 
@@ -104,7 +106,7 @@ class Deriver:
         """
         if side == "Q" and not self._markers and x == y:
             return self.domain(x)
-        key = (side, *_pair_key(self.m, x, y))
+        key = (side, *self._pair_key(x, y))
         got = self._derived.get(key, _MISSING)
         if got is _MISSING:
             got = self.search(side, x, y)
@@ -112,6 +114,27 @@ class Deriver:
                 self._derived.clear()
             self._derived[key] = got
         return got  # type: ignore[return-value]
+
+    def _pair_key(self, x: Path, y: Path) -> tuple[Hashable, ...]:
+        """:func:`_pair_key`, from each path's shape and numbering computed once: a
+        missing path is tried against every listed source path in turn."""
+        shape_x, num_x, first_x = self._numbering(x)
+        shape_y, _, first_y = self._numbering(y)
+        n = len(x)
+        get = first_x.get
+        return shape_x, shape_y, num_x, tuple([get(h, n + first_y[h]) for h in y])
+
+    def _numbering(
+        self, path: Path
+    ) -> tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]:
+        got = self._numbered.get(path)
+        if got is None:
+            first: dict[Any, int] = {}
+            num = tuple(map(first.setdefault, path, itertools.count()))
+            if len(self._numbered) > 10_000:
+                self._numbered.clear()
+            got = self._numbered[path] = (self.m.shape(path), num, first)
+        return got
 
     def search(self, side: str, x: Path, y: Path) -> Derivation | None:
         """:meth:`derive` without sharing: the search itself."""

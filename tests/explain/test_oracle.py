@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rela.explain.coverage import CoverageCounter
-from rela.explain.derive import Deriver
+from rela.explain.derive import Deriver, _pair_key
 from rela.explain.match import Matcher
 from rela.explain.model import Clause, SpecModel
 from rela.lang import ast
@@ -146,6 +146,29 @@ def test_derivations_are_brute_force_derivations(spec: Any, x: tuple, y0: tuple,
             continue
         assert got is not None, (name, x, y, expected)
         assert mine(got, x, y) in expected
+
+
+@SETTINGS
+@given(guard_free_specs(), st.lists(st.tuples(paths_k, paths_k), min_size=2, max_size=4), st.data())
+def test_one_deriver_shares_searches_by_pair_key_and_is_right_for_every_pair(
+    spec: Any, pairs: list[tuple[tuple, tuple]], data: Any
+) -> None:
+    """Pairs that share a key share one search: the key must hold everything the
+    search reads (as an explanation tries one missing path against many sources)."""
+    brute = Brute(spec, {h for x, y in pairs for h in x + y})
+    sem = ref.Surface(brute.u).sem(spec)
+    _, deriver = model_of(spec)
+    for x, y0 in pairs:
+        for side, name in ((0, "R"), (1, "Q")):
+            image = sorted(ref.image({x}, sem[side]) | {y0})
+            y = data.draw(st.sampled_from([p for p in image if len(p) <= K] or [y0]))
+            hx, hy = to_hops(x), to_hops(y)
+            assert deriver._pair_key(hx, hy) == _pair_key(deriver.m, hx, hy)
+            expected = brute.rel(spec, side, x, y)
+            got = deriver.derive(name, hx, hy)
+            assert (got is None) == (not expected), (name, x, y)
+            if got is not None:
+                assert mine(got, x, y) in expected
 
 
 @SETTINGS
