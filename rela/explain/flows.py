@@ -125,11 +125,16 @@ class FlowExplainer:
 
 
 def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Sequence[Path]:
-    """Where to look for the path a clause turned into ``path``: the path itself first
-    when it is a listed path or the graph has it (lists may be cut at --max-paths; most
-    clauses keep most paths), then the listed paths."""
+    """Where to look for the path a clause turned into ``path`` (the ``i``-th of its list):
+    the path itself first when it is a listed path or the graph has it (lists may be cut
+    at --max-paths; most clauses keep most paths); else the ``i``-th listed path first,
+    then the others.  Lists are sorted alike (length, then names), and a clause that
+    changes one part of every path keeps their order: the ``i``-th missing path most
+    often comes from the ``i``-th source, which spares trying the ones before it."""
     if path in listed or (i < len(own) and own[i]):
         return (path, *(p for p in listed if p != path))
+    if 0 < i < len(listed):
+        return (listed[i], *listed[:i], *listed[i + 1 :])
     return listed
 
 
