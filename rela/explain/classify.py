@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import Any
 
 from rela.network.model import Fec, Graph
 from rela.results import Path, SpecialHop, Violation, common_prefix_len
@@ -110,15 +111,36 @@ def revisits(path: Path) -> bool:
 _REVISITS: dict[Path, bool] = {}
 
 
-def prefixes(paths: Sequence[Path]) -> frozenset[Path]:
-    """Every non-empty prefix of ``paths`` (to find longest common prefixes quickly)."""
-    return frozenset(p[:k] for p in paths for k in range(1, len(p) + 1))
+#: Paths as a trie: hop -> the trie of what follows it.
+Trie = dict[Any, "Trie"]
 
 
-def shared(path: Path, index: frozenset[Path]) -> int:
+def prefixes(paths: Sequence[Path]) -> Trie:
+    """The paths as a trie, to find longest common prefixes quickly.
+
+    >>> shared(("a", "b", "x"), prefixes([("a", "b", "c"), ("a", "d")]))
+    2
+    """
+    root: Trie = {}
+    for p in paths:
+        node = root
+        for hop in p:
+            nxt = node.get(hop)
+            if nxt is None:
+                nxt = node[hop] = {}
+            node = nxt
+    return root
+
+
+def shared(path: Path, index: Trie) -> int:
     """The longest prefix of ``path`` that is a prefix of some path of ``index``."""
     n = 0
-    while n < len(path) and path[: n + 1] in index:
+    node = index
+    for hop in path:
+        nxt = node.get(hop)
+        if nxt is None:
+            break
+        node = nxt
         n += 1
     return n
 

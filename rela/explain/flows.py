@@ -28,7 +28,7 @@ clause (``⟨any(.* core2 .*)⟩`` rather than ``#1``).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from rela.explain.classify import Divergence, GraphFacts, classify, prefixes, shared
@@ -124,18 +124,23 @@ class FlowExplainer:
         return dataclasses.replace(v, explanation=expl)
 
 
-def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Sequence[Path]:
+def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Iterator[Path]:
     """Where to look for the path a clause turned into ``path`` (the ``i``-th of its list):
     the path itself first when it is a listed path or the graph has it (lists may be cut
     at --max-paths; most clauses keep most paths); else the ``i``-th listed path first,
     then the others.  Lists are sorted alike (length, then names), and a clause that
     changes one part of every path keeps their order: the ``i``-th missing path most
-    often comes from the ``i``-th source, which spares trying the ones before it."""
-    if path in listed or (i < len(own) and own[i]):
-        return (path, *(p for p in listed if p != path))
-    if 0 < i < len(listed):
-        return (listed[i], *listed[:i], *listed[i + 1 :])
-    return listed
+    often comes from the ``i``-th source, which spares trying the ones before it.
+    Lazily: the first source tried is most often the one."""
+    if (i < len(own) and own[i]) or path in listed:
+        yield path
+        yield from (p for p in listed if p != path)
+    elif 0 < i < len(listed):
+        yield listed[i]
+        yield from listed[:i]
+        yield from listed[i + 1 :]
+    else:
+        yield from listed
 
 
 def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:
@@ -145,7 +150,7 @@ def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:
 
 
 def _segment(
-    d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
+    d: Deriver, side: str, sources: Iterable[Path], path: Path, hop: int | None
 ) -> Segment | None:
     """The derivation segment (clause) relating some source path to ``path``, or None."""
     for x in sources:
@@ -156,7 +161,7 @@ def _segment(
 
 
 def _clause(
-    d: Deriver, side: str, sources: Sequence[Path], path: Path, hop: int | None
+    d: Deriver, side: str, sources: Iterable[Path], path: Path, hop: int | None
 ) -> ClauseRef | None:
     """The clause relating some source path to ``path``, or None if none of them does."""
     seg = _segment(d, side, sources, path, hop)
