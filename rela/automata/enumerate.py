@@ -171,14 +171,19 @@ class Enumerator:
         # k >= 0 is "the node's k-th child, then a cursor to the next one".
         root = (None, -1, start, 0)
         seq = 0
-        heap: list[tuple[int, int, int, Any, int]] = [(self._h(start), 0, seq, root, -1)]
+        heap: list[tuple[int, int, int, Any, int]] = []
         out: list[Word] = []
         cache = self._children
         children = self.children
-        push, pop = heapq.heappush, heapq.heappop
+        push, pushpop = heapq.heappush, heapq.heappushpop
         work = budget.work
-        while heap:
-            f, _, _, node, cursor = pop(heap)
+        # The entry to handle next; an entry made while handling one is handed on
+        # through heappushpop (which returns it at once when it is the smallest),
+        # so a descent costs no heap operation and the order is the heap's.
+        entry: tuple[int, int, int, Any, int] | None = (self._h(start), 0, seq, root, -1)
+        while entry is not None:
+            f, _, _, node, cursor = entry
+            entry = None
             if cursor >= 0:  # materialise the parent's child number `cursor`
                 depth = node[3] + 1
                 kids = cache.get(node[2])
@@ -186,12 +191,13 @@ class Enumerator:
                     kids = children(node[2], budget)
                 h, _, x, nxt = kids[cursor]
                 seq += 1
-                push(heap, (depth + h, -depth, seq, (node, x, nxt, depth), -1))
+                child = (depth + h, -depth, seq, (node, x, nxt, depth), -1)
                 cursor += 1
                 if cursor < len(kids):
                     seq += 1
                     push(heap, (depth + kids[cursor][0], -depth, seq, node, cursor))
                 work(ARC_UNITS)
+                entry = pushpop(heap, child) if heap else child
                 continue
             while True:  # the node, and straight down while it has one child on course
                 subset = node[2]
@@ -216,8 +222,11 @@ class Enumerator:
                     work(ARC_UNITS)
                     continue
                 seq += 1
-                push(heap, (depth + kids[0][0], -depth, seq, node, 0))
+                cursor_entry = (depth + kids[0][0], -depth, seq, node, 0)
+                entry = pushpop(heap, cursor_entry) if heap else cursor_entry
                 break
+            if entry is None and heap:
+                entry = heapq.heappop(heap)
         return out, False
 
 
