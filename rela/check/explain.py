@@ -23,9 +23,9 @@ from rela.automata.nfa import Nfa, intersect, is_empty, trim
 from rela.check.decision import Task, holds, sides
 from rela.check.graphs import (
     GraphAutomata,
-    any_tag,
     first_letters,
     image_by_class,
+    retag,
     strip_tag,
 )
 from rela.check.leaf import Side, failing_compares
@@ -82,15 +82,15 @@ def _tagged(
             built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
     expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
-    plain_expected, plain_actual = strip_tag(expected), strip_tag(actual)
     if cmp.op == "==":
-        missing = difference(expected, any_tag(plain_actual, tags), budget)
+        missing = difference(expected, retag(actual, tags), budget)
     else:  # left <= right: paths of left outside right are unexpected
         missing = Nfa.empty()
-    unexpected = difference(actual, any_tag(plain_expected, tags), budget)
+    unexpected = difference(actual, retag(expected, tags), budget)
     name = letters.names.__getitem__
     flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)
     if not flows:  # equal sets (a comparison that fails only under `not`)
+        plain_expected, plain_actual = strip_tag(expected), strip_tag(actual)
         six = (
             strip_tag(tagged["pre"]),
             strip_tag(tagged["post"]),

@@ -25,7 +25,7 @@ __all__ = [
     "GraphAutomata",
     "tag_flows",
     "strip_tag",
-    "any_tag",
+    "retag",
     "first_letters",
 ]
 
@@ -175,9 +175,17 @@ def strip_tag(a: Nfa) -> Nfa:
     return Nfa(a.n + 1, [start], a.finals, [*a.arcs, ()], eps)
 
 
-def any_tag(a: Nfa, tags: list[int]) -> Nfa:
-    """Every path of ``a`` preceded by any one of ``tags``."""
-    start, hub = a.n, a.n + 1
-    arcs = [*a.arcs, [(x, hub) for x in tags], ()]
-    eps = [list(e) for e in a.eps] + [[], sorted(a.starts)]
-    return Nfa(a.n + 2, [start], a.finals, arcs, eps)
+def retag(a: Nfa, tags: list[int]) -> Nfa:
+    """Every path of the tagged ``a`` under any one of ``tags`` instead of its own tag
+    (the paths of :func:`strip_tag` with any of ``tags`` in front), with no epsilon
+    move of its own: a difference against it then needs no closures when ``a`` has
+    none either.
+
+    >>> from rela.automata.nfa import accepts, union
+    >>> t = retag(tag_flows(union(Nfa.letter(1), Nfa.letter(2))), [1, 2])
+    >>> accepts(t, [2, 1]), accepts(t, [1, 2]), accepts(t, [3, 1]), accepts(t, [1])
+    (True, True, False, False)
+    """
+    targets = sorted({t for ts in first_letters(a).values() for t in ts})
+    arcs = [*a.arcs, [(x, t) for x in tags for t in targets]]
+    return Nfa(a.n + 1, [a.n], a.finals, arcs, [*a.eps, ()])
