@@ -82,10 +82,8 @@ def _tagged(
             built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
     expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
-    if cmp.op == "==":
-        missing = difference(expected, retag(actual, tags), budget)
-    else:  # left <= right: paths of left outside right are unexpected
-        missing = Nfa.empty()
+    # under `left <= right` nothing is missing: paths of left outside right are unexpected
+    missing = difference(expected, retag(actual, tags), budget) if cmp.op == "==" else Nfa.empty()
     unexpected = difference(actual, retag(expected, tags), budget)
     name = letters.names.__getitem__
     flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)

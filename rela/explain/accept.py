@@ -165,7 +165,9 @@ def _fixpoint(g: GraphIndex, pre: Callable[[int, int], int], finals: int) -> lis
     return out
 
 
-def _empty(delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]) -> bool:
+def _empty(
+    delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]
+) -> bool:
     """Whether no accepting state is reachable from ``q0`` on letters of ``sigs``."""
     seen = {q0}
     stack = [q0]

@@ -81,7 +81,9 @@ class Deriver:
         self._markers = {id(c): k for k, c in resolved.markers.items()}
         self._paths: dict[Path, PathMatch] = {}
         #: path -> (shape, each hop numbered by its first position, hop -> first position)
-        self._numbered: dict[Path, tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]] = {}
+        self._numbered: dict[
+            Path, tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]
+        ] = {}
         self._domains: dict[tuple[Hashable, ...], Derivation | None] = {}
         self._derived: dict[tuple[Hashable, ...], Derivation | None] = {}
 

@@ -22,8 +22,11 @@ def graphs(draw: st.DrawFn) -> tuple[Graph, list[int]]:
     few sinks, so that acceptance has to travel back along long paths."""
     n = draw(st.integers(1, 10))
     tuples = draw(
-        st.lists(st.lists(st.integers(0, n - 1), min_size=1, max_size=3, unique=True).map(tuple),
-                 min_size=1, max_size=4)  # fmt: skip
+        st.lists(
+            st.lists(st.integers(0, n - 1), min_size=1, max_size=3, unique=True).map(tuple),
+            min_size=1,
+            max_size=4,
+        )
     )
     succ = tuple(draw(st.sampled_from([*tuples, ()])) for _ in range(n))
     sources = tuple(draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=3, unique=True)))
