@@ -87,24 +87,40 @@ class Nfa:
         if self._index is None:
             out: list[dict[int, tuple[int, ...]]] = []
             for q, arcs in enumerate(self.arcs):
-                if len(arcs) == 1:
-                    x, t = arcs[0]
-                    out.append({x: (t,)})
-                else:
-                    d: dict[int, list[int]] = {}
-                    for x, t in arcs:
-                        d.setdefault(x, []).append(t)
-                    out.append({x: tuple(dict.fromkeys(ts)) for x, ts in d.items()})
+                out.append(_row_index(arcs))
                 if budget is not None and q & 1023 == 1023:
                     budget.work(1024)
             self._index = tuple(out)
         return self._index
+
+    def with_start(self, arcs: Sequence[tuple[int, int]]) -> Nfa:
+        """This automaton plus one state, its only start, with ``arcs`` out of it (and no
+        epsilon move).  The new automaton shares this one's index.
+
+        >>> a = Nfa.letter(1).with_start([(2, 0)])
+        >>> accepts(a, [2, 1]), accepts(a, [1]), a.index()[-1]
+        (True, False, {2: (0,)})
+        """
+        out = Nfa(self.n + 1, [self.n], self.finals, (*self.arcs, arcs), (*self.eps, ()))
+        out._index = (*self.index(), _row_index(out.arcs[-1]))
+        return out
 
     def has_epsilon(self) -> bool:
         return any(self.eps)
 
     def __repr__(self) -> str:
         return f"Nfa(n={self.n}, starts={sorted(self.starts)}, finals={sorted(self.finals)})"
+
+
+def _row_index(arcs: Sequence[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
+    """One state's arcs as letter -> targets (each target once)."""
+    if len(arcs) == 1:
+        x, t = arcs[0]
+        return {x: (t,)}
+    d: dict[int, list[int]] = {}
+    for x, t in arcs:
+        d.setdefault(x, []).append(t)
+    return {x: tuple(dict.fromkeys(ts)) for x, ts in d.items()}
 
 
 class Crawl:

@@ -187,5 +187,4 @@ def retag(a: Nfa, tags: list[int]) -> Nfa:
     (True, True, False, False)
     """
     targets = sorted({t for ts in first_letters(a).values() for t in ts})
-    arcs = [*a.arcs, [(x, t) for x in tags for t in targets]]
-    return Nfa(a.n + 1, [a.n], a.finals, arcs, [*a.eps, ()])
+    return a.with_start([(x, t) for x in tags for t in targets])
