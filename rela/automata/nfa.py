@@ -93,16 +93,22 @@ class Nfa:
             self._index = tuple(out)
         return self._index
 
-    def with_start(self, arcs: Sequence[tuple[int, int]]) -> Nfa:
-        """This automaton plus one state, its only start, with ``arcs`` out of it (and no
-        epsilon move).  The new automaton shares this one's index.
+    def extended(
+        self, states: Sequence[tuple[Sequence[tuple[int, int]], Sequence[int], bool]]
+    ) -> Nfa:
+        """This automaton plus ``states`` (arcs, epsilon targets, final), numbered from
+        ``self.n`` on; the first of them is the only start.  Shares this one's index.
 
-        >>> a = Nfa.letter(1).with_start([(2, 0)])
-        >>> accepts(a, [2, 1]), accepts(a, [1]), a.index()[-1]
-        (True, False, {2: (0,)})
+        >>> a = Nfa.letter(1).extended([([(2, 3)], [], False), ([(3, 0)], [], True)])
+        >>> accepts(a, [2, 3, 1]), accepts(a, [2]), accepts(a, [1]), a.index()[-2:]
+        (True, True, False, ({2: (3,)}, {3: (0,)}))
         """
-        out = Nfa(self.n + 1, [self.n], self.finals, (*self.arcs, arcs), (*self.eps, ()))
-        out._index = (*self.index(), _row_index(out.arcs[-1]))
+        n = self.n
+        finals = [*self.finals, *(n + k for k, (_, _, final) in enumerate(states) if final)]
+        arcs = (*self.arcs, *(arcs for arcs, _, _ in states))
+        eps = (*self.eps, *(eps for _, eps, _ in states))
+        out = Nfa(n + len(states), [n], finals, arcs, eps)
+        out._index = (*self.index(), *map(_row_index, out.arcs[n:]))
         return out
 
     def has_epsilon(self) -> bool:

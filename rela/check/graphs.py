@@ -177,9 +177,12 @@ def strip_tag(a: Nfa) -> Nfa:
 
 def retag(a: Nfa, tags: list[int]) -> Nfa:
     """Every path of the tagged ``a`` under any one of ``tags`` instead of its own tag
-    (the paths of :func:`strip_tag` with any of ``tags`` in front), with no epsilon
-    move of its own: a difference against it then needs no closures when ``a`` has
-    none either.
+    (the paths of :func:`strip_tag` with any of ``tags`` in front).
+
+    Every tag leads to one hub state that has the moves of all the states a tag
+    leads to in ``a``: no epsilon move of its own (a difference against it needs
+    no closures when ``a`` has none), and the size of ``a`` plus the tags, not
+    tags x flows (an FEC may have thousands of flows).
 
     >>> from rela.automata.nfa import accepts, union
     >>> t = retag(tag_flows(union(Nfa.letter(1), Nfa.letter(2))), [1, 2])
@@ -187,4 +190,9 @@ def retag(a: Nfa, tags: list[int]) -> Nfa:
     (True, True, False, False)
     """
     targets = sorted({t for ts in first_letters(a).values() for t in ts})
-    return a.with_start([(x, t) for x in tags for t in targets])
+    hub = (
+        list(dict.fromkeys(arc for t in targets for arc in a.arcs[t])),
+        list(dict.fromkeys(e for t in targets for e in a.eps[t])),
+        not a.finals.isdisjoint(targets),
+    )
+    return a.extended([([(x, a.n + 1) for x in tags], [], False), hub])
