@@ -300,8 +300,23 @@ class _Walker:
         return not current.isdisjoint(self.graph.sinks)
 
 
-def _starts(graph: Graph, flow: str) -> list[int]:
-    return [s for s in graph.sources if graph.labels[s] == flow]
+def _starts(graph: Graph, flow: str) -> tuple[int, ...]:
+    """The sources of ``graph`` labelled ``flow`` (the sources indexed once per graph:
+    an FEC with thousands of flows asks for each of them)."""
+    by_label = _SOURCES.get(graph)
+    if by_label is None:
+        acc: dict[str, list[int]] = {}
+        for s in graph.sources:
+            acc.setdefault(graph.labels[s], []).append(s)
+        by_label = {label: tuple(nodes) for label, nodes in acc.items()}
+        if len(_SOURCES) > 256:
+            _SOURCES.clear()
+        _SOURCES[graph] = by_label
+    return by_label.get(flow, ())
+
+
+#: graph -> source label -> its source nodes (bounded; a run's recent graphs).
+_SOURCES: dict[Graph, dict[str, tuple[int, ...]]] = {}
 
 
 def walk(graph: Graph, flow: str, path: Path) -> int:
