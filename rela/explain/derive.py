@@ -305,19 +305,18 @@ def pick_segment(der: Derivation, hop: int | None, on: str = "y") -> Segment:
     holding the hop, else the first one.
     """
 
-    def holds(s: Segment) -> bool:
+    first_active: Segment | None = None
+    first_holding: Segment | None = None
+    for s in der:  # one pass: the first segment of each kind
         lo, hi = s.y if on == "y" else s.x
-        return hop is not None and lo <= hop < hi
-
-    def active(s: Segment) -> bool:
-        return not isinstance(s.clause.atomic.modifier, ast.Preserve)
-
-    for test in (
-        lambda s: holds(s) and active(s),
-        active,
-        holds,
-    ):
-        for s in der:
-            if test(s):
-                return s
-    return der[0]
+        holding = hop is not None and lo <= hop < hi
+        active = not isinstance(s.clause.atomic.modifier, ast.Preserve)
+        if holding and active:
+            return s
+        if active and first_active is None:
+            first_active = s
+        if holding and first_holding is None:
+            first_holding = s
+    if first_active is not None:
+        return first_active
+    return first_holding if first_holding is not None else der[0]
