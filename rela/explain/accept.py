@@ -25,7 +25,7 @@ the pass costs the graph's distinct edges, not all of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from rela.automata.nfa import Nfa
 from rela.network.model import Graph
@@ -169,37 +169,29 @@ def _empty(
     delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]
 ) -> bool:
     """Whether no accepting state is reachable from ``q0`` on letters of ``sigs``."""
-    seen = {q0}
-    stack = [q0]
-    while stack:
-        q = stack.pop()
-        if q in finals:
-            return False
-        row = delta[q]
-        for sig in sigs:
-            q2 = row.get(sig)
-            if q2 is not None and q2 not in seen:
-                seen.add(q2)
-                stack.append(q2)
-    return True
+    return not any(q in finals for q in _reach(delta, q0, sigs) if q is not None)
 
 
 def _universal(
     delta: list[dict[int, int]], q0: int, finals: frozenset[int], sigs: frozenset[int]
 ) -> bool:
     """Whether the DFA stays in accepting states on every word over ``sigs``."""
+    return all(q is not None and q in finals for q in _reach(delta, q0, sigs))
+
+
+def _reach(delta: list[dict[int, int]], q0: int, sigs: frozenset[int]) -> Iterator[int | None]:
+    """The states reachable from ``q0`` on letters of ``sigs``, each once, and None for
+    every missing move on the way (lazily: the callers stop at the first answer)."""
     seen = {q0}
     stack = [q0]
     while stack:
         q = stack.pop()
-        if q not in finals:
-            return False
+        yield q
         row = delta[q]
         for sig in sigs:
             q2 = row.get(sig)
             if q2 is None:
-                return False
-            if q2 not in seen:
+                yield None
+            elif q2 not in seen:
                 seen.add(q2)
                 stack.append(q2)
-    return True
