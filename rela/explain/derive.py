@@ -102,7 +102,7 @@ class Deriver:
 
         A derivation holds positions only, and the search reads the paths through
         letter tests and hop equality only: it is shared by every pair with the same
-        letter classes and the same equalities between their hops (:func:`_pair_key`).
+        letter classes and the same equalities between their hops (:meth:`_pair_key`).
         Without ``any`` clauses, ``Q`` is the identity on the domain clause by clause,
         so a ``Q`` derivation of ``(x, x)`` is the domain derivation of ``x``.
         """
@@ -118,8 +118,10 @@ class Deriver:
         return got  # type: ignore[return-value]
 
     def _pair_key(self, x: Path, y: Path) -> tuple[Hashable, ...]:
-        """:func:`_pair_key`, from each path's shape and numbering computed once: a
-        missing path is tried against every listed source path in turn."""
+        """What a derivation search on ``(x, y)`` depends on: both shapes, and which hops
+        are equal (each hop numbered by its first position in ``x`` then ``y``).  Built
+        from each path's shape and numbering, computed once per path: a missing path is
+        tried against every listed source path in turn."""
         shape_x, num_x, first_x = self._numbering(x)
         shape_y, _, first_y = self._numbering(y)
         n = len(x)
@@ -162,19 +164,6 @@ class Deriver:
 
     def marker(self, clause: Clause) -> int | None:
         return self._markers.get(id(clause))
-
-
-def _pair_key(m: Matcher, x: Path, y: Path) -> tuple[Hashable, ...]:
-    """What a derivation search on ``(x, y)`` depends on: both shapes, and which hops are
-    equal (each hop numbered by its first position in ``x`` then ``y``)."""
-    seen: dict[str, int] = {}
-    first = seen.setdefault
-    return (
-        m.shape(x),
-        m.shape(y),
-        tuple(map(first, x, itertools.count())),
-        tuple(map(first, y, itertools.count(len(x)))),
-    )
 
 
 class _Run:
