@@ -175,7 +175,7 @@ class Enumerator:
         out: list[Word] = []
         cache = self._children
         children = self.children
-        push, pushpop = heapq.heappush, heapq.heappushpop
+        push, pop, pushpop = heapq.heappush, heapq.heappop, heapq.heappushpop
         work = budget.work
         # The entry to handle next; an entry made while handling one is handed on
         # through heappushpop (which returns it at once when it is the smallest),
@@ -226,7 +226,7 @@ class Enumerator:
                 entry = pushpop(heap, cursor_entry) if heap else cursor_entry
                 break
             if entry is None and heap:
-                entry = heapq.heappop(heap)
+                entry = pop(heap)
         return out, False
 
 
