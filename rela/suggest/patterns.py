@@ -199,10 +199,16 @@ def _no_path(f: _Facts) -> Iterator[Candidate]:
 def _swaps(f: _Facts) -> Iterator[Candidate]:
     for x, y in _top(_one_hop(f.removed, f.after)):
         yield Candidate(
-            cl.replace_device(x, y), "replace", f"{x} replaced by {y} (drain / cost-out)", EXACT, (x, y)
+            cl.replace_device(x, y),
+            "replace",
+            f"{x} replaced by {y} (drain / cost-out)",
+            EXACT,
+            (x, y),
         )
         # the same when X still sends its own traffic (every location is a start)
-        transit = f"{x} replaced by {y} for traffic passing through it; its own traffic keeps its paths"
+        transit = (
+            f"{x} replaced by {y} for traffic passing through it; its own traffic keeps its paths"
+        )
         yield Candidate(cl.replace_transit(x, y), "replace", transit, EXACT, (x, y))
     for x, y in _top(_one_hop(f.kept, f.added)):
         yield Candidate(
