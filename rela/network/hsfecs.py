@@ -20,8 +20,8 @@ union of its classes written as disjoint packet cubes.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from rela.network.acl_bdd import AclCompiler, Verdict
@@ -42,11 +42,13 @@ from rela.values import frozen
 __all__ = [
     "AclUse",
     "acl_uses",
+    "AclChange",
     "AclPlane",
     "HsFec",
     "HsResult",
     "compute_hs_fecs",
     "refine",
+    "unchecked_acl_changes",
     "MAX_KEYS",
 ]
 
@@ -147,9 +149,12 @@ class _Side:
     def skeleton(self, rng: Interval) -> Skeleton:
         return self.plane.skeleton(self.sources, rng)
 
-    def filters(self, skeleton: Skeleton) -> list[tuple[tuple[str, str, str], str, Verdict]]:
+    def filters(
+        self, points: Iterable[tuple[str, str, str]]
+    ) -> list[tuple[tuple[str, str, str], str, Verdict]]:
+        """The ACLs at ``points`` (where a skeleton passes) with their names and verdicts."""
         out = []
-        for point in dict.fromkeys(_points(skeleton)):
+        for point in points:
             found = self.acls.verdict(*point)
             if found is not None:
                 out.append((point, found[0], found[1]))
@@ -187,6 +192,9 @@ class HsResult:
     space: PacketSpace
     acls_before: AclPlane
     acls_after: AclPlane
+    #: Per filtered (device, interface, direction): the packets of the run whose hops pass
+    #: it in either snapshot, before any ACL is applied (absent: none).
+    reach: Mapping[tuple[str, str, str], Any] = field(default_factory=dict)
 
 
 def compute_hs_fecs(
@@ -213,18 +221,23 @@ def compute_hs_fecs(
         AclPlane.of(after.snapshot, space),
     )
     sides = (_Side(before, acls_before, sources), _Side(after, acls_after, sources))
+    bound = set(acls_before.bindings) | set(acls_after.bindings)
+    reach: dict[tuple[str, str, str], Any] = {}
     skeleton_ids: dict[tuple[Any, ...], int] = {}
     merged: dict[Any, list[Any]] = {}  # (before, after) -> [packets, uses before, uses after]
     order: list[Any] = []
     for number, rng in enumerate(ranges):
         skeletons = [side.skeleton(rng) for side in sides]
         keys = [skeleton_ids.setdefault(sk.key(), len(skeleton_ids)) for sk in skeletons]
-        filters = [side.filters(sk) for side, sk in zip(sides, skeletons, strict=True)]
+        points = [dict.fromkeys(_points(sk)) for sk in skeletons]
+        filters = [side.filters(ps) for side, ps in zip(sides, points, strict=True)]
         verdicts: dict[tuple[Any, Any], int] = {}
         for side_filters in filters:
             for _, _, v in side_filters:
                 verdicts.setdefault((v.permit, v.deny), len(verdicts))
         packets = _range_packets(space, rng)
+        for point in bound.intersection(points[0].keys() | points[1].keys()):
+            reach[point] = reach.get(point, space.false) | packets
         for part, decisions in refine([packets], list(verdicts), space):
             mine = [
                 tuple(decisions[verdicts[(v.permit, v.deny)]] for _, _, v in side_filters)
@@ -252,7 +265,47 @@ def compute_hs_fecs(
         part, met_before, met_after = merged[pair]
         fecs.append(_fec(space, pair, part, met_before, met_after, all_sources))
     fecs.sort(key=lambda f: f.order)
-    return HsResult(tuple(fecs), space, acls_before, acls_after)
+    return HsResult(tuple(fecs), space, acls_before, acls_after, reach)
+
+
+@frozen
+class AclChange:
+    """An interface whose filter in one direction decides some packet differently after the
+    change (``before``/``after``: the ACL names, None where no ACL is applied)."""
+
+    device: str
+    interface: str
+    direction: str
+    before: str | None
+    after: str | None
+
+
+def unchecked_acl_changes(result: HsResult) -> tuple[AclChange, ...]:
+    """The changed filters that no traffic of the run the change affects passes.
+
+    A filter changes the packets it decides differently before and after (BDD
+    equality in the run's packet space: a renamed but identical ACL changes
+    nothing).  When none of them is among the packets whose hops pass the filter
+    in either snapshot (:attr:`HsResult.reach`), the change is invisible to the
+    run: typically an ingress ACL on an interface that faces outside the network
+    while no ``--start`` enters there.
+    """
+    planes = (result.acls_before, result.acls_after)
+    points = sorted(set(planes[0].bindings) | set(planes[1].bindings))
+    no_acl = (result.space.universe, result.space.false)  # what an interface without one does
+    out = []
+    for point in points:
+        seen = result.reach.get(point, result.space.false)
+        found = [plane.verdict(*point) for plane in planes]
+        verdicts = [no_acl if f is None else (f[1].permit, f[1].deny) for f in found]
+        (permit_b, deny_b), (permit_a, deny_a) = verdicts
+        if verdicts[0] == verdicts[1]:
+            continue  # not changed
+        if (permit_b & seen) != (permit_a & seen) or (deny_b & seen) != (deny_a & seen):
+            continue  # some packet that gets there is decided differently: the run sees it
+        names = [None if f is None else f[0] for f in found]
+        out.append(AclChange(*point, names[0], names[1]))
+    return tuple(out)
 
 
 _Source = tuple[str, "str | None"]

@@ -64,6 +64,11 @@ def render_markdown(report: DiffReport, *, show_all: bool = False) -> str:
     for note in report.view:
         out += ["", f"_{_escape(note.option)} {_escape(note.value)}: the tables and the list "
                 f"leave out {plural(note.left_out, 'FEC')}._"]  # fmt: skip
+    if report.warnings:
+        out += ["", "### Warnings", ""]
+        for w in report.warnings:
+            hint = f" — _{_escape(w.hint)}_" if w.hint else ""
+            out.append(f"- **{_escape(w.code)}**: {_escape(w.message)}{hint}")
     limit = None if show_all else MAX_PLACES
     if s.flows:
         if s.kinds:

@@ -124,6 +124,17 @@ def _summary(report: DiffReport, style: _Style, limit: int | None, width: int) -
             f"{plural(note.left_out, 'FEC')} ({visible(note.reason)})"
         )
         yield from (style(part, "dim") for part in _wrap(text, "", "", width))
+    if report.warnings:
+        yield ""
+    for w in report.warnings:
+        first, *rest = _wrap(f"warning: {visible(w.message)} [{w.code}]", "", "", width)
+        yield style("warning", "yellow") + first[len("warning") :]
+        yield from rest
+        if w.hint:
+            yield from (
+                style(part, "dim")
+                for part in _wrap(f"hint: {visible(w.hint)}", "  ", "  ", width - 2)
+            )
     if not s.flows:
         return
     if s.kinds:

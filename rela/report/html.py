@@ -45,7 +45,17 @@ from rela.report._common import (
     total_fecs,
     view_lines,
 )
-from rela.report.html_page import figure, lines, note, page, path_list, safe, table, view_html
+from rela.report.html_page import (
+    figure,
+    lines,
+    note,
+    page,
+    path_list,
+    safe,
+    table,
+    view_html,
+    warnings_section,
+)
 from rela.report.rows import flow_view
 from rela.results import Cause, FecRef, Report, SpecialHop, SpecResult, Violation
 
@@ -137,7 +147,7 @@ def render_html(
         body.append(_causes(causes, len(report.specs) > 1, links))
     if report.warnings:
         nav.append(("warnings", f"Warnings ({len(report.warnings)})"))
-        body.append(_warnings(report))
+        body.append(warnings_section(report.warnings))
     if total:
         nav.append(("violations", f"Violations ({total})"))
         body.append(
@@ -247,19 +257,6 @@ def _causes(
         parts.append(note(f"{plural(len(found) - MAX_CAUSES, 'more cause')} in the JSON report."))
     parts.append("</section>")
     return "\n".join(parts)
-
-
-def _warnings(report: Report) -> str:
-    items = []
-    for w in report.warnings:
-        where = f"{w.spec}: " if w.spec else ""
-        if w.line is not None:
-            where += f"{w.line}:{w.column or 1}: "
-        hint = f' <span class="sub">({esc(w.hint)})</span>' if w.hint else ""
-        items.append(f"<li><code>{esc(w.code)}</code> {esc(where + w.message)}{hint}</li>")
-    return (
-        f'<section id="warnings"><h2>Warnings</h2><ul class="plain">{lines(items)}</ul></section>'
-    )
 
 
 def _focus(items: Shown) -> list[str]:

@@ -22,7 +22,7 @@ from rela.draw.markup import esc
 from rela.network.model import Fec, Graph
 from rela.report._common import fec_label, format_traffic, plural
 from rela.report.diff_common import verdict
-from rela.report.html_page import figure, note, page, table, view_html
+from rela.report.html_page import figure, note, page, table, view_html, warnings_section
 from rela.report.rows import flow_view
 from rela.results import Violation
 
@@ -64,6 +64,9 @@ def render_diff_html(
     if shown:
         nav.append(("fecs", f"FECs ({len(report.fecs)})"))
     body = [_summary(report)]
+    if report.warnings:
+        nav.append(("warnings", f"Warnings ({len(report.warnings)})"))
+        body.append(warnings_section(report.warnings))
     if shown:
         body.append(_fecs(report, shown, draw, graphs, change is not None))
     return page(f"Rela diff: {headline}", headline, kind, subtitle, nav, body)

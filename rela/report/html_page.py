@@ -21,7 +21,7 @@ from rela.draw.svg import MAX_EDGES, MAX_NODES, SVG_CSS
 from rela.network.model import Graph
 from rela.report._common import plural
 from rela.report.rows import FlowView, Item, Row
-from rela.results import Path
+from rela.results import Path, Warning_
 
 __all__ = [
     "PAGE_CSS",
@@ -262,4 +262,18 @@ def figure(
         f'<figure class="drawing"><div class="canvas">{pair_svg(pair, label=label)}</div>'
         f"<figcaption>{esc(label)}: before and after the change, over locations."
         f"{legend_html(pair)}</figcaption></figure>"
+    )
+
+
+def warnings_section(warnings: Sequence[Warning_]) -> str:
+    """The page's warnings: code, where (spec, line:column) and message, hint aside."""
+    items = []
+    for w in warnings:
+        where = f"{w.spec}: " if w.spec else ""
+        if w.line is not None:
+            where += f"{w.line}:{w.column or 1}: "
+        hint = f' <span class="sub">({esc(w.hint)})</span>' if w.hint else ""
+        items.append(f"<li><code>{esc(w.code)}</code> {esc(where + w.message)}{hint}</li>")
+    return (
+        f'<section id="warnings"><h2>Warnings</h2><ul class="plain">{lines(items)}</ul></section>'
     )

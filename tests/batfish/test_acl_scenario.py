@@ -193,8 +193,11 @@ def test_an_unmodelled_acl_line_is_a_warning_and_the_traffic_reaching_it_an_erro
     c = load_batfish_change(
         OURS / "acl" / "base", after, start=["border1[Ethernet0]"], dst=["10.100.0.0/16"]
     )
-    (warning,) = c.warnings
+    warning, unchecked = c.warnings
     assert warning.code == "acl-unsupported"
+    # change4 also opens HTTP at border2's outside face, where no start enters
+    assert unchecked.code == "acl-change-unchecked"
+    assert unchecked.message.startswith("border2[Ethernet0] in: ACL OUTSIDE_TO_INSIDE changed")
     assert "leaf1" in warning.message and "RESTRICT_HOST_TRAFFIC_OUT" in warning.message
     assert (
         "line 1 ('permit icmp any any echo')" in warning.message and "icmpTypes" in warning.message

@@ -37,7 +37,13 @@ from rela.network.formats.batfish_readers import (
     source_json,
 )
 from rela.network.granularity import GraphBuilder, as_granularity
-from rela.network.hsfecs import AclUse, HsResult, acl_uses, compute_hs_fecs
+from rela.network.hsfecs import (
+    AclUse,
+    HsResult,
+    acl_uses,
+    compute_hs_fecs,
+    unchecked_acl_changes,
+)
 from rela.network.model import Fec, Granularity, Graph
 from rela.network.routing import InterfaceInfo, RawGraph, Snapshot
 from rela.results import Warning_
@@ -218,7 +224,8 @@ def build_change(
             dp_before, dp_after, starts=start, dst=dst, merge=merge, backend=backend
         )
         fecs = tuple(f.raw for f in result.fecs)
-        return BuiltChange(fecs, tuple(_unsupported_warnings(before, after)), result)
+        warnings = _unsupported_warnings(before, after) + _unchecked_warnings(result)
+        return BuiltChange(fecs, tuple(warnings), result)
     fecs = tuple(compute_fecs(dp_before, dp_after, starts=start, dst=dst, merge=merge))
     return BuiltChange(fecs, tuple(_missing_acl_warnings(before, after)))
 
@@ -289,6 +296,42 @@ def _unsupported_warnings(before: Snapshot, after: Snapshot) -> list[Warning_]:
                 f"{node}: ACL {name} {text} ({where}); the FECs whose traffic reaches it are errors",
                 code="acl-unsupported",
                 hint="Rela models header-space matches on IPs, protocols and ports (docs/batfish.md)",
+            )
+        )
+    return out
+
+
+def _unchecked_warnings(result: HsResult) -> list[Warning_]:
+    """One ``acl-change-unchecked`` warning per changed filter that no traffic of the run passes."""
+    out = []
+    for change in unchecked_acl_changes(result):
+        where = f"{change.device}[{change.interface}]"
+        if change.before == change.after:
+            what = f"ACL {change.before} changed"
+        elif change.before is None:
+            what = f"ACL {change.after} was added"
+        elif change.after is None:
+            what = f"ACL {change.before} was removed"
+        else:
+            what = f"ACL {change.before} was replaced by {change.after}"
+        if change.direction == "in":
+            way = "that it decides differently enters through that interface"
+            hint = (
+                f"check the traffic entering there with --start '{where}'; traffic starting "
+                "at a device (the default) passes no ingress ACL"
+            )
+        else:
+            way = "that it decides differently leaves through that interface"
+            hint = (
+                "only traffic the run forwards out of it is checked there (see --dst and --start)"
+            )
+        out.append(
+            Warning_(
+                None,
+                f"{where} {change.direction}: {what}, but no traffic of this run {way}, "
+                "so this change is not checked",
+                code="acl-change-unchecked",
+                hint=hint,
             )
         )
     return out
