@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import operator
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -131,7 +132,7 @@ class PacketSpace:
         self.universe = self.false
         for v in self.versions:
             self.universe |= self.version(v)
-        self._cube_memo: dict[tuple[Any, int, int], list[dict[str, Any]]] = {}
+        self._cube_memo: dict[tuple[Any, int, int], list[tuple[Any, ...]]] = {}
 
     # ---------------------------------------------------------------- predicates
 
@@ -297,21 +298,26 @@ class PacketSpace:
         >>> [k.describe() for k in space.cubes(space.dst("10.0.0.0/8") & tcp_or_udp)]
         ['dst 10.0.0.0/8, tcp', 'dst 10.0.0.0/8, udp']
         """
-        found: list[tuple[int, dict[str, Any]]] = []
+        out: list[TrafficKey] = []
         for version in self.versions:
             part = self.bdd.let({_VERSION_VAR: version == 6}, u)
             if part == self.false:
                 continue
-            for fields in self._field_cubes(part, 0, version):
-                found.append((version, fields))
-                if limit is not None and len(found) >= limit:
-                    return [_to_key(v, f) for v, f in found]
-        found.sort(key=_cube_order)
-        return [_to_key(v, f) for v, f in found]
+            found = self._field_cubes(part, 0, version)
+            if limit is not None and len(out) + len(found) >= limit:
+                found = found[: limit - len(out)]
+            else:
+                found = sorted(found, key=_HEADER_ORDER)
+            out.extend(_to_key(version, cube) for cube in found)
+            if limit is not None and len(out) >= limit:
+                break
+        return out
 
-    def _field_cubes(self, u: Any, index: int, version: int) -> list[dict[str, Any]]:
+    def _field_cubes(self, u: Any, index: int, version: int) -> list[tuple[Any, ...]]:
+        """The cubes of ``u`` over the fields from ``index`` on, as tuples of their
+        values in BDD order, each value in its sortable form (:data:`_FREE` when free)."""
         if index == len(_FIELDS):
-            return [{}]
+            return [()]
         memo_key = (u, index, version)
         found = self._cube_memo.get(memo_key)
         if found is not None:
@@ -319,19 +325,21 @@ class PacketSpace:
         field, width = _FIELDS[index]
         if field in ("dst", "src"):
             width = _ADDRESS_BITS[version]
-        out: list[dict[str, Any]] = []
+        out: list[tuple[Any, ...]] = []
         # The packets whatever this field says (∀ field) get one cube with the field
         # free; only the rest is split by value.  Without this, "every protocol but
         # tcp" would repeat the cubes of the other fields once per protocol.
         names = [f"{field}{i}" for i in range(width)]
         free = self.bdd.forall(names, u)
         if free != self.false:
-            out.extend({field: None, **r} for r in self._field_cubes(free, index + 1, version))
+            head = (_FREE[field],)
+            out.extend(head + r for r in self._field_cubes(free, index + 1, version))
+        address = field in ("dst", "src")
         for residual, values in self._split(u & ~free, field, width):
             rest = self._field_cubes(residual, index + 1, version)
             for value in values:
-                for r in rest:
-                    out.append({field: value, **r})
+                head = ((value[0], -value[1]),) if address else (value,)
+                out.extend(head + r for r in rest)
         if len(self._cube_memo) > 100_000:
             self._cube_memo.clear()
         self._cube_memo[memo_key] = out
@@ -424,21 +432,14 @@ def _aligned(lo: int, hi: int) -> list[tuple[int, int]]:
     return out
 
 
-def _cube_order(cube: tuple[int, dict[str, Any]]) -> tuple[Any, ...]:
-    version, fields = cube
-    order: list[Any] = [version]
-    for name in ("dst", "src", "proto", "dport", "sport"):
-        value = fields.get(name)
-        if value is None:
-            order.append((-1,))
-        elif isinstance(value, int):
-            order.append((value,))
-        elif name in ("dst", "src"):
-            start, free = value
-            order.append((start, -free))
-        else:
-            order.append(value)
-    return tuple(order)
+#: A free field in a cube tuple, below every value of the field in header order: a
+#: protocol number, an inclusive port range, an address block ``(start, -free bits)``.
+_FREE = {"proto": -1, "dport": (-1, -1), "sport": (-1, -1), "dst": (-1, 0), "src": (-1, 0)}
+_POSITION = {name: i for i, (name, _) in enumerate(_FIELDS)}
+#: Header order of cube tuples: destination, source, protocol, destination and source ports.
+_HEADER_ORDER = operator.itemgetter(
+    *(_POSITION[f] for f in ("dst", "src", "proto", "dport", "sport"))
+)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -448,19 +449,16 @@ def _prefix_text(version: int, start: int, length: int) -> str:
     return str(ipaddress.IPv6Network((start, length)))
 
 
-def _to_key(version: int, fields: dict[str, Any]) -> TrafficKey:
+def _to_key(version: int, cube: tuple[Any, ...]) -> TrafficKey:
     bits = _ADDRESS_BITS[version]
-
-    def net(block: tuple[int, int] | None) -> str | None:
-        if block is None:
-            return None
-        start, free = block
-        return _prefix_text(version, start, bits - free)
-
+    proto, dport, sport, dst, src = cube  # in the order of _FIELDS
     return TrafficKey(
-        dst=net(fields.get("dst")) or ("0.0.0.0/0" if version == 4 else "::/0"),
-        src=net(fields.get("src")),
-        protocol=fields.get("proto"),
-        dst_ports=fields.get("dport"),
-        src_ports=fields.get("sport"),
+        dst=_prefix_text(version, dst[0], bits + dst[1]) if dst[0] >= 0 else _ANY[version],
+        src=_prefix_text(version, src[0], bits + src[1]) if src[0] >= 0 else None,
+        protocol=proto if proto >= 0 else None,
+        dst_ports=dport if dport[0] >= 0 else None,
+        src_ports=sport if sport[0] >= 0 else None,
     )
+
+
+_ANY = {4: "0.0.0.0/0", 6: "::/0"}

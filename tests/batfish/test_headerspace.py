@@ -61,6 +61,30 @@ def test_cubes_are_disjoint_and_their_union_is_the_set(u: object) -> None:
     for k in keys:
         assert k.dst is not None and ipaddress.ip_network(k.dst)
         assert k.protocol is None or 0 <= k.protocol <= 255
+    # in header order: version, destination, source, protocol, ports; a free field first
+    assert keys == sorted(keys, key=header_order)
+
+
+def header_order(key: TrafficKey) -> tuple[object, ...]:
+    """The documented order of keys, read off the keys themselves: a prefix by its
+    first address (the wider first), a free field before any value."""
+
+    def net(text: str | None) -> tuple[int, ...]:
+        if text is None:
+            return (-1,)
+        n = ipaddress.ip_network(text)
+        return (int(n.network_address), n.prefixlen)
+
+    assert key.dst is not None
+    version = ipaddress.ip_network(key.dst).version
+    return (
+        version,
+        net(key.dst),
+        net(key.src),
+        (-1,) if key.protocol is None else (key.protocol,),
+        key.dst_ports or (-1,),
+        key.src_ports or (-1,),
+    )
 
 
 def test_a_prefix_and_ports_read_as_one_key() -> None:
