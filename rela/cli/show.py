@@ -377,10 +377,13 @@ def show(
                     keys.add(item.key)
             inputs = summarize(loaded)  # a filter that selected nothing: exit 2
             _check_shown(list(fec or []), indices, keys, shown)
+            for warning in inputs.warnings:  # about the inputs, e.g. acl-change-unchecked
+                err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
             if fmt is Format.json:
                 tail = {
                     "fecs_input": inputs.fecs_input,
                     "filters": [f.to_dict() for f in inputs.filters],
+                    "warnings": [w.to_dict() for w in inputs.warnings],
                 }
                 sink.write(("\n], " + json.dumps(tail)[1:] + "\n").encode("utf-8"))
             else:

@@ -143,3 +143,12 @@ def test_diff_shows_the_warning_in_every_format() -> None:
     assert "### Warnings" in md and f"**{CODE}**" in md
     html = run("diff", *EXPORTS, "--format", "html").stdout
     assert '<section id="warnings">' in html and f"<code>{CODE}</code>" in html
+
+
+def test_show_names_the_unchecked_acls_on_stderr_and_in_json() -> None:
+    text = run("show", *EXPORTS, "--dst", "10.100.2.10")
+    assert text.exit_code == 0, text.stderr
+    assert "border1[Ethernet0] in: ACL OUTSIDE_TO_INSIDE changed" in text.stderr
+    assert f"[{CODE}]" in text.stderr and CODE not in text.stdout
+    js = run("show", *EXPORTS, "--dst", "10.100.2.10", "--format", "json")
+    assert [w["code"] for w in json.loads(js.stdout)["warnings"]] == [CODE, CODE]
