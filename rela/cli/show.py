@@ -378,7 +378,8 @@ def show(
             inputs = summarize(loaded)  # a filter that selected nothing: exit 2
             _check_shown(list(fec or []), indices, keys, shown)
             for warning in inputs.warnings:  # about the inputs, e.g. acl-change-unchecked
-                err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
+                if warning.code != "filtered":  # the summary line says what filters left out
+                    err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
             if fmt is Format.json:
                 tail = {
                     "fecs_input": inputs.fecs_input,

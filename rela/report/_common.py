@@ -19,7 +19,7 @@ from typing import Any
 from rela.explain.causes import find_causes
 from rela.explain.traffic import describe_cube
 from rela.report.escape import visible
-from rela.report.left_out import left_out_note
+from rela.report.left_out import left_out_note, unchecked_note
 from rela.report.rows import hop_text
 from rela.results import (
     KIND_WORDS,
@@ -261,10 +261,12 @@ def summary_line(report: Report) -> str:
     >>> summary_line(Report(specs=(few,), fecs_read=4, fecs_input=112,
     ...     filters=(FilterNote("--dst", "99.0.0.0/8", 108, "traffic outside the prefixes"),)))
     'PASS: 1 spec holds on 4 FECs; 108 of 112 FECs left out by --dst'
+
+    So does a changed ACL that no traffic of the run passes (``acl-change-unchecked``).
     """
     n_specs = len(report.specs)
     fecs = total_fecs(report)
-    left_out = left_out_note(report.filters, report.fecs_input)
+    left_out = left_out_note(report.filters, report.fecs_input) + unchecked_note(report.warnings)
     if report.holds:
         return f"PASS: {plural(n_specs, 'spec holds', 'specs hold')} on {plural(fecs, 'FEC')}{left_out}"
     failing = sum(not s.ok for s in report.specs)

@@ -1,8 +1,10 @@
-"""The note a verdict line carries when input filters left FECs out of the run.
+"""The notes a verdict line carries when part of the input was not checked.
 
 A quiet ``PASS`` on 4 FECs must not hide that the other 108 of the input were
 never checked: every one-line verdict (``rela check``, ``rela diff``) ends with
-this note when a filter (``--dst``, ``--start``, ``--flow``...) left FECs out.
+a note when a filter (``--dst``, ``--start``, ``--flow``...) left FECs out, and
+likewise when an ACL changed where no traffic of the run passes
+(``acl-change-unchecked``).
 """
 
 from __future__ import annotations
@@ -10,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rela.report.escape import visible
-from rela.results import FilterNote
+from rela.results import FilterNote, Warning_
 
-__all__ = ["left_out_note"]
+__all__ = ["left_out_note", "unchecked_note", "UNCHECKED"]
+
+#: The warning code of a change the run could not see (rela.network.formats.batfish).
+UNCHECKED = "acl-change-unchecked"
 
 
 def left_out_note(filters: Sequence[FilterNote], fecs_input: int | None) -> str:
@@ -30,3 +35,18 @@ def left_out_note(filters: Sequence[FilterNote], fecs_input: int | None) -> str:
         return ""
     options = ", ".join(dict.fromkeys(visible(f.option) for f in notes))
     return f"; {sum(f.left_out for f in notes):,} of {fecs_input:,} FECs left out by {options}"
+
+
+def unchecked_note(warnings: Sequence[Warning_]) -> str:
+    """``; 2 ACL changes not checked (acl-change-unchecked)`` when the input warns that
+    changed ACLs filter no traffic of the run, else ``""``.
+
+    >>> unchecked_note((Warning_(None, "m", UNCHECKED), Warning_(None, "m", UNCHECKED)))
+    '; 2 ACL changes not checked (acl-change-unchecked)'
+    >>> unchecked_note((Warning_("s", "m", "vacuous-clause"),))
+    ''
+    """
+    n = sum(1 for w in warnings if w.code == UNCHECKED)
+    if not n:
+        return ""
+    return f"; {n:,} ACL change{'s' if n != 1 else ''} not checked ({UNCHECKED})"

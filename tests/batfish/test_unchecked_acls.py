@@ -125,6 +125,12 @@ def test_check_names_the_unchecked_acls_and_strict_fails(tmp_path: Path) -> None
     assert text.exit_code == 0, text.stderr
     for border in ("border1", "border2"):
         assert f"{border}[Ethernet0] in: ACL OUTSIDE_TO_INSIDE changed" in text.stdout
+    # the one-line verdict (-q, what CI logs show) says so too
+    quiet = run("check", str(spec), *EXPORTS, "-q")
+    assert quiet.exit_code == 0
+    assert quiet.stdout.strip() == (
+        "PASS: 1 spec holds on 23 FECs; 2 ACL changes not checked (acl-change-unchecked)"
+    )
     strict = run("check", str(spec), *EXPORTS, "--strict", "--format", "json")
     assert strict.exit_code == 1
     codes = [w["code"] for w in json.loads(strict.stdout)["warnings"]]
@@ -134,7 +140,10 @@ def test_check_names_the_unchecked_acls_and_strict_fails(tmp_path: Path) -> None
 def test_diff_shows_the_warning_in_every_format() -> None:
     text = run("diff", *EXPORTS)
     assert text.exit_code == 0, text.stderr
-    assert "UNCHANGED" in text.stdout
+    assert (
+        "UNCHANGED: 23 FECs compared, no path changed; 2 ACL changes not checked "
+        "(acl-change-unchecked)"
+    ) in text.stdout
     assert "warning: border1[Ethernet0] in: ACL OUTSIDE_TO_INSIDE changed" in text.stdout
     assert f"[{CODE}]" in text.stdout and "hint: check the traffic entering there" in text.stdout
     js = json.loads(run("diff", *EXPORTS, "--format", "json").stdout)
