@@ -18,6 +18,7 @@ from rela.values import frozen
 
 __all__ = [
     "ANY_OTHER",
+    "ACL_CHANGE_UNCHECKED",
     "KINDS",
     "KIND_WORDS",
     "Path",
@@ -297,6 +298,11 @@ class FecError:
 
     def to_dict(self) -> dict[str, Any]:
         return {"fec": self.fec.to_dict(), "message": self.message}
+
+
+#: The warning code of an ACL change no traffic of the run can see (a verdict line
+#: counts them: rela.report.left_out).
+ACL_CHANGE_UNCHECKED = "acl-change-unchecked"
 
 
 @frozen

@@ -12,12 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rela.report.escape import visible
-from rela.results import FilterNote, Warning_
+from rela.results import ACL_CHANGE_UNCHECKED, FilterNote, Warning_
 
-__all__ = ["left_out_note", "unchecked_note", "UNCHECKED"]
-
-#: The warning code of a change the run could not see (rela.network.formats.batfish).
-UNCHECKED = "acl-change-unchecked"
+__all__ = ["left_out_note", "unchecked_note"]
 
 
 def left_out_note(filters: Sequence[FilterNote], fecs_input: int | None) -> str:
@@ -41,12 +38,12 @@ def unchecked_note(warnings: Sequence[Warning_]) -> str:
     """``; 2 ACL changes not checked (acl-change-unchecked)`` when the input warns that
     changed ACLs filter no traffic of the run, else ``""``.
 
-    >>> unchecked_note((Warning_(None, "m", UNCHECKED), Warning_(None, "m", UNCHECKED)))
+    >>> unchecked_note((Warning_(None, "m", ACL_CHANGE_UNCHECKED),) * 2)
     '; 2 ACL changes not checked (acl-change-unchecked)'
     >>> unchecked_note((Warning_("s", "m", "vacuous-clause"),))
     ''
     """
-    n = sum(1 for w in warnings if w.code == UNCHECKED)
+    n = sum(1 for w in warnings if w.code == ACL_CHANGE_UNCHECKED)
     if not n:
         return ""
-    return f"; {n:,} ACL change{'s' if n != 1 else ''} not checked ({UNCHECKED})"
+    return f"; {n:,} ACL change{'s' if n != 1 else ''} not checked ({ACL_CHANGE_UNCHECKED})"

@@ -46,7 +46,7 @@ from rela.network.hsfecs import (
 )
 from rela.network.model import Fec, Granularity, Graph
 from rela.network.routing import InterfaceInfo, RawGraph, Snapshot
-from rela.results import Warning_
+from rela.results import ACL_CHANGE_UNCHECKED, Warning_
 from rela.values import frozen
 
 __all__ = [
@@ -330,7 +330,7 @@ def _unchecked_warnings(result: HsResult) -> list[Warning_]:
                 None,
                 f"{where} {change.direction}: {what}, but no traffic of this run {way}, "
                 "so this change is not checked",
-                code="acl-change-unchecked",
+                code=ACL_CHANGE_UNCHECKED,
                 hint=hint,
             )
         )
