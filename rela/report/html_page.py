@@ -35,6 +35,7 @@ __all__ = [
     "figure",
     "note",
     "table",
+    "warnings_section",
 ]
 
 PAGE_CSS = """
