@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import operator
+import weakref
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -77,6 +78,29 @@ def default_backend() -> str:
 
 BACKENDS = ("cudd", "autoref")
 
+#: CUDD managers whose space is gone but some of whose nodes a BDD still references.
+#: ``dd.cudd`` refuses to free a manager that still has referenced nodes (it prints
+#: "Still N nodes referenced upon shutdown" as an unraisable exception and leaks the
+#: manager), and the cycle collector may free a manager before its BDDs when a space
+#: and its BDDs die in one reference cycle (a traceback holding a run's frame).  The
+#: finalizer of each space holds its manager outside any cycle, and a manager is let
+#: go once none of its nodes is referenced.
+_PARKED: list[Any] = []
+
+
+def _keep_until_unreferenced(space: object, manager: Any) -> None:
+    _sweep_parked()
+    weakref.finalize(space, _park, manager).atexit = False
+
+
+def _park(manager: Any) -> None:
+    _PARKED.append(manager)
+    _sweep_parked()
+
+
+def _sweep_parked() -> None:
+    _PARKED[:] = [m for m in _PARKED if len(m)]  # len: the nodes still referenced
+
 
 @frozen
 class Packet:
@@ -118,6 +142,7 @@ class PacketSpace:
         if self.backend == "cudd":
             # fixed order: cube extraction walks the variables field by field
             self.bdd.configure(reordering=False)
+            _keep_until_unreferenced(self, self.bdd)
         names = [_VERSION_VAR]
         for field, width in _FIELDS:
             names += [f"{field}{i}" for i in range(width)]

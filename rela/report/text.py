@@ -24,6 +24,7 @@ import io
 
 from rich import box
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
@@ -462,10 +463,9 @@ def _warnings(report: Report) -> RenderableType:
     lines: list[RenderableType] = []
     for w in report.warnings:
         where = f"{name(w.spec)}: " if w.spec else ""
-        line = Text.assemble(("warning", "yellow"), f": {where}{name(w.message)}")
-        if w.hint:
-            line.append(f"\n  hint: {name(w.hint)}", style="dim")
-        lines.append(line)
+        lines.append(Text.assemble(("warning", "yellow"), f": {where}{name(w.message)}"))
+        if w.hint:  # indented as a whole, wrapped lines included
+            lines.append(Padding(Text(f"hint: {name(w.hint)}", style="dim"), (0, 0, 0, 2)))
     return Group(*lines)
 
 

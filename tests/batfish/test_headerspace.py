@@ -153,3 +153,28 @@ def test_both_backends_give_the_same_cubes() -> None:
         )
         sets.append(s.cubes(u))
     assert sets[0] == sets[1]
+
+
+@pytest.mark.skipif(default_backend() != "cudd", reason="dd was installed without its CUDD backend")
+def test_a_space_dying_in_a_reference_cycle_with_its_bdds_is_freed_quietly() -> None:
+    """dd.cudd refuses to free a manager while a node is referenced ("Still N nodes
+    referenced upon shutdown", printed as an unraisable exception, and the manager
+    leaks); the cycle collector may free the manager first when a space and its BDDs
+    die in one cycle, as they do when a traceback holds the frame of a run."""
+    import gc
+    import sys
+
+    seen: list[object] = []
+    hook, sys.unraisablehook = sys.unraisablehook, lambda u: seen.append(u.exc_value)
+    try:
+        for _ in range(3):
+            space = PacketSpace()
+            holder: dict[str, object] = {"space": space, "sets": [space.dst("10.0.0.0/8")]}
+            holder["self"] = holder  # a cycle holding the space and its BDDs
+            del space, holder
+            gc.collect()
+        PacketSpace()  # a new space frees the managers whose BDDs are all gone
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert seen == []

@@ -317,8 +317,9 @@ def _unchecked_warnings(result: HsResult) -> list[Warning_]:
         if change.direction == "in":
             way = "that it decides differently enters through that interface"
             hint = (
-                f"check the traffic entering there with --start '{where}'; traffic starting "
-                "at a device (the default) passes no ingress ACL"
+                f"check the traffic entering there with --start '{where}' (the run then "
+                "starts only where --start says); traffic starting at a device, the "
+                "default, passes no ingress ACL"
             )
         else:
             way = "that it decides differently leaves through that interface"
