@@ -7,12 +7,14 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Annotated, get_args
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
-from rich.console import Console
 
 from rela.errors import RelaError, UsageError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "DISTRIBUTION",
@@ -83,7 +85,22 @@ def _main(
     """
 
 
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+class _ErrConsole:
+    """The stderr console, made on first use: rich's console costs a start of a
+    command (30-50 ms) that writes nothing to stderr."""
+
+    def __init__(self) -> None:
+        self._made: Console | None = None
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        if self._made is None:
+            from rich.console import Console
+
+            self._made = Console(stderr=True, highlight=False, soft_wrap=True)
+        self._made.print(*objects, **kwargs)
+
+
+err_console = _ErrConsole()
 
 
 #: Library parameters the shared declarations do not cover, and their flags.

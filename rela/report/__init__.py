@@ -68,6 +68,10 @@ def render(
     spec) and ``markdown`` (in total). No ANSI escape is produced unless
     ``color`` is true. Raises :class:`ValueError` for an unknown format.
     """
+    if fmt == "text" and quiet and not color:
+        from rela.report._common import summary_line  # the one line, without rich
+
+        return summary_line(report) + "\n"
     if fmt == "text":
         from rela.report.text import render_text
 
