@@ -37,7 +37,7 @@ from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
-from rela.lang.lexical import MODIFIERS, NAME_RE
+from rela.lang.lexical import MODIFIERS, NAME_RE, REF_SENTINEL, SENTINEL
 
 __all__ = [
     "Keywords",
@@ -49,14 +49,6 @@ __all__ = [
     "REF_SENTINEL",
 ]
 
-#: How the printer marks a location name spelled like a keyword: a quoted name
-#: starting with ``\k``, which it never prints otherwise (every backslash of a
-#: real name is printed doubled).  :func:`requote` replaces each mark by the bare
-#: word or by the quoted word, whichever the parser reads back as the name.
-SENTINEL = '"\\k'
-#: The same for a reference to a ``let`` spelled like a keyword: bare, or in
-#: parentheses where the bare word would be the keyword (``let b = a (spec)``).
-REF_SENTINEL = '"\\r'
 
 _SENTINEL_TOKEN = re.compile(r'"\\([kr])([^"\\\n]*)"')
 

@@ -15,6 +15,8 @@ import re
 from typing import Any
 
 __all__ = [
+    "SENTINEL",
+    "REF_SENTINEL",
     "KEYWORDS",
     "MODIFIERS",
     "CONDITION_FIELDS",
@@ -28,6 +30,16 @@ __all__ = [
     "unquote",
     "compile_regex",
 ]
+
+#: How the printer marks a location name spelled like a keyword: a quoted name
+#: starting with ``\k``, which it never prints otherwise (every backslash of a
+#: real name is printed doubled).  :func:`rela.lang.keywords.requote` replaces each
+#: mark by the bare word or by the quoted word, whichever the parser reads back as
+#: the name.
+SENTINEL = '"\\k'
+#: The same for a reference to a ``let`` spelled like a keyword: bare, or in
+#: parentheses where the bare word would be the keyword (``let b = a (spec)``).
+REF_SENTINEL = '"\\r'
 
 #: The words of the grammar.  They are contextual: each is a keyword only where
 #: the grammar can go on with it, a name elsewhere (see rela/lang/keywords.py).

@@ -7,7 +7,9 @@ Atomic(zone=Name(text='core1'), modifier=Preserve())
 The grammar is ``grammar/rela.lark`` (shipped in the wheel as
 ``rela/grammar/rela.lark``).  Building its LALR tables takes about 0.1 s, most
 of a short command's start-up, so the built parser is kept in the user's cache
-directory (:func:`parser_cache_file`) and loaded from there by later runs.
+directory (:func:`parser_cache_file`) and loaded from there by later runs; a
+spec file parsed before is not parsed at all (its AST is kept too,
+:mod:`rela.lang.spec_cache`), and Lark is then not even imported.
 """
 
 from __future__ import annotations
@@ -22,16 +24,13 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from importlib import resources
 from pathlib import Path
-
-import lark
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedInput, VisitError
+from typing import TYPE_CHECKING
 
 from rela.errors import RelaError, SpecError, SpecSemanticError, SpecSyntaxError
-from rela.lang import ast
-from rela.lang.diagnostics import syntax_error
-from rela.lang.keywords import ParseNotes, parse_tree
-from rela.lang.transform import AstBuilder
+from rela.lang import ast, spec_cache
+
+if TYPE_CHECKING:  # Lark is imported when a spec is parsed, not when one is loaded from the cache
+    from lark import Lark, Token, Tree
 
 __all__ = [
     "parse_spec",
@@ -91,16 +90,10 @@ def parser_cache_file(grammar: str) -> Path | None:
     >>> parser_cache_file("start: 'a'").name.startswith("parser-")  # doctest: +SKIP
     True
     """
-    if os.environ.get("RELA_NO_PARSER_CACHE"):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "rela"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-    except OSError:
-        return None
-    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+    import lark
+
+    folder = spec_cache.cache_folder()
+    if folder is None:
         return None
     key = "\n".join([grammar, repr(sorted(_PARSER_OPTIONS.items())), lark.__version__, sys.version])
     return folder / f"parser-{hashlib.sha256(key.encode()).hexdigest()[:32]}.lark"
@@ -125,6 +118,8 @@ def _save(parser: Lark, path: Path) -> None:
 @functools.cache
 def _parser() -> Lark:
     """The spec parser: from the cache when it holds this grammar's, else built (and cached)."""
+    from lark import Lark
+
     grammar = grammar_text()
     path = parser_cache_file(grammar)
     if path is not None:
@@ -143,6 +138,8 @@ def _parser() -> Lark:
 
 def _check_nesting(tree: Tree[Token], text: str, filename: str | None) -> None:
     """Reject trees deeper than :data:`MAX_NESTING` (iteratively: no recursion)."""
+    from lark import Tree
+
     stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
@@ -229,6 +226,17 @@ def parse_spec(text: str, filename: str | None = None) -> ast.Module:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    return _parse_text(text, filename)
+
+
+def _parse_text(text: str, filename: str | None) -> ast.Module:
+    """Parse with Lark: the work :func:`load_spec` skips for a file parsed before."""
+    from lark.exceptions import UnexpectedInput, VisitError
+
+    from rela.lang.diagnostics import syntax_error
+    from rela.lang.keywords import ParseNotes, parse_tree
+    from rela.lang.transform import AstBuilder
+
     parser = _parser()
     notes = ParseNotes()
     try:
@@ -250,7 +258,11 @@ def parse_spec(text: str, filename: str | None = None) -> ast.Module:
 
 
 def load_spec(path: str | Path) -> ast.Module:
-    """Read and parse a spec file; an unreadable file is a :class:`~rela.errors.SpecError`."""
+    """Read and parse a spec file; an unreadable file is a :class:`~rela.errors.SpecError`.
+
+    A file whose text was parsed before (same text, file name and Rela) is loaded
+    from the cache of :mod:`rela.lang.spec_cache`, without Lark.
+    """
     name = str(path)
     try:
         with open(path, "rb") as fp:
@@ -269,4 +281,8 @@ def load_spec(path: str | Path) -> ast.Module:
         raise SpecError(
             f"spec file is not UTF-8 text (byte {exc.start})", filename=name, line=line
         ) from None
-    return parse_spec(text, filename=name)
+    module = spec_cache.load_cached(text, name)
+    if module is None:
+        module = parse_spec(text, filename=name)
+        spec_cache.store(text, name, module)
+    return module

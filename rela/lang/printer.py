@@ -24,8 +24,15 @@ from typing import Any, TypeVar
 
 from rela.errors import SpecSemanticError
 from rela.lang import ast
-from rela.lang.keywords import REF_SENTINEL, SENTINEL, requote
-from rela.lang.lexical import ends_with_marker, is_bare_name, quote_name, quote_string
+from rela.lang.lexical import (
+    KEYWORDS,
+    REF_SENTINEL,
+    SENTINEL,
+    ends_with_marker,
+    is_bare_name,
+    quote_name,
+    quote_string,
+)
 from rela.protocols import PROTOCOL_NAMES
 
 __all__ = [
@@ -92,11 +99,15 @@ def _paren(text: str, level: int, need: int) -> str:
     return f"({text})" if level < need else text
 
 
-def _contested() -> frozenset[str]:
+def _contested(word: str) -> bool:
+    """Whether the parser may read ``word`` as a keyword where a name can stand (only
+    keywords can be; the parser's tables are asked only about those)."""
+    if word not in KEYWORDS:
+        return False
     from rela.lang.keywords import keywords_of
     from rela.lang.parser import _parser
 
-    return keywords_of(_parser()).contested
+    return word in keywords_of(_parser()).contested
 
 
 class _Printer:
@@ -104,7 +115,6 @@ class _Printer:
         # bare names that would read back as a reference to one of these lets
         # (a set is used as it is, not copied: format_module grows it let by let)
         self.lets = lets if isinstance(lets, (set, frozenset)) else frozenset(lets)
-        self.contested = _contested()
 
     # -------------------------------------------------------------- expressions
 
@@ -150,11 +160,11 @@ class _Printer:
         if isinstance(node, ast.Name):
             if node.text in self.lets or not is_bare_name(node.text):
                 return quote_string(node.text)
-            if node.text in self.contested:
+            if _contested(node.text):
                 return f'{SENTINEL}{node.text}"'  # bare or quoted: decided by requote()
             return node.text
         if isinstance(node, ast.Ref):
-            if node.name in self.contested:
+            if _contested(node.name):
                 return f'{REF_SENTINEL}{node.name}"'  # bare or parenthesised: see requote()
             return node.name
         if isinstance(node, ast.AnyLoc):
@@ -312,6 +322,7 @@ def _resolve_marks(text: str, before: str = "", after: str = "") -> str:
     """Resolve the keyword marks of ``text`` as if it stood between ``before`` and ``after``."""
     if SENTINEL not in text and REF_SENTINEL not in text:
         return text
+    from rela.lang.keywords import requote
     from rela.lang.parser import _parser
 
     whole = before + text + after

@@ -36,8 +36,9 @@ def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path
 
 
 def _fresh_parse(text: str) -> object:
+    """A parse by the parser (never the parsed-spec cache of rela.lang.spec_cache)."""
     P._parser.cache_clear()
-    return parse_spec(text)
+    return P._parse_text(text, None)
 
 
 def test_a_cached_parser_parses_every_shipped_spec_as_a_built_one(cache_home: Path) -> None:
@@ -49,7 +50,7 @@ def test_a_cached_parser_parses_every_shipped_spec_as_a_built_one(cache_home: Pa
     assert path.parent == cache_home / "rela"
     assert (path.parent.stat().st_mode & 0o777) == 0o700
     P._parser.cache_clear()
-    loaded = [parse_spec(t) for t in texts]  # second run: loads it
+    loaded = [P._parse_text(t, None) for t in texts]  # second run: loads it
     assert loaded == built
 
 
