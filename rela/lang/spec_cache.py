@@ -34,8 +34,18 @@ __all__ = ["cache_folder", "load_cached", "store", "MAX_SPECS"]
 
 #: Most parsed specs kept (each a few KB); older ones are removed when a new one is written.
 MAX_SPECS = 256
-#: The modules whose code decides what AST a text parses to (their source is in the key).
-_AST_SOURCES = ("ast.py", "transform.py", "keywords.py", "lexical.py", "values.py", "parser.py")
+#: The modules whose code decides what AST a text parses to and how its nodes are laid
+#: out (their source is in the key), relative to the ``rela`` package.
+_AST_SOURCES = (
+    "lang/ast.py",
+    "lang/transform.py",
+    "lang/keywords.py",
+    "lang/lexical.py",
+    "lang/values.py",
+    "lang/parser.py",
+    "values.py",
+    "protocols.py",
+)
 
 
 def cache_folder() -> Path | None:
@@ -61,13 +71,13 @@ def _code_key() -> bytes:
     from rela import __version__
     from rela.lang.parser import grammar_text
 
-    here = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256()
     for part in (grammar_text(), __version__, sys.version):
         digest.update(part.encode("utf-8") + b"\0")
     for name in _AST_SOURCES:
         with contextlib.suppress(OSError):
-            digest.update((here / name).read_bytes())
+            digest.update((package / name).read_bytes())
         digest.update(b"\0")
     return digest.digest()
 

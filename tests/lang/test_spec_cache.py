@@ -150,3 +150,9 @@ def test_a_check_of_a_cached_spec_does_not_import_lark(tmp_path: Path) -> None:
             for _ in range(2)]  # fmt: skip
     assert [r.stdout for r in runs] == ["PASS: 1 spec holds on 1 FEC\n"] * 2
     assert [r.stderr.strip().splitlines()[-1] for r in runs] == ["LARK", "NO-LARK"]
+
+
+def test_every_module_named_in_the_key_exists() -> None:
+    """A renamed module would silently leave the key (a missing file is skipped there)."""
+    package = Path(spec_cache.__file__).resolve().parents[1]
+    assert all((package / name).is_file() for name in spec_cache._AST_SOURCES)
