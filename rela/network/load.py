@@ -257,6 +257,9 @@ def load_change(
         if _batfish_export(b) and _batfish_export(a):
             batfish = _load_batfish(b, a, gran, mapping, start, dst)
             return select(batfish, flow=flow) if flow else batfish
+        for side in (b, a):  # a typo'd path: name it, not the file/directory rule
+            if not side.exists() and not _batfish_export(side):
+                raise NetworkInputError("no such file or directory", filename=str(side))
         if b.is_dir() or a.is_dir():
             raise UsageError(
                 "before= and after= must both be files (path snapshots) "

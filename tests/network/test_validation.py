@@ -686,3 +686,18 @@ def test_repeated_device_in_mapping(tmp_path: Path) -> None:
     mapping = write(tmp_path / "g.json", '{"a": "G1", "b": "G2", "a": "G3"}')
     with pytest.raises(NetworkInputError, match="device 'a' appears twice"):
         load_groups(mapping)
+
+
+def test_a_before_or_after_that_does_not_exist_is_named(tmp_path: Path) -> None:
+    """A typo'd directory next to a real one is "no such file", naming it (it read as a
+    breach of the files-or-directories rule)."""
+    real = tmp_path / "base"
+    real.mkdir()
+    snap = write(tmp_path / "s.json", _snapshot([{"key": "k", "paths": [["a"]]}]))
+    for before, after in ((real, tmp_path / "chnage"), (tmp_path / "bsae", real),
+                          (snap, tmp_path / "aftr.json")):  # fmt: skip
+        with pytest.raises(NetworkInputError) as err:
+            load_change(before=before, after=after)
+        missing = before if not Path(before).exists() else after
+        assert err.value.filename == str(missing)
+        assert "no such file or directory" in str(err.value)
