@@ -178,3 +178,22 @@ def test_a_space_dying_in_a_reference_cycle_with_its_bdds_is_freed_quietly() -> 
     finally:
         sys.unraisablehook = hook
     assert seen == []
+
+
+def test_the_bdd_library_loads_without_importing_networkx_which_stays_importable() -> None:
+    """dd imports networkx (0.3 s) for features Rela does not use: hidden while dd loads."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from rela.network.headerspace import PacketSpace\n"
+        "s = PacketSpace()\n"
+        "assert s.cubes(s.dst('10.0.0.0/8'))[0].dst == '10.0.0.0/8'\n"
+        "print('networkx' in sys.modules)\n"
+        "import networkx\n"
+        "print(networkx.DiGraph().number_of_nodes())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "0"]
