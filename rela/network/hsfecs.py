@@ -192,8 +192,8 @@ class HsResult:
     space: PacketSpace
     acls_before: AclPlane
     acls_after: AclPlane
-    #: Per filtered (device, interface, direction): the packets of the run whose hops pass
-    #: it in either snapshot, before any ACL is applied (absent: none).
+    #: Per changed filter (device, interface, direction): the packets of the run whose
+    #: hops pass it in either snapshot, before any ACL is applied (absent: none).
     reach: Mapping[tuple[str, str, str], Any] = field(default_factory=dict)
 
 
@@ -221,7 +221,8 @@ def compute_hs_fecs(
         AclPlane.of(after.snapshot, space),
     )
     sides = (_Side(before, acls_before, sources), _Side(after, acls_after, sources))
-    bound = set(acls_before.bindings) | set(acls_after.bindings)
+    # the packets reaching each changed filter (unchanged ones need not be followed)
+    changed = {point for point, _, _ in _changed_filters(acls_before, acls_after)}
     reach: dict[tuple[str, str, str], Any] = {}
     skeleton_ids: dict[tuple[Any, ...], int] = {}
     merged: dict[Any, list[Any]] = {}  # (before, after) -> [packets, uses before, uses after]
@@ -236,7 +237,7 @@ def compute_hs_fecs(
             for _, _, v in side_filters:
                 verdicts.setdefault((v.permit, v.deny), len(verdicts))
         packets = _range_packets(space, rng)
-        for point in bound.intersection(points[0].keys() | points[1].keys()):
+        for point in changed.intersection(points[0].keys() | points[1].keys()):
             reach[point] = reach.get(point, space.false) | packets
         for part, decisions in refine([packets], list(verdicts), space):
             mine = [
@@ -283,29 +284,45 @@ class AclChange:
 def unchecked_acl_changes(result: HsResult) -> tuple[AclChange, ...]:
     """The changed filters that no traffic of the run the change affects passes.
 
-    A filter changes the packets it decides differently before and after (BDD
-    equality in the run's packet space: a renamed but identical ACL changes
-    nothing).  When none of them is among the packets whose hops pass the filter
-    in either snapshot (:attr:`HsResult.reach`), the change is invisible to the
-    run: typically an ingress ACL on an interface that faces outside the network
-    while no ``--start`` enters there.
+    A filter changes the packets it decides differently before and after
+    (:func:`_changed_filters`).  When none of them is among the packets whose hops
+    pass the filter in either snapshot (:attr:`HsResult.reach`), the change is
+    invisible to the run: typically an ingress ACL on an interface that faces
+    outside the network while no ``--start`` enters there.
     """
-    planes = (result.acls_before, result.acls_after)
-    points = sorted(set(planes[0].bindings) | set(planes[1].bindings))
-    no_acl = (result.space.universe, result.space.false)  # what an interface without one does
     out = []
-    for point in points:
+    for point, names, verdicts in _changed_filters(result.acls_before, result.acls_after):
         seen = result.reach.get(point, result.space.false)
-        found = [plane.verdict(*point) for plane in planes]
-        verdicts = [no_acl if f is None else (f[1].permit, f[1].deny) for f in found]
         (permit_b, deny_b), (permit_a, deny_a) = verdicts
-        if verdicts[0] == verdicts[1]:
-            continue  # not changed
         if (permit_b & seen) != (permit_a & seen) or (deny_b & seen) != (deny_a & seen):
             continue  # some packet that gets there is decided differently: the run sees it
-        names = [None if f is None else f[0] for f in found]
-        out.append(AclChange(*point, names[0], names[1]))
+        out.append(AclChange(*point, *names))
     return tuple(out)
+
+
+_Point = tuple[str, str, str]
+_Decisions = tuple[Any, Any]  # (permit, deny)
+
+
+def _changed_filters(
+    before: AclPlane, after: AclPlane
+) -> list[tuple[_Point, tuple[str | None, str | None], tuple[_Decisions, _Decisions]]]:
+    """The filters (device, interface, direction) that decide some packet differently
+    after the change, with their ACL names and (permit, deny) sets before and after.
+
+    BDD equality in the run's packet space: a renamed but identical ACL changes
+    nothing; an interface without an ACL permits every packet.
+    """
+    space = before.compiler.space
+    no_acl = (space.universe, space.false)
+    out = []
+    for point in sorted(set(before.bindings) | set(after.bindings)):
+        found = [plane.verdict(*point) for plane in (before, after)]
+        b, a = (no_acl if f is None else (f[1].permit, f[1].deny) for f in found)
+        if b != a:
+            names = [None if f is None else f[0] for f in found]
+            out.append((point, (names[0], names[1]), (b, a)))
+    return out
 
 
 _Source = tuple[str, "str | None"]
