@@ -109,15 +109,36 @@ def _say(message: str) -> None:
         sys.stderr.write(message + "\n")
 
 
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+
+
+def _leave_on_signal(code: int) -> None:
+    """Once the command is done: SIGINT or SIGTERM during the interpreter's teardown
+    ends the process at once with the command's own status.  The work is done and its
+    output flushed; left to Python, the signal's exception is raised inside the teardown
+    and printed as "Exception ignored in ... threading._shutdown"."""
+    _flush()
+
+    def leave(signum: int, frame: object) -> None:
+        os._exit(code)
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            signal.signal(sig, leave)
+
+
 def main() -> None:
     """Entry point of the ``rela`` console script (and of ``python -m rela``)."""
     code = _run()
     if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         _say("interrupted" if code == EXIT_INTERRUPTED else "terminated")
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):
-                stream.flush()
+        _flush()
         os._exit(int(code))
+    if code is None or isinstance(code, int):
+        _leave_on_signal(code or 0)
     gc.collect()  # the run's own cyclic garbage, finalised now
     gc.freeze()  # and not traversed again and again by the shutdown (module docstring)
     sys.exit(code)

@@ -316,3 +316,31 @@ def test_ctrl_c_while_orjson_loads_is_delivered_after_it(tmp_path: Path) -> None
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "interrupted after True", (done.stdout, done.stderr)
+
+
+def test_a_signal_after_the_command_is_done_leaves_with_its_status(tmp_path: Path) -> None:
+    """Ctrl-C that comes once the verdict is written, while the interpreter tears down,
+    ends the process at once with the command's own status: no "Exception ignored"
+    traceback from the teardown, and the rest of the teardown does not run."""
+    spec = tmp_path / "keep.rela"
+    spec.write_text("spec keep { .* : preserve }\n", encoding="utf-8")
+    change = tmp_path / "change.json"
+    graph = _diamonds("end")
+    fec = {"ipTrafficKeys": [{"dstIp": "10.0.0.0/24"}], "graphBefore": graph, "graphAfter": graph}
+    change.write_text(json.dumps([fec]), encoding="utf-8")
+    probe = (
+        "import atexit, os, signal, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+        "def late():\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    total = sum(range(10_000))  # bytecodes at which a pending signal is raised\n"
+        "    print('teardown went on', file=sys.stderr)\n"
+        "atexit.register(late)\n"
+        f"sys.argv = ['rela', 'check', {str(spec)!r}, '--change', {str(change)!r}, '-q']\n"
+        "from rela.entry import main\n"
+        "main()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("PASS"), done.stdout
+    assert done.stderr == "", done.stderr
