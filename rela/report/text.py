@@ -104,7 +104,8 @@ def render_text(
         console.print(verdict, soft_wrap=True)
         return _tidy(out.getvalue())
     console.print(_summary_table(report, verbose=verbose))
-    console.print(Text(counts_line(report)))
+    if report.fecs_input is not None:  # else it would repeat the footer's count
+        console.print(Text(counts_line(report)))
     for line in view_lines(report):
         console.print(Text(line, style="yellow"))
     if report.warnings:

@@ -170,3 +170,16 @@ def test_empty_report() -> None:
 def test_unknown_format(report: Report) -> None:
     with pytest.raises(ValueError, match="unknown report format 'yaml'"):
         render(report, "yaml")
+
+
+@pytest.mark.parametrize(("fecs_input", "lines"), [(None, 1), (200, 2)])
+def test_the_fec_count_is_said_once_unless_the_input_had_more_to_say(
+    fecs_input: int | None, lines: int
+) -> None:
+    """Without a count of the input's FECs (Batfish snapshots), the line under the table
+    would repeat the footer's "Checked N FECs in T s"; with one, it says what was read."""
+    report = dataclasses.replace(violating_report(), fecs_input=fecs_input)
+    text = render_text(report, width=100)
+    checked = [line for line in text.splitlines() if line.startswith("Checked ")]
+    assert len(checked) == lines, checked
+    assert checked[-1].startswith(f"Checked {report.fecs_read} FEC")
