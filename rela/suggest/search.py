@@ -257,10 +257,13 @@ class Search:
         outs: list[Cell] = []
         free: list[Cell] = []
         gain_set = set(gains)
+        loose = cand.tier != EXACT
         for c in relevant:
             if c in gain_set:
                 continue
-            if c not in failing and not holds_with(c):
+            # A loose clause (``any``) takes in only the FECs it explains: it admits other
+            # paths, so on any other FEC it would hide what the exact clauses say.
+            if loose or (c not in failing and not holds_with(c)):
                 outs.append(c)
             else:
                 free.append(c)

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from importlib import resources
@@ -220,3 +221,31 @@ def test_defaults() -> None:
     assert DEFAULT_MAX_CLAUSES == 10
     s = rela.suggest(batfish("change2"), name="costout")
     assert s.text.count("spec costout {") == 1 and s.max_clauses == 10
+
+
+def test_a_loose_clause_takes_in_only_the_fecs_it_explains() -> None:
+    """change1 without --dst: a few FECs (core1's own addresses, whose traffic now
+    detours) fit no exact pattern and get a loose `any` clause.  Unguarded in front, that
+    clause admitted every path avoiding host-web, so the cost-out and the black hole were
+    pruned as redundant and `else .* : preserve` never applied: a nearly vacuous spec.
+    The loose clause must be guarded to the FECs it explains, the exact ones kept."""
+    change = rela.load_change(before=BATFISH / "base", after=BATFISH / "change1", start=START)
+    s = rela.suggest(change)
+    check_consistent(s)
+    assert s.holds
+    kinds = [c.kind for c in s.clauses]
+    assert "replace" in kinds and "drop" in kinds, kinds
+    assert any(c.kind == "replace" and COSTOUT in c.text for c in s.clauses)
+    unchanged = [f.index for f in change if f.before == f.after]
+    assert s.clauses[-1].indices == tuple(unchanged) and unchanged
+    dst = {f.index: [k.dst for k in f.traffic] for f in change}
+    for c in s.clauses[:-1]:
+        if " any(" in c.text:  # a loose clause
+            assert c.guard, c.text
+            nets = [ipaddress.ip_network(p) for p in c.guard]
+            inside = {
+                i
+                for i, keys in dst.items()
+                if any(ipaddress.ip_network(k).subnet_of(n) for k in keys if k for n in nets)
+            }
+            assert inside == set(c.indices), (c.text, sorted(inside), c.indices)
