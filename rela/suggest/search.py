@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 from rela.diff import ONLY_AFTER
 from rela.lang import ast
+from rela.network.model import Graph
 from rela.suggest import clauses as cl
 from rela.suggest.clauses import BROAD, EXACT, LOCATED, Candidate
 from rela.suggest.guards import Cover, Member, cover
@@ -151,6 +152,19 @@ class Search:
             r = self._relevant[key] = names is None or bool(names & self._names[sit.id])
         return r
 
+    def says_true(self, cand: Candidate, sit: Situation) -> bool:
+        """Whether the candidate's words are true of the situation.  ``X avoided`` holds
+        on any FEC whose paths avoid X after the change, but explains only those whose
+        paths passed X before: elsewhere its comment would be false."""
+        if cand.kind != "avoid":
+            return True
+        (x,) = cand.names
+
+        def passes(graph: Graph) -> bool:
+            return any(loc == x or loc.startswith(x + "|") for loc in graph.labels)
+
+        return passes(sit.before) and not passes(sit.after)
+
     def bodies(self, ids: Iterable[int]) -> Chain:
         return tuple(self.placed[i].candidate.body for i in ids)
 
@@ -249,7 +263,7 @@ class Search:
             if upper + left < best:  # cannot catch up with the best option any more
                 return None
             left -= len(c.fecs)
-            if holds_with(c):
+            if self.says_true(cand, c.sit) and holds_with(c):
                 gains.append(c)
                 upper += len(c.fecs)
         if upper == 0 or upper < best:

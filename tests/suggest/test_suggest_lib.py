@@ -249,3 +249,12 @@ def test_a_loose_clause_takes_in_only_the_fecs_it_explains() -> None:
                 if any(ipaddress.ip_network(k).subnet_of(n) for k in keys if k for n in nets)
             }
             assert inside == set(c.indices), (c.text, sorted(inside), c.indices)
+    # "X avoided" explains only FECs whose paths passed X before and avoid it after: it
+    # holds on any FEC that avoids X, but its comment would be false there
+    fecs = {f.index: f for f in change}
+    for c in s.clauses:
+        if c.kind == "avoid":
+            (x,) = c.names
+            for i in c.indices:
+                assert x in fecs[i].before.locations(), (c.says, i)
+                assert x not in fecs[i].after.locations(), (c.says, i)
