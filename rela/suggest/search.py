@@ -271,7 +271,7 @@ class Search:
         outs: list[Cell] = []
         free: list[Cell] = []
         gain_set = set(gains)
-        loose = cand.tier != EXACT
+        loose = cand.tier in (LOCATED, BROAD)
         for c in relevant:
             if c in gain_set:
                 continue
