@@ -101,9 +101,13 @@ def summary(s: Suggestion) -> str:
     scope = f"{s.fecs:,} FEC{'' if s.fecs == 1 else 's'} ({s.changed:,} changed)"
     if not s.holds:
         return f"FAIL: no suggested spec holds on every FEC ({counts}; {scope})"
+    every = "the" if s.fecs == 1 else "all"  # not "all 1 FEC"
     if s.fallback:
-        return f"FALLBACK: {counts}, holds on all {scope}; not every FEC is explained by a pattern"
-    return f"OK: {counts}, holds on all {scope}"
+        return (
+            f"FALLBACK: {counts}, holds on {every} {scope}; "
+            "not every FEC is explained by a pattern"
+        )
+    return f"OK: {counts}, holds on {every} {scope}"
 
 
 @app.command()
