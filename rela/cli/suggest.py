@@ -97,7 +97,8 @@ def summary(s: Suggestion) -> str:
     clauses for what no pattern explains; ``FAIL``: no spec found that holds.
     """
     explicit = sum(c.explicit for c in s.clauses)
-    counts = f"{len(s.clauses)} clauses" + (f" ({explicit} explicit)" if explicit else "")
+    n = len(s.clauses)
+    counts = f"{n} clause{'' if n == 1 else 's'}" + (f" ({explicit} explicit)" if explicit else "")
     scope = f"{s.fecs:,} FEC{'' if s.fecs == 1 else 's'} ({s.changed:,} changed)"
     if not s.holds:
         return f"FAIL: no suggested spec holds on every FEC ({counts}; {scope})"

@@ -217,3 +217,10 @@ def test_the_summary_line_counts_in_words() -> None:
     assert one.stderr.strip() == "OK: 2 clauses, holds on the 1 FEC (1 changed)"
     six = rela("suggest", *batfish("change2"))
     assert six.stderr.strip() == "OK: 2 clauses, holds on all 6 FECs (5 changed)"
+    acl = BATFISH / "acl"
+    fail = rela(
+        "suggest", "--before", acl / "base", "--after", acl / "change3",
+        "--start", "border1[Ethernet0]",
+    )  # fmt: skip
+    assert fail.exit_code == 1, fail.output
+    assert fail.stderr.startswith("FAIL: no suggested spec holds on every FEC (1 clause; 12 FECs")
