@@ -254,8 +254,10 @@ def loop_added(v: str, cycle: Sequence[str]) -> ast.SpecExpr:
 
 
 def avoid(x: str) -> ast.SpecExpr:
-    """``.* X .* : any([^X]*)``: the traffic that crossed X now avoids it (any path)."""
-    return ast.Atomic(_through(x), ast.AnyPaths(not_star([x])))
+    """``.* X .* : any([^X drop]*)``: the traffic that crossed X now avoids it, on any
+    path that is not dropped (an ``any`` that admits ``drop`` is the black-hole trap
+    ``rela lint`` warns about)."""
+    return ast.Atomic(_through(x), ast.AnyPaths(not_star([x, DROP])))
 
 
 def explicit(after: ast.PathExpr) -> ast.SpecExpr:

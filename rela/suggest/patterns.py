@@ -269,9 +269,11 @@ def _removals(f: _Facts) -> Iterator[Candidate]:
         else:
             says = f"paths over {u} -> {v} removed"
         yield Candidate(cl.remove_edge(u, v), "remove", says, EXACT, (u, v))
-    if f.after:
+    # X avoided, and not dropped: an `any` that admitted `drop` would be the black-hole
+    # trap of `rela lint`; traffic now dropped is told by the drop patterns (or explicitly)
+    if f.after and not any(a and a[-1] == DROP for a in f.after):
         for x in _top(gone):
-            says = f"{x} avoided: the traffic now takes other paths"
+            says = f"{x} avoided: the traffic now takes other paths, none dropped"
             yield Candidate(cl.avoid(x), "avoid", says, BROAD, (x,))
 
 

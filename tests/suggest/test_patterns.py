@@ -214,3 +214,15 @@ def test_a_clause_without_its_trigger_names_changes_nothing(pair, shape, a, b) -
     assert oracle.holds((body,), sit) == oracle.holds((), sit) or (
         not sit.changed and oracle.holds((body,), sit)
     )
+
+
+def test_avoided_is_never_a_black_hole_trap() -> None:
+    """`X avoided` admits no path ending in drop (the trap `rela lint` warns about), and is
+    not proposed where the traffic is now dropped: the drop patterns say that."""
+    kept = candidates(P([["s", "x", "t"]]), P([["s", "w", "z", "t"]]))
+    (avoided,) = [c for c in kept if c.kind == "avoid"]
+    assert format_spec(avoided.body) == ".* x .* : any([^x drop]*)"
+    assert "none dropped" in avoided.says
+    dropped = candidates(P([["s", "x", "t"]]), P([["s", "w", "drop"]]))
+    assert not [c for c in dropped if c.kind == "avoid"], [format_spec(c.body) for c in dropped]
+    assert not holds_everywhere(avoided.body, P([["s", "x", "t"]]), P([["s", "w", "drop"]]))
