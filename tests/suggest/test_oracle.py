@@ -11,6 +11,8 @@ suggestion uses (they lengthen a path by at most one hop).
 
 from __future__ import annotations
 
+import ipaddress
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -73,3 +75,24 @@ def test_every_suggestion_holds_by_the_reference_semantics(fecs: list[Fec]) -> N
     # a concise suggestion has no explicit clause and fits the bound
     if not s.fallback:
         assert not any(c.explicit for c in s.clauses) and len(s.clauses) <= s.max_clauses
+    _loose_clauses_say_only_what_they_explain(s, fecs)
+
+
+def _loose_clauses_say_only_what_they_explain(s: rela.Suggestion, fecs: list[Fec]) -> None:
+    """A guarded loose (``any``) clause takes in exactly the FECs it explains; ``X
+    avoided`` explains only FECs that passed X before and avoid it after."""
+    by_index = {f.index: f for f in fecs}
+    for c in s.clauses:
+        if " any(" in c.text and c.guard:
+            nets = [ipaddress.ip_network(p) for p in c.guard]
+            inside = {
+                f.index
+                for f in fecs
+                if any(ipaddress.ip_network(k.dst).subnet_of(n) for k in f.traffic for n in nets)
+            }
+            assert inside == set(c.indices), (c.text, sorted(inside), c.indices, s.text)
+        if c.kind == "avoid":
+            (x,) = c.names
+            for i in c.indices:
+                assert x in by_index[i].before.locations(), (c.says, i, s.text)
+                assert x not in by_index[i].after.locations(), (c.says, i, s.text)
