@@ -165,6 +165,18 @@ class Search:
 
         return passes(sit.before) and not passes(sit.after)
 
+    def may_take_in(self, cand: Candidate, cell: Cell, failing: bool) -> bool:
+        """Whether the guard of ``cand`` may take in a cell it does not explain (where it
+        still holds).  An exact clause may: a more general guard.  A loose one (``any``)
+        admits other paths, and would hide what a more precise clause says: never an
+        unchanged FEC (the final ``.* : preserve`` says what it does), and for a broad
+        one (``X avoided``) never an FEC the chain already explains."""
+        if cand.tier not in (LOCATED, BROAD):
+            return True
+        if not cell.sit.changed:
+            return False
+        return cand.tier == LOCATED or failing
+
     def bodies(self, ids: Iterable[int]) -> Chain:
         return tuple(self.placed[i].candidate.body for i in ids)
 
@@ -271,13 +283,12 @@ class Search:
         outs: list[Cell] = []
         free: list[Cell] = []
         gain_set = set(gains)
-        loose = cand.tier in (LOCATED, BROAD)
         for c in relevant:
             if c in gain_set:
                 continue
-            # A loose clause (``any``) takes in only the FECs it explains: it admits other
-            # paths, so on any other FEC it would hide what the exact clauses say.
-            if loose or (c not in failing and not holds_with(c)):
+            if not self.may_take_in(cand, c, c in failing) or (
+                c not in failing and not holds_with(c)
+            ):
                 outs.append(c)
             else:
                 free.append(c)

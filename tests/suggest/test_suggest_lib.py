@@ -147,7 +147,13 @@ def test_a_dozen_guarded_clauses_compile_and_hold() -> None:
     destinations in one `else` chain (it used to expand into 2^12 guard cases, an error)."""
     n = 12
     fecs = [
-        Fec(i, f"k{i}", (TrafficKey(dst=f"10.{i}.0.0/16"),), P([["a", "b", "c"]]), P([["a", f"x{i}", "c"]]))
+        Fec(
+            i,
+            f"k{i}",
+            (TrafficKey(dst=f"10.{i}.0.0/16"),),
+            P([["a", "b", "c"]]),
+            P([["a", f"x{i}", "c"]]),
+        )
         for i in range(n)
     ]
     s = rela.suggest(fecs)
@@ -223,12 +229,12 @@ def test_defaults() -> None:
     assert s.text.count("spec costout {") == 1 and s.max_clauses == 10
 
 
-def test_a_loose_clause_takes_in_only_the_fecs_it_explains() -> None:
+def test_a_loose_clause_hides_no_exact_clause_and_no_unchanged_fec() -> None:
     """change1 without --dst: a few FECs (core1's own addresses, whose traffic now
     detours) fit no exact pattern and get a loose `any` clause.  Unguarded in front, that
     clause admitted every path avoiding host-web, so the cost-out and the black hole were
     pruned as redundant and `else .* : preserve` never applied: a nearly vacuous spec.
-    The loose clause must be guarded to the FECs it explains, the exact ones kept."""
+    The loose clause must take in no unchanged FEC and leave the exact ones their FECs."""
     change = rela.load_change(before=BATFISH / "base", after=BATFISH / "change1", start=START)
     s = rela.suggest(change)
     check_consistent(s)
@@ -248,7 +254,7 @@ def test_a_loose_clause_takes_in_only_the_fecs_it_explains() -> None:
                 for i, keys in dst.items()
                 if any(ipaddress.ip_network(k).subnet_of(n) for k in keys if k for n in nets)
             }
-            assert inside == set(c.indices), (c.text, sorted(inside), c.indices)
+            assert not inside & set(unchanged), (c.text, sorted(inside))
     # "X avoided" explains only FECs whose paths passed X before and avoid it after: it
     # holds on any FEC that avoids X, but its comment would be false there
     fecs = {f.index: f for f in change}
@@ -258,3 +264,42 @@ def test_a_loose_clause_takes_in_only_the_fecs_it_explains() -> None:
             for i in c.indices:
                 assert x in fecs[i].before.locations(), (c.says, i)
                 assert x not in fecs[i].after.locations(), (c.says, i)
+
+
+def test_a_loose_clause_leaves_unchanged_traffic_to_the_catch_all() -> None:
+    """`x avoided` holds on any unchanged FEC that avoids x, so unguarded it would take in
+    FEC 1 and its catch-all would never apply: a later change of FEC 1's paths would pass.
+    The suggestion must still catch that change."""
+    moved = Fec(
+        0, None, (TrafficKey(dst="10.0.0.0"),), P([["s", "x", "t"]]), P([["s", "w", "z", "t"]])
+    )
+    kept = Fec(1, None, (TrafficKey(dst="10.0.0.1"),), P([["s", "y", "t"]]), P([["s", "y", "t"]]))
+    s = rela.suggest([moved, kept])
+    check_consistent(s)
+    assert s.holds and [c.kind for c in s.clauses] == ["avoid", "preserve"]
+    assert s.clauses[0].guard == ("10.0.0.0/32",) and s.clauses[-1].indices == (1,)
+    broken = Fec(1, None, kept.traffic, kept.before, P([["s", "q", "t"]]))
+    report = rela.verify(s.module, [moved, broken])
+    assert not report.holds and [v.fec.index for v in report] == [1]
+
+
+def test_x_avoided_does_not_swallow_the_drain_that_says_more() -> None:
+    """A drain of x onto y on three FECs, and one FEC whose traffic now avoids x by
+    another way (no exact pattern).  `x avoided` also holds on the drained FECs; taking
+    them in would make `replace(x, y)` look redundant, and the suggestion would say "x
+    avoided" where it can say "x replaced by y"."""
+    fecs = [
+        Fec(0, None, (TrafficKey(dst="10.0.0.0"),), P([["s", "x", "t"]]), P([["s", "w", "z", "t"]]))
+    ]
+    fecs += [
+        Fec(i, None, (TrafficKey(dst=f"10.0.0.{i}"),), P([["s", "x", "t"]]), P([["s", "y", "t"]]))
+        for i in (1, 2, 3)
+    ]
+    s = rela.suggest(fecs)
+    check_consistent(s)
+    assert s.holds
+    assert [(c.kind, c.guard, c.indices) for c in s.clauses] == [
+        ("avoid", ("10.0.0.0/32",), (0,)),
+        ("replace", None, (1, 2, 3)),
+        ("preserve", None, ()),
+    ]
