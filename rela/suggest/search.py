@@ -13,7 +13,7 @@ break.  Exact clauses are tried first, located ones (``any``) only when no
 exact one helps, broad ones last; within a tier the clause explaining the most
 FECs wins (then fewer guard prefixes, the kind that says more, a simpler
 clause).  A clause may take in more FECs than it explains where it still holds
-(a more general guard).  Rounds stop when every FEC holds or the clause
+(a more general guard); a loose one less so (:meth:`Search.may_take_in`).  Rounds stop when every FEC holds or the clause
 budget is spent; :meth:`Search.prune` drops clauses the others made useless,
 and :meth:`Search.fallback` explains the rest with explicit clauses.
 
