@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TypeVar
 
 from rela.lang import ast
-from rela.network.model import DROP
+from rela.network.model import DROP, Graph
 from rela.values import frozen
 
 __all__ = [
@@ -63,6 +63,8 @@ __all__ = [
     "explicit",
     "combine",
     "trigger_names",
+    "says_true",
+    "may_take_in",
     "domain",
     "size",
 ]
@@ -369,6 +371,35 @@ def _must(expr: ast.PathExpr) -> frozenset[str] | None:
             out |= m
         return frozenset(out)
     return None
+
+
+def says_true(cand: Candidate, before: Graph, after: Graph) -> bool:
+    """Whether the candidate's words are true of an FEC with these graphs.  ``X avoided``
+    holds on any FEC whose paths avoid X after the change, but explains only those whose
+    paths passed X before: elsewhere its comment would be false."""
+    if cand.kind != "avoid":
+        return True
+    (x,) = cand.names
+
+    def passes(graph: Graph) -> bool:
+        return any(loc == x or loc.startswith(x + "|") for loc in graph.labels)
+
+    return passes(before) and not passes(after)
+
+
+def may_take_in(cand: Candidate, before: Graph, after: Graph, changed: bool, failing: bool) -> bool:
+    """Whether the guard of ``cand`` may take in an FEC it does not explain (where it
+    still holds); ``changed``: the FEC's paths changed, ``failing``: the clauses placed so
+    far do not explain it.  An exact clause may: a more general guard.  A loose one
+    (``any``) admits other paths, and would hide what a more precise clause says: never
+    an unchanged FEC (the final ``.* : preserve`` says what it does); and a broad one
+    (``X avoided``) never an FEC already explained, nor one its words are false of (the
+    FEC would be counted as explained by it)."""
+    if cand.tier not in (LOCATED, BROAD):
+        return True
+    if not changed:
+        return False
+    return cand.tier == LOCATED or (failing and says_true(cand, before, after))
 
 
 def trigger_names(spec: ast.SpecExpr) -> frozenset[str] | None:

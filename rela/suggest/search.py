@@ -13,9 +13,11 @@ break.  Exact clauses are tried first, located ones (``any``) only when no
 exact one helps, broad ones last; within a tier the clause explaining the most
 FECs wins (then fewer guard prefixes, the kind that says more, a simpler
 clause).  A clause may take in more FECs than it explains where it still holds
-(a more general guard); a loose one less so (:meth:`Search.may_take_in`).  Rounds stop when every FEC holds or the clause
-budget is spent; :meth:`Search.prune` drops clauses the others made useless,
-and :meth:`Search.fallback` explains the rest with explicit clauses.
+(a more general guard); a loose one less so
+(:func:`rela.suggest.clauses.may_take_in`).  Rounds stop when every FEC holds
+or the clause budget is spent; :meth:`Search.prune` drops clauses the others
+made useless, and :meth:`Search.fallback` explains the rest with explicit
+clauses.
 
 >>> from rela.network.model import Fec, Graph
 >>> from rela.suggest.observe import observe
@@ -35,7 +37,6 @@ from dataclasses import dataclass, field
 
 from rela.diff import ONLY_AFTER
 from rela.lang import ast
-from rela.network.model import Graph
 from rela.suggest import clauses as cl
 from rela.suggest.clauses import BROAD, EXACT, LOCATED, Candidate
 from rela.suggest.guards import Cover, Member, cover
@@ -152,31 +153,6 @@ class Search:
             r = self._relevant[key] = names is None or bool(names & self._names[sit.id])
         return r
 
-    def says_true(self, cand: Candidate, sit: Situation) -> bool:
-        """Whether the candidate's words are true of the situation.  ``X avoided`` holds
-        on any FEC whose paths avoid X after the change, but explains only those whose
-        paths passed X before: elsewhere its comment would be false."""
-        if cand.kind != "avoid":
-            return True
-        (x,) = cand.names
-
-        def passes(graph: Graph) -> bool:
-            return any(loc == x or loc.startswith(x + "|") for loc in graph.labels)
-
-        return passes(sit.before) and not passes(sit.after)
-
-    def may_take_in(self, cand: Candidate, cell: Cell, failing: bool) -> bool:
-        """Whether the guard of ``cand`` may take in a cell it does not explain (where it
-        still holds).  An exact clause may: a more general guard.  A loose one (``any``)
-        admits other paths, and would hide what a more precise clause says: never an
-        unchanged FEC (the final ``.* : preserve`` says what it does), and for a broad
-        one (``X avoided``) never an FEC the chain already explains."""
-        if cand.tier not in (LOCATED, BROAD):
-            return True
-        if not cell.sit.changed:
-            return False
-        return cand.tier == LOCATED or failing
-
     def bodies(self, ids: Iterable[int]) -> Chain:
         return tuple(self.placed[i].candidate.body for i in ids)
 
@@ -275,7 +251,7 @@ class Search:
             if upper + left < best:  # cannot catch up with the best option any more
                 return None
             left -= len(c.fecs)
-            if self.says_true(cand, c.sit) and holds_with(c):
+            if cl.says_true(cand, c.sit.before, c.sit.after) and holds_with(c):
                 gains.append(c)
                 upper += len(c.fecs)
         if upper == 0 or upper < best:
@@ -286,7 +262,8 @@ class Search:
         for c in relevant:
             if c in gain_set:
                 continue
-            if not self.may_take_in(cand, c, c in failing) or (
+            sit = c.sit
+            if not cl.may_take_in(cand, sit.before, sit.after, sit.changed, c in failing) or (
                 c not in failing and not holds_with(c)
             ):
                 outs.append(c)

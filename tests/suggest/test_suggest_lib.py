@@ -303,3 +303,43 @@ def test_x_avoided_does_not_swallow_the_drain_that_says_more() -> None:
         ("replace", None, (1, 2, 3)),
         ("preserve", None, ()),
     ]
+
+
+def test_x_avoided_is_said_only_of_traffic_that_passed_x() -> None:
+    """`x avoided` also holds on FEC 1, whose traffic never passed x (any path without x
+    goes): explaining FEC 1 with it would put a false comment on it.  Each FEC gets the
+    device it avoids."""
+    fecs = [
+        Fec(
+            0, None, (TrafficKey(dst="10.0.0.0"),), P([["s", "x", "t"]]), P([["s", "w", "z", "t"]])
+        ),
+        Fec(
+            1, None, (TrafficKey(dst="10.0.0.1"),), P([["s", "y", "t"]]), P([["s", "q", "r", "t"]])
+        ),
+    ]
+    s = rela.suggest(fecs)
+    check_consistent(s)
+    assert s.holds
+    assert [(c.kind, c.names, c.indices) for c in s.clauses] == [
+        ("avoid", ("x",), (0,)),
+        ("avoid", ("y",), (1,)),
+        ("preserve", (), ()),
+    ]
+
+
+def test_dropped_at_v_leaves_unchanged_traffic_to_the_catch_all() -> None:
+    """`.* : any(.* v drop)` also holds on FEC 1, whose traffic was already dropped at v:
+    unguarded it would take FEC 1 in, and a later change of FEC 1's paths (still ending
+    dropped at v) would pass.  The suggestion must catch it."""
+    moved = Fec(
+        0, None, (TrafficKey(dst="10.0.0.0"),), P([["s", "v", "t"]]), P([["s", "c", "v", "drop"]])
+    )
+    kept = Fec(
+        1, None, (TrafficKey(dst="10.0.0.1"),), P([["s", "v", "drop"]]), P([["s", "v", "drop"]])
+    )
+    s = rela.suggest([moved, kept])
+    check_consistent(s)
+    assert s.holds and [c.kind for c in s.clauses] == ["drop", "preserve"]
+    assert s.clauses[0].guard == ("10.0.0.0/32",) and s.clauses[-1].indices == (1,)
+    broken = Fec(1, None, kept.traffic, kept.before, P([["s", "c", "v", "drop"]]))
+    assert [v.fec.index for v in rela.verify(s.module, [moved, broken])] == [1]
