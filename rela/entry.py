@@ -69,18 +69,16 @@ def _run() -> int | str | None:
 #: Extension modules whose initialisation crashes when a signal's exception is raised
 #: inside it (module docstring); every command needs them anyway.
 _UNINTERRUPTIBLE = ("orjson",)
-_ENDING = {signal.SIGINT, signal.SIGTERM}
 
 
 def _load_uninterruptible() -> None:
-    """Import :data:`_UNINTERRUPTIBLE` with SIGINT and SIGTERM blocked; a signal that
-    came meanwhile is delivered when they are unblocked, after the imports."""
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _ENDING)
-    try:
+    """Import :data:`_UNINTERRUPTIBLE` with SIGINT and SIGTERM held back; a signal that
+    came meanwhile is delivered after the imports."""
+    from rela.interrupt import signals_held
+
+    with signals_held():
         for name in _UNINTERRUPTIBLE:
             __import__(name)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _command() -> int | str | None:
