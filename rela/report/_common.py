@@ -19,7 +19,7 @@ from typing import Any
 from rela.explain.causes import find_causes
 from rela.explain.traffic import describe_cube
 from rela.report.escape import visible
-from rela.report.left_out import left_out_note, unchecked_note
+from rela.report.left_out import not_checked_note
 from rela.report.rows import hop_text
 from rela.results import (
     KIND_WORDS,
@@ -266,7 +266,7 @@ def summary_line(report: Report) -> str:
     """
     n_specs = len(report.specs)
     fecs = total_fecs(report)
-    left_out = left_out_note(report.filters, report.fecs_input) + unchecked_note(report.warnings)
+    left_out = not_checked_note(report.filters, report.fecs_input, report.warnings)
     if report.holds:
         return f"PASS: {plural(n_specs, 'spec holds', 'specs hold')} on {plural(fecs, 'FEC')}{left_out}"
     failing = sum(not s.ok for s in report.specs)

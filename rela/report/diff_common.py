@@ -16,7 +16,7 @@ from rela.diff import DISPOSITION_WORDS, KIND_WORDS, DiffReport, FecDiff
 from rela.network.model import TrafficKey, describe_traffic
 from rela.protocols import PROTOCOL_NUMBERS
 from rela.report.escape import visible
-from rela.report.left_out import left_out_note, unchecked_note
+from rela.report.left_out import not_checked_note
 from rela.results import FecRef
 
 __all__ = [
@@ -80,7 +80,7 @@ def verdict(report: DiffReport) -> str:
         )
     if s.errors:
         parts.append(f"ERROR: {plural(s.errors, 'FEC')} could not be compared")
-    note = left_out_note(report.filters, report.fecs_input) + unchecked_note(report.warnings)
+    note = not_checked_note(report.filters, report.fecs_input, report.warnings)
     if not parts:
         return f"UNCHANGED: {plural(s.fecs, 'FEC')} compared, no path changed{note}"
     return "; ".join(parts) + note

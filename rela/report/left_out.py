@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rela.report.escape import visible
 from rela.results import ACL_CHANGE_UNCHECKED, FilterNote, Warning_
 
-__all__ = ["left_out_note", "unchecked_note"]
+__all__ = ["left_out_note", "unchecked_note", "not_checked_note"]
 
 
 def left_out_note(filters: Sequence[FilterNote], fecs_input: int | None) -> str:
@@ -47,3 +47,11 @@ def unchecked_note(warnings: Sequence[Warning_]) -> str:
     if not n:
         return ""
     return f"; {n:,} ACL change{'s' if n != 1 else ''} not checked ({ACL_CHANGE_UNCHECKED})"
+
+
+def not_checked_note(
+    filters: Sequence[FilterNote], fecs_input: int | None, warnings: Sequence[Warning_]
+) -> str:
+    """Everything a one-line verdict must add about what the run did not check: FECs that
+    filters left out, then ACL changes no traffic of the run passes."""
+    return left_out_note(filters, fecs_input) + unchecked_note(warnings)
