@@ -16,6 +16,8 @@ from rela.errors import RelaError, UsageError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from rela.results import Warning_
+
 __all__ = [
     "DISTRIBUTION",
     "EXIT_INPUT",
@@ -98,6 +100,10 @@ class _ErrConsole:
 
             self._made = Console(stderr=True, highlight=False, soft_wrap=True)
         self._made.print(*objects, **kwargs)
+
+    def warn(self, warning: Warning_) -> None:
+        """An input warning, one line: ``warning: message [code]``."""
+        self.print(f"warning: {warning.message} [{warning.code}]", markup=False)
 
 
 err_console = _ErrConsole()

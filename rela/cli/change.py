@@ -138,7 +138,7 @@ def build(
 
         built = build_change(before_snap, after_snap, start=start or (), dst=dst or (), merge=merge)
         for warning in built.warnings:
-            err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
+            err_console.warn(warning)
         refuse_problems(built)
         fecs = built.fecs
         data = orjson.dumps([fec.to_json() for fec in fecs])

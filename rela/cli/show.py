@@ -379,7 +379,7 @@ def show(
             _check_shown(list(fec or []), indices, keys, shown)
             for warning in inputs.warnings:  # about the inputs, e.g. acl-change-unchecked
                 if warning.code != "filtered":  # the summary line says what filters left out
-                    err_console.print(f"warning: {warning.message} [{warning.code}]", markup=False)
+                    err_console.warn(warning)
             if fmt is Format.json:
                 tail = {
                     "fecs_input": inputs.fecs_input,
