@@ -369,7 +369,8 @@ class PacketSpace:
         if found is not None:
             return found
         field, width = _FIELDS[index]
-        if field in ("dst", "src"):
+        address = field in ("dst", "src")
+        if address:
             width = _ADDRESS_BITS[version]
         out: list[tuple[Any, ...]] = []
         # The packets whatever this field says (∀ field) get one cube with the field
@@ -380,7 +381,6 @@ class PacketSpace:
         if free != self.false:
             head = (_FREE[field],)
             out.extend(head + r for r in self._field_cubes(free, index + 1, version))
-        address = field in ("dst", "src")
         for residual, values in self._split(u & ~free, field, width):
             rest = self._field_cubes(residual, index + 1, version)
             for value in values:

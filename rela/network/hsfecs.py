@@ -52,6 +52,9 @@ __all__ = [
     "MAX_KEYS",
 ]
 
+#: Where a filter is bound: (device, interface, "in"/"out").
+_Point = tuple[str, str, str]
+
 #: Above this many traffic keys an FEC is an error (its traffic cannot be written down).
 #: Keys are cubes with one protocol each: a class like "every protocol but tcp, from
 #: any source but a few" needs (protocols x source prefixes x ...) of them.
@@ -63,12 +66,12 @@ class AclPlane:
     """The ACLs of one snapshot: what each interface applies, compiled to packet sets."""
 
     compiler: AclCompiler
-    bindings: dict[tuple[str, str, str], str]  # (device, interface, "in"/"out") -> ACL name
+    bindings: dict[_Point, str]  # (device, interface, "in"/"out") -> ACL name
 
     @staticmethod
     def of(snapshot: Snapshot, space: PacketSpace) -> AclPlane:
         """The ACLs a snapshot's interfaces apply (``interfaceProperties()`` filters)."""
-        bindings: dict[tuple[str, str, str], str] = {}
+        bindings: dict[_Point, str] = {}
         for info in snapshot.interfaces:
             if info.in_filter:
                 bindings[(info.node, info.interface, "in")] = info.in_filter
@@ -123,7 +126,7 @@ def refine(
     return parts
 
 
-def _points(skeleton: Skeleton) -> Iterable[tuple[str, str, str]]:
+def _points(skeleton: Skeleton) -> Iterable[_Point]:
     """Every (device, interface, direction) a skeleton's packets may pass."""
     for name, entry in skeleton.sources:
         if entry is not None:
@@ -150,8 +153,8 @@ class _Side:
         return self.plane.skeleton(self.sources, rng)
 
     def filters(
-        self, points: Iterable[tuple[str, str, str]]
-    ) -> list[tuple[tuple[str, str, str], str, Verdict]]:
+        self, points: Iterable[_Point]
+    ) -> list[tuple[_Point, str, Verdict]]:
         """The ACLs at ``points`` (where a skeleton passes) with their names and verdicts."""
         out = []
         for point in points:
@@ -164,7 +167,7 @@ class _Side:
         self,
         skeleton: Skeleton,
         skeleton_key: Any,
-        filters: list[tuple[tuple[str, str, str], str, Verdict]],
+        filters: list[tuple[_Point, str, Verdict]],
         decisions: tuple[str, ...],
         source: tuple[str, str | None] | None = None,
     ) -> Filtered:
@@ -194,7 +197,7 @@ class HsResult:
     acls_after: AclPlane
     #: Per changed filter (device, interface, direction): the packets of the run whose
     #: hops pass it in either snapshot, before any ACL is applied (absent: none).
-    reach: Mapping[tuple[str, str, str], Any] = field(default_factory=dict)
+    reach: Mapping[_Point, Any] = field(default_factory=dict)
 
 
 def compute_hs_fecs(
@@ -223,7 +226,7 @@ def compute_hs_fecs(
     sides = (_Side(before, acls_before, sources), _Side(after, acls_after, sources))
     # the packets reaching each changed filter (unchanged ones need not be followed)
     changed = {point for point, _, _ in _changed_filters(acls_before, acls_after)}
-    reach: dict[tuple[str, str, str], Any] = {}
+    reach: dict[_Point, Any] = {}
     skeleton_ids: dict[tuple[Any, ...], int] = {}
     merged: dict[Any, list[Any]] = {}  # (before, after) -> [packets, uses before, uses after]
     order: list[Any] = []
@@ -300,7 +303,6 @@ def unchecked_acl_changes(result: HsResult) -> tuple[AclChange, ...]:
     return tuple(out)
 
 
-_Point = tuple[str, str, str]
 _Decisions = tuple[Any, Any]  # (permit, deny)
 
 
@@ -332,7 +334,7 @@ def _class_graphs(
     sides: Sequence[_Side],
     skeletons: Sequence[Skeleton],
     keys: Sequence[int],
-    filters: Sequence[list[tuple[tuple[str, str, str], str, Verdict]]],
+    filters: Sequence[list[tuple[_Point, str, Verdict]]],
     decisions: Sequence[tuple[str, ...]],
 ) -> list[tuple[list[Filtered], _Source | None]]:
     """A class's (before, after) graphs from all start locations together, or, when a
