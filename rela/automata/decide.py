@@ -201,7 +201,10 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
             budget.charge(0, len(s) + len(nexts))
         for x, targets in ia[p].items():
             s2 = nexts.get(x, empty)
-            row.extend((x, get((p2, s2))) for p2 in targets)
+            if len(targets) == 1:
+                row.append((x, get((targets[0], s2))))
+            else:
+                row.extend([(x, get((p2, s2))) for p2 in targets])
         budget.charge(0, len(row))
     finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
     return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs), budget)

@@ -28,6 +28,9 @@ from rela.automata.nfa import Nfa, closure
 __all__ = ["Subsets", "Enumerator", "enumerate_words", "distances"]
 
 Word = tuple[int, ...]
+#: Nodes made between two reports to the budget (its clock is looked at every
+#: CLOCK_UNITS units of work, far more than this).
+_BATCH = 64
 
 
 class Subsets:
@@ -122,7 +125,7 @@ class Enumerator:
         self.subsets = Subsets(a)
         self.dist = distances(a, budget)
         self.order = order
-        self._children: dict[frozenset[int], list[tuple[int, Any, int, frozenset[int]]]] = {}
+        self._children: dict[frozenset[int], list[tuple[int, Any, int, int, frozenset[int]]]] = {}
 
     def _live(self, subset: frozenset[int]) -> frozenset[int]:
         dist = self.dist
@@ -134,17 +137,21 @@ class Enumerator:
 
     def children(
         self, subset: frozenset[int], budget: Budget
-    ) -> list[tuple[int, Any, int, frozenset[int]]]:
-        """``(h, order key, letter, live successor)`` of a live subset, best first (cached)."""
+    ) -> list[tuple[int, Any, int, int, frozenset[int]]]:
+        """``(h, order key, rank, letter, live successor)`` of a live subset, best first
+        (cached); ``rank`` keeps letters of equal ``h`` and key in the automaton's order."""
         got = self._children.get(subset)
         if got is None:
             order = self.order
+            dist = self.dist
             got = []
             for x, nxt in self.subsets.moves(subset).items():
-                live = self._live(nxt)
+                live = [q for q in nxt if dist[q] >= 0]
                 if live:
-                    got.append((self._h(live), x if order is None else order(x), x, live))
-            got.sort(key=lambda c: (c[0], c[1]))
+                    h = min([dist[q] for q in live])
+                    key = x if order is None else order(x)
+                    got.append((h, key, len(got), x, frozenset(live)))
+            got.sort()
             budget.charge(1, len(got) + len(subset))
             self._children[subset] = got
         return got
@@ -176,7 +183,9 @@ class Enumerator:
         cache = self._children
         children = self.children
         push, pop, pushpop = heapq.heappush, heapq.heappop, heapq.heappushpop
-        work = budget.work
+        # Nodes made since the budget was last told (told in batches: a call per
+        # node would cost as much as the node).
+        steps = 0
         # The entry to handle next; an entry made while handling one is handed on
         # through heappushpop (which returns it at once when it is the smallest),
         # so a descent costs no heap operation and the order is the heap's.
@@ -184,28 +193,33 @@ class Enumerator:
         while entry is not None:
             f, _, _, node, cursor = entry
             entry = None
+            if steps >= _BATCH:
+                budget.work(steps * ARC_UNITS)
+                steps = 0
             if cursor >= 0:  # materialise the parent's child number `cursor`
                 depth = node[3] + 1
                 kids = cache.get(node[2])
                 if kids is None:
                     kids = children(node[2], budget)
-                h, _, x, nxt = kids[cursor]
+                h, _, _, x, nxt = kids[cursor]
                 seq += 1
                 child = (depth + h, -depth, seq, (node, x, nxt, depth), -1)
                 cursor += 1
                 if cursor < len(kids):
                     seq += 1
                     push(heap, (depth + kids[cursor][0], -depth, seq, node, cursor))
-                work(ARC_UNITS)
+                steps += 1
                 entry = pushpop(heap, child) if heap else child
                 continue
             while True:  # the node, and straight down while it has one child on course
                 subset = node[2]
                 if not finals.isdisjoint(subset):
                     if len(out) == limit:
+                        budget.work(steps * ARC_UNITS)
                         return out, True
                     word = _spell(node)
                     if 0 <= max_hops < len(word) or not budget.take_hops(len(word)):
+                        budget.work(steps * ARC_UNITS)
                         return out, True  # the allowance of listed hops is spent
                     if max_hops >= 0:
                         max_hops -= len(word)
@@ -217,9 +231,9 @@ class Enumerator:
                     break
                 depth = node[3] + 1
                 if len(kids) == 1 and depth + kids[0][0] == f:
-                    _, _, x, nxt = kids[0]
+                    _, _, _, x, nxt = kids[0]
                     node = (node, x, nxt, depth)
-                    work(ARC_UNITS)
+                    steps += 1
                     continue
                 seq += 1
                 cursor_entry = (depth + kids[0][0], -depth, seq, node, 0)
@@ -227,6 +241,7 @@ class Enumerator:
                 break
             if entry is None and heap:
                 entry = pop(heap)
+        budget.work(steps * ARC_UNITS)
         return out, False
 
 

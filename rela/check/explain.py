@@ -16,6 +16,7 @@ first, at most ``max_paths`` each (:class:`rela.automata.enumerate.Enumerator`).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from operator import itemgetter as getter
 
 from rela.automata.decide import difference
 from rela.automata.enumerate import Enumerator
@@ -151,9 +152,7 @@ class _Lists:
             if same is not None:
                 words, more = _replay(*same, share, task)
             else:
-                words, more = self._enumerator(k, task).words(
-                    starts, max_paths, task.budget, share
-                )
+                words, more = self._enumerator(k, task).words(starts, max_paths, task.budget, share)
                 if not more or len(words) == max_paths:  # not cut by the allowance
                     listed[id(self.six[k])] = (words, more)
             truncated = truncated or more
@@ -190,12 +189,11 @@ def _flow_diff(flow: str, lists: list[PathList], truncated: bool) -> FlowDiff:
 
 def _paths(words: Sequence[tuple[int, ...]], letters: Letters) -> PathList:
     """Words as location names, shortest first, then by name."""
-    name = letters.names.__getitem__
-    return tuple(sorted((tuple(map(name, w)) for w in words), key=_by_length))
-
-
-def _by_length(path: tuple[str, ...]) -> tuple[int, tuple[str, ...]]:
-    return len(path), path
+    names = letters.names
+    paths = [getter(*w)(names) if len(w) > 1 else tuple([names[x] for x in w]) for w in words]
+    paths.sort()
+    paths.sort(key=len)  # stable: by length, then by name
+    return tuple(paths)
 
 
 def _render(flow: str, six: Six, letters: Letters, max_paths: int, task: Task) -> FlowDiff:

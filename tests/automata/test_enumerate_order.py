@@ -40,7 +40,7 @@ def plain_words(
         if cursor >= 0:
             depth = node[3]
             kids = e.children(node[2], budget)
-            h, _, x, nxt = kids[cursor]
+            h, _, _, x, nxt = kids[cursor]
             seq += 1
             heapq.heappush(heap, (depth + 1 + h, -(depth + 1), seq, (node, x, nxt, depth + 1), -1))
             if cursor + 1 < len(kids):
@@ -68,7 +68,7 @@ def plain_words(
             if not kids:
                 break
             if len(kids) == 1 and depth + 1 + kids[0][0] == f:
-                _, _, x, nxt = kids[0]
+                _, _, _, x, nxt = kids[0]
                 node = (node, x, nxt, depth + 1)
                 continue
             seq += 1
