@@ -179,9 +179,10 @@ class ClauseRef:
 class Explanation:
     """Why a flow is violated, in the engineer's terms (see docs/reports.md, "Causes").
 
-    ``kind`` is one of :data:`KINDS`; ``at`` the location where behaviour
-    diverges: the last hop the expected and the actual paths share before they
-    differ (``None`` when they share none).  ``clause`` is the spec clause the
+    ``kind`` is one of :data:`KINDS`; ``at`` where it happened: for
+    ``new-drop`` the location that drops the traffic, for the other kinds
+    where behaviour diverges, the last hop the expected and the actual paths
+    share before they differ (``None`` when they share none).  ``clause`` is the spec clause the
     violation is about; ``missing_clauses[i]`` the atomic clause that produced
     the i-th missing path (``None``: not determined), ``unexpected_clauses[i]``
     the clause whose domain the i-th unexpected path falls in.  ``outside``
@@ -267,7 +268,7 @@ class Violation:
     truncated: bool = False
     spec: str = ""
     part: str | None = None
-    #: Kind, divergence point and clauses (``None`` when not explained, e.g. hand-built).
+    #: Kind, place (``at``) and clauses (``None`` when not explained, e.g. hand-built).
     explanation: Explanation | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -450,7 +451,7 @@ class SpecResult:
     violations: tuple[Violation, ...] = ()
     fec_errors: tuple[FecError, ...] = ()
     seconds: float = 0.0
-    #: Violated flows grouped by (kind, divergence point), most FECs first.
+    #: Violated flows grouped by (kind, place), most FECs first.
     causes: tuple[Cause, ...] = ()
     #: Per atomic clause and guard branch: FECs and flows where it applied.
     coverage: tuple[ClauseCoverage, ...] = ()

@@ -1,4 +1,4 @@
-"""What happened to a violated flow, and where: its kind and its divergence point.
+"""What happened to a violated flow, and where: its kind and its place.
 
 Kinds (``rela.results.KINDS``), the first that applies:
 
@@ -11,11 +11,16 @@ Kinds (``rela.results.KINDS``), the first that applies:
 * ``paths-removed`` — paths are missing, nothing unexpected;
 * ``paths-added`` — paths are unexpected, nothing missing.
 
-The divergence point ``at`` is the last hop that the expected and the actual
-behaviour share before they differ: for an unexpected path, its last hop in
-common with the closest expected path; for a missing path, the last hop of
-its longest prefix the after graph can still walk (from the flow's start) —
-or, without the graph, its last hop in common with the closest actual path.
+Where it happened, ``at``: for ``new-drop``, the location that drops (the hop
+before ``drop`` on the unexpected path closest to an expected one).  For the
+other kinds it is the divergence point, the last hop that the expected and the actual behaviour
+share before they differ: for an unexpected path, its last hop in common with
+the closest expected path; for a missing path, the last hop of its longest
+prefix the after graph can still walk (from the flow's start) — or, without
+the graph, its last hop in common with the closest actual path.  (A drop is
+named where it is, not where the paths part: a flow that leaves its old path
+at ``b1`` and is dropped at ``l1`` is a new drop at ``l1``.  A loop is named
+where the paths part, which is the device whose route sends traffic back.)
 
 >>> from rela.results import FecRef, Violation
 >>> v = Violation(FecRef(0, None), "b1", before=(("b1", "c1", "s1"),), after=(("b1", "c2", "drop"),),
@@ -23,6 +28,11 @@ or, without the graph, its last hop in common with the closest actual path.
 ...     missing=(("b1", "c2", "s1"),), unexpected=(("b1", "c2", "drop"),))
 >>> classify(v)
 Divergence(kind='new-drop', at='c2', missing=0, unexpected=0)
+>>> classify(Violation(FecRef(0, None), "b1", before=(("b1", "c1", "s1"),),
+...     after=(("b1", "c2", "l1", "drop"),), expected=(("b1", "c1", "s1"),),
+...     actual=(("b1", "c2", "l1", "drop"),), missing=(("b1", "c1", "s1"),),
+...     unexpected=(("b1", "c2", "l1", "drop"),))).at
+'l1'
 """
 
 from __future__ import annotations
@@ -182,7 +192,9 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
         return Divergence("new-loop", _hop(facts.loop_after, 1), None, None)
     drops = [i for i, u in enumerate(unexpected) if u and is_drop(u[-1])]
     if drops:
-        return _from_unexpected("new-drop", v, drops)
+        div = _from_unexpected("new-drop", v, drops)
+        assert div.unexpected is not None
+        return _placed(div, _dropped_at(unexpected[div.unexpected]))
     if missing and not v.after and not v.actual:
         return _from_missing("lost-delivery", v, facts)
     if missing and unexpected:
@@ -192,6 +204,22 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     if unexpected:
         return _from_unexpected("paths-added", v, range(len(unexpected)))
     return Divergence("paths-moved", None, None, None)  # an empty difference (under `not`)
+
+
+def _placed(div: Divergence, at: str | None) -> Divergence:
+    """``div`` at ``at`` (where the drop is), or where it diverges if that is unknown."""
+    return div if at is None else Divergence(div.kind, at, div.missing, div.unexpected)
+
+
+def _dropped_at(path: Path) -> str | None:
+    """The location that drops a path ending in ``drop``: the hop before it.
+
+    >>> _dropped_at(("b1", "c1", "l1", "drop|denied-in")), _dropped_at(("drop",))
+    ('l1', None)
+    """
+    if len(path) < 2 or isinstance(path[-2], SpecialHop):
+        return None
+    return path[-2]
 
 
 def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergence:

@@ -4,7 +4,7 @@ Layout, most telling first: the verdict banner; the summary table (per spec:
 FECs, hold, violated, errors) with what the filters left out; the **causes**
 (what happened, where, for how much traffic, which clause, an example); the
 warnings; the violated FECs, each with the drawing of its before/after graph
-(the locations where behaviour diverges ringed) and one section per violated
+(where each shown flow is dropped or diverges ringed) and one section per violated
 flow (what happened, the clause, expected against actual paths side by side
 with the changed hop in bold, unchanged paths folded, loops folded); clause
 coverage; FEC errors last.
@@ -248,8 +248,9 @@ def _causes(
     parts = [
         '<section id="causes"><h2>Causes</h2>',
         note(
-            "Violated flows grouped by what happened and where behaviour diverges (the last hop "
-            "the expected and actual paths share), most FECs first."
+            "Violated flows grouped by what happened and where: where the traffic is dropped, "
+            "or else where behaviour diverges (the last hop the expected and actual paths "
+            "share), most FECs first."
         ),
         table(headers, rows, numeric),
     ]
@@ -260,7 +261,7 @@ def _causes(
 
 
 def _focus(items: Shown) -> list[str]:
-    """Where behaviour diverges, for the FEC's shown flows (locations only)."""
+    """Where the FEC's shown flows are dropped or diverge (locations only)."""
     found = []
     for _, v in items:
         e = v.explanation

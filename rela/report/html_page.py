@@ -247,7 +247,7 @@ def figure(
     focus: Sequence[str] = (),
 ) -> str:
     """The drawing of a (before, after) graph pair with its legend, or why there is none;
-    ``focus``: locations to ring (where behaviour diverges)."""
+    ``focus``: locations to ring (where the shown flows are dropped or diverge)."""
     if graphs is None:
         return note(f"{label}: no drawing (the FEC was not found when the input was read again).")
     pair = union_pair(*graphs, flows=flows).focused(focus)

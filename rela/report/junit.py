@@ -5,7 +5,7 @@ cases for a CI dashboard, and most of them share one root cause.  So each spec
 is one ``<testsuite>`` holding:
 
 * one failing ``<testcase>`` per **cause** (violated flows grouped by kind and
-  divergence point), named ``new drop at core2`` (stable from one run to the
+  place), named ``new drop at core2`` (stable from one run to the
   next), whose ``<failure>`` lists the cause's FECs, clause, traffic and the
   counterexamples of its listed flows;
 * one erroring ``<testcase>`` per FEC that could not be verified;

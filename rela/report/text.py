@@ -3,7 +3,7 @@
 Layout, most telling first, so the first screen says what broke, where, for
 how much traffic: the summary table; how many FECs were checked (and what input
 filters left out); warnings; the **causes** (violated flows grouped by kind and
-divergence point, with their FECs, flows, traffic, clause and one example);
+place, with their FECs, flows, traffic, clause and one example);
 then one section per listed violation (FEC, flow, kind and clause, then
 expected versus actual: side by side when the width allows, as a unified diff
 otherwise, changed rows first, unchanged paths collapsed, loops folded); FEC
