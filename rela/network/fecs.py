@@ -13,6 +13,7 @@ merged into one FEC, whose traffic keys are its prefixes.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections.abc import Iterable, Sequence
@@ -158,7 +159,7 @@ def _resolve_start(
         raise NetworkInputError(
             f"start location {text!r}: no device {dev!r} in the snapshots",
             where="start",
-            hint="devices: " + ", ".join(devices[:20]) + (" ..." if len(devices) > 20 else ""),
+            hint=_names_hint("devices", dev, devices),
         )
     if iface is not None:
         iface = iface.strip()
@@ -167,13 +168,24 @@ def _resolve_start(
             raise NetworkInputError(
                 f"start location {text!r}: device {dev!r} has no interface {iface!r}",
                 where="start",
-                hint="interfaces: " + ", ".join(sorted(known)),
+                hint=_names_hint("interfaces", iface, sorted(known)),
             )
         plane = before if (dev, iface) in before.iface_vrf else after
         return [(dev, plane.vrf_of(dev, iface), iface)]
     if vrf is not None:
         return [(dev, vrf, None)]
     return [(dev, v, None) for v in _vrfs(dev, before, after)]
+
+
+def _names_hint(what: str, typed: str, names: Sequence[str]) -> str:
+    """The names closest to a mistyped one, else the first 20 of them.
+
+    >>> _names_hint("devices", "bordr1", ["border1", "border2", "core1"])
+    'closest: border1, border2 (devices: border1, border2, core1)'
+    """
+    listed = ", ".join(names[:20]) + (" ..." if len(names) > 20 else "")
+    close = difflib.get_close_matches(typed, names, n=3, cutoff=0.6)
+    return f"closest: {', '.join(close)} ({what}: {listed})" if close else f"{what}: {listed}"
 
 
 def compute_fecs(

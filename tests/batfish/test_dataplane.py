@@ -341,6 +341,13 @@ def test_bad_start_locations_and_destinations() -> None:
     dp = plane([conn("a", "10.0.0.1/24", "x0")])
     with pytest.raises(NetworkInputError, match="no device 'zz'"):
         resolve_starts(["zz"], dp, dp)
+    two = plane([conn("leaf1", "10.0.0.1/24", "eth0"), conn("spine1", "10.0.1.1/24", "eth0")])
+    with pytest.raises(NetworkInputError) as typo:  # a typo gets the names closest to it
+        resolve_starts(["lef1"], two, two)
+    assert typo.value.hint == "closest: leaf1 (devices: leaf1, spine1)"
+    with pytest.raises(NetworkInputError) as typo:
+        resolve_starts(["leaf1[eth9]"], two, two)
+    assert typo.value.hint == "closest: eth0 (interfaces: eth0)"
     with pytest.raises(NetworkInputError, match="has no interface 'nope'"):
         resolve_starts(["a[nope]"], dp, dp)
     with pytest.raises(UsageError, match="not 'device'"):
