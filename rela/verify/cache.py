@@ -3,7 +3,7 @@
 An entry holds one spec's outcome on one FEC and that FEC's clause-coverage
 counts (:mod:`rela.verify.cache_codec`), keyed by a content hash of
 
-* the run: the cache format, ``rela.__version__`` and every option that can
+* the run: the cache format, :data:`MEANING`, ``rela.__version__`` and every option that can
   change an outcome (max paths, max states, FEC timeout, granularity, groups;
   runs with and without counterexamples share entries, see
   :mod:`rela.verify.cached`);
@@ -65,6 +65,7 @@ from rela.verify.cache_stats import CacheStats
 __all__ = [
     "DB_NAME",
     "FORMAT",
+    "MEANING",
     "CacheStats",
     "VerdictCache",
     "prepare",
@@ -82,6 +83,11 @@ DB_NAME = "verdicts-v2.sqlite"
 OLD_DB_NAMES = ("verdicts-v1.sqlite",)
 #: What the ``meta`` table says about the database.
 FORMAT = "rela-verdict-cache/2"
+#: What an entry's outcome means beyond its format, counted up when an outcome of
+#: the same FEC would now read otherwise (2: a new drop is placed where it is dropped,
+#: not where the paths part), so that a build of the same version never serves an
+#: entry an older build explained differently.  Part of every key.
+MEANING = 2
 #: Size (bytes of live database pages) above which :func:`prune` deletes the least
 #: recently used entries; it deletes down to :data:`PRUNE_TO` of it, so that not
 #: every run has to prune.

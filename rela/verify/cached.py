@@ -36,7 +36,15 @@ from rela import __version__
 from rela.check import VIOLATED, Outcome
 from rela.explain.coverage import Tally
 from rela.network.model import Fec
-from rela.verify.cache import FORMAT, CacheStats, FecKeys, VerdictCache, canonical, digest
+from rela.verify.cache import (
+    FORMAT,
+    MEANING,
+    CacheStats,
+    FecKeys,
+    VerdictCache,
+    canonical,
+    digest,
+)
 from rela.verify.cache_codec import CoverageDelta
 
 if TYPE_CHECKING:
@@ -59,7 +67,7 @@ def spec_digests(checks: Sequence[Named], options: Options) -> list[bytes | None
     (True, False)
     """
     shared = dataclasses.replace(options, cache=None, counterexamples=True)  # see _fit
-    run = orjson.dumps([FORMAT, __version__, canonical(shared)])
+    run = orjson.dumps([FORMAT, MEANING, __version__, canonical(shared)])
     out: list[bytes | None] = []
     for c in checks:
         try:

@@ -7,6 +7,7 @@ import dataclasses
 import json
 import re
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -187,9 +188,7 @@ def test_runs_with_and_without_counterexamples_share_entries(
 ) -> None:
     """A verdict-only run (``rela check -q``) and a full run use each other's entries,
     and each still reports exactly what it would without the cache."""
-    quiet, full = (
-        normalised(rela.verify(spec, fecs, counterexamples=c)) for c in (False, True)
-    )
+    quiet, full = (normalised(rela.verify(spec, fecs, counterexamples=c)) for c in (False, True))
     violated = sum(s["fecs"]["violated"] for s in quiet["specs"])
     assert violated and quiet != full
     first = rela.verify(spec, fecs, counterexamples=False, cache=tmp_path)
@@ -222,6 +221,15 @@ def test_other_options_or_specs_miss(
     assert normalised(run) == normalised(
         rela.verify(spec, fecs[:50], **{"specs": ["drain"], **other})
     )
+
+
+def test_entries_an_older_build_explained_otherwise_miss(
+    tmp_path: Path, spec: Any, fecs: list[Fec], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rela.verify(spec, fecs[:50], specs=["drain"], cache=tmp_path)
+    monkeypatch.setattr(sys.modules["rela.verify.cached"], "MEANING", cache_module.MEANING + 1)
+    run = rela.verify(spec, fecs[:50], specs=["drain"], cache=tmp_path)
+    assert run.cache is not None and run.cache.fecs_cached == 0
 
 
 def test_an_edited_spec_misses(tmp_path: Path, fecs: list[Fec]) -> None:
@@ -419,14 +427,19 @@ def test_every_run_prunes_to_the_limit(
         rela.verify(spec, fecs[start : start + 100], cache=tmp_path)
     with contextlib.closing(sqlite3.connect(tmp_path / DB_NAME)) as db:
         assert cache_module._live_bytes(db) <= 1.5 * one_run
-    # room for one run and a half: each run evicted the one before; the last run (4:
-    # FECs 0..99, decided again after run 2 evicted them) is what is left
-    assert sorted(_runs(tmp_path)) == [4]
+    # room for one run and a half: the runs before the one before the last were evicted,
+    # the last run (4: FECs 0..99, decided again after they were evicted) is kept whole.
+    # (Whether some of run 3 is left depends on how many entries runs 3 and 4 share
+    # and on how SQLite fills its pages, which changes with the keys.)
+    runs = sorted(_runs(tmp_path))
+    assert runs[-1] == 4 and 1 not in runs and 2 not in runs, runs
     warm = rela.verify(spec, fecs[:100], cache=tmp_path)
     assert warm.cache is not None and warm.cache.fecs_cached == 100
 
 
-def test_a_database_of_the_older_format_is_removed(tmp_path: Path, spec: Any, fecs: list[Fec]) -> None:
+def test_a_database_of_the_older_format_is_removed(
+    tmp_path: Path, spec: Any, fecs: list[Fec]
+) -> None:
     old = tmp_path / cache_module.OLD_DB_NAMES[0]
     old.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
     rela.verify(spec, fecs[:10], cache=tmp_path)
