@@ -13,11 +13,12 @@ Kinds (``rela.results.KINDS``), the first that applies:
 
 Where it happened, ``at``: for ``new-drop``, the location that drops (the hop
 before ``drop`` on the unexpected path closest to an expected one).  For the
-other kinds it is the divergence point, the last hop that the expected and the actual behaviour
-share before they differ: for an unexpected path, its last hop in common with
-the closest expected path; for a missing path, the last hop of its longest
-prefix the after graph can still walk (from the flow's start) — or, without
-the graph, its last hop in common with the closest actual path.  (A drop is
+other kinds it is the divergence point, the last hop that the expected and
+the actual behaviour share before they differ: for an unexpected path, its
+last hop in common with the closest expected path; for a missing path, the
+last hop of its longest prefix the after graph can still walk (from the
+flow's start) — or, without the graph, its last hop in common with the
+closest actual path.  (A drop is
 named where it is, not where the paths part: a flow that leaves its old path
 at ``b1`` and is dropped at ``l1`` is a new drop at ``l1``.  A loop is named
 where the paths part, which is the device whose route sends traffic back.)
