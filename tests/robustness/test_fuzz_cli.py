@@ -142,7 +142,14 @@ def _value(opt: Any, i: Inputs, draw: st.DrawFn) -> list[str]:
         return _pick(draw, INTS)
     if is_path(opt) or name.endswith(("routes", "edges", "interfaces")) or name == "groups":
         return _pick(draw, PATHS)
-    return [draw(st.text(max_size=5))]
+    return [draw(st.text(ARGV_CHARACTERS, max_size=5))]
+
+
+#: What a command line can carry: no NUL (argv strings end there) and no surrogate
+#: but those Python decodes undecodable bytes to (a command line is bytes).
+ARGV_CHARACTERS = st.characters(
+    blacklist_characters="\x00", blacklist_categories=["Cs"]
+) | st.sampled_from("\udc80\udcff")
 
 
 def _inputs(command: str, i: Inputs, draw: st.DrawFn) -> list[str]:
