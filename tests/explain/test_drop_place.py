@@ -37,7 +37,7 @@ def _drops_from(graph: Graph, flow: str) -> set[str]:
     }
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
 @given(graphs(False), graphs(False), st.sampled_from([".* : preserve", "[^b]* : preserve"]))
 def test_a_new_drop_is_named_where_the_after_graph_drops(
     before: tuple[Graph, object], after: tuple[Graph, object], clause: str
