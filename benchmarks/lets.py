@@ -30,7 +30,7 @@ SNAPSHOT = ROOT / "snapshots" / "paths" / "core-costout"
 
 def spec_text(n: int) -> str:
     lines = ["let l0 = core1"]
-    lines += [f"let l{i} = a{i} l{i // 2} | \"drop\"" for i in range(1, n)]
+    lines += [f'let l{i} = a{i} l{i // 2} | "drop"' for i in range(1, n)]
     lines.append(f"spec s {{ .* (l{n - 1}) .* : drop else .* : preserve }}")
     return "\n".join(lines) + "\n"
 
@@ -66,7 +66,9 @@ def main() -> None:
         for n in sizes:
             spec = Path(tmp) / f"lets{n}.rela"
             spec.write_text(spec_text(n), encoding="utf-8")
-            times: dict[str, dict[str, list[float]]] = {r: {"parse": [], "check": []} for r in roots}
+            times: dict[str, dict[str, list[float]]] = {
+                r: {"parse": [], "check": []} for r in roots
+            }
             for _ in range(opts.rounds):
                 for name, root in roots.items():
                     times[name]["parse"].append(run(root, ["parse", str(spec)]))

@@ -151,7 +151,12 @@ def bench_openfst(data: Path, copies: int, rounds: int) -> dict[str, Any]:
         }
         for name, xs in runs.items()
     ]
-    return {"fecs": n, "copies": copies, "rows": rows, "agree": len(set().union(*answers.values())) == 1}
+    return {
+        "fecs": n,
+        "copies": copies,
+        "rows": rows,
+        "agree": len(set().union(*answers.values())) == 1,
+    }
 
 
 COLUMNS = [

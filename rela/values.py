@@ -71,9 +71,7 @@ def _getter(names: tuple[str, ...]) -> Callable[[Any], Any]:
 def _methods(cls: type) -> dict[str, Callable[..., Any]]:
     fields = dataclasses.fields(cls)
     compared = _getter(tuple(f.name for f in fields if f.compare))
-    hashed = _getter(
-        tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash))
-    )
+    hashed = _getter(tuple(f.name for f in fields if (f.compare if f.hash is None else f.hash)))
     shown = tuple(f.name for f in fields if f.repr)
 
     def __eq__(self: Any, other: object) -> bool:
@@ -132,7 +130,9 @@ def _init(cls: type) -> Callable[..., None]:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > n:
-            raise TypeError(f"{where} takes {n + 1} positional arguments but {len(args) + 1} were given")
+            raise TypeError(
+                f"{where} takes {n + 1} positional arguments but {len(args) + 1} were given"
+            )
         for name, value in zip(names, args):
             setter(self, name, value)
         if len(args) == n and not kwargs:

@@ -105,8 +105,7 @@ def summary(s: Suggestion) -> str:
     every = "the" if s.fecs == 1 else "all"  # not "all 1 FEC"
     if s.fallback:
         return (
-            f"FALLBACK: {counts}, holds on {every} {scope}; "
-            "not every FEC is explained by a pattern"
+            f"FALLBACK: {counts}, holds on {every} {scope}; not every FEC is explained by a pattern"
         )
     return f"OK: {counts}, holds on {every} {scope}"
 

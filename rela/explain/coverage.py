@@ -150,9 +150,7 @@ class CoverageCounter:
     _atoms: Atoms = field(init=False)
     _budget: Budget = field(init=False, default_factory=Budget)
     _evals: dict[frozenset[int], Evaluator] = field(default_factory=dict, init=False)
-    _dfas: dict[tuple[int, int, frozenset[int]], Domain] = field(
-        default_factory=dict, init=False
-    )
+    _dfas: dict[tuple[int, int, frozenset[int]], Domain] = field(default_factory=dict, init=False)
     _graphs: dict[tuple[Graph, int], dict[int, frozenset[str]] | None] = field(
         default_factory=dict, init=False
     )

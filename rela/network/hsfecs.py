@@ -152,9 +152,7 @@ class _Side:
     def skeleton(self, rng: Interval) -> Skeleton:
         return self.plane.skeleton(self.sources, rng)
 
-    def filters(
-        self, points: Iterable[_Point]
-    ) -> list[tuple[_Point, str, Verdict]]:
+    def filters(self, points: Iterable[_Point]) -> list[tuple[_Point, str, Verdict]]:
         """The ACLs at ``points`` (where a skeleton passes) with their names and verdicts."""
         out = []
         for point in points:

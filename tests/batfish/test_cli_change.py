@@ -40,7 +40,8 @@ def test_build_from_export_directories(tmp_path: Path) -> None:
     ]  # fmt: skip
     # the network and broadcast addresses of the host subnets are no host's: they exit
     assert data[1]["ipTrafficKeys"] == [
-        {"dstIp": p} for p in ("10.100.1.0/32", "10.100.1.255/32", "10.100.2.0/32", "10.100.2.255/32")
+        {"dstIp": p}
+        for p in ("10.100.1.0/32", "10.100.1.255/32", "10.100.2.0/32", "10.100.2.255/32")
     ]
     victim = data[4]
     assert victim["ipTrafficKeys"] == [{"dstIp": "10.100.1.10/32"}]

@@ -195,7 +195,11 @@ def test_network_and_broadcast_addresses_are_not_delivered_to_the_subnet() -> No
     assert paths(graph(full, "10.0.0.3/32", "a")) == {("a", DROP)}
     # a /31 has no network or broadcast address
     p2p = plane(
-        [conn("a", "10.0.0.0/31", "x"), conn("b", "10.0.0.1/31", "y"), conn("a", "10.1.0.1/31", "z")],
+        [
+            conn("a", "10.0.0.0/31", "x"),
+            conn("b", "10.0.0.1/31", "y"),
+            conn("a", "10.1.0.1/31", "z"),
+        ],
         link("a", "x", "10.0.0.0", "b", "y", "10.0.0.1"),
     )
     assert paths(graph(p2p, "10.1.0.0/32", "a")) == {("a", DELIVERED_TO_SUBNET)}

@@ -74,7 +74,9 @@ def inputs(tmp_path: Path) -> Inputs:
 
 def snapshot_of_all_files(root: Path) -> dict[str, bytes]:
     """Every file under ``root`` with its bytes (to assert that nothing was harmed)."""
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 def big_snapshots(root: Path, fecs: int = 300) -> tuple[Path, Path]:

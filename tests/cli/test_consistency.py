@@ -116,7 +116,9 @@ def test_shared_options_are_spelled_and_meant_the_same(name: str) -> None:
         if opt.name in shared:
             want_flags, want_help, want_metavar = declared(shared[opt.name])
             where = f"rela {name} {opt.opts[0]}"
-            assert flags == want_flags, f"{where}: spelled {sorted(flags)}, not {sorted(want_flags)}"
+            assert flags == want_flags, (
+                f"{where}: spelled {sorted(flags)}, not {sorted(want_flags)}"
+            )
             assert opt.help == want_help, f"{where}: declare it with the shared option"
             assert opt.metavar == want_metavar, where
             default = opt.default
@@ -127,14 +129,14 @@ def test_shared_options_are_spelled_and_meant_the_same(name: str) -> None:
         else:
             for spec_name, alias in shared.items():
                 clash = flags & declared(alias)[0]
-                assert not clash, f"rela {name}: {sorted(clash)} belongs to the shared {spec_name!r}"
+                assert not clash, (
+                    f"rela {name}: {sorted(clash)} belongs to the shared {spec_name!r}"
+                )
 
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_commands_have_the_shared_options_they_need(name: str) -> None:
-    have = {
-        "format" if "--format" in opt.opts else opt.name for opt in options(COMMANDS[name])
-    }
+    have = {"format" if "--format" in opt.opts else opt.name for opt in options(COMMANDS[name])}
     assert REQUIRED[name] <= have, f"rela {name} lacks {sorted(REQUIRED[name] - have)}"
 
 
@@ -213,7 +215,9 @@ def test_help_is_right_without_rich_too() -> None:
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0
-    assert result.stdout == f"rela {rela.__version__} (rela-verify, Python {sys.version.split()[0]})\n"
+    assert (
+        result.stdout == f"rela {rela.__version__} (rela-verify, Python {sys.version.split()[0]})\n"
+    )
 
 
 def test_python_dash_m_rela_is_the_rela_command() -> None:

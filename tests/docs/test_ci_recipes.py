@@ -88,7 +88,9 @@ def test_every_install_line_in_the_docs_names_the_distribution() -> None:
                 args = m.group(1).split("#")[0]
                 if "rela" not in args:
                     continue
-                ok = "rela-verify" in args or re.search(r"(^|\s)-?-?e?\s*['\"]?\.(\[|['\"\s]|$)", args)
+                ok = "rela-verify" in args or re.search(
+                    r"(^|\s)-?-?e?\s*['\"]?\.(\[|['\"\s]|$)", args
+                )
                 assert ok, f"{path.name}: {line.strip()}"
                 assert not re.search(r"(^|[\s'\"])rela(==|\[|\s|$)", args), f"{path.name}: {line}"
 
@@ -117,8 +119,11 @@ def test_the_rela_commands_of_the_recipes_run(
 ) -> None:
     commands = rela_commands(lines())
     reports = [a.partition(":") for argv in commands for a in _values(argv, "--report")]
-    reports += [(f, ":", o) for argv in commands for f, o in zip(_values(argv, "--format"),
-                                                                 _values(argv, "--output"))]
+    reports += [
+        (f, ":", o)
+        for argv in commands
+        for f, o in zip(_values(argv, "--format"), _values(argv, "--output"))
+    ]
     assert {fmt for fmt, _, _ in reports} == {"junit", "markdown"}, commands
     for argv in commands:
         monkeypatch.chdir(workspace)  # the recipes' paths are relative to the repository

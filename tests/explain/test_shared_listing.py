@@ -19,9 +19,7 @@ from rela.network.model import Fec, Graph
 NAMES = ["a", "b", "c", "d", "drop"]
 
 
-def _listed_one_by_one(
-    self: Any, name: str, tag: int, max_paths: int, task: Any
-) -> FlowDiff:
+def _listed_one_by_one(self: Any, name: str, tag: int, max_paths: int, task: Any) -> FlowDiff:
     """The listing before sharing: every side with its own enumerator."""
     lists: list[PathList] = [(), (), (), (), (), ()]
     truncated = False
@@ -38,9 +36,7 @@ def _listed_one_by_one(
     return explain._flow_diff(name, lists, truncated)
 
 
-paths = st.lists(
-    st.lists(st.sampled_from(NAMES), min_size=1, max_size=5), min_size=1, max_size=6
-)
+paths = st.lists(st.lists(st.sampled_from(NAMES), min_size=1, max_size=5), min_size=1, max_size=6)
 
 
 def _graph(ps: list[list[str]], loop: bool) -> Graph:

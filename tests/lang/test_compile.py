@@ -165,7 +165,9 @@ def test_different_conditions_nest() -> None:
     q1, tcp = ast.QosCond(1), ast.ProtoCond((6,))
     assert compiled(text) == ast.CheckIf(
         q1,
-        ast.CheckIf(tcp, compiled("a : drop then b : drop"), compiled("a : drop then b : preserve")),
+        ast.CheckIf(
+            tcp, compiled("a : drop then b : drop"), compiled("a : drop then b : preserve")
+        ),
         ast.CheckIf(
             tcp,
             compiled("none : preserve then b : drop"),

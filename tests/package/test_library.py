@@ -25,7 +25,9 @@ spec costout {
 
 
 def _change(**kwargs: object) -> rela.Report:
-    change = rela.load_change(before=COSTOUT / "before.json", after=COSTOUT / "after.json", **kwargs)  # type: ignore[arg-type]
+    change = rela.load_change(
+        before=COSTOUT / "before.json", after=COSTOUT / "after.json", **kwargs
+    )  # type: ignore[arg-type]
     return rela.verify(rela.parse_spec(TWO_SPECS), change)
 
 

@@ -68,7 +68,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     made = _run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=root)
     assert made.returncode == 0, made.stderr
     python = venv / "bin" / "python"
-    paths = _run(python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=root)
+    paths = _run(
+        python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])", cwd=root
+    )
     venv_site = Path(paths.stdout.strip())
     install = _run(
         sys.executable, "-m", "pip", "--python", python, "install", "--no-deps", "--no-index",
@@ -108,7 +110,13 @@ def test_wheel_contents(installed: Installed) -> None:
 def test_sdist_contents(installed: Installed) -> None:
     with tarfile.open(installed.sdist) as sdist:
         names = {n.split("/", 1)[1] for n in sdist.getnames() if "/" in n}
-    for needed in ("pyproject.toml", "README.md", "grammar/rela.lark", "rela/py.typed", "docs/ci.md"):
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "grammar/rela.lark",
+        "rela/py.typed",
+        "docs/ci.md",
+    ):
         assert needed in names, needed
 
 
@@ -139,7 +147,9 @@ def test_rela_command_from_the_wheel(installed: Installed) -> None:
         batfish / "costout.rela", "--before", batfish / "base", "--after", batfish / "change2",
         "--start", "border1[Ethernet0]", "--start", "border2[Ethernet0]", "--dst", "10.100.0.0/16",
     ]  # fmt: skip
-    check = _run(installed.rela, "check", *args, "-f", "json", "-o", "report.json", cwd=installed.work)
+    check = _run(
+        installed.rela, "check", *args, "-f", "json", "-o", "report.json", cwd=installed.work
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     report = json.loads((installed.work / "report.json").read_text())
     assert report["holds"] is True and report["fecs_read"] > 0

@@ -22,7 +22,9 @@ def violations_per_spec(report: rela.Report) -> dict[str, int]:
 
 
 def describe(violation: rela.Violation) -> list[str]:
-    lines = [f"{violation.spec}: FEC {violation.fec.index} ({violation.fec.key}), flow {violation.flow}"]
+    lines = [
+        f"{violation.spec}: FEC {violation.fec.index} ({violation.fec.key}), flow {violation.flow}"
+    ]
     lines += ["  - " + " -> ".join(path) for path in violation.missing]
     lines += ["  + " + " -> ".join(path) for path in violation.unexpected]
     return lines

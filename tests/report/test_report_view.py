@@ -181,5 +181,7 @@ def test_quiet_check_decides_verdicts_without_counterexamples(
     violated = sum(s["fecs"]["violated"] for s in doc["specs"])
     assert violated > 0 and f"violated ({violated} of" in quiet.stdout
     assert all(s["violations"] for s in doc["specs"] if s["fecs"]["violated"])
-    filtered = runner.invoke(app, ["check", str(SPEC), "--change", str(CHANGE), "-q", "--kind", "new-drop"])
+    filtered = runner.invoke(
+        app, ["check", str(SPEC), "--change", str(CHANGE), "-q", "--kind", "new-drop"]
+    )
     assert asked[-1] is True and filtered.exit_code == 1

@@ -211,7 +211,7 @@ def test_check_command_quotes_what_needs_it() -> None:
 
 
 def test_the_summary_line_counts_in_words() -> None:
-    """"holds on all 6 FECs", but "holds on the 1 FEC" (never "all 1 FEC")."""
+    """ "holds on all 6 FECs", but "holds on the 1 FEC" (never "all 1 FEC")."""
     one = rela("suggest", "--change", REPO / "snapshots" / "graphs" / "loop.json")
     assert one.exit_code == 0, one.output
     assert one.stderr.strip() == "OK: 2 clauses, holds on the 1 FEC (1 changed)"

@@ -65,8 +65,17 @@ def test_tiny_end_to_end_run(bench: ModuleType, tmp_path: Path) -> None:
     pytest.importorskip("rela.verify")
     out = tmp_path / "bench.json"
     rc = bench.main(
-        ["--no-real", "--no-load", "--no-startup", "--sizes", "200", "--topology", "wan",
-         "--json", str(out)]  # fmt: skip
+        [
+            "--no-real",
+            "--no-load",
+            "--no-startup",
+            "--sizes",
+            "200",
+            "--topology",
+            "wan",
+            "--json",
+            str(out),
+        ]  # fmt: skip
     )
     assert rc == 0
     (row,) = json.loads(out.read_text())["end_to_end"]

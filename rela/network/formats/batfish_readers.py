@@ -76,7 +76,9 @@ def load_json(path: str | Path) -> Any:
         try:
             data = fp.read()
         except OSError as exc:
-            raise NetworkInputError(f"cannot read the file: {exc.strerror}", filename=str(p)) from None
+            raise NetworkInputError(
+                f"cannot read the file: {exc.strerror}", filename=str(p)
+            ) from None
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
