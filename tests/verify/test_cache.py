@@ -227,6 +227,8 @@ def test_entries_an_older_build_explained_otherwise_miss(
     tmp_path: Path, spec: Any, fecs: list[Fec], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rela.verify(spec, fecs[:50], specs=["drain"], cache=tmp_path)
+    warm = rela.verify(spec, fecs[:50], specs=["drain"], cache=tmp_path)
+    assert warm.cache is not None and warm.cache.fecs_cached == 50  # same meaning: served
     monkeypatch.setattr(sys.modules["rela.verify.cached"], "MEANING", cache_module.MEANING + 1)
     run = rela.verify(spec, fecs[:50], specs=["drain"], cache=tmp_path)
     assert run.cache is not None and run.cache.fecs_cached == 0
