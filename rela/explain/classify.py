@@ -195,7 +195,8 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     if drops:
         div = _from_unexpected("new-drop", v, drops)
         assert div.unexpected is not None
-        return _placed(div, _dropped_at(unexpected[div.unexpected]))
+        at = _dropped_at(unexpected[div.unexpected])  # None: keep where it diverges
+        return div if at is None else Divergence(div.kind, at, div.missing, div.unexpected)
     if missing and not v.after and not v.actual:
         return _from_missing("lost-delivery", v, facts)
     if missing and unexpected:
@@ -205,11 +206,6 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     if unexpected:
         return _from_unexpected("paths-added", v, range(len(unexpected)))
     return Divergence("paths-moved", None, None, None)  # an empty difference (under `not`)
-
-
-def _placed(div: Divergence, at: str | None) -> Divergence:
-    """``div`` at ``at`` (where the drop is), or where it diverges if that is unknown."""
-    return div if at is None else Divergence(div.kind, at, div.missing, div.unexpected)
 
 
 def _dropped_at(path: Path) -> str | None:
