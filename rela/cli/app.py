@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Annotated, Any, get_args
@@ -102,8 +102,24 @@ class _ErrConsole:
         self._made.print(*objects, **kwargs)
 
     def warn(self, warning: Warning_) -> None:
-        """An input warning, one line: ``warning: message [code]``."""
-        self.print(f"warning: {warning.message} [{warning.code}]", markup=False)
+        """A warning as one line, ``warning: [spec: ]message [code]``, and its hint indented
+        below (plain text, names made visible: writing it costs no rich)."""
+        from rela.report.escape import visible
+
+        where = f"{visible(warning.spec)}: " if warning.spec else ""
+        text = f"warning: {where}{visible(warning.message)} [{warning.code}]\n"
+        if warning.hint:
+            text += f"  hint: {visible(warning.hint)}\n"
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def warn_quiet(self, warnings: Iterable[Warning_]) -> None:
+        """Under ``-q`` (the verdict line alone), the warnings a full report would show,
+        except ``filtered``, which the verdict line already tells: a quiet run must not
+        hide that its spec names nothing."""
+        for warning in warnings:
+            if warning.code != "filtered":
+                self.warn(warning)
 
 
 err_console = _ErrConsole()

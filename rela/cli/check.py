@@ -226,6 +226,8 @@ def check(
         select(report, through=filters["through"], kinds=filters["kinds"], fecs=filters["fecs"])
         to_terminal = is_stdout(output) and sys.stdout.isatty()
         use_color = color if color is not None else (to_terminal and fmt is Format.text)
+        if quiet and fmt is Format.text:  # the verdict line alone: warnings go to stderr
+            err_console.warn_quiet(report.warnings)
         text = _render(report, fmt, filters, limit, show_all, use_color, quiet, verbose, fecs)
         emit(text, output)
         for extra_fmt, target in extra:

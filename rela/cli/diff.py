@@ -198,6 +198,8 @@ def diff(
                 jobs=jobs if jobs is not None else 0,
                 progress=advance,
             )
+        if quiet and fmt is Format.text:  # the verdict line alone: warnings go to stderr
+            err_console.warn_quiet(report.warnings)
         _render(report, loaded, fmt, output, color=color, quiet=quiet, show_all=show_all)
         if not is_stdout(output) and not (quiet and fmt is Format.text):
             err_console.print(verdict(report), markup=False)
