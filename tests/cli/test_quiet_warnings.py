@@ -65,7 +65,5 @@ def test_diff_quiet_prints_input_warnings_on_stderr(inputs: Inputs) -> None:
     (inputs.chunks / "notes.txt").write_text("not a chunk\n")
     done = run_rela("diff", "--change", inputs.chunks, "-q")
     assert done.stdout.count("\n") == 1
-    assert done.stderr.startswith(
-        "warning: 1 entry of the change directory "
-    ), done.stderr
+    assert done.stderr.startswith("warning: 1 entry of the change directory "), done.stderr
     assert "notes.txt [skipped-file]\n  hint: only *.json" in done.stderr
