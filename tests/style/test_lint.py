@@ -16,18 +16,28 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-@pytest.mark.skipif(
+_NEEDS_RUFF = pytest.mark.skipif(
     shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
     reason="ruff not installed",
 )
+
+
+@_NEEDS_RUFF
 def test_ruff_is_clean() -> None:
-    ruff = (
-        str(Path(sys.executable).parent / "ruff")
-        if (Path(sys.executable).parent / "ruff").exists()
-        else "ruff"
-    )
-    result = _run(ruff, "check", "rela", "tests", "benchmarks")
+    result = _run(_ruff(), "check", "rela", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@_NEEDS_RUFF
+def test_code_is_formatted() -> None:
+    """``ruff format`` (the version pyproject.toml pins) would change no file."""
+    result = _run(_ruff(), "format", "--check", "rela", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _ruff() -> str:
+    local = Path(sys.executable).parent / "ruff"
+    return str(local) if local.exists() else "ruff"
 
 
 def test_mypy_is_clean() -> None:
