@@ -22,7 +22,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,16 +56,17 @@ MAX_SPEC_BYTES = 16 << 20
 
 
 def grammar_text() -> str:
-    """The grammar, from the installed package or from a source checkout."""
-    try:
-        packaged = resources.files("rela") / "grammar" / "rela.lark"
-        if packaged.is_file():
-            return packaged.read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError, NotADirectoryError):
-        pass
-    return (Path(__file__).resolve().parents[2] / "grammar" / "rela.lark").read_text(
-        encoding="utf-8"
-    )
+    """The grammar, from the installed package or from a source checkout.
+
+    Files on disk are read as files: ``importlib.resources`` (for a package inside
+    a zip) imports ``zipfile``, a cost every start would pay."""
+    here = Path(__file__).resolve()
+    for candidate in (here.parents[1] / "grammar", here.parents[2] / "grammar"):
+        if (candidate / "rela.lark").is_file():  # installed package, source checkout
+            return (candidate / "rela.lark").read_text(encoding="utf-8")
+    from importlib import resources
+
+    return (resources.files("rela") / "grammar" / "rela.lark").read_text(encoding="utf-8")
 
 
 _PARSER_OPTIONS: dict[str, object] = {
