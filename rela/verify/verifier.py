@@ -8,10 +8,17 @@
 >>> g = Graph.from_paths([["a", "b"]])
 >>> [o.verdict for o in verifier.run_fec(Fec(0, None, (), g, g))]
 ['holds']
+
+The cyclic garbage collector is held off while one FEC is checked and runs
+between FECs: checking an FEC allocates tens of thousands of short-lived
+tuples and makes almost no reference cycles (its memory is bounded by the
+FEC's budget), yet every 700 allocations would start a collection that walks
+them (about 3 % of the time of a violated FEC).
 """
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -95,15 +102,21 @@ class Verifier:
 
     def run_fec(self, fec: Fec) -> list[Outcome]:
         """One outcome per spec for ``fec``; never raises for a problem of this FEC."""
-        if self.cached is not None and fec.problem is None:
-            return self.cached.run_fec(self, fec)
-        out = []
-        for i, checker in enumerate(self.checkers):
-            t0 = time.perf_counter()
-            outcome = explained(self.explainer, i, fec, _checked(checker, fec))
-            self.seconds[i] += time.perf_counter() - t0
-            out.append(outcome)
-        return out
+        collecting = gc.isenabled()
+        gc.disable()  # until the FEC is done (module docstring)
+        try:
+            if self.cached is not None and fec.problem is None:
+                return self.cached.run_fec(self, fec)
+            out = []
+            for i, checker in enumerate(self.checkers):
+                t0 = time.perf_counter()
+                outcome = explained(self.explainer, i, fec, _checked(checker, fec))
+                self.seconds[i] += time.perf_counter() - t0
+                out.append(outcome)
+            return out
+        finally:
+            if collecting:
+                gc.enable()
 
     def decide(self, i: int, fec: Fec) -> tuple[Outcome, bool]:
         """Spec ``i``'s outcome on ``fec``, explained, with its coverage counted; and whether
