@@ -28,6 +28,12 @@ from rela.automata.nfa import Nfa, closure
 __all__ = ["Subsets", "Enumerator", "enumerate_words", "distances"]
 
 Word = tuple[int, ...]
+#: A live subset: one state as itself, more as a frozenset.
+Subset = int | frozenset[int]
+#: A subset's child: (distance to acceptance, letter, live successor, accepts).
+Child = tuple[int, int, Subset, bool]
+#: A child before it is sorted: (h, order key, rank, letter, successor, accepts).
+Ranked = tuple[int, Any, int, int, Subset, bool]
 #: Nodes made between two reports to the budget (its clock is looked at every
 #: CLOCK_UNITS units of work, far more than this).
 _BATCH = 64
@@ -113,7 +119,13 @@ def distances(a: Nfa, budget: Budget | None = None) -> list[int]:
 
 class Enumerator:
     """Paths of one automaton, shortest first; ties in an order fixed by ``order(letter)``
-    (default: the letter itself), so the same input always lists the same paths."""
+    (default: the letter itself), so the same input always lists the same paths.
+
+    A live subset of one state is held as that state (an ``int``), a larger one as
+    a ``frozenset``: listings mostly stay on single states (graph automata are
+    deterministic but for the flow tag), and there a subset's children are read
+    off the state's row of the index, with no set built.
+    """
 
     def __init__(
         self,
@@ -125,36 +137,65 @@ class Enumerator:
         self.subsets = Subsets(a)
         self.dist = distances(a, budget)
         self.order = order
-        self._children: dict[frozenset[int], list[tuple[int, Any, int, int, frozenset[int]]]] = {}
+        self._children: dict[Subset, list[Child]] = {}
 
-    def _live(self, subset: frozenset[int]) -> frozenset[int]:
+    def start(self, starts: Iterable[int] | None = None) -> tuple[Subset, int, bool] | None:
+        """The live start subset from ``starts``, its distance to acceptance and whether
+        it accepts; None when nothing is accepted from there."""
         dist = self.dist
-        return frozenset(q for q in subset if dist[q] >= 0)
+        live = frozenset(q for q in self.subsets.start(starts) if dist[q] >= 0)
+        if not live:
+            return None
+        fin = not self.a.finals.isdisjoint(live)
+        h = min(dist[q] for q in live)
+        return (next(iter(live)) if len(live) == 1 else live), h, fin
 
-    def _h(self, subset: frozenset[int]) -> int:
-        dist = self.dist
-        return min(dist[q] for q in subset)
-
-    def children(
-        self, subset: frozenset[int], budget: Budget
-    ) -> list[tuple[int, Any, int, int, frozenset[int]]]:
-        """``(h, order key, rank, letter, live successor)`` of a live subset, best first
-        (cached); ``rank`` keeps letters of equal ``h`` and key in the automaton's order."""
+    def children(self, subset: Subset, budget: Budget) -> list[Child]:
+        """``(h, letter, live successor, accepts)`` of a live subset, best first (cached):
+        by ``h``, then order key, then the letter's rank in the automaton's order."""
         got = self._children.get(subset)
         if got is None:
-            order = self.order
-            dist = self.dist
-            got = []
-            for x, nxt in self.subsets.moves(subset).items():
-                live = [q for q in nxt if dist[q] >= 0]
-                if live:
-                    h = min([dist[q] for q in live])
-                    key = x if order is None else order(x)
-                    got.append((h, key, len(got), x, frozenset(live)))
-            got.sort()
-            budget.charge(1, len(got) + len(subset))
-            self._children[subset] = got
+            if isinstance(subset, frozenset):
+                ranked, size = self._set_children(subset), len(subset)
+            elif self.subsets.has_eps:
+                ranked, size = self._set_children(frozenset((subset,))), 1
+            else:
+                ranked, size = self._row_children(subset), 1
+            ranked.sort()
+            budget.charge(1, len(ranked) + size)
+            got = self._children[subset] = [(h, x, s, fin) for h, _, _, x, s, fin in ranked]
         return got
+
+    def _row_children(self, q: int) -> list[Ranked]:
+        """Children of the one state ``q`` of an automaton without epsilon moves, ranked:
+        the targets of a letter with a single one need no set."""
+        dist, order, finals = self.dist, self.order, self.a.finals
+        out: list[Ranked] = []
+        for x, ts in self.subsets.index[q].items():
+            if len(ts) == 1:
+                t = ts[0]
+                h = dist[t]
+                if h >= 0:
+                    out.append((h, x if order is None else order(x), len(out), x, t, t in finals))
+            else:
+                self._rank(out, x, frozenset(set(ts)))
+        return out
+
+    def _set_children(self, subset: frozenset[int]) -> list[Ranked]:
+        out: list[Ranked] = []
+        for x, nxt in self.subsets.moves(subset).items():
+            self._rank(out, x, nxt)
+        return out
+
+    def _rank(self, out: list[Ranked], x: int, nxt: frozenset[int]) -> None:
+        """The live part of ``nxt`` (reached by ``x``) added to ``out``, if any."""
+        dist = self.dist
+        live = [q for q in nxt if dist[q] >= 0]
+        if live:
+            h = min([dist[q] for q in live])
+            key = x if self.order is None else self.order(x)
+            fin = not self.a.finals.isdisjoint(live)
+            out.append((h, key, len(out), x, live[0] if len(live) == 1 else frozenset(live), fin))
 
     def words(
         self,
@@ -167,18 +208,18 @@ class Enumerator:
         shortest first, of at most ``max_hops`` hops in all (-1: the budget's allowance
         alone); and whether more exist."""
         budget = budget or Budget()
-        start = self._live(self.subsets.start(starts))
-        if not start:
+        root = self.start(starts)
+        if root is None:
             return [], False
         if limit <= 0:
             return [], True
-        finals = self.a.finals
-        # A node is (parent node, letter, subset, depth); heap entries are
-        # (f, -depth, seq, node, cursor): cursor -1 is the node itself,
-        # k >= 0 is "the node's k-th child, then a cursor to the next one".
-        root = (None, -1, start, 0)
+        start, h, fin = root
+        # A node is (parent node, child entry it was made from, depth); heap entries
+        # are (f, -depth, seq, node, kids, cursor): cursor -1 is the node itself,
+        # k >= 0 is "the node's k-th child (of kids), then a cursor to the next one".
+        node: Any = (None, (h, -1, start, fin), 0)
         seq = 0
-        heap: list[tuple[int, int, int, Any, int]] = []
+        heap: list[tuple[int, int, int, Any, Any, int]] = []
         out: list[Word] = []
         cache = self._children
         children = self.children
@@ -187,56 +228,56 @@ class Enumerator:
         # node would cost as much as the node).
         steps = 0
         # The entry to handle next; an entry made while handling one is handed on
-        # through heappushpop (which returns it at once when it is the smallest),
-        # so a descent costs no heap operation and the order is the heap's.
-        entry: tuple[int, int, int, Any, int] | None = (self._h(start), 0, seq, root, -1)
+        # through heappushpop (which returns it at once when it is the smallest).
+        entry: tuple[int, int, int, Any, Any, int] | None = (h, 0, seq, node, None, -1)
         while entry is not None:
-            f, _, _, node, cursor = entry
+            f, neg, _, node, kids, cursor = entry
             entry = None
             if steps >= _BATCH:
                 budget.work(steps * ARC_UNITS)
                 steps = 0
             if cursor >= 0:  # materialise the parent's child number `cursor`
-                depth = node[3] + 1
-                kids = cache.get(node[2])
-                if kids is None:
-                    kids = children(node[2], budget)
-                h, _, _, x, nxt = kids[cursor]
                 seq += 1
-                child = (depth + h, -depth, seq, (node, x, nxt, depth), -1)
+                child = (f, neg, seq, (node, kids[cursor], -neg), None, -1)
                 cursor += 1
                 if cursor < len(kids):
                     seq += 1
-                    push(heap, (depth + kids[cursor][0], -depth, seq, node, cursor))
+                    push(heap, (kids[cursor][0] - neg, neg, seq, node, kids, cursor))
                 steps += 1
                 entry = pushpop(heap, child) if heap else child
                 continue
-            while True:  # the node, and straight down while it has one child on course
-                subset = node[2]
-                if not finals.isdisjoint(subset):
+            # The node, and straight down its first child while that one is on course:
+            # it is then smaller than every entry (the node was the smallest, and the
+            # child is as short and deeper), so it needs no heap operation.
+            while True:
+                _, (_, _, subset, fin), depth = node
+                if fin:
                     if len(out) == limit:
                         budget.work(steps * ARC_UNITS)
                         return out, True
                     word = _spell(node)
-                    if 0 <= max_hops < len(word) or not budget.take_hops(len(word)):
+                    if 0 <= max_hops < depth or not budget.take_hops(depth):
                         budget.work(steps * ARC_UNITS)
                         return out, True  # the allowance of listed hops is spent
                     if max_hops >= 0:
-                        max_hops -= len(word)
+                        max_hops -= depth
                     out.append(word)
                 kids = cache.get(subset)
                 if kids is None:
                     kids = children(subset, budget)
                 if not kids:
                     break
-                depth = node[3] + 1
-                if len(kids) == 1 and depth + kids[0][0] == f:
-                    _, _, _, x, nxt = kids[0]
-                    node = (node, x, nxt, depth)
+                depth += 1
+                first = kids[0]
+                if depth + first[0] == f:
+                    if len(kids) > 1:
+                        seq += 1
+                        push(heap, (depth + kids[1][0], -depth, seq, node, kids, 1))
+                    node = (node, first, depth)
                     steps += 1
                     continue
                 seq += 1
-                cursor_entry = (depth + kids[0][0], -depth, seq, node, 0)
+                cursor_entry = (depth + first[0], -depth, seq, node, kids, 0)
                 entry = pushpop(heap, cursor_entry) if heap else cursor_entry
                 break
             if entry is None and heap:
@@ -246,11 +287,11 @@ class Enumerator:
 
 
 def _spell(node: Any) -> Word:
-    letters = [0] * node[3]
-    i = node[3]
+    i = node[2]
+    letters = [0] * i
     while i:
         i -= 1
-        letters[i] = node[1]
+        letters[i] = node[1][1]
         node = node[0]
     return tuple(letters)
 
