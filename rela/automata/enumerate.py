@@ -2,11 +2,12 @@
 
 :class:`Enumerator` explores the subset construction of an NFA best first,
 guided by each state's distance to acceptance, from any set of start states
-(so one automaton serves every flow of an FEC).  Prefixes are linked nodes,
-not copied tuples, and each explored node adds at most two entries to the
-frontier (its best child, and a cursor to its next sibling), so listing ``k``
-paths of length ``L`` holds O(k × L) nodes whatever the fan-out and the
-loops — and every node is charged to the budget.
+(so one automaton serves every flow of an FEC).  A node holds its prefix
+spelled out (up to ``_SPELLED`` letters; linked to its parent beyond), and
+each explored node adds at most two entries to the frontier (its best child,
+and a cursor to its next sibling), so listing ``k`` paths of length ``L``
+holds O(k × L) nodes of bounded size whatever the fan-out and the loops —
+and every node is charged to the budget.
 
 >>> from rela.automata.nfa import Nfa, concat, star, union
 >>> a = concat(Nfa.letter(1), star(union(Nfa.letter(2), Nfa.letter(3))))
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from rela.automata.budget import ARC_UNITS, Budget
@@ -30,13 +32,18 @@ __all__ = ["Subsets", "Enumerator", "enumerate_words", "distances"]
 Word = tuple[int, ...]
 #: A live subset: one state as itself, more as a frozenset.
 Subset = int | frozenset[int]
-#: A subset's child: (distance to acceptance, letter, live successor, accepts).
-Child = tuple[int, int, Subset, bool]
-#: A child before it is sorted: (h, order key, rank, letter, successor, accepts).
-Ranked = tuple[int, Any, int, int, Subset, bool]
+#: A subset's child: (distance to acceptance, (letter,), live successor, accepts).
+Child = tuple[int, tuple[int], Subset, bool]
+#: A child before it is sorted: (h, order key, rank, child).
+Ranked = tuple[int, Any, int, Child]
+_child = itemgetter(3)
+_target = itemgetter(1)
 #: Nodes made between two reports to the budget (its clock is looked at every
 #: CLOCK_UNITS units of work, far more than this).
 _BATCH = 64
+#: Letters a node's prefix is spelled out to (beyond, it links to its parent): a
+#: word is then ready when its node accepts, and nodes stay of bounded size.
+_SPELLED = 64
 
 
 class Subsets:
@@ -84,14 +91,17 @@ def distances(a: Nfa, budget: Budget | None = None) -> list[int]:
     """Fewest letters from each state to a final state (-1: none), by breadth-first
     search backwards (epsilon moves cost nothing)."""
     preds: list[list[int]] = [[] for _ in range(a.n)]
-    eps_preds: list[list[int]] = [[] for _ in range(a.n)]
-    for q in range(a.n):
-        for _, t in a.arcs[q]:
+    # each target once per state (graph automata have many letters, one per
+    # interface, between the same two states)
+    for q, row in enumerate(a.arcs):
+        for t in set(map(_target, row)):
             preds[t].append(q)
-        for t in a.eps[q]:
+    eps_preds: list[list[int]] = [[] for _ in range(a.n)]
+    for q, ts in enumerate(a.eps):
+        for t in ts:
             eps_preds[t].append(q)
     if budget is not None:
-        budget.work(a.n + sum(len(p) for p in preds))
+        budget.work(a.n + sum(map(len, a.arcs)))
     dist = [-1] * a.n
     frontier = list(a.finals)
     for q in frontier:
@@ -143,7 +153,11 @@ class Enumerator:
         """The live start subset from ``starts``, its distance to acceptance and whether
         it accepts; None when nothing is accepted from there."""
         dist = self.dist
-        live = frozenset(q for q in self.subsets.start(starts) if dist[q] >= 0)
+        states = self.subsets.start(starts)
+        if len(states) == 1:
+            (q,) = states
+            return None if dist[q] < 0 else (q, dist[q], q in self.a.finals)
+        live = frozenset(q for q in states if dist[q] >= 0)
         if not live:
             return None
         fin = not self.a.finals.isdisjoint(live)
@@ -151,8 +165,9 @@ class Enumerator:
         return (next(iter(live)) if len(live) == 1 else live), h, fin
 
     def children(self, subset: Subset, budget: Budget) -> list[Child]:
-        """``(h, letter, live successor, accepts)`` of a live subset, best first (cached):
-        by ``h``, then order key, then the letter's rank in the automaton's order."""
+        """``(h, (letter,), live successor, accepts)`` of a live subset, best first
+        (cached): by ``h``, then order key, then the letter's rank in the automaton's
+        order.  (The letter comes as a 1-tuple: ready to extend a prefix with.)"""
         got = self._children.get(subset)
         if got is None:
             if isinstance(subset, frozenset):
@@ -163,7 +178,7 @@ class Enumerator:
                 ranked, size = self._row_children(subset), 1
             ranked.sort()
             budget.charge(1, len(ranked) + size)
-            got = self._children[subset] = [(h, x, s, fin) for h, _, _, x, s, fin in ranked]
+            got = self._children[subset] = list(map(_child, ranked))
         return got
 
     def _row_children(self, q: int) -> list[Ranked]:
@@ -176,7 +191,8 @@ class Enumerator:
                 t = ts[0]
                 h = dist[t]
                 if h >= 0:
-                    out.append((h, x if order is None else order(x), len(out), x, t, t in finals))
+                    key = x if order is None else order(x)
+                    out.append((h, key, len(out), (h, (x,), t, t in finals)))
             else:
                 self._rank(out, x, frozenset(set(ts)))
         return out
@@ -195,7 +211,8 @@ class Enumerator:
             h = min([dist[q] for q in live])
             key = x if self.order is None else self.order(x)
             fin = not self.a.finals.isdisjoint(live)
-            out.append((h, key, len(out), x, live[0] if len(live) == 1 else frozenset(live), fin))
+            nxt_live = live[0] if len(live) == 1 else frozenset(live)
+            out.append((h, key, len(out), (h, (x,), nxt_live, fin)))
 
     def words(
         self,
@@ -214,10 +231,12 @@ class Enumerator:
         if limit <= 0:
             return [], True
         start, h, fin = root
-        # A node is (parent node, child entry it was made from, depth); heap entries
-        # are (f, -depth, seq, node, kids, cursor): cursor -1 is the node itself,
-        # k >= 0 is "the node's k-th child (of kids), then a cursor to the next one".
-        node: Any = (None, (h, -1, start, fin), 0)
+        # A node is (prefix, child entry it was made from, depth, parent node): the
+        # prefix spelled out up to _SPELLED letters (parent None), linked beyond
+        # (prefix None), so a listing holds O(k × L) nodes of bounded size.  Heap
+        # entries are (f, -depth, seq, node, kids, cursor): cursor -1 is the node
+        # itself, k >= 0 "the node's k-th child (of kids), then a cursor to the next".
+        node: Any = ((), (h, (), start, fin), 0, None)
         seq = 0
         heap: list[tuple[int, int, int, Any, Any, int]] = []
         out: list[Word] = []
@@ -238,7 +257,13 @@ class Enumerator:
                 steps = 0
             if cursor >= 0:  # materialise the parent's child number `cursor`
                 seq += 1
-                child = (f, neg, seq, (node, kids[cursor], -neg), None, -1)
+                kid, depth = kids[cursor], -neg
+                made = (
+                    (node[0] + kid[1], kid, depth, None)
+                    if depth <= _SPELLED
+                    else (None, kid, depth, node)
+                )
+                child = (f, neg, seq, made, None, -1)
                 cursor += 1
                 if cursor < len(kids):
                     seq += 1
@@ -250,12 +275,13 @@ class Enumerator:
             # it is then smaller than every entry (the node was the smallest, and the
             # child is as short and deeper), so it needs no heap operation.
             while True:
-                _, (_, _, subset, fin), depth = node
+                word, (_, _, subset, fin), depth, _ = node
                 if fin:
                     if len(out) == limit:
                         budget.work(steps * ARC_UNITS)
                         return out, True
-                    word = _spell(node)
+                    if word is None:
+                        word = _spell(node)
                     if 0 <= max_hops < depth or not budget.take_hops(depth):
                         budget.work(steps * ARC_UNITS)
                         return out, True  # the allowance of listed hops is spent
@@ -273,7 +299,10 @@ class Enumerator:
                     if len(kids) > 1:
                         seq += 1
                         push(heap, (depth + kids[1][0], -depth, seq, node, kids, 1))
-                    node = (node, first, depth)
+                    if depth <= _SPELLED:
+                        node = (word + first[1], first, depth, None)
+                    else:
+                        node = (None, first, depth, node)
                     steps += 1
                     continue
                 seq += 1
@@ -287,13 +316,13 @@ class Enumerator:
 
 
 def _spell(node: Any) -> Word:
-    i = node[2]
-    letters = [0] * i
-    while i:
-        i -= 1
-        letters[i] = node[1][1]
-        node = node[0]
-    return tuple(letters)
+    """The word of a node deeper than _SPELLED: its spelled ancestor's, then the rest."""
+    rest = []
+    while node[0] is None:
+        rest.append(node[1][1][0])
+        node = node[3]
+    rest.reverse()
+    return node[0] + tuple(rest)
 
 
 def enumerate_words(

@@ -15,10 +15,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rela.automata import enumerate as enumerate_module
 from rela.automata.budget import Budget
 from rela.automata.enumerate import Enumerator, distances
 from rela.automata.nfa import Nfa, accepts, closure
@@ -170,16 +172,19 @@ def hops(allowance: int) -> Budget:
     st.integers(-1, 30),
     st.integers(-1, 40),
     st.sampled_from(sorted(ORDERS)),
+    st.sampled_from([enumerate_module._SPELLED, 0, 1, 2]),
     st.data(),
 )
 def test_words_are_the_plain_search_words(
-    a: Nfa, limit: int, max_hops: int, allowance: int, order_name: str, data: Any
+    a: Nfa, limit: int, max_hops: int, allowance: int, order_name: str, spelled: int, data: Any
 ) -> None:
     starts = data.draw(st.none() | st.sets(st.integers(0, a.n - 1), max_size=2))
     order = ORDERS[order_name]
     mine, theirs = Enumerator(a, order), Plain(a, order)
     b1, b2 = hops(allowance), hops(allowance)
-    got = mine.words(starts, limit, b1, max_hops)
+    # prefixes spelled out to `spelled` letters, linked beyond: words as long either way
+    with mock.patch.object(enumerate_module, "_SPELLED", spelled):
+        got = mine.words(starts, limit, b1, max_hops)
     assert got == theirs.words(starts, limit, b2, max_hops)
     assert b1.hops_left == b2.hops_left
     assert b1.states == b2.states  # the same subsets charged alike: state limits bite alike
