@@ -7,7 +7,7 @@ spelled out (up to ``_SPELLED`` letters; linked to its parent beyond), and
 each explored node adds at most two entries to the frontier (its best child,
 and a cursor to its next sibling), so listing ``k`` paths of length ``L``
 holds O(k × L) nodes of bounded size whatever the fan-out and the loops —
-and every node is charged to the budget.
+and every entry made is counted as work for the budget's clock.
 
 >>> from rela.automata.nfa import Nfa, concat, star, union
 >>> a = concat(Nfa.letter(1), star(union(Nfa.letter(2), Nfa.letter(3))))
@@ -38,7 +38,7 @@ Child = tuple[int, tuple[int], Subset, bool]
 Ranked = tuple[int, Any, int, Child]
 _child = itemgetter(3)
 _target = itemgetter(1)
-#: Nodes made between two reports to the budget (its clock is looked at every
+#: Entries made between two reports to the budget (its clock is looked at every
 #: CLOCK_UNITS units of work, far more than this).
 _BATCH = 64
 #: Letters a node's prefix is spelled out to (beyond, it links to its parent): a
@@ -91,15 +91,13 @@ def distances(a: Nfa, budget: Budget | None = None) -> list[int]:
     """Fewest letters from each state to a final state (-1: none), by breadth-first
     search backwards (epsilon moves cost nothing)."""
     preds: list[list[int]] = [[] for _ in range(a.n)]
-    # each target once per state (graph automata have many letters, one per
-    # interface, between the same two states)
     for q, row in enumerate(a.arcs):
-        for t in set(map(_target, row)):
-            preds[t].append(q)
-    eps_preds: list[list[int]] = [[] for _ in range(a.n)]
-    for q, ts in enumerate(a.eps):
-        for t in ts:
-            eps_preds[t].append(q)
+        if len(row) == 1:
+            preds[row[0][1]].append(q)
+        else:  # each target once (graph automata have a letter per interface)
+            for t in set(map(_target, row)):
+                preds[t].append(q)
+    eps_preds = _eps_preds(a) if a.has_epsilon() else None
     if budget is not None:
         budget.work(a.n + sum(map(len, a.arcs)))
     dist = [-1] * a.n
@@ -108,23 +106,33 @@ def distances(a: Nfa, budget: Budget | None = None) -> list[int]:
         dist[q] = 0
     d = 0
     while frontier:
-        stack = list(frontier)  # epsilon moves cost nothing: same distance
-        while stack:
-            q = stack.pop()
-            for p in eps_preds[q]:
-                if dist[p] < 0:
-                    dist[p] = d
-                    frontier.append(p)
-                    stack.append(p)
+        if eps_preds is not None:
+            stack = list(frontier)  # epsilon moves cost nothing: same distance
+            while stack:
+                q = stack.pop()
+                for p in eps_preds[q]:
+                    if dist[p] < 0:
+                        dist[p] = d
+                        frontier.append(p)
+                        stack.append(p)
+        d += 1
         nxt = []
         for q in frontier:
             for p in preds[q]:
                 if dist[p] < 0:
-                    dist[p] = d + 1
+                    dist[p] = d
                     nxt.append(p)
         frontier = nxt
-        d += 1
     return dist
+
+
+def _eps_preds(a: Nfa) -> list[list[int]]:
+    """Per state, the states with an epsilon move to it."""
+    out: list[list[int]] = [[] for _ in range(a.n)]
+    for q, ts in enumerate(a.eps):
+        for t in ts:
+            out[t].append(q)
+    return out
 
 
 class Enumerator:
@@ -185,8 +193,22 @@ class Enumerator:
         """Children of the one state ``q`` of an automaton without epsilon moves, ranked:
         the targets of a letter with a single one need no set."""
         dist, order, finals = self.dist, self.order, self.a.finals
+        row = self.subsets.index[q]
+        if len(row) > 1 and max(map(len, row.values())) == 1:  # one target a letter
+            # (ranks are row positions: they order children as the count below does)
+            if order is None:
+                return [
+                    (h, x, r, (h, (x,), t, t in finals))
+                    for r, (x, (t,)) in enumerate(row.items())
+                    if (h := dist[t]) >= 0
+                ]
+            return [
+                (h, order(x), r, (h, (x,), t, t in finals))
+                for r, (x, (t,)) in enumerate(row.items())
+                if (h := dist[t]) >= 0
+            ]
         out: list[Ranked] = []
-        for x, ts in self.subsets.index[q].items():
+        for x, ts in row.items():
             if len(ts) == 1:
                 t = ts[0]
                 h = dist[t]
@@ -243,76 +265,90 @@ class Enumerator:
         cache = self._children
         children = self.children
         push, pop, pushpop = heapq.heappush, heapq.heappop, heapq.heappushpop
-        # Nodes made since the budget was last told (told in batches: a call per
-        # node would cost as much as the node).
-        steps = 0
+        # The budget is told of the entries made (the work) in batches, when `seq`
+        # reaches `due`: a call per entry would cost as much as the entry.
+        due = _BATCH
         # The entry to handle next; an entry made while handling one is handed on
         # through heappushpop (which returns it at once when it is the smallest).
         entry: tuple[int, int, int, Any, Any, int] | None = (h, 0, seq, node, None, -1)
-        while entry is not None:
-            f, neg, _, node, kids, cursor = entry
-            entry = None
-            if steps >= _BATCH:
-                budget.work(steps * ARC_UNITS)
-                steps = 0
-            if cursor >= 0:  # materialise the parent's child number `cursor`
-                seq += 1
-                kid, depth = kids[cursor], -neg
-                made = (
-                    (node[0] + kid[1], kid, depth, None)
-                    if depth <= _SPELLED
-                    else (None, kid, depth, node)
-                )
-                child = (f, neg, seq, made, None, -1)
-                cursor += 1
-                if cursor < len(kids):
+        # Hops of the words listed: taken from the allowance when the listing ends
+        # (one call, not one a word); `cut`, the first word past it, then spends it.
+        allowance, taken, cut = budget.hops_left, 0, 0
+        try:
+            while entry is not None:
+                f, neg, _, node, kids, cursor = entry
+                entry = None
+                if seq >= due:
+                    budget.work((seq - due + _BATCH) * ARC_UNITS)
+                    due = seq + _BATCH
+                if cursor >= 0:  # materialise the parent's child number `cursor`
                     seq += 1
-                    push(heap, (kids[cursor][0] - neg, neg, seq, node, kids, cursor))
-                steps += 1
-                entry = pushpop(heap, child) if heap else child
-                continue
-            # The node, and straight down its first child while that one is on course:
-            # it is then smaller than every entry (the node was the smallest, and the
-            # child is as short and deeper), so it needs no heap operation.
-            while True:
-                word, (_, _, subset, fin), depth, _ = node
-                if fin:
-                    if len(out) == limit:
-                        budget.work(steps * ARC_UNITS)
-                        return out, True
-                    if word is None:
-                        word = _spell(node)
-                    if 0 <= max_hops < depth or not budget.take_hops(depth):
-                        budget.work(steps * ARC_UNITS)
-                        return out, True  # the allowance of listed hops is spent
-                    if max_hops >= 0:
-                        max_hops -= depth
-                    out.append(word)
-                kids = cache.get(subset)
-                if kids is None:
-                    kids = children(subset, budget)
-                if not kids:
-                    break
-                depth += 1
-                first = kids[0]
-                if depth + first[0] == f:
-                    if len(kids) > 1:
+                    kid, depth = kids[cursor], -neg
+                    made = (
+                        (node[0] + kid[1], kid, depth, None)
+                        if depth <= _SPELLED
+                        else (None, kid, depth, node)
+                    )
+                    child = (f, neg, seq, made, None, -1)
+                    cursor += 1
+                    if cursor < len(kids):
                         seq += 1
-                        push(heap, (depth + kids[1][0], -depth, seq, node, kids, 1))
-                    if depth <= _SPELLED:
-                        node = (word + first[1], first, depth, None)
-                    else:
-                        node = (None, first, depth, node)
-                    steps += 1
+                        push(heap, (kids[cursor][0] - neg, neg, seq, node, kids, cursor))
+                    entry = pushpop(heap, child) if heap else child
                     continue
-                seq += 1
-                cursor_entry = (depth + first[0], -depth, seq, node, kids, 0)
-                entry = pushpop(heap, cursor_entry) if heap else cursor_entry
-                break
-            if entry is None and heap:
-                entry = pop(heap)
-        budget.work(steps * ARC_UNITS)
-        return out, False
+                # The node, and straight down its first child while that one is on course:
+                # it is then smaller than every entry (the node was the smallest, and the
+                # child is as short and deeper), so it needs no heap operation.
+                word, (_, _, subset, fin), depth, _ = node
+                while True:
+                    if fin:
+                        if len(out) == limit:
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True
+                        if word is None:
+                            word = _spell(node)
+                        if 0 <= max_hops < depth:
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True
+                        if 0 <= allowance < taken + depth:
+                            cut = depth
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True  # the allowance of listed hops is spent
+                        taken += depth
+                        if max_hops >= 0:
+                            max_hops -= depth
+                        out.append(word)
+                    kids = cache.get(subset)
+                    if kids is None:
+                        kids = children(subset, budget)
+                    if not kids:
+                        break
+                    depth += 1
+                    first = kids[0]
+                    if depth + first[0] == f:
+                        if len(kids) > 1:
+                            seq += 1
+                            push(heap, (depth + kids[1][0], -depth, seq, node, kids, 1))
+                        if depth <= _SPELLED:
+                            word = word + first[1]
+                            node = (word, first, depth, None)
+                        else:
+                            word, node = None, (None, first, depth, node)
+                        _, _, subset, fin = first
+                        continue
+                    seq += 1
+                    cursor_entry = (depth + first[0], -depth, seq, node, kids, 0)
+                    entry = pushpop(heap, cursor_entry) if heap else cursor_entry
+                    break
+                if entry is None and heap:
+                    entry = pop(heap)
+            budget.work((seq - due + _BATCH) * ARC_UNITS)
+            return out, False
+        finally:
+            if taken:
+                budget.take_hops(taken)
+            if cut:
+                budget.take_hops(cut)  # refused: the allowance is spent
 
 
 def _spell(node: Any) -> Word:
