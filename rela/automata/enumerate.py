@@ -2,11 +2,12 @@
 
 :class:`Enumerator` explores the subset construction of an NFA best first,
 guided by each state's distance to acceptance, from any set of start states
-(so one automaton serves every flow of an FEC).  Prefixes are linked nodes,
-not copied tuples, and each explored node adds at most two entries to the
-frontier (its best child, and a cursor to its next sibling), so listing ``k``
-paths of length ``L`` holds O(k × L) nodes whatever the fan-out and the
-loops — and every node is charged to the budget.
+(so one automaton serves every flow of an FEC).  A node holds its prefix
+spelled out (up to ``_SPELLED`` letters; linked to its parent beyond), and
+each explored node adds at most two entries to the frontier (its best child,
+and a cursor to its next sibling), so listing ``k`` paths of length ``L``
+holds O(k × L) nodes of bounded size whatever the fan-out and the loops —
+and every entry made is counted as work for the budget's clock.
 
 >>> from rela.automata.nfa import Nfa, concat, star, union
 >>> a = concat(Nfa.letter(1), star(union(Nfa.letter(2), Nfa.letter(3))))
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from rela.automata.budget import ARC_UNITS, Budget
@@ -28,9 +30,20 @@ from rela.automata.nfa import Nfa, closure
 __all__ = ["Subsets", "Enumerator", "enumerate_words", "distances"]
 
 Word = tuple[int, ...]
-#: Nodes made between two reports to the budget (its clock is looked at every
+#: A live subset: one state as itself, more as a frozenset.
+Subset = int | frozenset[int]
+#: A subset's child: (distance to acceptance, (letter,), live successor, accepts).
+Child = tuple[int, tuple[int], Subset, bool]
+#: A child before it is sorted: (h, order key, rank, child).
+Ranked = tuple[int, Any, int, Child]
+_child = itemgetter(3)
+_target = itemgetter(1)
+#: Entries made between two reports to the budget (its clock is looked at every
 #: CLOCK_UNITS units of work, far more than this).
 _BATCH = 64
+#: Letters a node's prefix is spelled out to (beyond, it links to its parent): a
+#: word is then ready when its node accepts, and nodes stay of bounded size.
+_SPELLED = 64
 
 
 class Subsets:
@@ -78,42 +91,59 @@ def distances(a: Nfa, budget: Budget | None = None) -> list[int]:
     """Fewest letters from each state to a final state (-1: none), by breadth-first
     search backwards (epsilon moves cost nothing)."""
     preds: list[list[int]] = [[] for _ in range(a.n)]
-    eps_preds: list[list[int]] = [[] for _ in range(a.n)]
-    for q in range(a.n):
-        for _, t in a.arcs[q]:
-            preds[t].append(q)
-        for t in a.eps[q]:
-            eps_preds[t].append(q)
+    for q, row in enumerate(a.arcs):
+        if len(row) == 1:
+            preds[row[0][1]].append(q)
+        else:  # each target once (graph automata have a letter per interface)
+            for t in set(map(_target, row)):
+                preds[t].append(q)
+    eps_preds = _eps_preds(a) if a.has_epsilon() else None
     if budget is not None:
-        budget.work(a.n + sum(len(p) for p in preds))
+        budget.work(a.n + sum(map(len, a.arcs)))
     dist = [-1] * a.n
     frontier = list(a.finals)
     for q in frontier:
         dist[q] = 0
     d = 0
     while frontier:
-        stack = list(frontier)  # epsilon moves cost nothing: same distance
-        while stack:
-            q = stack.pop()
-            for p in eps_preds[q]:
-                if dist[p] < 0:
-                    dist[p] = d
-                    frontier.append(p)
-                    stack.append(p)
+        if eps_preds is not None:
+            stack = list(frontier)  # epsilon moves cost nothing: same distance
+            while stack:
+                q = stack.pop()
+                for p in eps_preds[q]:
+                    if dist[p] < 0:
+                        dist[p] = d
+                        frontier.append(p)
+                        stack.append(p)
+        d += 1
         nxt = []
         for q in frontier:
             for p in preds[q]:
                 if dist[p] < 0:
-                    dist[p] = d + 1
+                    dist[p] = d
                     nxt.append(p)
         frontier = nxt
-        d += 1
     return dist
+
+
+def _eps_preds(a: Nfa) -> list[list[int]]:
+    """Per state, the states with an epsilon move to it."""
+    out: list[list[int]] = [[] for _ in range(a.n)]
+    for q, ts in enumerate(a.eps):
+        for t in ts:
+            out[t].append(q)
+    return out
 
 
 class Enumerator:
     """Paths of one automaton, shortest first; ties in an order fixed by ``order(letter)``
-    (default: the letter itself), so the same input always lists the same paths."""
+    (default: the letter itself), so the same input always lists the same paths.
+
+    A live subset of one state is held as that state (an ``int``), a larger one as
+    a ``frozenset``: listings mostly stay on single states (graph automata are
+    deterministic but for the flow tag), and there a subset's children are read
+    off the state's row of the index, with no set built.
+    """
 
     def __init__(
         self,
@@ -125,36 +155,86 @@ class Enumerator:
         self.subsets = Subsets(a)
         self.dist = distances(a, budget)
         self.order = order
-        self._children: dict[frozenset[int], list[tuple[int, Any, int, int, frozenset[int]]]] = {}
+        self._children: dict[Subset, list[Child]] = {}
 
-    def _live(self, subset: frozenset[int]) -> frozenset[int]:
+    def start(self, starts: Iterable[int] | None = None) -> tuple[Subset, int, bool] | None:
+        """The live start subset from ``starts``, its distance to acceptance and whether
+        it accepts; None when nothing is accepted from there."""
         dist = self.dist
-        return frozenset(q for q in subset if dist[q] >= 0)
+        states = self.subsets.start(starts)
+        if len(states) == 1:
+            (q,) = states
+            return None if dist[q] < 0 else (q, dist[q], q in self.a.finals)
+        live = frozenset(q for q in states if dist[q] >= 0)
+        if not live:
+            return None
+        fin = not self.a.finals.isdisjoint(live)
+        h = min(dist[q] for q in live)
+        return (next(iter(live)) if len(live) == 1 else live), h, fin
 
-    def _h(self, subset: frozenset[int]) -> int:
-        dist = self.dist
-        return min(dist[q] for q in subset)
-
-    def children(
-        self, subset: frozenset[int], budget: Budget
-    ) -> list[tuple[int, Any, int, int, frozenset[int]]]:
-        """``(h, order key, rank, letter, live successor)`` of a live subset, best first
-        (cached); ``rank`` keeps letters of equal ``h`` and key in the automaton's order."""
+    def children(self, subset: Subset, budget: Budget) -> list[Child]:
+        """``(h, (letter,), live successor, accepts)`` of a live subset, best first
+        (cached): by ``h``, then order key, then the letter's rank in the automaton's
+        order.  (The letter comes as a 1-tuple: ready to extend a prefix with.)"""
         got = self._children.get(subset)
         if got is None:
-            order = self.order
-            dist = self.dist
-            got = []
-            for x, nxt in self.subsets.moves(subset).items():
-                live = [q for q in nxt if dist[q] >= 0]
-                if live:
-                    h = min([dist[q] for q in live])
-                    key = x if order is None else order(x)
-                    got.append((h, key, len(got), x, frozenset(live)))
-            got.sort()
-            budget.charge(1, len(got) + len(subset))
-            self._children[subset] = got
+            if isinstance(subset, frozenset):
+                ranked, size = self._set_children(subset), len(subset)
+            elif self.subsets.has_eps:
+                ranked, size = self._set_children(frozenset((subset,))), 1
+            else:
+                ranked, size = self._row_children(subset), 1
+            ranked.sort()
+            budget.charge(1, len(ranked) + size)
+            got = self._children[subset] = list(map(_child, ranked))
         return got
+
+    def _row_children(self, q: int) -> list[Ranked]:
+        """Children of the one state ``q`` of an automaton without epsilon moves, ranked:
+        the targets of a letter with a single one need no set."""
+        dist, order, finals = self.dist, self.order, self.a.finals
+        row = self.subsets.index[q]
+        if len(row) > 1 and max(map(len, row.values())) == 1:  # one target a letter
+            # (ranks are row positions: they order children as the count below does)
+            if order is None:
+                return [
+                    (h, x, r, (h, (x,), t, t in finals))
+                    for r, (x, (t,)) in enumerate(row.items())
+                    if (h := dist[t]) >= 0
+                ]
+            return [
+                (h, order(x), r, (h, (x,), t, t in finals))
+                for r, (x, (t,)) in enumerate(row.items())
+                if (h := dist[t]) >= 0
+            ]
+        out: list[Ranked] = []
+        for x, ts in row.items():
+            if len(ts) == 1:
+                t = ts[0]
+                h = dist[t]
+                if h >= 0:
+                    key = x if order is None else order(x)
+                    out.append((h, key, len(out), (h, (x,), t, t in finals)))
+            else:
+                self._rank(out, x, frozenset(set(ts)))
+        return out
+
+    def _set_children(self, subset: frozenset[int]) -> list[Ranked]:
+        out: list[Ranked] = []
+        for x, nxt in self.subsets.moves(subset).items():
+            self._rank(out, x, nxt)
+        return out
+
+    def _rank(self, out: list[Ranked], x: int, nxt: frozenset[int]) -> None:
+        """The live part of ``nxt`` (reached by ``x``) added to ``out``, if any."""
+        dist = self.dist
+        live = [q for q in nxt if dist[q] >= 0]
+        if live:
+            h = min([dist[q] for q in live])
+            key = x if self.order is None else self.order(x)
+            fin = not self.a.finals.isdisjoint(live)
+            nxt_live = live[0] if len(live) == 1 else frozenset(live)
+            out.append((h, key, len(out), (h, (x,), nxt_live, fin)))
 
     def words(
         self,
@@ -167,92 +247,118 @@ class Enumerator:
         shortest first, of at most ``max_hops`` hops in all (-1: the budget's allowance
         alone); and whether more exist."""
         budget = budget or Budget()
-        start = self._live(self.subsets.start(starts))
-        if not start:
+        root = self.start(starts)
+        if root is None:
             return [], False
         if limit <= 0:
             return [], True
-        finals = self.a.finals
-        # A node is (parent node, letter, subset, depth); heap entries are
-        # (f, -depth, seq, node, cursor): cursor -1 is the node itself,
-        # k >= 0 is "the node's k-th child, then a cursor to the next one".
-        root = (None, -1, start, 0)
+        start, h, fin = root
+        # A node is (prefix, child entry it was made from, depth, parent node): the
+        # prefix spelled out up to _SPELLED letters (parent None), linked beyond
+        # (prefix None), so a listing holds O(k × L) nodes of bounded size.  Heap
+        # entries are (f, -depth, seq, node, kids, cursor): cursor -1 is the node
+        # itself, k >= 0 "the node's k-th child (of kids), then a cursor to the next".
+        node: Any = ((), (h, (), start, fin), 0, None)
         seq = 0
-        heap: list[tuple[int, int, int, Any, int]] = []
+        heap: list[tuple[int, int, int, Any, Any, int]] = []
         out: list[Word] = []
         cache = self._children
         children = self.children
         push, pop, pushpop = heapq.heappush, heapq.heappop, heapq.heappushpop
-        # Nodes made since the budget was last told (told in batches: a call per
-        # node would cost as much as the node).
-        steps = 0
+        # The budget is told of the entries made (the work) in batches, when `seq`
+        # reaches `due`: a call per entry would cost as much as the entry.
+        due = _BATCH
         # The entry to handle next; an entry made while handling one is handed on
-        # through heappushpop (which returns it at once when it is the smallest),
-        # so a descent costs no heap operation and the order is the heap's.
-        entry: tuple[int, int, int, Any, int] | None = (self._h(start), 0, seq, root, -1)
-        while entry is not None:
-            f, _, _, node, cursor = entry
-            entry = None
-            if steps >= _BATCH:
-                budget.work(steps * ARC_UNITS)
-                steps = 0
-            if cursor >= 0:  # materialise the parent's child number `cursor`
-                depth = node[3] + 1
-                kids = cache.get(node[2])
-                if kids is None:
-                    kids = children(node[2], budget)
-                h, _, _, x, nxt = kids[cursor]
-                seq += 1
-                child = (depth + h, -depth, seq, (node, x, nxt, depth), -1)
-                cursor += 1
-                if cursor < len(kids):
+        # through heappushpop (which returns it at once when it is the smallest).
+        entry: tuple[int, int, int, Any, Any, int] | None = (h, 0, seq, node, None, -1)
+        # Hops of the words listed: taken from the allowance when the listing ends
+        # (one call, not one a word); `cut`, the first word past it, then spends it.
+        allowance, taken, cut = budget.hops_left, 0, 0
+        try:
+            while entry is not None:
+                f, neg, _, node, kids, cursor = entry
+                entry = None
+                if seq >= due:
+                    budget.work((seq - due + _BATCH) * ARC_UNITS)
+                    due = seq + _BATCH
+                if cursor >= 0:  # materialise the parent's child number `cursor`
                     seq += 1
-                    push(heap, (depth + kids[cursor][0], -depth, seq, node, cursor))
-                steps += 1
-                entry = pushpop(heap, child) if heap else child
-                continue
-            while True:  # the node, and straight down while it has one child on course
-                subset = node[2]
-                if not finals.isdisjoint(subset):
-                    if len(out) == limit:
-                        budget.work(steps * ARC_UNITS)
-                        return out, True
-                    word = _spell(node)
-                    if 0 <= max_hops < len(word) or not budget.take_hops(len(word)):
-                        budget.work(steps * ARC_UNITS)
-                        return out, True  # the allowance of listed hops is spent
-                    if max_hops >= 0:
-                        max_hops -= len(word)
-                    out.append(word)
-                kids = cache.get(subset)
-                if kids is None:
-                    kids = children(subset, budget)
-                if not kids:
-                    break
-                depth = node[3] + 1
-                if len(kids) == 1 and depth + kids[0][0] == f:
-                    _, _, _, x, nxt = kids[0]
-                    node = (node, x, nxt, depth)
-                    steps += 1
+                    kid, depth = kids[cursor], -neg
+                    made = (
+                        (node[0] + kid[1], kid, depth, None)
+                        if depth <= _SPELLED
+                        else (None, kid, depth, node)
+                    )
+                    child = (f, neg, seq, made, None, -1)
+                    cursor += 1
+                    if cursor < len(kids):
+                        seq += 1
+                        push(heap, (kids[cursor][0] - neg, neg, seq, node, kids, cursor))
+                    entry = pushpop(heap, child) if heap else child
                     continue
-                seq += 1
-                cursor_entry = (depth + kids[0][0], -depth, seq, node, 0)
-                entry = pushpop(heap, cursor_entry) if heap else cursor_entry
-                break
-            if entry is None and heap:
-                entry = pop(heap)
-        budget.work(steps * ARC_UNITS)
-        return out, False
+                # The node, and straight down its first child while that one is on course:
+                # it is then smaller than every entry (the node was the smallest, and the
+                # child is as short and deeper), so it needs no heap operation.
+                word, (_, _, subset, fin), depth, _ = node
+                while True:
+                    if fin:
+                        if len(out) == limit:
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True
+                        if word is None:
+                            word = _spell(node)
+                        if 0 <= max_hops < depth:
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True
+                        if 0 <= allowance < taken + depth:
+                            cut = depth
+                            budget.work((seq - due + _BATCH) * ARC_UNITS)
+                            return out, True  # the allowance of listed hops is spent
+                        taken += depth
+                        if max_hops >= 0:
+                            max_hops -= depth
+                        out.append(word)
+                    kids = cache.get(subset)
+                    if kids is None:
+                        kids = children(subset, budget)
+                    if not kids:
+                        break
+                    depth += 1
+                    first = kids[0]
+                    if depth + first[0] == f:
+                        if len(kids) > 1:
+                            seq += 1
+                            push(heap, (depth + kids[1][0], -depth, seq, node, kids, 1))
+                        if depth <= _SPELLED:
+                            word = word + first[1]
+                            node = (word, first, depth, None)
+                        else:
+                            word, node = None, (None, first, depth, node)
+                        _, _, subset, fin = first
+                        continue
+                    seq += 1
+                    cursor_entry = (depth + first[0], -depth, seq, node, kids, 0)
+                    entry = pushpop(heap, cursor_entry) if heap else cursor_entry
+                    break
+                if entry is None and heap:
+                    entry = pop(heap)
+            budget.work((seq - due + _BATCH) * ARC_UNITS)
+            return out, False
+        finally:
+            if taken:
+                budget.take_hops(taken)
+            if cut:
+                budget.take_hops(cut)  # refused: the allowance is spent
 
 
 def _spell(node: Any) -> Word:
-    letters = [0] * node[3]
-    i = node[3]
-    while i:
-        i -= 1
-        letters[i] = node[1]
-        node = node[0]
-    return tuple(letters)
+    """The word of a node deeper than _SPELLED: its spelled ancestor's, then the rest."""
+    rest = []
+    while node[0] is None:
+        rest.append(node[1][1][0])
+        node = node[3]
+    rest.reverse()
+    return node[0] + tuple(rest)
 
 
 def enumerate_words(

@@ -141,8 +141,9 @@ class _Lists:
     def flow(self, name: str, tag: int, max_paths: int, task: Task) -> FlowDiff:
         lists: list[PathList] = [(), (), (), (), (), ()]
         truncated = False
-        # automaton -> its words for this flow, listed in full (not cut by the allowance)
-        listed: dict[int, tuple[list[tuple[int, ...]], bool]] = {}
+        # automaton -> its words for this flow, listed in full (not cut by the allowance),
+        # and their paths
+        listed: dict[int, tuple[list[tuple[int, ...]], bool, PathList]] = {}
         for n, k in enumerate(_LIST_ORDER):
             starts = self.firsts[k].get(tag)
             if not starts:
@@ -150,13 +151,15 @@ class _Lists:
             share = _share(task, len(_LIST_ORDER) - n)
             same = listed.get(id(self.six[k]))
             if same is not None:
-                words, more = _replay(*same, share, task)
+                full, more, paths = same
+                words, more = _replay(full, more, share, task)
+                lists[k] = paths if len(words) == len(full) else _paths(words, self.letters)
             else:
                 words, more = self._enumerator(k, task).words(starts, max_paths, task.budget, share)
+                lists[k] = _paths(words, self.letters)
                 if not more or len(words) == max_paths:  # not cut by the allowance
-                    listed[id(self.six[k])] = (words, more)
+                    listed[id(self.six[k])] = (words, more, lists[k])
             truncated = truncated or more
-            lists[k] = _paths(words, self.letters)
         return _flow_diff(name, lists, truncated)
 
 
