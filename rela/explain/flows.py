@@ -3,7 +3,7 @@
 :class:`FlowExplainer` holds one spec's model and letter matcher; its
 :meth:`~FlowExplainer.explain` takes a violation (as the verifier produced
 it), the FEC's traffic keys and, when the graphs are at hand, their
-:class:`~rela.explain.classify.GraphFacts`, and returns the violation with an
+:class:`~rela.explain.walks.GraphFacts`, and returns the violation with an
 :class:`~rela.results.Explanation` and its ``any`` markers named by their
 clause (``⟨any(.* core2 .*)⟩`` rather than ``#1``).
 
@@ -31,10 +31,11 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from rela.explain.classify import Divergence, GraphFacts, classify, prefixes, shared
+from rela.explain.classify import Divergence, classify, prefixes, shared
 from rela.explain.derive import Derivation, Deriver, Segment, pick_segment
 from rela.explain.match import Matcher
 from rela.explain.model import Resolved, SpecModel, reachable_branches
+from rela.explain.walks import GraphFacts
 from rela.lang import ast
 from rela.results import ClauseRef, Explanation, Path, SpecialHop, Violation
 
@@ -96,8 +97,8 @@ class FlowExplainer:
     def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
         d = self._deriver(r)
         div = classify(v, facts)
-        own_before = facts.missing_before if facts is not None else ()
-        own_after = facts.unexpected_after if facts is not None else ()
+        own_before = facts.missing_own if facts is not None else ()
+        own_after = facts.unexpected_own if facts is not None else ()
         actual, expected = prefixes(v.actual or v.after), prefixes(v.expected)
         missing = tuple(
             _clause(d, "R", _sources(v.before, m, own_before, i), m, shared(m, actual) - 1)
@@ -131,8 +132,9 @@ def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) ->
     then the others.  Lists are sorted alike (length, then names), and a clause that
     changes one part of every path keeps their order: the ``i``-th missing path most
     often comes from the ``i``-th source, which spares trying the ones before it.
-    Lazily: the first source tried is most often the one."""
-    if (i < len(own) and own[i]) or path in listed:
+    Lazily: the first source tried is most often the one.  ``own[i]``, when known, says
+    whether the path is listed or the graph's (:class:`~rela.explain.walks.GraphFacts`)."""
+    if own[i] if i < len(own) else path in listed:
         yield path
         yield from (p for p in listed if p != path)
     elif 0 < i < len(listed):
