@@ -45,7 +45,16 @@ from rela.explain.walks import GraphFacts
 from rela.results import Path, SpecialHop, Violation, common_prefix_len
 from rela.values import frozen
 
-__all__ = ["Divergence", "classify", "is_drop", "prefixes", "revisits", "shared"]
+__all__ = [
+    "Divergence",
+    "classify",
+    "closest",
+    "is_drop",
+    "prefixes",
+    "reads_walks",
+    "revisits",
+    "shared",
+]
 
 
 @frozen
@@ -91,6 +100,8 @@ _REVISITS: dict[Path, bool] = {}
 
 #: Paths as a trie: hop -> the trie of what follows it.
 Trie = dict[Any, "Trie"]
+#: Paths as a trie that knows, at each prefix, the first path having it.
+_FirstTrie = dict[Any, tuple[int, "_FirstTrie"]]
 
 
 def prefixes(paths: Sequence[Path]) -> Trie:
@@ -123,11 +134,6 @@ def shared(path: Path, index: Trie) -> int:
     return n
 
 
-def _closest(path: Path, others: Sequence[Path]) -> int:
-    """The longest common prefix of ``path`` with any of ``others`` (0 if none)."""
-    return shared(path, prefixes(others))
-
-
 def _hop(path: Path, shared: int) -> str | None:
     """The last shared hop; the flow's start when nothing is shared."""
     if shared > 0:
@@ -135,32 +141,57 @@ def _hop(path: Path, shared: int) -> str | None:
     return path[0] if path and not isinstance(path[0], SpecialHop) else None
 
 
-def classify(v: Violation, facts: GraphFacts | None = None) -> Divergence:
+def classify(
+    v: Violation, facts: GraphFacts | None = None, near: Sequence[int] | None = None
+) -> Divergence:
     """The kind and divergence point of a violated flow (see the module docstring).
 
     When the paths share no hop (an ``any(p)`` expectation, a flow whose after
     paths start elsewhere), behaviour diverges where the flow enters: ``at`` is
-    the flow's start.
+    the flow's start.  ``near`` is :func:`closest` when the caller has it.
     """
-    div = _classify(v, facts)
+    div = _classify(v, facts, near)
     if div.at is None and v.flow != "*":
         return Divergence(div.kind, v.flow, div.missing, div.unexpected)
     return div
 
 
-def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
+def closest(v: Violation) -> list[int]:
+    """Per unexpected path, the longest prefix it shares with an expected path.
+
+    >>> from rela.results import FecRef
+    >>> closest(Violation(FecRef(0, None), "a", (), (), (("a", "b"),), (), (),
+    ...                   (("a", "b", "c"), ("a", "c"))))
+    [2, 1]
+    """
+    index = prefixes(v.expected)
+    return [shared(u, index) for u in v.unexpected]
+
+
+def reads_walks(
+    missing: Sequence[Path],
+    unexpected: Sequence[Path],
+    after: Sequence[Path],
+    actual: Sequence[Path],
+) -> bool:
+    """Whether :func:`classify` may read ``facts.walks`` of a flow whose after graph has no
+    new loop (with one it reads them whenever paths are missing): only when the kind
+    comes from the missing paths alone (``lost-delivery``, ``paths-removed``)."""
+    return bool(missing) and (not unexpected or not (after or actual))
+
+
+def _classify(v: Violation, facts: GraphFacts | None, near: Sequence[int] | None) -> Divergence:
     missing, unexpected, expected = v.missing, v.unexpected, v.expected
     loopy = [i for i, u in enumerate(unexpected) if revisits(u)]
-    expected_loops = any(revisits(p) for p in expected)
-    if loopy and not expected_loops:
-        return _from_unexpected("new-loop", v, loopy)
+    if loopy and not any(revisits(p) for p in expected):
+        return _from_unexpected("new-loop", v, loopy, near)
     if facts is not None and facts.loop_after is not None and not facts.loop_before:
         if missing:
             return _from_missing("new-loop", v, facts)
         return Divergence("new-loop", _hop(facts.loop_after, 1), None, None)
     drops = [i for i, u in enumerate(unexpected) if u and is_drop(u[-1])]
     if drops:
-        div = _from_unexpected("new-drop", v, drops)
+        div = _from_unexpected("new-drop", v, drops, near)
         assert div.unexpected is not None
         at = _dropped_at(unexpected[div.unexpected])  # None: keep where it diverges
         return div if at is None else Divergence(div.kind, at, div.missing, div.unexpected)
@@ -171,7 +202,7 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     if missing:
         return _from_missing("paths-removed", v, facts)
     if unexpected:
-        return _from_unexpected("paths-added", v, range(len(unexpected)))
+        return _from_unexpected("paths-added", v, range(len(unexpected)), near)
     return Divergence("paths-moved", None, None, None)  # an empty difference (under `not`)
 
 
@@ -186,19 +217,19 @@ def _dropped_at(path: Path) -> str | None:
     return path[-2]
 
 
-def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergence:
-    """Divergence of the unexpected path (among ``which``) closest to an expected one."""
-    best, best_len = which[0], -1
-    index = prefixes(v.expected)
-    for i in which:
-        n = shared(v.unexpected[i], index)
-        if n > best_len:
-            best, best_len = i, n
+def _from_unexpected(
+    kind: str, v: Violation, which: Sequence[int], near: Sequence[int] | None
+) -> Divergence:
+    """Divergence of the unexpected path (among ``which``) closest to an expected one
+    (the first such)."""
+    if near is None:
+        near = closest(v)
+    best = max(which, key=near.__getitem__)
     u = v.unexpected[best]
     partner = max(
         range(len(v.missing)), key=lambda j: common_prefix_len(v.missing[j], u), default=None
     )
-    return Divergence(kind, _hop(u, max(best_len, 0)), partner, best)
+    return Divergence(kind, _hop(u, near[best]), partner, best)
 
 
 def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergence:
@@ -215,16 +246,24 @@ def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergen
 def _pair(kind: str, v: Violation) -> Divergence:
     """Divergence of the (missing, unexpected) pair sharing the longest prefix (the first
     such pair, missing paths first: the unexpected paths' prefixes are indexed once)."""
-    first: dict[Path, int] = {}
+    root: _FirstTrie = {}  # hop -> (the first unexpected path with this prefix, what follows)
     for j, u in enumerate(v.unexpected):
-        for k in range(1, len(u) + 1):
-            first.setdefault(u[:k], j)
+        node = root
+        for hop in u:
+            nxt = node.get(hop)
+            if nxt is None:
+                nxt = node[hop] = (j, {})
+            node = nxt[1]
     best = (-1, 0, 0)
     for i, m in enumerate(v.missing):
-        n = 0
-        while n < len(m) and m[: n + 1] in first:
+        n, j, node = 0, 0, root
+        for hop in m:
+            got = node.get(hop)
+            if got is None:
+                break
+            j, node = got
             n += 1
         if n > best[0]:
-            best = (n, i, first[m[:n]] if n else 0)
+            best = (n, i, j)
     n, i, j = best
     return Divergence(kind, _hop(v.missing[i], max(n, 0)), i, j)

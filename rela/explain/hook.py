@@ -27,6 +27,7 @@ from typing import Any
 
 from rela.check.outcome import FlowDiff, Outcome
 from rela.explain.causes import find_causes
+from rela.explain.classify import reads_walks
 from rela.explain.coverage import CoverageCounter, Tally, coverage_results, vacuity_warnings
 from rela.explain.flows import FlowExplainer
 from rela.explain.model import SpecModel
@@ -157,8 +158,9 @@ def _explained(
     if f.flow != "*":
         listed_before = set(f.before) if f.missing else ()
         listed_after = set(f.after) if f.unexpected else ()
+        walks = reads_walks(f.missing, f.unexpected, f.after, f.actual)
         facts = graph_facts(
-            before, after, f.flow, f.missing, f.unexpected, listed_before, listed_after
+            before, after, f.flow, f.missing, f.unexpected, listed_before, listed_after, walks
         )
     done = explainer.explain(v, fec.traffic, facts)
     return dataclasses.replace(

@@ -68,14 +68,21 @@ def graph_facts(
     unexpected: Sequence[Path] = (),
     listed_before: Collection[Path] = (),
     listed_after: Collection[Path] = (),
+    walks: bool = True,
 ) -> GraphFacts:
-    """The :class:`GraphFacts` of one flow (a path listed is not walked again)."""
+    """The :class:`GraphFacts` of one flow (a path listed is not walked again).
+
+    ``walks=False``: the caller will not read the missing paths' walks unless the after
+    graph has a new loop (:func:`~rela.explain.classify.reads_walks`), so they are only
+    counted then (else ``walks`` is empty).
+    """
     cycle = after.find_cycle(flow) if after.has_cycle() else None
     before_loops = before.has_cycle() and before.find_cycle(flow) is not None
+    counted = walks or (cycle is not None and not before_loops)
     return GraphFacts(
         cycle,
         before_loops,
-        tuple([after.walk(flow, m) for m in missing]),
+        tuple([after.walk(flow, m) for m in missing]) if counted else (),
         tuple([m in listed_before or before.is_path(flow, m) for m in missing]),
         tuple([u in listed_after or after.is_path(flow, u) for u in unexpected]),
     )

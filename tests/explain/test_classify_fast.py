@@ -6,7 +6,10 @@ their plain definitions.
 * a graph without any cycle (one pass per graph, over its distinct successor tuples)
   has no loop for any flow, and a graph with one has a cycle that some node reaches
   (the per-flow search is the definition);
-* one walker per graph, shared by every flow, walks as the plain walks do.
+* one walker per graph, shared by every flow, walks as the plain walks do;
+* the prefixes unexpected paths share with expected ones, computed once by the caller,
+  classify a flow as computing them inside does;
+* walks left uncounted when classify will not read them change no kind or place.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rela.explain.classify import _pair
+from rela.explain.classify import _pair, classify, closest, reads_walks
 from rela.explain.walks import GraphWalker, find_cycle, graph_facts, has_cycle, is_path, walk
 from rela.network.model import Graph
 from rela.results import ANY_OTHER, FecRef, Violation, common_prefix_len
@@ -124,3 +127,44 @@ def test_graph_facts_walk_as_walk_and_is_path_say(g: Any, some: list[tuple], dat
         assert facts.loop_after == find_cycle(graph, flow)
         assert facts.loop_before == (find_cycle(graph, flow) is not None)
         assert walker.find_cycle(flow) == find_cycle(graph, flow)
+
+
+violations = st.builds(
+    lambda m, u, e, a: Violation(FecRef(0, None), "a", (), a, e, a, m, u),
+    st.lists(paths, max_size=4).map(tuple),
+    st.lists(paths, max_size=4).map(tuple),
+    st.lists(paths, max_size=4).map(tuple),
+    st.lists(paths, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(violations)
+def test_classify_with_the_callers_closest_prefixes_is_classify(v: Violation) -> None:
+    near = closest(v)
+    assert near == [
+        max((common_prefix_len(u, e) for e in v.expected), default=0) for u in v.unexpected
+    ]
+    assert classify(v, None, near) == classify(v)
+
+
+@settings(max_examples=300, deadline=None)
+@given(graphs(acyclic=False), graphs(acyclic=False), st.data())
+def test_classify_reads_no_walk_that_graph_facts_leaves_out(g1: Any, g2: Any, data: Any) -> None:
+    """Walks are counted only when :func:`reads_walks` says classify may read them (or the
+    after graph has a new loop): the kind and place are those of the facts in full."""
+    before, after = g1[0], g2[0]
+    flow = data.draw(st.sampled_from(sorted(set(before.labels) | set(after.labels))))
+    own = st.sampled_from(sorted(g1[1] | g2[1]) or [(flow,)])
+    some = st.lists(st.one_of(own, paths), max_size=3).map(tuple)
+    missing, unexpected, expected = (data.draw(some) for _ in range(3))
+    after_paths = data.draw(st.just(()) | some)  # no after path: a lost delivery
+    v = Violation(
+        FecRef(0, None), flow, (), after_paths, expected, after_paths, missing, unexpected
+    )
+    wb, wa = GraphWalker(before), GraphWalker(after)
+    full = graph_facts(wb, wa, flow, missing, unexpected)
+    lazy = graph_facts(
+        wb, wa, flow, missing, unexpected, walks=reads_walks(missing, unexpected, after_paths, ())
+    )
+    assert classify(v, lazy) == classify(v, full)
