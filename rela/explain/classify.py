@@ -38,47 +38,23 @@ Divergence(kind='new-drop', at='c2', missing=0, unexpected=0)
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 from typing import Any
 
-from rela.network.model import Fec, Graph
+from rela.explain.walks import GraphFacts
 from rela.results import Path, SpecialHop, Violation, common_prefix_len
 from rela.values import frozen
 
 __all__ = [
     "Divergence",
-    "GraphFacts",
     "classify",
-    "find_cycle",
-    "graph_facts",
-    "has_cycle",
+    "closest",
     "is_drop",
-    "is_path",
+    "prefixes",
+    "reads_walks",
     "revisits",
-    "walk",
+    "shared",
 ]
-
-
-@frozen
-class GraphFacts:
-    """What the flow's graphs say beyond the listed paths.
-
-    ``loop_after`` is a forwarding loop (a cycle, as its locations) reachable
-    from the flow's start in the after graph, ``loop_before`` whether the
-    before graph has one; ``walks[i]`` how many leading hops of the i-th
-    missing path the after graph can still follow from the flow's start.
-    ``missing_before[i]`` says whether the i-th missing path is itself a path
-    of the before graph, ``unexpected_after[i]`` whether the i-th unexpected
-    path is one of the after graph (each is then its own source for clause
-    attribution, even when the listed path lists are cut).
-    """
-
-    loop_after: Path | None
-    loop_before: bool
-    walks: tuple[int, ...]
-    missing_before: tuple[bool, ...] = ()
-    unexpected_after: tuple[bool, ...] = ()
 
 
 @frozen
@@ -124,6 +100,8 @@ _REVISITS: dict[Path, bool] = {}
 
 #: Paths as a trie: hop -> the trie of what follows it.
 Trie = dict[Any, "Trie"]
+#: Paths as a trie that knows, at each prefix, the first path having it.
+_FirstTrie = dict[Any, tuple[int, "_FirstTrie"]]
 
 
 def prefixes(paths: Sequence[Path]) -> Trie:
@@ -156,11 +134,6 @@ def shared(path: Path, index: Trie) -> int:
     return n
 
 
-def _closest(path: Path, others: Sequence[Path]) -> int:
-    """The longest common prefix of ``path`` with any of ``others`` (0 if none)."""
-    return shared(path, prefixes(others))
-
-
 def _hop(path: Path, shared: int) -> str | None:
     """The last shared hop; the flow's start when nothing is shared."""
     if shared > 0:
@@ -168,32 +141,57 @@ def _hop(path: Path, shared: int) -> str | None:
     return path[0] if path and not isinstance(path[0], SpecialHop) else None
 
 
-def classify(v: Violation, facts: GraphFacts | None = None) -> Divergence:
+def classify(
+    v: Violation, facts: GraphFacts | None = None, near: Sequence[int] | None = None
+) -> Divergence:
     """The kind and divergence point of a violated flow (see the module docstring).
 
     When the paths share no hop (an ``any(p)`` expectation, a flow whose after
     paths start elsewhere), behaviour diverges where the flow enters: ``at`` is
-    the flow's start.
+    the flow's start.  ``near`` is :func:`closest` when the caller has it.
     """
-    div = _classify(v, facts)
+    div = _classify(v, facts, near)
     if div.at is None and v.flow != "*":
         return Divergence(div.kind, v.flow, div.missing, div.unexpected)
     return div
 
 
-def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
+def closest(v: Violation) -> list[int]:
+    """Per unexpected path, the longest prefix it shares with an expected path.
+
+    >>> from rela.results import FecRef
+    >>> closest(Violation(FecRef(0, None), "a", (), (), (("a", "b"),), (), (),
+    ...                   (("a", "b", "c"), ("a", "c"))))
+    [2, 1]
+    """
+    index = prefixes(v.expected)
+    return [shared(u, index) for u in v.unexpected]
+
+
+def reads_walks(
+    missing: Sequence[Path],
+    unexpected: Sequence[Path],
+    after: Sequence[Path],
+    actual: Sequence[Path],
+) -> bool:
+    """Whether :func:`classify` may read ``facts.walks`` of a flow whose after graph has no
+    new loop (with one it reads them whenever paths are missing): only when the kind
+    comes from the missing paths alone (``lost-delivery``, ``paths-removed``)."""
+    return bool(missing) and (not unexpected or not (after or actual))
+
+
+def _classify(v: Violation, facts: GraphFacts | None, near: Sequence[int] | None) -> Divergence:
     missing, unexpected, expected = v.missing, v.unexpected, v.expected
     loopy = [i for i, u in enumerate(unexpected) if revisits(u)]
-    expected_loops = any(revisits(p) for p in expected)
-    if loopy and not expected_loops:
-        return _from_unexpected("new-loop", v, loopy)
+    if loopy and not any(revisits(p) for p in expected):
+        return _from_unexpected("new-loop", v, loopy, near)
     if facts is not None and facts.loop_after is not None and not facts.loop_before:
         if missing:
             return _from_missing("new-loop", v, facts)
         return Divergence("new-loop", _hop(facts.loop_after, 1), None, None)
     drops = [i for i, u in enumerate(unexpected) if u and is_drop(u[-1])]
     if drops:
-        div = _from_unexpected("new-drop", v, drops)
+        div = _from_unexpected("new-drop", v, drops, near)
         assert div.unexpected is not None
         at = _dropped_at(unexpected[div.unexpected])  # None: keep where it diverges
         return div if at is None else Divergence(div.kind, at, div.missing, div.unexpected)
@@ -204,7 +202,7 @@ def _classify(v: Violation, facts: GraphFacts | None) -> Divergence:
     if missing:
         return _from_missing("paths-removed", v, facts)
     if unexpected:
-        return _from_unexpected("paths-added", v, range(len(unexpected)))
+        return _from_unexpected("paths-added", v, range(len(unexpected)), near)
     return Divergence("paths-moved", None, None, None)  # an empty difference (under `not`)
 
 
@@ -219,19 +217,19 @@ def _dropped_at(path: Path) -> str | None:
     return path[-2]
 
 
-def _from_unexpected(kind: str, v: Violation, which: Sequence[int]) -> Divergence:
-    """Divergence of the unexpected path (among ``which``) closest to an expected one."""
-    best, best_len = which[0], -1
-    index = prefixes(v.expected)
-    for i in which:
-        n = shared(v.unexpected[i], index)
-        if n > best_len:
-            best, best_len = i, n
+def _from_unexpected(
+    kind: str, v: Violation, which: Sequence[int], near: Sequence[int] | None
+) -> Divergence:
+    """Divergence of the unexpected path (among ``which``) closest to an expected one
+    (the first such)."""
+    if near is None:
+        near = closest(v)
+    best = max(which, key=near.__getitem__)
     u = v.unexpected[best]
     partner = max(
         range(len(v.missing)), key=lambda j: common_prefix_len(v.missing[j], u), default=None
     )
-    return Divergence(kind, _hop(u, max(best_len, 0)), partner, best)
+    return Divergence(kind, _hop(u, near[best]), partner, best)
 
 
 def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergence:
@@ -248,192 +246,24 @@ def _from_missing(kind: str, v: Violation, facts: GraphFacts | None) -> Divergen
 def _pair(kind: str, v: Violation) -> Divergence:
     """Divergence of the (missing, unexpected) pair sharing the longest prefix (the first
     such pair, missing paths first: the unexpected paths' prefixes are indexed once)."""
-    first: dict[Path, int] = {}
+    root: _FirstTrie = {}  # hop -> (the first unexpected path with this prefix, what follows)
     for j, u in enumerate(v.unexpected):
-        for k in range(1, len(u) + 1):
-            first.setdefault(u[:k], j)
+        node = root
+        for hop in u:
+            nxt = node.get(hop)
+            if nxt is None:
+                nxt = node[hop] = (j, {})
+            node = nxt[1]
     best = (-1, 0, 0)
     for i, m in enumerate(v.missing):
-        n = 0
-        while n < len(m) and m[: n + 1] in first:
+        n, j, node = 0, 0, root
+        for hop in m:
+            got = node.get(hop)
+            if got is None:
+                break
+            j, node = got
             n += 1
         if n > best[0]:
-            best = (n, i, first[m[:n]] if n else 0)
+            best = (n, i, j)
     n, i, j = best
     return Divergence(kind, _hop(v.missing[i], max(n, 0)), i, j)
-
-
-# ---------------------------------------------------------------------- graphs
-
-
-def graph_facts(
-    fec: Fec, flow: str, missing: Sequence[Path], unexpected: Sequence[Path] = ()
-) -> GraphFacts:
-    """The :class:`GraphFacts` of one flow of ``fec`` (as :func:`walk` and :func:`is_path`
-    say, each path step taken once for the flow's paths)."""
-    cycle = find_cycle(fec.after, flow) if has_cycle(fec.after) else None
-    before_loops = has_cycle(fec.before) and find_cycle(fec.before, flow) is not None
-    after, before = _Walker(fec.after, flow), _Walker(fec.before, flow)
-    return GraphFacts(
-        cycle,
-        before_loops,
-        tuple(after.walk(m) for m in missing),
-        tuple(before.is_path(m) for m in missing),
-        tuple(after.is_path(u) for u in unexpected),
-    )
-
-
-class _Walker:
-    """:func:`walk` and :func:`is_path` in one graph from one flow's start: the paths of a
-    flow share their prefixes, so each (set of nodes, hop) step is taken once."""
-
-    def __init__(self, graph: Graph, flow: str) -> None:
-        self.graph = graph
-        self.flow = flow
-        self.starts = frozenset(_starts(graph, flow))
-        self._steps: dict[tuple[frozenset[int], str], frozenset[int]] = {}
-
-    def step(self, current: frozenset[int], hop: str) -> frozenset[int]:
-        key = (current, hop)
-        got = self._steps.get(key)
-        if got is None:
-            succ, labels = self.graph.succ, self.graph.labels
-            got = frozenset(j for i in current for j in succ[i] if labels[j] == hop)
-            self._steps[key] = got
-        return got
-
-    def walk(self, path: Path) -> int:
-        if not path or path[0] != self.flow:
-            return 0
-        current = self.starts
-        n = 0
-        while current:
-            n += 1
-            if n == len(path):
-                break
-            current = self.step(current, path[n])
-        return n
-
-    def is_path(self, path: Path) -> bool:
-        if not path or path[0] != self.flow:
-            return False
-        current = self.starts
-        for hop in path[1:]:
-            current = self.step(current, hop)
-            if not current:
-                return False
-        return not current.isdisjoint(self.graph.sinks)
-
-
-def _starts(graph: Graph, flow: str) -> tuple[int, ...]:
-    """The sources of ``graph`` labelled ``flow`` (the sources indexed once per graph:
-    an FEC with thousands of flows asks for each of them)."""
-    by_label = _SOURCES.get(graph)
-    if by_label is None:
-        acc: dict[str, list[int]] = {}
-        for s in graph.sources:
-            acc.setdefault(graph.labels[s], []).append(s)
-        by_label = {label: tuple(nodes) for label, nodes in acc.items()}
-        if len(_SOURCES) > 256:
-            _SOURCES.clear()
-        _SOURCES[graph] = by_label
-    return by_label.get(flow, ())
-
-
-#: graph -> source label -> its source nodes (bounded; a run's recent graphs).
-_SOURCES: dict[Graph, dict[str, tuple[int, ...]]] = {}
-
-
-def walk(graph: Graph, flow: str, path: Path) -> int:
-    """How many leading hops of ``path`` the graph can follow from the flow's start.
-
-    >>> g = Graph.from_paths([["a", "b", "drop"]])
-    >>> walk(g, "a", ("a", "b", "c", "d")), walk(g, "x", ("x",))
-    (2, 0)
-    """
-    if not path or path[0] != flow:
-        return 0
-    current = set(_starts(graph, flow))
-    n = 0
-    while current:
-        n += 1
-        if n == len(path):
-            break
-        hop = path[n]
-        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
-    return n
-
-
-def is_path(graph: Graph, flow: str, path: Path) -> bool:
-    """Whether ``path`` is a path of the graph (from the flow's start to a sink).
-
-    >>> g = Graph.from_paths([["a", "b", "c"]])
-    >>> is_path(g, "a", ("a", "b", "c")), is_path(g, "a", ("a", "b"))
-    (True, False)
-    """
-    if not path or path[0] != flow:
-        return False
-    current = set(_starts(graph, flow))
-    for hop in path[1:]:
-        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
-        if not current:
-            return False
-    return any(i in graph.sinks for i in current)
-
-
-@functools.lru_cache(maxsize=64)
-def has_cycle(graph: Graph) -> bool:
-    """Whether the graph has a cycle anywhere (one pass for every flow of an FEC: without
-    one, no flow needs :func:`find_cycle`).
-
-    >>> loop = Graph(("a", "b", "c", "d"), ((1,), (2,), (1, 3), ()), (0,), frozenset({3}))
-    >>> has_cycle(Graph.from_paths([["a", "b"]])), has_cycle(loop)
-    (False, True)
-    """
-    indegree = [0] * len(graph.labels)
-    for nexts in graph.succ:
-        for v in nexts:
-            indegree[v] += 1
-    ready = [v for v, d in enumerate(indegree) if d == 0]
-    done = 0
-    while ready:
-        u = ready.pop()
-        done += 1
-        for v in graph.succ[u]:
-            indegree[v] -= 1
-            if indegree[v] == 0:
-                ready.append(v)
-    return done < len(graph.labels)
-
-
-def find_cycle(graph: Graph, flow: str) -> Path | None:
-    """A cycle reachable from the flow's start, as its locations (first found, iterative DFS).
-
-    >>> g = Graph((("a"), "b", "c", "d"), ((1,), (2,), (1, 3), ()), (0,), frozenset({3}))
-    >>> find_cycle(g, "a")
-    ('b', 'c')
-    """
-    white, grey, black = 0, 1, 2
-    color = [white] * len(graph.labels)
-    for root in _starts(graph, flow):
-        if color[root] != white:
-            continue
-        color[root] = grey
-        stack = [(root, iter(graph.succ[root]))]
-        on_path = [root]
-        while stack:
-            node, it = stack[-1]
-            for nxt in it:
-                if color[nxt] == grey:
-                    start = on_path.index(nxt)
-                    return tuple(graph.labels[i] for i in on_path[start:])
-                if color[nxt] == white:
-                    color[nxt] = grey
-                    stack.append((nxt, iter(graph.succ[nxt])))
-                    on_path.append(nxt)
-                    break
-            else:
-                color[node] = black
-                stack.pop()
-                on_path.pop()
-    return None

@@ -79,13 +79,14 @@ class Deriver:
         self.m = matcher
         self.resolved = resolved
         self._markers = {id(c): k for k, c in resolved.markers.items()}
+        #: Without ``any`` clauses, ``Q`` relates a path to itself alone (see :meth:`derive`).
+        self.q_identity = not self._markers
         self._paths: dict[Path, PathMatch] = {}
-        #: path -> (shape, each hop numbered by its first position, hop -> first position)
-        self._numbered: dict[
-            Path, tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]
-        ] = {}
         self._domains: dict[tuple[Hashable, ...], Derivation | None] = {}
         self._derived: dict[tuple[Hashable, ...], Derivation | None] = {}
+        #: id of a derivation -> (the derivation, its segment picked per hop); the
+        #: derivation is held, so that its id is not reused while the entry lives
+        self._picked: dict[int, tuple[Derivation, dict[int | None, Segment]]] = {}
 
     def _match(self, path: Path) -> PathMatch:
         """One memoised matcher per path, shared by every derivation that reads it."""
@@ -104,10 +105,11 @@ class Deriver:
         letter tests and hop equality only: it is shared by every pair with the same
         letter classes and the same equalities between their hops (:meth:`_pair_key`).
         Without ``any`` clauses, ``Q`` is the identity on the domain clause by clause,
-        so a ``Q`` derivation of ``(x, x)`` is the domain derivation of ``x``.
+        so a ``Q`` derivation of ``(x, x)`` is the domain derivation of ``x``, and
+        ``(x, y)`` with ``y`` another path has none.
         """
-        if side == "Q" and not self._markers and x == y:
-            return self.domain(x)
+        if side == "Q" and self.q_identity:
+            return self.domain(x) if x == y else None
         key = (side, *self._pair_key(x, y))
         got = self._derived.get(key, _MISSING)
         if got is _MISSING:
@@ -118,27 +120,26 @@ class Deriver:
         return got  # type: ignore[return-value]
 
     def _pair_key(self, x: Path, y: Path) -> tuple[Hashable, ...]:
-        """What a derivation search on ``(x, y)`` depends on: both shapes, and which hops
-        are equal (each hop numbered by its first position in ``x`` then ``y``).  Built
-        from each path's shape and numbering, computed once per path: a missing path is
-        tried against every listed source path in turn."""
-        shape_x, num_x, first_x = self._numbering(x)
-        shape_y, _, first_y = self._numbering(y)
-        n = len(x)
-        get = first_x.get
-        return shape_x, shape_y, num_x, tuple([get(h, n + first_y[h]) for h in y])
+        """What a derivation search on ``(x, y)`` depends on: where ``x`` ends, the letter
+        classes of ``x`` then ``y``, and which hops are equal (each hop numbered by its
+        first position in ``x`` then ``y``); computed in C over the two paths joined."""
+        both = x + y
+        first: dict[Any, int] = {}
+        return len(x), self.m.shape(both), tuple(map(first.setdefault, both, itertools.count()))
 
-    def _numbering(
-        self, path: Path
-    ) -> tuple[tuple[Hashable, ...], tuple[int, ...], dict[Any, int]]:
-        got = self._numbered.get(path)
-        if got is None:
-            first: dict[Any, int] = {}
-            num = tuple(map(first.setdefault, path, itertools.count()))
-            if len(self._numbered) > 10_000:
-                self._numbered.clear()
-            got = self._numbered[path] = (self.m.shape(path), num, first)
-        return got
+    def pick(self, der: Derivation, hop: int | None) -> Segment:
+        """:func:`pick_segment` of ``der`` on ``y``, memoised: derivations are shared by many
+        paths (of one shape, or one pair key)."""
+        got = self._picked.get(id(der))
+        if got is None or got[0] is not der:
+            if len(self._picked) > 10_000:
+                self._picked.clear()
+            got = self._picked[id(der)] = (der, {})
+        by_hop = got[1]
+        seg = by_hop.get(hop)
+        if seg is None:
+            seg = by_hop[hop] = pick_segment(der, hop)
+        return seg
 
     def search(self, side: str, x: Path, y: Path) -> Derivation | None:
         """:meth:`derive` without sharing: the search itself."""

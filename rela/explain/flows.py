@@ -3,7 +3,7 @@
 :class:`FlowExplainer` holds one spec's model and letter matcher; its
 :meth:`~FlowExplainer.explain` takes a violation (as the verifier produced
 it), the FEC's traffic keys and, when the graphs are at hand, their
-:class:`~rela.explain.classify.GraphFacts`, and returns the violation with an
+:class:`~rela.explain.walks.GraphFacts`, and returns the violation with an
 :class:`~rela.results.Explanation` and its ``any`` markers named by their
 clause (``⟨any(.* core2 .*)⟩`` rather than ``#1``).
 
@@ -31,10 +31,11 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from rela.explain.classify import Divergence, GraphFacts, classify, prefixes, shared
-from rela.explain.derive import Derivation, Deriver, Segment, pick_segment
+from rela.explain.classify import Divergence, classify, closest, prefixes, shared
+from rela.explain.derive import Derivation, Deriver, Segment
 from rela.explain.match import Matcher
 from rela.explain.model import Resolved, SpecModel, reachable_branches
+from rela.explain.walks import GraphFacts
 from rela.lang import ast
 from rela.results import ClauseRef, Explanation, Path, SpecialHop, Violation
 
@@ -95,18 +96,18 @@ class FlowExplainer:
 
     def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
         d = self._deriver(r)
-        div = classify(v, facts)
-        own_before = facts.missing_before if facts is not None else ()
-        own_after = facts.unexpected_after if facts is not None else ()
-        actual, expected = prefixes(v.actual or v.after), prefixes(v.expected)
-        missing = tuple(
-            _clause(d, "R", _sources(v.before, m, own_before, i), m, shared(m, actual) - 1)
-            for i, m in enumerate(v.missing)
-        )
-        found = [
-            _segment(d, "Q", _sources(v.after, u, own_after, i), u, shared(u, expected) - 1)
-            for i, u in enumerate(v.unexpected)
-        ]
+        near = closest(v)  # shared by the kind's place and each unexpected path's clause
+        div = classify(v, facts, near)
+        own_before = facts.missing_own if facts is not None else ()
+        own_after = facts.unexpected_own if facts is not None else ()
+        missing: tuple[ClauseRef | None, ...] = ()
+        if v.missing:
+            actual = prefixes(v.actual or v.after)
+            missing = tuple(
+                _clause(d, "R", _sources(v.before, m, own_before, i), m, shared(m, actual) - 1)
+                for i, m in enumerate(v.missing)
+            )
+        found = _unexpected_segments(d, v, own_after, near)
         unexpected = tuple(s.clause.ref if s is not None else None for s in found)
         beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
         outside = tuple(y for y in v.after if d.domain(y) is None)
@@ -132,7 +133,7 @@ def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) ->
     changes one part of every path keeps their order: the ``i``-th missing path most
     often comes from the ``i``-th source, which spares trying the ones before it.
     Lazily: the first source tried is most often the one."""
-    if (i < len(own) and own[i]) or path in listed:
+    if _own(listed, path, own, i):
         yield path
         yield from (p for p in listed if p != path)
     elif 0 < i < len(listed):
@@ -141,6 +142,35 @@ def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) ->
         yield from listed[i + 1 :]
     else:
         yield from listed
+
+
+def _own(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> bool:
+    """Whether ``path`` (the ``i``-th of its list) is its own source: ``own[i]`` when known
+    (listed or the graph's, :class:`~rela.explain.walks.GraphFacts`), else whether it is
+    listed."""
+    return own[i] if i < len(own) else path in listed
+
+
+def _unexpected_segments(
+    d: Deriver, v: Violation, own: Sequence[bool], near: Sequence[int]
+) -> list[Segment | None]:
+    """The segment (clause) of each unexpected path: :func:`_segment` in relation ``Q``
+    from the after paths, the hop being the last one shared with an expected path.
+
+    Without ``any`` clauses ``Q`` relates a path to itself alone
+    (:meth:`~rela.explain.derive.Deriver.derive`): no source but the path itself can
+    have a derivation, so the search is its domain derivation when it is its own source
+    (and none otherwise)."""
+    if not d.q_identity:
+        return [
+            _segment(d, "Q", _sources(v.after, u, own, i), u, near[i] - 1)
+            for i, u in enumerate(v.unexpected)
+        ]
+    out: list[Segment | None] = []
+    for i, u in enumerate(v.unexpected):
+        der = d.domain(u) if _own(v.after, u, own, i) else None
+        out.append(d.pick(der, near[i] - 1) if der else None)
+    return out
 
 
 def _loop(div: Divergence, facts: GraphFacts | None) -> Path | None:
@@ -156,7 +186,7 @@ def _segment(
     for x in sources:
         der: Derivation | None = d.derive(side, x, path)
         if der:
-            return pick_segment(der, hop)
+            return d.pick(der, hop)
     return None
 
 

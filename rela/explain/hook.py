@@ -27,18 +27,22 @@ from typing import Any
 
 from rela.check.outcome import FlowDiff, Outcome
 from rela.explain.causes import find_causes
-from rela.explain.classify import graph_facts
+from rela.explain.classify import reads_walks
 from rela.explain.coverage import CoverageCounter, Tally, coverage_results, vacuity_warnings
 from rela.explain.flows import FlowExplainer
 from rela.explain.model import SpecModel
+from rela.explain.walks import GraphWalker, graph_facts
 from rela.lang import ast
-from rela.network.model import Fec
+from rela.network.model import Fec, Graph
 from rela.results import ClauseRef, FecRef, Report, SpecResult, Violation, Warning_
 
 __all__ = ["RunExplainer", "explained", "finish", "merge", "models_of"]
 
 #: Explained outcomes kept per spec (outcomes are shared by FECs with the same graphs).
 _CACHE = 10_000
+#: Graph walkers kept: the FEC's two graphs, for each spec (a few more for FECs that
+#: share graphs with the ones just before them).
+_WALKERS = 8
 
 
 def models_of(module: ast.Module) -> dict[str, SpecModel | ClauseRef]:
@@ -82,6 +86,7 @@ class RunExplainer:
                 self.explainers.append(FlowExplainer(None, assert_ref=assert_ref))
                 self.counters.append(None)
         self._done: list[dict[int, tuple[Outcome, Any, Outcome]]] = [{} for _ in models]
+        self._walkers: dict[int, GraphWalker] = {}
 
     def after(self, i: int, fec: Fec, outcome: Outcome) -> Outcome:
         """Count spec ``i``'s coverage on ``fec``; explain ``outcome`` when it is a violation."""
@@ -100,12 +105,23 @@ class RunExplainer:
         got = cache.get(id(outcome))
         if got is not None and got[0] is outcome and got[1] == key:
             return got[2]
-        flows = tuple(_explained(explainer, fec, f) for f in outcome.flows)
+        before, after = self._walker(fec.before), self._walker(fec.after)
+        flows = tuple(_explained(explainer, fec, f, before, after) for f in outcome.flows)
         explained = dataclasses.replace(outcome, flows=flows)
         if len(cache) > _CACHE:
             cache.clear()
         cache[id(outcome)] = (outcome, key, explained)
         return explained
+
+    def _walker(self, graph: Graph) -> GraphWalker:
+        """The walker of ``graph``: shared by the flows and specs of an FEC, and by FECs
+        that share a graph (by identity: a walker is only ever asked about its own)."""
+        got = self._walkers.get(id(graph))
+        if got is None or got.graph is not graph:
+            if len(self._walkers) >= _WALKERS:
+                self._walkers.clear()
+            got = self._walkers[id(graph)] = GraphWalker(graph)
+        return got
 
     def take(self) -> list[Tally | None]:
         """Coverage counted since the last call, per spec (workers send these back)."""
@@ -122,7 +138,9 @@ def explained(run: RunExplainer, i: int, fec: Fec, outcome: Outcome) -> Outcome:
         return outcome
 
 
-def _explained(explainer: FlowExplainer, fec: Fec, f: FlowDiff) -> FlowDiff:
+def _explained(
+    explainer: FlowExplainer, fec: Fec, f: FlowDiff, before: GraphWalker, after: GraphWalker
+) -> FlowDiff:
     # The paths alone are explained: no description of the traffic part (a guard's
     # split), which the report's own violation gets (and which costs more than the rest).
     v = Violation(
@@ -136,7 +154,14 @@ def _explained(explainer: FlowExplainer, fec: Fec, f: FlowDiff) -> FlowDiff:
         f.unexpected,
         f.truncated,
     )
-    facts = graph_facts(fec, f.flow, f.missing, f.unexpected) if f.flow != "*" else None
+    facts = None
+    if f.flow != "*":
+        listed_before = set(f.before) if f.missing else ()
+        listed_after = set(f.after) if f.unexpected else ()
+        walks = reads_walks(f.missing, f.unexpected, f.after, f.actual)
+        facts = graph_facts(
+            before, after, f.flow, f.missing, f.unexpected, listed_before, listed_after, walks
+        )
     done = explainer.explain(v, fec.traffic, facts)
     return dataclasses.replace(
         f,

@@ -21,12 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rela.explain.coverage import CoverageCounter
-from rela.explain.derive import Deriver
+from rela.explain.derive import Deriver, pick_segment
+from rela.explain.flows import _segment, _sources, _unexpected_segments
 from rela.explain.match import Matcher
 from rela.explain.model import Clause, SpecModel
 from rela.lang import ast
 from rela.network.model import Fec, Graph
-from rela.results import SpecialHop
+from rela.results import FecRef, SpecialHop, Violation
 from tests import reference as ref
 from tests.automata.test_differential import graphs, modifiers, zones
 
@@ -150,15 +151,14 @@ def test_derivations_are_brute_force_derivations(spec: Any, x: tuple, y0: tuple,
 
 
 def literal_pair_key(m: Matcher, x: tuple, y: tuple) -> tuple:
-    """The key of a derivation as defined: both shapes, and every hop numbered by its
-    first position in ``x`` then ``y``."""
+    """The key of a derivation as defined: where ``x`` ends, both shapes, and every hop
+    numbered by its first position in ``x`` then ``y``."""
     seen: dict[Any, int] = {}
     first = seen.setdefault
     return (
-        m.shape(x),
-        m.shape(y),
-        tuple(map(first, x, itertools.count())),
-        tuple(map(first, y, itertools.count(len(x)))),
+        len(x),
+        m.shape(x) + m.shape(y),
+        tuple(map(first, x, itertools.count())) + tuple(map(first, y, itertools.count(len(x)))),
     )
 
 
@@ -256,7 +256,10 @@ def test_derivations_shared_by_shape_are_brute_force_derivations(
             assert (got is None) == (not expected), (name, x, y)
             if got is not None:
                 assert mine(got, x, y) in expected
-            # the search itself, on this pair alone (no sharing, no shortcut for Q(x, x))
+            if got:  # the memoised pick is the plain one, for every hop
+                for hop in (None, *range(-1, len(y) + 1)):
+                    assert deriver.pick(got, hop) is pick_segment(got, hop)
+            # the search itself, on this pair alone (no sharing, no shortcut for Q)
             fresh = model_of(spec)[1].search(name, to_hops(x), to_hops(y))
             # the same derivation as a deriver that shares nothing
             assert (fresh is None) == (got is None), (name, x, y)
@@ -270,3 +273,31 @@ def test_pairs_of_one_shape_on_one_side_only_are_told_apart() -> None:
     assert deriver.derive("R", ("a",), ("drop",)) is not None
     assert deriver.derive("R", ("a",), ("b",)) is None
     assert deriver.derive("R", ("a|x",), ("drop",)) is not None
+
+
+@SETTINGS
+@given(guard_free_specs(), st.lists(paths_k, max_size=4), st.lists(paths_k, max_size=4), st.data())
+def test_unexpected_clauses_without_a_search_are_the_searched_ones(
+    spec: Any, after: list[tuple], unexpected: list[tuple], data: Any
+) -> None:
+    """Without ``any`` clauses an unexpected path's clause comes from its own domain
+    derivation (when it is its own source): as searching ``Q`` from every source finds."""
+    _, deriver = model_of(spec)
+    plain = Deriver(deriver.m, deriver.resolved)
+    plain.q_identity = False  # every pair searched, no shortcut
+    listed = tuple(to_hops(p) for p in after)
+    unexp = tuple(to_hops(p) for p in unexpected)
+    # own: listed, or (as the graph may say of a path cut from the lists) drawn at random
+    own = data.draw(
+        st.sampled_from([(), tuple(u in listed or data.draw(st.booleans()) for u in unexp)])
+    )
+    near = [data.draw(st.integers(0, len(u))) for u in unexp]
+    v = Violation(FecRef(0, None), "a", (), listed, (), listed, (), unexp)
+    got = _unexpected_segments(deriver, v, own, near)
+    want = [
+        _segment(plain, "Q", _sources(listed, u, own, i), u, near[i] - 1)
+        for i, u in enumerate(unexp)
+    ]
+    assert [s and (s.clause.id, s.x, s.y) for s in got] == [
+        s and (s.clause.id, s.x, s.y) for s in want
+    ]
