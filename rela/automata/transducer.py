@@ -262,43 +262,74 @@ def image(
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
     """
-    ia, ti = a.index(), t.by_input()
-    crawl = Crawl(budget)
-    get = crawl.id
+    ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
+    # The crawl of (state of a, state of t) pairs, inlined (a call per arc costs as
+    # much as the arc): a pair is numbered when first met and expanded last in, first out.
+    ids: dict[tuple[int, int], int] = {}
+    keys: list[tuple[int, int]] = []
+    arcs: list[list[tuple[int, int]]] = []
+    eps: list[list[int]] = []
+    todo: list[int] = []
+    written: dict[int, tuple[int, ...]] = {}
+
+    def get(key: tuple[int, int]) -> int:
+        k = ids.get(key)
+        if k is None:
+            k = ids[key] = len(keys)
+            keys.append(key)
+            arcs.append([])
+            eps.append([])
+            todo.append(k)
+        return k
+
+    def letters_of(o: int) -> tuple[int, ...]:
+        got = written.get(o)
+        if got is None:
+            got = written[o] = (o,) if write is None else tuple(write(o))
+        return got
+
     starts = [get((p, q)) for p in a.starts for q in t.starts]
-    while crawl.todo:
-        p, q = pair = crawl.todo.pop()
-        src = crawl.ids[pair]
-        row, erow = crawl.arcs[src], crawl.eps[src]
-        for p2 in a.eps[p]:
-            erow.append(get((p2, q)))
+    met = 0  # pairs met so far that the budget was charged
+    while todo:
+        src = todo.pop()
+        p, q = keys[src]
+        row, erow = arcs[src], eps[src]
+        if a_eps is not None:
+            for p2 in a_eps[p]:
+                erow.append(get((p2, q)))
         tq = ti[q]
         for o, q2 in tq.get(EPS, ()):
             dst = get((p, q2))
             if o == EPS:
                 erow.append(dst)
-            elif write is None:
-                row.append((o, dst))
             else:
-                row.extend((y, dst) for y in write(o))
+                row.extend([(y, dst) for y in letters_of(o)])
         for x, p_targets in ia[p].items():
             moves = tq.get(x if read is None else read(x))
             if not moves:
                 continue
             for o, q2 in moves:
                 for p2 in p_targets:
-                    dst = get((p2, q2))
+                    key = (p2, q2)
+                    dst = ids.get(key, -1)
+                    if dst < 0:
+                        dst = ids[key] = len(keys)
+                        keys.append(key)
+                        arcs.append([])
+                        eps.append([])
+                        todo.append(dst)
                     if o == COPY:
                         row.append((x, dst))
                     elif o == EPS:
                         erow.append(dst)
-                    elif write is None:
-                        row.append((o, dst))
                     else:
-                        row.extend((y, dst) for y in write(o))
-        crawl.arcs_added(len(row) + len(erow))
-    finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in t.finals)
-    return Nfa(len(crawl.arcs), starts, finals, crawl.arcs, crawl.eps)
+                        row.extend([(y, dst) for y in letters_of(o)])
+        if budget is not None:
+            budget.charge(len(keys) - met, len(row) + len(erow))
+            met = len(keys)
+    a_finals, t_finals = a.finals, t.finals
+    finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
+    return Nfa(len(arcs), starts, finals, arcs, eps)
 
 
 def inverse(t: Transducer) -> Transducer:
