@@ -88,11 +88,8 @@ class Nfa:
         if self._index is None:
             out: list[dict[int, tuple[int, ...]]] = []
             for q, arcs in enumerate(self.arcs):
-                if len(arcs) == 1:
-                    x, t = arcs[0]
-                    out.append({x: (t,)})
-                else:
-                    out.append(_row_index(arcs))
+                row: dict[int, tuple[int, ...]] = {x: (t,) for x, t in arcs}
+                out.append(row if len(row) == len(arcs) else _row_index(arcs))
                 if budget is not None and q & 1023 == 1023:
                     budget.work(1024)
             self._index = tuple(out)
@@ -393,34 +390,31 @@ def _co_reachable(
 ) -> list[int]:
     """The states of ``reached`` (closed under moves) from which one of ``finals`` (all
     in ``reached``) is reachable, in increasing order."""
-    preds: dict[int, list[int]] = {}
+    preds: list[list[int]] = [[] for _ in arcs]
     count = 0
     for q in reached:
         for _, t in arcs[q]:
-            got = preds.get(t)
-            if got is None:
-                preds[t] = [q]
-            else:
-                got.append(q)
+            preds[t].append(q)
         if eps is not None:
             for t in eps[q]:
-                preds.setdefault(t, []).append(q)
+                preds[t].append(q)
         count += 1
     if budget is not None:
         budget.work(count)
-    live = set(finals)
-    stack = list(live)
+    live = [False] * len(arcs)
+    stack = list(finals)
+    for f in stack:
+        live[f] = True
     steps = 0
     while stack:
-        q = stack.pop()
-        for p in preds.get(q, ()):
-            if p not in live:
-                live.add(p)
+        for p in preds[stack.pop()]:
+            if not live[p]:
+                live[p] = True
                 stack.append(p)
         steps += 1
         if budget is not None and steps & 1023 == 0:
             budget.work(1024)
-    return sorted(live)
+    return [q for q, yes in enumerate(live) if yes]
 
 
 def _keep(
@@ -433,13 +427,15 @@ def _keep(
     """The automaton of the states ``order`` (increasing), renumbered in that order."""
     if not order:
         return Nfa.empty()
-    new = {q: i for i, q in enumerate(order)}
+    new = [-1] * len(arcs)
+    for i, q in enumerate(order):
+        new[q] = i
     return Nfa(
         len(order),
-        [new[s] for s in starts if s in new],
-        [new[f] for f in finals if f in new],
-        [[(x, new[t]) for x, t in arcs[q] if t in new] for q in order],
-        [[new[t] for t in eps[q] if t in new] for q in order],
+        [new[s] for s in starts if new[s] >= 0],
+        [new[f] for f in finals if new[f] >= 0],
+        [[(x, j) for x, t in arcs[q] if (j := new[t]) >= 0] for q in order],
+        [[j for t in eps[q] if (j := new[t]) >= 0] for q in order],
     )
 
 

@@ -178,3 +178,12 @@ def test_image_is_the_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> No
     got = T.image(a, t, budget=mine, read=read, write=write)
     assert shape(got) == shape(plain_image(a, t, theirs, read, write))
     assert mine.states == theirs.states
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), transducers(), st.booleans())
+def test_trimmed_image_is_the_trimmed_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
+    """Output 2 stands for no letter by class: pairs met through it are not reached."""
+    read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
+    got = T.image(a, t, budget=Budget(), read=read, write=write, trimmed=True)
+    assert shape(got) == shape(plain_trim(plain_image(a, t, Budget(), read, write)))
