@@ -16,11 +16,13 @@ reached it.  Nothing is determinised beyond what the check visits.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from operator import eq
+from typing import TypeVar
 
 from rela.automata.budget import Budget
 from rela.automata.enumerate import Subsets, enumerate_words
-from rela.automata.nfa import Crawl, Nfa, remove_epsilon, trim
+from rela.automata.nfa import Nfa, remove_epsilon, trim, trim_reached
 
 __all__ = [
     "Budget",
@@ -32,6 +34,8 @@ __all__ = [
 ]
 
 Word = tuple[int, ...]
+#: A state of the deterministic side of a difference: a state, or a subset of states.
+S = TypeVar("S", bound=Hashable)
 
 
 _NO_BUDGET = Budget()
@@ -183,31 +187,91 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     The product of ``a`` with the subset construction of ``b``, built only
     along ``a``'s arcs: complementing ``b`` over all of ``a``'s letters first
     costs states x letters (minutes and gigabytes for an FEC of 2,000 locations).
+    A deterministic ``b`` (one start, no epsilon move, one target per letter) is
+    followed state by state instead of subset by subset: the same product, numbered
+    the same, without building subsets.
     """
     a = remove_epsilon(a, budget)
-    ia, sb = a.index(), Subsets(b)
+    if _one_target_each(b):
+        ib = b.index()
+
+        def b_moves(q: int) -> tuple[dict[int, int], int]:
+            return {x: ts[0] for x, ts in ib[q].items()}, 1
+
+        (start_b,) = b.starts
+        b_finals = b.finals
+        return _minus(a, start_b, -1, b_moves, lambda q: q in b_finals, budget)
+    sb = Subsets(b)
+
+    def b_subset_moves(s: frozenset[int]) -> tuple[dict[int, frozenset[int]], int]:
+        return sb.moves(s), len(s)
+
     empty: frozenset[int] = frozenset()
-    moves: dict[frozenset[int], dict[int, frozenset[int]]] = {empty: {}}
-    crawl = Crawl(budget)
-    get = crawl.id
-    start_b = sb.start()
-    starts = [get((p, start_b)) for p in a.starts]
-    while crawl.todo:
-        p, s = pair = crawl.todo.pop()
-        row = crawl.arcs[crawl.ids[pair]]
+    b_finals = b.finals
+    return _minus(
+        a, sb.start(), empty, b_subset_moves, lambda s: not s.isdisjoint(b_finals), budget
+    )
+
+
+def _one_target_each(b: Nfa) -> bool:
+    """Whether ``b`` is deterministic: one start, no epsilon move, and no two arcs of a
+    state with the same letter (a repeated arc counts as two: such ``b`` take the
+    general way, which is as exact)."""
+    if len(b.starts) != 1 or b.has_epsilon():
+        return False
+    return all(map(eq, map(len, b.index()), map(len, b.arcs)))
+
+
+def _minus(
+    a: Nfa,
+    start_b: S,
+    dead: S,
+    b_moves: Callable[[S], tuple[dict[int, S], int]],
+    accepted: Callable[[S], bool],
+    budget: Budget,
+) -> Nfa:
+    """The (trimmed) product of ``a`` with a deterministic automaton over states ``S`` of
+    ``b`` (``b``'s states or subsets of them) whose finals are those of ``a`` not
+    ``accepted`` by ``b``.  ``b_moves(s)``: letter -> successor, and its cost in subset
+    elements; ``dead``: ``b``'s state after a letter with no move, with no moves out."""
+    ia, a_finals = a.index(), a.finals
+    moves: dict[S, dict[int, S]] = {dead: {}}
+    # Pairs are numbered when first met and expanded last in, first out (the crawl is
+    # inlined: a call per arc costs as much as the arc).
+    ids: dict[tuple[int, S], int] = {}
+    keys: list[tuple[int, S]] = []
+    arcs: list[list[tuple[int, int]]] = []
+    for p in a.starts:
+        if (p, start_b) not in ids:
+            ids[p, start_b] = len(keys)
+            keys.append((p, start_b))
+            arcs.append([])
+    todo = list(range(len(keys)))
+    met = 0  # pairs met so far that the budget was charged
+    while todo:
+        k = todo.pop()
+        p, s = keys[k]
         nexts = moves.get(s)
         if nexts is None:
-            nexts = moves[s] = sb.moves(s)
-            budget.charge(0, len(s) + len(nexts))
+            nexts, cost = b_moves(s)
+            moves[s] = nexts
+            budget.charge(0, cost + len(nexts))
+        row = arcs[k]
         for x, targets in ia[p].items():
-            s2 = nexts.get(x, empty)
-            if len(targets) == 1:
-                row.append((x, get((targets[0], s2))))
-            else:
-                row.extend([(x, get((p2, s2))) for p2 in targets])
-        budget.charge(0, len(row))
-    finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
-    return trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs), budget)
+            s2 = nexts.get(x, dead)
+            for p2 in targets:
+                key = (p2, s2)
+                dst = ids.get(key, -1)
+                if dst < 0:
+                    dst = ids[key] = len(keys)
+                    keys.append(key)
+                    arcs.append([])
+                    todo.append(dst)
+                row.append((x, dst))
+        budget.charge(len(keys) - met, len(row))
+        met = len(keys)
+    finals = [k for k, (p, s) in enumerate(keys) if p in a_finals and not accepted(s)]
+    return trim_reached(len(arcs), [ids[p, start_b] for p in a.starts], finals, arcs, None, budget)
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:

@@ -30,6 +30,7 @@ __all__ = [
     "remove_epsilon",
     "star",
     "trim",
+    "trim_reached",
     "union",
     "useful_states",
 ]
@@ -51,9 +52,9 @@ class Nfa:
         self.n = n
         self.starts = frozenset(starts)
         self.finals = frozenset(finals)
-        self.arcs: tuple[tuple[tuple[int, int], ...], ...] = tuple(tuple(a) for a in arcs)
+        self.arcs: tuple[tuple[tuple[int, int], ...], ...] = tuple(map(tuple, arcs))
         self.eps: tuple[tuple[int, ...], ...] = (
-            tuple(tuple(e) for e in eps) if eps is not None else ((),) * n
+            tuple(map(tuple, eps)) if eps is not None else ((),) * n
         )
         self._index: tuple[dict[int, tuple[int, ...]], ...] | None = None
         if len(self.arcs) != n or len(self.eps) != n:
@@ -87,7 +88,8 @@ class Nfa:
         if self._index is None:
             out: list[dict[int, tuple[int, ...]]] = []
             for q, arcs in enumerate(self.arcs):
-                out.append(_row_index(arcs))
+                row: dict[int, tuple[int, ...]] = {x: (t,) for x, t in arcs}
+                out.append(row if len(row) == len(arcs) else _row_index(arcs))
                 if budget is not None and q & 1023 == 1023:
                     budget.work(1024)
             self._index = tuple(out)
@@ -119,14 +121,16 @@ class Nfa:
 
 
 def _row_index(arcs: Sequence[tuple[int, int]]) -> dict[int, tuple[int, ...]]:
-    """One state's arcs as letter -> targets (each target once)."""
-    if len(arcs) == 1:
-        x, t = arcs[0]
-        return {x: (t,)}
-    d: dict[int, list[int]] = {}
+    """One state's arcs as letter -> targets (each target once, in the order of the arcs)."""
+    d: dict[int, tuple[int, ...]] = {}
     for x, t in arcs:
-        d.setdefault(x, []).append(t)
-    return {x: tuple(dict.fromkeys(ts)) for x, ts in d.items()}
+        if x in d:  # a letter with several arcs: gather, then drop repeated targets
+            many: dict[int, list[int]] = {}
+            for y, u in arcs:
+                many.setdefault(y, []).append(u)
+            return {y: tuple(dict.fromkeys(us)) for y, us in many.items()}
+        d[x] = (t,)
+    return d
 
 
 class Crawl:
@@ -329,28 +333,109 @@ def useful_states(
 def trim(a: Nfa, budget: Any = None) -> Nfa:
     """Keep only states reachable from a start and co-reachable to a final, renumbered
     (``budget``: its clock is looked at, for automata of 10^5 states)."""
+    n, arcs, eps = a.n, a.arcs, a.eps
+    seen = [False] * n
+    stack = list(a.starts)
+    for s in stack:
+        seen[s] = True
+    reached = list(stack)
+    with_eps = a.has_epsilon()
+    steps = 0
+    while stack:
+        q = stack.pop()
+        for _, t in arcs[q]:
+            if not seen[t]:
+                seen[t] = True
+                stack.append(t)
+                reached.append(t)
+        if with_eps:
+            for t in eps[q]:
+                if not seen[t]:
+                    seen[t] = True
+                    stack.append(t)
+                    reached.append(t)
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
+    finals = [f for f in a.finals if seen[f]]
+    live = _co_reachable(arcs, eps if with_eps else None, reached, finals, budget)
+    return a if len(live) == n else _keep(a.starts, a.finals, arcs, eps, live)
+
+
+def trim_reached(
+    n: int,
+    starts: Iterable[int],
+    finals: Iterable[int],
+    arcs: Sequence[Sequence[tuple[int, int]]],
+    eps: Sequence[Sequence[int]] | None = None,
+    budget: Any = None,
+) -> Nfa:
+    """``trim(Nfa(n, starts, finals, arcs, eps))`` for an automaton that a start reaches
+    every state of (what a :class:`Crawl` builds): only co-reachability is left to find,
+    and no untrimmed automaton is built."""
+    if eps is not None and not any(eps):
+        eps = None
+    live = _co_reachable(arcs, eps, range(n), finals, budget)
+    if len(live) == n:
+        return Nfa(n, starts, finals, arcs, eps)
+    return _keep(starts, finals, arcs, eps if eps is not None else ((),) * n, live)
+
+
+def _co_reachable(
+    arcs: Sequence[Sequence[tuple[int, int]]],
+    eps: Sequence[Sequence[int]] | None,
+    reached: Iterable[int],
+    finals: Iterable[int],
+    budget: Any,
+) -> list[int]:
+    """The states of ``reached`` (closed under moves) from which one of ``finals`` (all
+    in ``reached``) is reachable, in increasing order."""
+    preds: list[list[int]] = [[] for _ in arcs]
+    count = 0
+    for q in reached:
+        for _, t in arcs[q]:
+            preds[t].append(q)
+        if eps is not None:
+            for t in eps[q]:
+                preds[t].append(q)
+        count += 1
     if budget is not None:
-        budget.work(a.n)
-    successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
-    if budget is not None:
-        budget.work(a.n)
-    live = useful_states(a.starts, a.finals, successors, budget)
-    if budget is not None:
-        budget.work(a.n)
-    if len(live) == a.n:
-        return a
-    if not live:
+        budget.work(count)
+    live = [False] * len(arcs)
+    stack = list(finals)
+    for f in stack:
+        live[f] = True
+    steps = 0
+    while stack:
+        for p in preds[stack.pop()]:
+            if not live[p]:
+                live[p] = True
+                stack.append(p)
+        steps += 1
+        if budget is not None and steps & 1023 == 0:
+            budget.work(1024)
+    return [q for q, yes in enumerate(live) if yes]
+
+
+def _keep(
+    starts: Iterable[int],
+    finals: Iterable[int],
+    arcs: Sequence[Sequence[tuple[int, int]]],
+    eps: Sequence[Sequence[int]],
+    order: list[int],
+) -> Nfa:
+    """The automaton of the states ``order`` (increasing), renumbered in that order."""
+    if not order:
         return Nfa.empty()
-    order = sorted(live)
-    new = {q: i for i, q in enumerate(order)}
-    arcs = [[(x, new[t]) for x, t in a.arcs[q] if t in new] for q in order]
-    eps = [[new[t] for t in a.eps[q] if t in new] for q in order]
+    new = [-1] * len(arcs)
+    for i, q in enumerate(order):
+        new[q] = i
     return Nfa(
         len(order),
-        [new[s] for s in a.starts if s in new],
-        [new[f] for f in a.finals if f in new],
-        arcs,
-        eps,
+        [new[s] for s in starts if new[s] >= 0],
+        [new[f] for f in finals if new[f] >= 0],
+        [[(x, j) for x, t in arcs[q] if (j := new[t]) >= 0] for q in order],
+        [[j for t in eps[q] if (j := new[t]) >= 0] for q in order],
     )
 
 

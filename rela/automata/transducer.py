@@ -253,6 +253,7 @@ def image(
     budget: Any = None,
     read: Callable[[int], int] | None = None,
     write: Callable[[int], Iterable[int]] | None = None,
+    trimmed: bool = False,
 ) -> Nfa:
     """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose).
 
@@ -261,44 +262,182 @@ def image(
     result an output ``o`` of ``t`` stands for.  The checker reads FEC letters
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
+
+    With ``trimmed``, the result is :func:`~rela.automata.nfa.trim` of the image,
+    numbered the same, built without its dead pairs: they are found first over
+    ``a``'s arcs grouped by the letter ``t`` reads (:func:`_live_pairs`), which
+    costs the distinct moves, not the letters written (many per signature).
     """
+    written: dict[int, tuple[int, ...]] = {}
+
+    def letters_of(o: int) -> tuple[int, ...]:
+        got = written.get(o)
+        if got is None:
+            got = written[o] = (o,) if write is None else tuple(write(o))
+        return got
+
+    # An output standing for no letter leaves the pair it leads to met but not
+    # entered: then reachability is to be found too, by trim.
+    silent = any(
+        not letters_of(o)
+        for row in t.by_input()
+        for i, moves in row.items()
+        for o, _ in moves
+        if o != EPS and (o != COPY or i == EPS)
+    )
+    if trimmed and not silent:
+        ids = _live_pairs(a, t, read, budget)
+        starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, ids)
+        return Nfa(len(arcs), starts, finals, arcs, eps) if starts else Nfa.empty()
+    starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, {})
+    out = Nfa(len(arcs), starts, finals, arcs, eps)
+    return trim(out, budget) if trimmed else out
+
+
+#: A pair of :func:`image` that reaches no final pair (:func:`_live_pairs`).
+_DEAD = -2
+
+
+def _live_pairs(
+    a: Nfa, t: Transducer, read: Callable[[int], int] | None, budget: Any
+) -> dict[tuple[int, int], int]:
+    """The pairs the crawl of :func:`image` meets that reach no final pair, mapped to
+    :data:`_DEAD`.  (For a ``t`` whose outputs all stand for letters: each move of a
+    pair is then an arc or an epsilon move of the image.)"""
     ia, ti = a.index(), t.by_input()
-    crawl = Crawl(budget)
-    get = crawl.id
-    starts = [get((p, q)) for p in a.starts for q in t.starts]
-    while crawl.todo:
-        p, q = pair = crawl.todo.pop()
-        src = crawl.ids[pair]
-        row, erow = crawl.arcs[src], crawl.eps[src]
-        for p2 in a.eps[p]:
-            erow.append(get((p2, q)))
+    a_eps = a.eps if a.has_epsilon() else None
+    groups: dict[int, dict[int, tuple[int, ...]]] = {}  # state of a -> letter of t -> targets
+    preds: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    stack = [(p, q) for p in a.starts for q in t.starts]
+    for pair in stack:
+        preds[pair] = []
+    moves = 0
+    while stack:
+        pair = stack.pop()
+        p, q = pair
+        by = groups.get(p)
+        if by is None:
+            by = groups[p] = _by_read(ia[p], read)
+        tq = ti[q]
+        nexts = [(p, q2) for _, q2 in tq.get(EPS, ())]
+        if a_eps is not None:
+            nexts += [(p2, q) for p2 in a_eps[p]]
+        for y, targets in by.items():
+            for _, q2 in tq.get(y, ()):
+                for p2 in targets:
+                    nxt = (p2, q2)
+                    got = preds.get(nxt)
+                    if got is None:
+                        preds[nxt] = [pair]
+                        stack.append(nxt)
+                    else:
+                        got.append(pair)
+                moves += len(targets)
+        for nxt in nexts:
+            got = preds.get(nxt)
+            if got is None:
+                preds[nxt] = [pair]
+                stack.append(nxt)
+            else:
+                got.append(pair)
+    if budget is not None:
+        budget.charge(len(preds), moves)
+    a_finals, t_finals = a.finals, t.finals
+    live = {pair for pair in preds if pair[0] in a_finals and pair[1] in t_finals}
+    stack = list(live)
+    while stack:
+        for pair in preds[stack.pop()]:
+            if pair not in live:
+                live.add(pair)
+                stack.append(pair)
+    return dict.fromkeys(preds.keys() - live, _DEAD)
+
+
+def _by_read(
+    row: dict[int, tuple[int, ...]], read: Callable[[int], int] | None
+) -> dict[int, tuple[int, ...]]:
+    """One state's letter -> targets as letter of ``t`` -> targets (each target once)."""
+    if read is None:
+        return row
+    by: dict[int, list[tuple[int, ...]]] = {}
+    for x, targets in row.items():
+        by.setdefault(read(x), []).append(targets)
+    return {y: ts[0] if len(ts) == 1 else tuple(set().union(*ts)) for y, ts in by.items()}
+
+
+def _image_crawl(
+    a: Nfa,
+    t: Transducer,
+    budget: Any,
+    read: Callable[[int], int] | None,
+    letters_of: Callable[[int], tuple[int, ...]],
+    ids: dict[tuple[int, int], int],
+) -> tuple[list[int], list[int], list[list[tuple[int, int]]], list[list[int]]]:
+    """The pairs of :func:`image`, numbered as met and expanded last in, first out:
+    starts, finals, arcs and epsilon moves.  ``ids`` maps the pairs not to number
+    (nor to enter) to :data:`_DEAD`."""
+    ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
+    # The crawl is inlined (a call per arc costs as much as the arc).
+    keys: list[tuple[int, int]] = []
+    arcs: list[list[tuple[int, int]]] = []
+    eps: list[list[int]] = []
+    todo: list[int] = []
+
+    def get(key: tuple[int, int]) -> int:
+        k = ids.get(key, -1)
+        if k == -1:
+            k = ids[key] = len(keys)
+            keys.append(key)
+            arcs.append([])
+            eps.append([])
+            todo.append(k)
+        return k
+
+    starts = [k for p in a.starts for q in t.starts if (k := get((p, q))) >= 0]
+    met = 0  # pairs met so far that the budget was charged
+    while todo:
+        src = todo.pop()
+        p, q = keys[src]
+        row, erow = arcs[src], eps[src]
+        if a_eps is not None:
+            erow.extend([k for p2 in a_eps[p] if (k := get((p2, q))) >= 0])
         tq = ti[q]
         for o, q2 in tq.get(EPS, ()):
             dst = get((p, q2))
+            if dst < 0:
+                continue
             if o == EPS:
                 erow.append(dst)
-            elif write is None:
-                row.append((o, dst))
             else:
-                row.extend((y, dst) for y in write(o))
+                row.extend([(y, dst) for y in letters_of(o)])
         for x, p_targets in ia[p].items():
             moves = tq.get(x if read is None else read(x))
             if not moves:
                 continue
             for o, q2 in moves:
                 for p2 in p_targets:
-                    dst = get((p2, q2))
+                    key = (p2, q2)
+                    dst = ids.get(key, -1)
+                    if dst < 0:
+                        if dst == _DEAD:
+                            continue
+                        dst = ids[key] = len(keys)
+                        keys.append(key)
+                        arcs.append([])
+                        eps.append([])
+                        todo.append(dst)
                     if o == COPY:
                         row.append((x, dst))
                     elif o == EPS:
                         erow.append(dst)
-                    elif write is None:
-                        row.append((o, dst))
                     else:
-                        row.extend((y, dst) for y in write(o))
-        crawl.arcs_added(len(row) + len(erow))
-    finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in t.finals)
-    return Nfa(len(crawl.arcs), starts, finals, crawl.arcs, crawl.eps)
+                        row.extend([(y, dst) for y in letters_of(o)])
+        if budget is not None:
+            budget.charge(len(keys) - met, len(row) + len(erow))
+            met = len(keys)
+    a_finals, t_finals = a.finals, t.finals
+    finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
+    return starts, finals, arcs, eps
 
 
 def inverse(t: Transducer) -> Transducer:

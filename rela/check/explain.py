@@ -80,7 +80,7 @@ def _tagged(
             built.append(tagged[which])  # the graph itself: no image to build
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
-            built.append(trim(image_by_class(tagged[which], t, task.ctx, budget), budget))
+            built.append(image_by_class(tagged[which], t, task.ctx, budget, trimmed=True))
     expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
     # under `left <= right` nothing is missing: paths of left outside right are unexpected

@@ -76,8 +76,11 @@ def graph_nfa(
     return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
-def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
-    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures.
+def image_by_class(
+    a: Nfa, t: Transducer, ctx: FecContext, budget: Budget, trimmed: bool = False
+) -> Nfa:
+    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures
+    (``trimmed``: see :func:`rela.automata.transducer.image`).
 
     An identity arc copies the very letter read; an output signature stands for
     every letter of the FEC's universe with that signature.
@@ -86,7 +89,8 @@ def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nf
     def write(sig: int) -> tuple[int, ...]:
         return ctx.class_letters().get(sig, ())
 
-    return T.image(a, t, budget=budget, read=ctx.sig_of.__getitem__, write=write)
+    read = ctx.sig_of.__getitem__
+    return T.image(a, t, budget=budget, read=read, write=write, trimmed=trimmed)
 
 
 class GraphAutomata:

@@ -1,0 +1,189 @@
+"""The tuned product constructions build exactly the automata of their plain definitions.
+
+Counterexample listings depend on how automata are numbered (the enumerator's
+tie order follows state numbers and arc order), so :func:`rela.automata.transducer.image`,
+:func:`rela.automata.decide.difference` (with its deterministic fast path) and
+:func:`rela.automata.nfa.trim` / :func:`~rela.automata.nfa.trim_reached` are compared
+here with plain transcriptions (a :class:`~rela.automata.nfa.Crawl`, subsets of the
+right side, :func:`~rela.automata.nfa.useful_states`) on random automata: same
+states, same numbering, same arcs in the same order, and the same budget charged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rela.automata import nfa as N
+from rela.automata import transducer as T
+from rela.automata.budget import Budget
+from rela.automata.decide import difference
+from rela.automata.enumerate import Subsets
+from rela.automata.nfa import Crawl, Nfa
+from tests.automata.test_oracle import ALPHABET, lang, nfas
+
+
+def shape(a: Nfa) -> tuple[object, ...]:
+    return (a.n, a.starts, a.finals, a.arcs, a.eps)
+
+
+def plain_trim(a: Nfa) -> Nfa:
+    successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
+    live = N.useful_states(a.starts, a.finals, successors)
+    if len(live) == a.n:
+        return a
+    if not live:
+        return Nfa.empty()
+    order = sorted(live)
+    new = {q: i for i, q in enumerate(order)}
+    return Nfa(
+        len(order),
+        [new[s] for s in a.starts if s in new],
+        [new[f] for f in a.finals if f in new],
+        [[(x, new[t]) for x, t in a.arcs[q] if t in new] for q in order],
+        [[new[t] for t in a.eps[q] if t in new] for q in order],
+    )
+
+
+def plain_difference(a: Nfa, b: Nfa, budget: Budget) -> Nfa:
+    a = N.remove_epsilon(a, budget)
+    ia, sb = a.index(), Subsets(b)
+    empty: frozenset[int] = frozenset()
+    moves: dict[frozenset[int], dict[int, frozenset[int]]] = {empty: {}}
+    crawl = Crawl(budget)
+    get = crawl.id
+    start_b = sb.start()
+    starts = [get((p, start_b)) for p in a.starts]
+    while crawl.todo:
+        p, s = pair = crawl.todo.pop()
+        row = crawl.arcs[crawl.ids[pair]]
+        nexts = moves.get(s)
+        if nexts is None:
+            nexts = moves[s] = sb.moves(s)
+            budget.charge(0, len(s) + len(nexts))
+        for x, targets in ia[p].items():
+            s2 = nexts.get(x, empty)
+            row.extend([(x, get((p2, s2))) for p2 in targets])
+        budget.charge(0, len(row))
+    finals = crawl.finals(lambda key: key[0] in a.finals and not key[1] & b.finals)
+    return plain_trim(Nfa(len(crawl.arcs), starts, finals, crawl.arcs))
+
+
+def plain_image(
+    a: Nfa,
+    t: T.Transducer,
+    budget: Budget,
+    read: Callable[[int], int] | None = None,
+    write: Callable[[int], Iterable[int]] | None = None,
+) -> Nfa:
+    ia, ti = a.index(), t.by_input()
+    crawl = Crawl(budget)
+    get = crawl.id
+    starts = [get((p, q)) for p in a.starts for q in t.starts]
+    while crawl.todo:
+        p, q = pair = crawl.todo.pop()
+        src = crawl.ids[pair]
+        row, erow = crawl.arcs[src], crawl.eps[src]
+        for p2 in a.eps[p]:
+            erow.append(get((p2, q)))
+        tq = ti[q]
+        for o, q2 in tq.get(T.EPS, ()):
+            dst = get((p, q2))
+            if o == T.EPS:
+                erow.append(dst)
+            else:
+                row.extend((y, dst) for y in ([o] if write is None else write(o)))
+        for x, p_targets in ia[p].items():
+            for o, q2 in tq.get(x if read is None else read(x), ()):
+                for p2 in p_targets:
+                    dst = get((p2, q2))
+                    if o == T.COPY:
+                        row.append((x, dst))
+                    elif o == T.EPS:
+                        erow.append(dst)
+                    else:
+                        row.extend((y, dst) for y in ([o] if write is None else write(o)))
+        crawl.arcs_added(len(row) + len(erow))
+    finals = crawl.finals(lambda key: key[0] in a.finals and key[1] in t.finals)
+    return Nfa(len(crawl.arcs), starts, finals, crawl.arcs, crawl.eps)
+
+
+@st.composite
+def transducers(draw: st.DrawFn, max_states: int = 3) -> T.Transducer:
+    n = draw(st.integers(1, max_states))
+    state = st.integers(0, n - 1)
+    inp = st.sampled_from((*ALPHABET, T.EPS))
+    out = st.sampled_from((*ALPHABET, T.EPS, T.COPY))
+    arc = st.tuples(inp, out, state).filter(lambda a: not (a[0] == T.EPS and a[1] == T.COPY))
+    arcs = [draw(st.lists(arc, max_size=3)) for _ in range(n)]
+    starts = draw(st.sets(state, min_size=1, max_size=2))
+    finals = draw(st.sets(state, max_size=2))
+    return T.Transducer(n, starts, finals, arcs)
+
+
+def reached(a: Nfa) -> Nfa:
+    """``a`` without the states no start reaches (untrimmed otherwise), renumbered."""
+    successors = [[t for _, t in a.arcs[q]] + list(a.eps[q]) for q in range(a.n)]
+    order = sorted(N.useful_states(a.starts, range(a.n), successors))
+    new = {q: i for i, q in enumerate(order)}
+    return Nfa(
+        len(order),
+        [new[s] for s in a.starts],
+        [new[f] for f in a.finals if f in new],
+        [[(x, new[t]) for x, t in a.arcs[q]] for q in order],
+        [[new[t] for t in a.eps[q]] for q in order],
+    )
+
+
+#: Signatures of the alphabet (0 and 2 alike), and the letters a signature stands for.
+SIG = {0: 0, 1: 1, 2: 0}
+CLASS = {0: (0, 2), 1: (1,), 2: ()}
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(6))
+def test_trim_is_the_plain_trim(a: Nfa) -> None:
+    assert shape(N.trim(a)) == shape(plain_trim(a))
+    assert shape(N.trim(a, Budget())) == shape(plain_trim(a))
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(6))
+def test_trim_reached_is_trim_of_a_reached_automaton(a: Nfa) -> None:
+    r = reached(a)
+    got = N.trim_reached(r.n, r.starts, r.finals, r.arcs, r.eps, Budget())
+    assert shape(got) == shape(plain_trim(r))
+    assert lang(got) == lang(a)
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(5), nfas(5), st.booleans())
+def test_difference_is_the_plain_difference(a: Nfa, b: Nfa, deterministic: bool) -> None:
+    if deterministic:  # the fast path: b followed state by state
+        b = N.determinize(b)
+    mine, theirs = Budget(), Budget()
+    got = difference(a, b, mine)
+    assert shape(got) == shape(plain_difference(a, b, theirs))
+    assert mine.states == theirs.states
+    assert lang(got) == lang(a) - lang(b)
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), transducers(), st.booleans())
+def test_image_is_the_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
+    read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
+    mine, theirs = Budget(), Budget()
+    got = T.image(a, t, budget=mine, read=read, write=write)
+    assert shape(got) == shape(plain_image(a, t, theirs, read, write))
+    assert mine.states == theirs.states
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), transducers(), st.booleans())
+def test_trimmed_image_is_the_trimmed_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
+    """Output 2 stands for no letter by class: pairs met through it are not reached."""
+    read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
+    got = T.image(a, t, budget=Budget(), read=read, write=write, trimmed=True)
+    assert shape(got) == shape(plain_trim(plain_image(a, t, Budget(), read, write)))
