@@ -273,7 +273,10 @@ class Enumerator:
         entry: tuple[int, int, int, Any, Any, int] | None = (h, 0, seq, node, None, -1)
         # Hops of the words listed: taken from the allowance when the listing ends
         # (one call, not one a word); `cut`, the first word past it, then spends it.
+        # `room` is the lesser of the limits (-1: none).
         allowance, taken, cut = budget.hops_left, 0, 0
+        room = max_hops if allowance < 0 or 0 <= max_hops < allowance else allowance
+        wanted = limit  # words still to list
         try:
             while entry is not None:
                 f, neg, _, node, kids, cursor = entry
@@ -283,41 +286,49 @@ class Enumerator:
                     due = seq + _BATCH
                 if cursor >= 0:  # materialise the parent's child number `cursor`
                     seq += 1
-                    kid, depth = kids[cursor], -neg
-                    made = (
-                        (node[0] + kid[1], kid, depth, None)
-                        if depth <= _SPELLED
-                        else (None, kid, depth, node)
-                    )
-                    child = (f, neg, seq, made, None, -1)
+                    mine, kid, depth = seq, kids[cursor], -neg
+                    parent = node
+                    if depth <= _SPELLED:
+                        word = parent[0] + kid[1]
+                        node = (word, kid, depth, None)
+                    else:
+                        word, node = None, (None, kid, depth, parent)
+                    # The child is handled at once (no heap round trip) when no entry
+                    # comes before it: the cursor was the least, so only one as short and
+                    # as deep can (made earlier, it wins the tie); the next cursor cannot.
+                    if heap:
+                        top = heap[0]
+                        now = top[0] > f or (top[0] == f and top[1] > neg)
+                    else:
+                        now = True
                     cursor += 1
                     if cursor < len(kids):
                         seq += 1
-                        push(heap, (kids[cursor][0] - neg, neg, seq, node, kids, cursor))
-                    entry = pushpop(heap, child) if heap else child
-                    continue
+                        push(heap, (kids[cursor][0] - neg, neg, seq, parent, kids, cursor))
+                    if not now:
+                        entry = pushpop(heap, (f, neg, mine, node, None, -1))
+                        continue
+                    _, _, subset, fin = kid
+                else:
+                    word, (_, _, subset, fin), depth, _ = node
                 # The node, and straight down its first child while that one is on course:
                 # it is then smaller than every entry (the node was the smallest, and the
                 # child is as short and deeper), so it needs no heap operation.
-                word, (_, _, subset, fin), depth, _ = node
                 while True:
                     if fin:
-                        if len(out) == limit:
+                        if not wanted:
                             budget.work((seq - due + _BATCH) * ARC_UNITS)
                             return out, True
                         if word is None:
                             word = _spell(node)
-                        if 0 <= max_hops < depth:
+                        if 0 <= room < taken + depth:
+                            if not 0 <= max_hops < taken + depth:
+                                cut = depth  # the allowance of listed hops is spent
                             budget.work((seq - due + _BATCH) * ARC_UNITS)
                             return out, True
-                        if 0 <= allowance < taken + depth:
-                            cut = depth
-                            budget.work((seq - due + _BATCH) * ARC_UNITS)
-                            return out, True  # the allowance of listed hops is spent
                         taken += depth
-                        if max_hops >= 0:
-                            max_hops -= depth
                         out.append(word)
+                        wanted -= 1
                     kids = cache.get(subset)
                     if kids is None:
                         kids = children(subset, budget)
