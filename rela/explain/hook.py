@@ -164,14 +164,14 @@ def _explained(
         facts = graph_facts(
             before, after, f.flow, f.missing, f.unexpected, listed_before, listed_after, walks
         )
-    done = explainer.explain(v, fec.traffic, facts)
+    named, explanation = explainer.explanation(v, fec.traffic, facts)
     return dataclasses.replace(
         f,
-        expected=done.expected,
-        actual=done.actual,
-        missing=done.missing,
-        unexpected=done.unexpected,
-        explanation=done.explanation,
+        expected=named.expected,
+        actual=named.actual,
+        missing=named.missing,
+        unexpected=named.unexpected,
+        explanation=explanation,
     )
 
 
