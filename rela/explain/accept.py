@@ -37,27 +37,30 @@ class GraphIndex:
     """What every domain's pass over one graph needs, computed once per graph.
 
     ``group[u]``: the number of ``u``'s successor tuple among the graph's
-    distinct ones (``targets``); ``dependents[g]``: the groups with a member of
-    group ``g`` among their targets (whose ``W`` may change when ``g``'s does).
+    distinct ones; ``moves[g]``: what the pass reads of group ``g``'s targets, each distinct
+    ``(target's group, its signature, whether it is a sink)`` once (the ingress
+    interfaces of one device agree on all three); ``dependents[g]``: the groups
+    with a member of group ``g`` among their targets (whose ``W`` may change when
+    ``g``'s does).
     """
 
-    __slots__ = ("graph", "sigs", "group", "targets", "dependents", "is_sink", "_live")
+    __slots__ = ("graph", "sigs", "group", "moves", "dependents", "is_sink", "_live")
 
     def __init__(self, graph: Graph, sigs: list[int]) -> None:
         self.graph = graph
         self.sigs = sigs
         ids: dict[tuple[int, ...], int] = {}
         self.group = group = [ids.setdefault(nexts, len(ids)) for nexts in graph.succ]
-        self.targets = targets = list(ids)
-        dependents: list[set[int]] = [set() for _ in targets]
-        for h, nexts in enumerate(targets):
-            for v in nexts:
-                dependents[group[v]].add(h)
-        self.dependents = [tuple(d) for d in dependents]
         is_sink = [False] * len(graph.labels)
         for v in graph.sinks:
             is_sink[v] = True
         self.is_sink = is_sink
+        self.moves = [tuple({(group[v], sigs[v], is_sink[v]) for v in nexts}) for nexts in ids]
+        dependents: list[set[int]] = [set() for _ in self.moves]
+        for h, moves in enumerate(self.moves):
+            for g, _, _ in moves:
+                dependents[g].add(h)
+        self.dependents = [tuple(d) for d in dependents]
         self._live: frozenset[str] | None = None
 
     def live(self) -> frozenset[str]:
@@ -142,20 +145,20 @@ def _fixpoint(g: GraphIndex, pre: Callable[[int, int], int], finals: int) -> lis
     """Per group of successor tuple: the states (mask) in which, at one of its member
     nodes, some path on through the tuple ends accepted.  The least fixpoint, by a
     worklist of groups: masks only grow, each at most once per state."""
-    sigs, group, targets, dependents, is_sink = g.sigs, g.group, g.targets, g.dependents, g.is_sink
-    out = [0] * len(targets)
-    queue = list(range(len(targets)))
-    queued = [True] * len(targets)
+    moves, dependents = g.moves, g.dependents
+    out = [0] * len(moves)
+    queue = list(range(len(moves)))
+    queued = [True] * len(moves)
     while queue:
         h = queue.pop()
         queued[h] = False
         acc = 0
-        for v in targets[h]:
-            mask = out[group[v]]
-            if is_sink[v]:
+        for target, sig, sink in moves[h]:
+            mask = out[target]
+            if sink:
                 mask |= finals
             if mask:
-                acc |= pre(sigs[v], mask)
+                acc |= pre(sig, mask)
         if acc != out[h]:
             out[h] = acc
             for d in dependents[h]:

@@ -250,8 +250,7 @@ class CoverageCounter:
         found = self._graphs.get(key, _MISSING)
         if found is not _MISSING:
             return found  # type: ignore[return-value]
-        sig = self._atoms.signature
-        sigs = [sig(label) for label in graph.labels]
+        sigs = list(map(self._atoms.signature, graph.labels))
         letters = frozenset(sigs)
         index = GraphIndex(graph, sigs)
         applied: dict[int, frozenset[str]] = {}

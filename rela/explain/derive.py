@@ -154,8 +154,9 @@ class Deriver:
         Shared by the paths of one shape (:meth:`~rela.explain.match.Matcher.shape`).
         """
         key = self.m.shape(x)
-        if key in self._domains:
-            return self._domains[key]
+        found = self._domains.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]
         run = _Run(self, "R", self._match(x), self._match(()))
         got = run.dom(self.resolved.tree, 0).get(len(x))
         if len(self._domains) > 100_000:

@@ -73,28 +73,38 @@ class FlowExplainer:
         self, v: Violation, traffic: Sequence[Any], facts: GraphFacts | None = None
     ) -> Violation:
         """``v`` with its explanation (and its markers named)."""
+        named, expl = self.explanation(v, traffic, facts)
+        return dataclasses.replace(named, explanation=expl)
+
+    def explanation(
+        self, v: Violation, traffic: Sequence[Any], facts: GraphFacts | None = None
+    ) -> tuple[Violation, Explanation]:
+        """``v`` with its markers named, and its explanation (:meth:`explain`, the two apart:
+        the verifier puts them in its own flow record)."""
         if self.model is None:
             div = classify(v, facts)
-            expl = Explanation(div.kind, div.at, self.assert_ref, loop=_loop(div, facts))
-            return dataclasses.replace(v, explanation=expl)
+            return v, Explanation(div.kind, div.at, self.assert_ref, loop=_loop(div, facts))
         if traffic is not self._traffic:  # the flows of one FEC share its traffic
             self._traffic = traffic
             self._resolved = self.model.resolutions(reachable_branches(self._conds, traffic))
         resolutions = self._resolved
-        best: tuple[int, Violation] | None = None
+        if len(resolutions) == 1:  # the common case: nothing to choose between
+            named = _name_markers(v, resolutions[0])
+            return named, self._attribute(named, resolutions[0], facts)
+        best: tuple[int, Violation, Explanation] | None = None
         for r in resolutions:
             named = _name_markers(v, r)
             found = self._attribute(named, r, facts)
-            score = sum(c is not None for c in found.explanation.missing_clauses)  # type: ignore[union-attr]
-            score += sum(c is not None for c in found.explanation.unexpected_clauses)  # type: ignore[union-attr]
+            score = sum(c is not None for c in found.missing_clauses)
+            score += sum(c is not None for c in found.unexpected_clauses)
             if best is None or score > best[0]:
-                best = (score, found)
+                best = (score, named, found)
         if best is None:  # no resolution at all: the spec is empty for this traffic
             div = classify(v, facts)
-            return dataclasses.replace(v, explanation=Explanation(div.kind, div.at))
-        return best[1]
+            return v, Explanation(div.kind, div.at)
+        return best[1], best[2]
 
-    def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Violation:
+    def _attribute(self, v: Violation, r: Resolved, facts: GraphFacts | None) -> Explanation:
         d = self._deriver(r)
         near = closest(v)  # shared by the kind's place and each unexpected path's clause
         div = classify(v, facts, near)
@@ -109,10 +119,12 @@ class FlowExplainer:
             )
         found = _unexpected_segments(d, v, own_after, near)
         unexpected = tuple(s.clause.ref if s is not None else None for s in found)
-        beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
+        beyond: tuple[str | None, ...] = ()
+        if not d.q_identity:  # else the tree has no any(p) clause for a path to be beyond
+            beyond = tuple(_outside_any(s, u) for s, u in zip(found, v.unexpected))
         outside = tuple(y for y in v.after if d.domain(y) is None)
         clause = _main_clause(div, missing, unexpected)
-        expl = Explanation(
+        return Explanation(
             div.kind,
             div.at,
             clause,
@@ -122,7 +134,6 @@ class FlowExplainer:
             _loop(div, facts),
             beyond if any(beyond) else (),
         )
-        return dataclasses.replace(v, explanation=expl)
 
 
 def _sources(listed: Sequence[Path], path: Path, own: Sequence[bool], i: int) -> Iterator[Path]:

@@ -105,7 +105,9 @@ class RunExplainer:
         got = cache.get(id(outcome))
         if got is not None and got[0] is outcome and got[1] == key:
             return got[2]
-        before, after = self._walker(fec.before), self._walker(fec.after)
+        before = self._walker(fec.before)
+        same = fec.after is fec.before or fec.after == fec.before
+        after = before if same else self._walker(fec.after)
         flows = tuple(_explained(explainer, fec, f, before, after) for f in outcome.flows)
         explained = dataclasses.replace(outcome, flows=flows)
         if len(cache) > _CACHE:
@@ -162,14 +164,14 @@ def _explained(
         facts = graph_facts(
             before, after, f.flow, f.missing, f.unexpected, listed_before, listed_after, walks
         )
-    done = explainer.explain(v, fec.traffic, facts)
+    named, explanation = explainer.explanation(v, fec.traffic, facts)
     return dataclasses.replace(
         f,
-        expected=done.expected,
-        actual=done.actual,
-        missing=done.missing,
-        unexpected=done.unexpected,
-        explanation=done.explanation,
+        expected=named.expected,
+        actual=named.actual,
+        missing=named.missing,
+        unexpected=named.unexpected,
+        explanation=explanation,
     )
 
 
