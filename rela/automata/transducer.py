@@ -37,6 +37,8 @@ __all__ = [
     "priority_union",
     "copy_first",
     "merge_bisimilar",
+    "bisimilar_states",
+    "trimmed_image",
 ]
 
 EPS = -1
@@ -253,7 +255,6 @@ def image(
     budget: Any = None,
     read: Callable[[int], int] | None = None,
     write: Callable[[int], Iterable[int]] | None = None,
-    trimmed: bool = False,
 ) -> Nfa:
     """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose).
 
@@ -262,20 +263,28 @@ def image(
     result an output ``o`` of ``t`` stands for.  The checker reads FEC letters
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
-
-    With ``trimmed``, the result is :func:`~rela.automata.nfa.trim` of the image,
-    numbered the same, built without its dead pairs: they are found first over
-    ``a``'s arcs grouped by the letter ``t`` reads (:func:`_live_pairs`), which
-    costs the distinct moves, not the letters written (many per signature).
     """
-    written: dict[int, tuple[int, ...]] = {}
+    letters_of = _writer(write)
+    starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+    return Nfa(len(arcs), starts, finals, arcs, eps)
 
-    def letters_of(o: int) -> tuple[int, ...]:
-        got = written.get(o)
-        if got is None:
-            got = written[o] = (o,) if write is None else tuple(write(o))
-        return got
 
+def trimmed_image(
+    a: Nfa,
+    t: Transducer,
+    *,
+    budget: Any = None,
+    read: Callable[[int], int] | None = None,
+    write: Callable[[int], Iterable[int]] | None = None,
+) -> tuple[Nfa, list[tuple[int, int]] | None]:
+    """``trim(image(a, t, ...))``, numbered the same, and the pair (state of ``a``, state
+    of ``t``) each of its states stands for (``None`` when not known).
+
+    The dead pairs are found first, over ``a``'s arcs grouped by the letter ``t``
+    reads (:func:`_live_pairs`), and never built: that costs the distinct moves,
+    not the letters written (many per signature), and no trim is left to do.
+    """
+    letters_of = _writer(write)
     # An output standing for no letter leaves the pair it leads to met but not
     # entered: then reachability is to be found too, by trim.
     silent = any(
@@ -285,13 +294,27 @@ def image(
         for o, _ in moves
         if o != EPS and (o != COPY or i == EPS)
     )
-    if trimmed and not silent:
-        ids = _live_pairs(a, t, read, budget)
-        starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, ids)
-        return Nfa(len(arcs), starts, finals, arcs, eps) if starts else Nfa.empty()
-    starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, {})
-    out = Nfa(len(arcs), starts, finals, arcs, eps)
-    return trim(out, budget) if trimmed else out
+    if silent:
+        starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+        return trim(Nfa(len(arcs), starts, finals, arcs, eps), budget), None
+    ids = _live_pairs(a, t, read, budget)
+    starts, finals, arcs, eps, keys = _image_crawl(a, t, budget, read, letters_of, ids)
+    if not starts:
+        return Nfa.empty(), None
+    return Nfa(len(arcs), starts, finals, arcs, eps), keys
+
+
+def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tuple[int, ...]]:
+    """``write`` as tuples, each built once."""
+    written: dict[int, tuple[int, ...]] = {}
+
+    def letters_of(o: int) -> tuple[int, ...]:
+        got = written.get(o)
+        if got is None:
+            got = written[o] = (o,) if write is None else tuple(write(o))
+        return got
+
+    return letters_of
 
 
 #: A pair of :func:`image` that reaches no final pair (:func:`_live_pairs`).
@@ -372,10 +395,12 @@ def _image_crawl(
     read: Callable[[int], int] | None,
     letters_of: Callable[[int], tuple[int, ...]],
     ids: dict[tuple[int, int], int],
-) -> tuple[list[int], list[int], list[list[tuple[int, int]]], list[list[int]]]:
+) -> tuple[
+    list[int], list[int], list[list[tuple[int, int]]], list[list[int]], list[tuple[int, int]]
+]:
     """The pairs of :func:`image`, numbered as met and expanded last in, first out:
-    starts, finals, arcs and epsilon moves.  ``ids`` maps the pairs not to number
-    (nor to enter) to :data:`_DEAD`."""
+    starts, finals, arcs, epsilon moves, and the pair of each state.  ``ids`` maps the
+    pairs not to number (nor to enter) to :data:`_DEAD`."""
     ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
     # The crawl is inlined (a call per arc costs as much as the arc).
     keys: list[tuple[int, int]] = []
@@ -437,7 +462,7 @@ def _image_crawl(
             met = len(keys)
     a_finals, t_finals = a.finals, t.finals
     finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
-    return starts, finals, arcs, eps
+    return starts, finals, arcs, eps, keys
 
 
 def inverse(t: Transducer) -> Transducer:
@@ -496,20 +521,7 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
     >>> two.n, merge_bisimilar(two).n
     (4, 2)
     """
-    cls = [1 if q in t.finals else 0 for q in range(t.n)]
-    count = len(set(cls))
-    while True:
-        sigs: dict[tuple[Any, ...], int] = {}
-        new = []
-        for q in range(t.n):
-            key = (cls[q], frozenset((i, o, cls[d]) for i, o, d in t.arcs[q]))
-            new.append(sigs.setdefault(key, len(sigs)))
-        if budget is not None:
-            budget.charge(0, t.n + sum(len(r) for r in t.arcs))
-        cls = new
-        if len(sigs) == count:
-            break
-        count = len(sigs)
+    cls, count = _bisimulation(t.n, t.finals, t.arcs, budget)
     if count == t.n:
         return t
     arcs: list[list[Arc]] = [[] for _ in range(count)]
@@ -520,3 +532,42 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
             done[c] = True
             arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
     return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)
+
+
+def bisimilar_states(*ts: Transducer) -> list[list[int]]:
+    """A class per state of each of ``ts``, equal for bisimilar states (of the same or of
+    different transducers): states of one class relate the same paths."""
+    arcs: list[Sequence[Arc]] = []
+    finals: set[int] = set()
+    for t in ts:
+        off = len(arcs)
+        arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
+        finals.update(f + off for f in t.finals)
+    cls, _ = _bisimulation(len(arcs), finals, arcs, None)
+    out, off = [], 0
+    for t in ts:
+        out.append(cls[off : off + t.n])
+        off += t.n
+    return out
+
+
+def _bisimulation(
+    n: int, finals: Iterable[int], arcs: Sequence[Sequence[Arc]], budget: Any
+) -> tuple[list[int], int]:
+    """The coarsest bisimulation of a transducer's states (partition refinement from
+    final / not final): a class per state, and the number of classes."""
+    finals = frozenset(finals)
+    cls = [1 if q in finals else 0 for q in range(n)]
+    count = len(set(cls))
+    while True:
+        sigs: dict[tuple[Any, ...], int] = {}
+        new = []
+        for q in range(n):
+            key = (cls[q], frozenset((i, o, cls[d]) for i, o, d in arcs[q]))
+            new.append(sigs.setdefault(key, len(sigs)))
+        if budget is not None:
+            budget.charge(0, n + sum(len(r) for r in arcs))
+        cls = new
+        if len(sigs) == count:
+            return cls, count
+        count = len(sigs)

@@ -21,13 +21,16 @@ from operator import itemgetter as getter
 from rela.automata.decide import difference
 from rela.automata.enumerate import Enumerator
 from rela.automata.nfa import Nfa, intersect, is_empty, trim
+from rela.automata.transducer import Transducer
 from rela.check.decision import Task, holds, sides
 from rela.check.graphs import (
     GraphAutomata,
     first_letters,
-    image_by_class,
+    pair_tokens,
     retag,
+    retag_same,
     strip_tag,
+    trimmed_image_by_class,
 )
 from rela.check.leaf import Side, failing_compares
 from rela.check.letters import Letters
@@ -73,6 +76,7 @@ def _tagged(
     budget = task.budget
     tagged = {"pre": graphs.tagged(fec.before, budget), "post": graphs.tagged(fec.after, budget)}
     built = []
+    images: list[tuple[Nfa, Transducer, list[tuple[int, int]] | None]] = []
     for side in both:
         assert side is not None
         which, relation = side
@@ -80,12 +84,26 @@ def _tagged(
             built.append(tagged[which])  # the graph itself: no image to build
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
-            built.append(image_by_class(tagged[which], t, task.ctx, budget, trimmed=True))
-    expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
+            image, pairs = trimmed_image_by_class(tagged[which], t, task.ctx, budget)
+            built.append(image)
+            images.append((tagged[which], t, pairs))
+    # Of two images of one graph, the states that accept the same paths are known: the
+    # differences need not build their pairs.
+    tokens = pair_tokens(images) if len(images) == 2 else None
+    if cmp.op != "==":
+        built.reverse()
+        if tokens is not None:
+            tokens.reverse()
+    expected, actual = built
+    te, ta = tokens if tokens is not None else (None, None)
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
     # under `left <= right` nothing is missing: paths of left outside right are unexpected
-    missing = difference(expected, retag(actual, tags), budget) if cmp.op == "==" else Nfa.empty()
-    unexpected = difference(actual, retag(expected, tags), budget)
+    missing = (
+        difference(expected, retag(actual, tags), budget, retag_same(te, ta))
+        if cmp.op == "=="
+        else Nfa.empty()
+    )
+    unexpected = difference(actual, retag(expected, tags), budget, retag_same(ta, te))
     name = letters.names.__getitem__
     flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)
     if not flows:  # equal sets (a comparison that fails only under `not`)

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
 from rela.automata.nfa import Nfa, closure, trim
@@ -22,6 +24,9 @@ from rela.network.model import Graph
 __all__ = [
     "graph_nfa",
     "image_by_class",
+    "trimmed_image_by_class",
+    "pair_tokens",
+    "retag_same",
     "GraphAutomata",
     "tag_flows",
     "strip_tag",
@@ -76,21 +81,62 @@ def graph_nfa(
     return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
-def image_by_class(
-    a: Nfa, t: Transducer, ctx: FecContext, budget: Budget, trimmed: bool = False
-) -> Nfa:
-    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures
-    (``trimmed``: see :func:`rela.automata.transducer.image`).
+def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
+    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures.
 
     An identity arc copies the very letter read; an output signature stands for
     every letter of the FEC's universe with that signature.
     """
+    return T.image(a, t, budget=budget, read=ctx.sig_of.__getitem__, write=_writer(ctx))
+
+
+def trimmed_image_by_class(
+    a: Nfa, t: Transducer, ctx: FecContext, budget: Budget
+) -> tuple[Nfa, list[tuple[int, int]] | None]:
+    """``trim(image_by_class(a, t, ctx, budget))`` and the pair (state of ``a``, state of
+    ``t``) each of its states stands for, when known
+    (:func:`rela.automata.transducer.trimmed_image`)."""
+    read = ctx.sig_of.__getitem__
+    return T.trimmed_image(a, t, budget=budget, read=read, write=_writer(ctx))
+
+
+def _writer(ctx: FecContext) -> Callable[[int], tuple[int, ...]]:
+    """The letters of the FEC's universe an output signature stands for."""
 
     def write(sig: int) -> tuple[int, ...]:
         return ctx.class_letters().get(sig, ())
 
-    read = ctx.sig_of.__getitem__
-    return T.image(a, t, budget=budget, read=read, write=write, trimmed=trimmed)
+    return write
+
+
+def pair_tokens(
+    sides: list[tuple[Nfa, Transducer, list[tuple[int, int]] | None]],
+) -> list[list[int | None]] | None:
+    """Tokens (:func:`rela.automata.decide.difference`) of the states of images of one
+    automaton through transducers, given each image's automaton, transducer and the
+    pair (state of the automaton, state of the transducer) of each of its states;
+    ``None`` unless all are images of one automaton with known pairs.
+
+    States ``(g, r)`` and ``(g, q)`` of two images accept the same paths when ``r``
+    and ``q`` are bisimilar: from there, both relate every path to the same paths.
+    """
+    known = [pairs for a, _, pairs in sides if a is sides[0][0] and pairs is not None]
+    if len(known) < len(sides):
+        return None
+    classes = T.bisimilar_states(*(t for _, t, _ in sides))
+    k = 1 + max((max(c, default=0) for c in classes), default=0)
+    return [[g * k + cls[r] for g, r in pairs] for pairs, cls in zip(known, classes)]
+
+
+def retag_same(
+    tokens: list[int | None] | None, others: list[int | None] | None
+) -> tuple[list[int | None], list[int | None]] | None:
+    """The ``same`` argument of ``difference(a, retag(b, tags))`` for ``a`` and ``b`` with
+    ``tokens`` and ``others`` (if both known): the two new states of the retagged ``b``
+    have none."""
+    if tokens is None or others is None:
+        return None
+    return tokens, [*others, None, None]
 
 
 class GraphAutomata:

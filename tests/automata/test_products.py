@@ -19,9 +19,10 @@ from hypothesis import strategies as st
 from rela.automata import nfa as N
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
-from rela.automata.decide import difference
+from rela.automata.decide import difference, equivalent
 from rela.automata.enumerate import Subsets
 from rela.automata.nfa import Crawl, Nfa
+from rela.check.graphs import pair_tokens
 from tests.automata.test_oracle import ALPHABET, lang, nfas
 
 
@@ -185,5 +186,81 @@ def test_image_is_the_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> No
 def test_trimmed_image_is_the_trimmed_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
     """Output 2 stands for no letter by class: pairs met through it are not reached."""
     read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
-    got = T.image(a, t, budget=Budget(), read=read, write=write, trimmed=True)
+    got, pairs = T.trimmed_image(a, t, budget=Budget(), read=read, write=write)
     assert shape(got) == shape(plain_trim(plain_image(a, t, Budget(), read, write)))
+    if pairs is not None:  # the pair of each state: its language is the pair's image
+        assert len(pairs) == got.n
+        for q, (p, r) in enumerate(pairs):
+            from_pair = T.image(
+                Nfa(a.n, [p], a.finals, a.arcs, a.eps),
+                T.Transducer(t.n, [r], t.finals, t.arcs),
+                read=read,
+                write=write,
+            )
+            assert equivalent(Nfa(got.n, [q], got.finals, got.arcs, got.eps), from_pair) is None
+
+
+def language_tokens(*automata: Nfa) -> list[list[int]]:
+    """A token per state of each automaton, equal for states that accept the same paths
+    (found by deciding equivalence pairwise: the largest valid tokens)."""
+    states = [(k, q) for k, a in enumerate(automata) for q in range(a.n)]
+    seen: list[Nfa] = []
+    out: list[list[int]] = [[] for _ in automata]
+    for k, q in states:
+        a = automata[k]
+        here = Nfa(a.n, [q], a.finals, a.arcs, a.eps)
+        for i, other in enumerate(seen):
+            if equivalent(here, other) is None:
+                out[k].append(i)
+                break
+        else:
+            out[k].append(len(seen))
+            seen.append(here)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), nfas(4), st.booleans())
+def test_difference_skipping_pairs_of_equal_states_is_the_difference(
+    a: Nfa, b: Nfa, deterministic: bool
+) -> None:
+    """Pairs of states known to accept the same paths are not built: same result."""
+    if deterministic:
+        b = N.determinize(b)
+    ta, tb = language_tokens(a, b)
+    same: tuple[list[int | None], list[int | None]] = ([*ta], [*tb])
+    mine, theirs = Budget(), Budget()
+    got = difference(a, b, mine, same)
+    assert shape(got) == shape(difference(a, b, theirs))
+    assert mine.states <= theirs.states
+
+
+@st.composite
+def related_transducers(draw: st.DrawFn) -> tuple[T.Transducer, T.Transducer]:
+    """Two transducers with bisimilar states: the same one, or one inside a union."""
+    t = draw(transducers())
+    kind = draw(st.sampled_from(("same", "union", "other")))
+    if kind == "same":
+        return t, t
+    other = draw(transducers())
+    return (t, T.runion(other, t)) if kind == "union" else (t, other)
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), related_transducers())
+def test_images_of_one_automaton_have_sound_tokens(a: Nfa, ts: tuple[T.Transducer, ...]) -> None:
+    """States of two images of one automaton with equal tokens accept the same paths, and
+    differences that use the tokens are the differences."""
+    (left, lp), (right, rp) = (T.trimmed_image(a, t) for t in ts)
+    tokens = pair_tokens([(a, ts[0], lp), (a, ts[1], rp)])
+    if tokens is None:
+        return
+    tl, tr = tokens
+    for p, x in enumerate(tl):
+        for q, y in enumerate(tr):
+            if x == y:
+                here = Nfa(left.n, [p], left.finals, left.arcs, left.eps)
+                there = Nfa(right.n, [q], right.finals, right.arcs, right.eps)
+                assert equivalent(here, there) is None
+    assert shape(difference(left, right, Budget(), (tl, tr))) == shape(difference(left, right))
+    assert shape(difference(right, left, Budget(), (tr, tl))) == shape(difference(right, left))
