@@ -16,7 +16,7 @@ reached it.  Nothing is determinised beyond what the check visits.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Container, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from operator import eq
 from typing import TypeVar
 
@@ -36,8 +36,10 @@ __all__ = [
 Word = tuple[int, ...]
 #: A state of the deterministic side of a difference: a state, or a subset of states.
 S = TypeVar("S", bound=Hashable)
-#: A token per state of an automaton (see :func:`difference`).
-Tokens = Sequence[Hashable | None]
+#: What is known of two automata ``a`` and ``b`` (see :func:`difference`): a token per
+#: state of ``a``, and for a state of ``b`` the tokens of the states of ``a`` whose
+#: paths are all its paths.
+Known = tuple[Sequence[Hashable | None], Callable[[int], Collection[Hashable]]]
 
 
 _NO_BUDGET = Budget()
@@ -183,9 +185,7 @@ def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     return None
 
 
-def difference(
-    a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET, same: tuple[Tokens, Tokens] | None = None
-) -> Nfa:
+def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET, known: Known | None = None) -> Nfa:
     """Paths of ``a`` that are not paths of ``b``.
 
     The product of ``a`` with the subset construction of ``b``, built only
@@ -195,36 +195,36 @@ def difference(
     followed state by state instead of subset by subset: the same product, numbered
     the same, without building subsets.
 
-    ``same``: a token per state of ``a`` and one per state of ``b`` (or ``None``),
-    equal for states known to accept the same paths.  A pair of a state of ``a``
-    and a subset holding a state with its token accepts no path of the difference,
-    nor does any pair it leads to: it is not built.  The result is the same (its
-    states are numbered in the order they are met, which such pairs do not change),
-    built from fewer pairs.
+    ``known``: a token per state of ``a`` (or ``None``), and for a state ``q`` of ``b``
+    the tokens of states of ``a`` whose paths are all paths of ``q``.  A pair of a
+    state of ``a`` and a subset holding such a ``q`` accepts no path of the
+    difference, nor does any pair it leads to: it is not built.  The result is the
+    same (states are numbered in the order they are met, which such pairs do not
+    change), built from fewer pairs.
     """
     if a.has_epsilon():
-        same = None  # removing epsilon moves trims, which renumbers a's states
+        known = None  # removing epsilon moves trims, which renumbers a's states
     a = remove_epsilon(a, budget)
-    ta, tb = same if same is not None else (None, ())
+    ta, covers = known if known is not None else (None, _nothing)
     if _one_target_each(b):
         ib = b.index()
 
         def b_moves(q: int) -> tuple[dict[int, int], int]:
             return {x: ts[0] for x, ts in ib[q].items()}, 1
 
-        def b_tokens(q: int) -> Container[Hashable | None]:
-            return (tb[q],) if q >= 0 else ()
+        def b_covers(q: int) -> Collection[Hashable]:
+            return covers(q) if q >= 0 else ()
 
         (start_b,) = b.starts
         b_finals = b.finals
-        return _minus(a, (start_b, -1), b_moves, b_finals.__contains__, budget, ta, b_tokens)
+        return _minus(a, (start_b, -1), b_moves, b_finals.__contains__, budget, ta, b_covers)
     sb = Subsets(b)
 
     def b_subset_moves(s: frozenset[int]) -> tuple[dict[int, frozenset[int]], int]:
         return sb.moves(s), len(s)
 
-    def b_subset_tokens(s: frozenset[int]) -> Container[Hashable | None]:
-        return {tb[q] for q in s}
+    def b_subset_covers(s: frozenset[int]) -> Collection[Hashable]:
+        return set().union(*map(covers, s))
 
     empty: frozenset[int] = frozenset()
     b_finals = b.finals
@@ -232,7 +232,11 @@ def difference(
     def accepted(s: frozenset[int]) -> bool:
         return not s.isdisjoint(b_finals)
 
-    return _minus(a, (sb.start(), empty), b_subset_moves, accepted, budget, ta, b_subset_tokens)
+    return _minus(a, (sb.start(), empty), b_subset_moves, accepted, budget, ta, b_subset_covers)
+
+
+def _nothing(q: int) -> Collection[Hashable]:
+    return ()
 
 
 def _one_target_each(b: Nfa) -> bool:
@@ -254,27 +258,27 @@ def _minus(
     b_moves: Callable[[S], tuple[dict[int, S], int]],
     accepted: Callable[[S], bool],
     budget: Budget,
-    ta: Tokens | None,
-    b_tokens: Callable[[S], Container[Hashable | None]],
+    ta: Sequence[Hashable | None] | None,
+    b_covers: Callable[[S], Collection[Hashable]],
 ) -> Nfa:
     """The (trimmed) product of ``a`` with a deterministic automaton over states ``S`` of
     ``b`` (``b``'s states or subsets of them) whose finals are those of ``a`` not
     ``accepted`` by ``b``.  ``ends``: ``b``'s start, and its state after a letter with
     no move (no moves out); ``b_moves(s)``: letter -> successor, and its cost in subset
-    elements; ``ta``, ``b_tokens(s)``: the tokens of ``a``'s states and of ``s``'s
-    (see :func:`difference`)."""
+    elements; ``ta``, ``b_covers(s)``: the tokens of ``a``'s states, and those of the
+    states whose paths are all paths of ``s`` (see :func:`difference`)."""
     start_b, dead = ends
     ia, a_finals = a.index(), a.finals
     moves: dict[S, dict[int, S]] = {dead: {}}
-    tokens: dict[S, Container[Hashable | None]] = {}
+    covered: dict[S, Collection[Hashable]] = {}
 
     def known_dead(p: int, s: S) -> bool:
-        """Whether the pair ``(p, s)`` holds states of the same token."""
+        """Whether every path of ``p`` is known to be a path of ``s``."""
         if ta is None or ta[p] is None:
             return False
-        held = tokens.get(s)
+        held = covered.get(s)
         if held is None:
-            held = tokens[s] = b_tokens(s)
+            held = covered[s] = b_covers(s)
         return ta[p] in held
 
     # Pairs are numbered when first met and expanded last in, first out (the crawl is

@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from rela.automata.nfa import Crawl, Nfa, complement, trim
@@ -37,7 +38,7 @@ __all__ = [
     "priority_union",
     "copy_first",
     "merge_bisimilar",
-    "bisimilar_states",
+    "simulations",
     "trimmed_image",
 ]
 
@@ -521,7 +522,20 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
     >>> two.n, merge_bisimilar(two).n
     (4, 2)
     """
-    cls, count = _bisimulation(t.n, t.finals, t.arcs, budget)
+    cls = [1 if q in t.finals else 0 for q in range(t.n)]
+    count = len(set(cls))
+    while True:
+        sigs: dict[tuple[Any, ...], int] = {}
+        new = []
+        for q in range(t.n):
+            key = (cls[q], frozenset((i, o, cls[d]) for i, o, d in t.arcs[q]))
+            new.append(sigs.setdefault(key, len(sigs)))
+        if budget is not None:
+            budget.charge(0, t.n + sum(len(r) for r in t.arcs))
+        cls = new
+        if len(sigs) == count:
+            break
+        count = len(sigs)
     if count == t.n:
         return t
     arcs: list[list[Arc]] = [[] for _ in range(count)]
@@ -534,40 +548,54 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
     return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)
 
 
-def bisimilar_states(*ts: Transducer) -> list[list[int]]:
-    """A class per state of each of ``ts``, equal for bisimilar states (of the same or of
-    different transducers): states of one class relate the same paths."""
+#: Transducers (states in all) beyond which :func:`simulations` gives each state itself
+#: alone (a sound answer): refining pairs of states costs their square.
+SIMULATION_LIMIT = 200
+
+
+@lru_cache(maxsize=64)
+def simulations(*ts: Transducer) -> tuple[tuple[int, ...], ...]:
+    """For each state of ``ts`` (numbered across ``ts`` in order: those of ``ts[k]`` from
+    ``ts[0].n + ... + ts[k - 1].n`` on), the states it simulates, itself included.
+
+    A state simulates another when it is final if the other is, and can follow each
+    move of the other (same input, same output) into a state simulating the other's
+    target: it then relates every path to all the paths the other relates it to.
+    The greatest simulation, by refinement (cached: spec transducers are few).
+    """
     arcs: list[Sequence[Arc]] = []
     finals: set[int] = set()
     for t in ts:
         off = len(arcs)
         arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
         finals.update(f + off for f in t.finals)
-    cls, _ = _bisimulation(len(arcs), finals, arcs, None)
-    out, off = [], 0
-    for t in ts:
-        out.append(cls[off : off + t.n])
-        off += t.n
-    return out
-
-
-def _bisimulation(
-    n: int, finals: Iterable[int], arcs: Sequence[Sequence[Arc]], budget: Any
-) -> tuple[list[int], int]:
-    """The coarsest bisimulation of a transducer's states (partition refinement from
-    final / not final): a class per state, and the number of classes."""
-    finals = frozenset(finals)
-    cls = [1 if q in finals else 0 for q in range(n)]
-    count = len(set(cls))
-    while True:
-        sigs: dict[tuple[Any, ...], int] = {}
-        new = []
-        for q in range(n):
-            key = (cls[q], frozenset((i, o, cls[d]) for i, o, d in arcs[q]))
-            new.append(sigs.setdefault(key, len(sigs)))
-        if budget is not None:
-            budget.charge(0, n + sum(len(r) for r in arcs))
-        cls = new
-        if len(sigs) == count:
-            return cls, count
-        count = len(sigs)
+    n = len(arcs)
+    if n > SIMULATION_LIMIT:
+        return tuple((q,) for q in range(n))
+    moves: list[dict[tuple[int, int], list[int]]] = []
+    for row in arcs:
+        by_label: dict[tuple[int, int], list[int]] = {}
+        for i, o, d in row:
+            by_label.setdefault((i, o), []).append(d)
+        moves.append(by_label)
+    # above[r]: the states that may simulate r, until nothing more is refuted
+    above = [{q for q in range(n) if r not in finals or q in finals} for r in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        for r in range(n):
+            kept = {
+                q
+                for q in above[r]
+                if all(
+                    any(q2 in above[r2] for q2 in moves[q].get((i, o), ())) for i, o, r2 in arcs[r]
+                )
+            }
+            if len(kept) < len(above[r]):
+                above[r] = kept
+                changed = True
+    below: list[list[int]] = [[] for _ in range(n)]
+    for r in range(n):
+        for q in above[r]:
+            below[q].append(r)
+    return tuple(map(tuple, below))

@@ -21,14 +21,13 @@ from operator import itemgetter as getter
 from rela.automata.decide import difference
 from rela.automata.enumerate import Enumerator
 from rela.automata.nfa import Nfa, intersect, is_empty, trim
-from rela.automata.transducer import Transducer
 from rela.check.decision import Task, holds, sides
 from rela.check.graphs import (
     GraphAutomata,
+    ImageSide,
     first_letters,
-    pair_tokens,
+    inclusions,
     retag,
-    retag_same,
     strip_tag,
     trimmed_image_by_class,
 )
@@ -76,34 +75,33 @@ def _tagged(
     budget = task.budget
     tagged = {"pre": graphs.tagged(fec.before, budget), "post": graphs.tagged(fec.after, budget)}
     built = []
-    images: list[tuple[Nfa, Transducer, list[tuple[int, int]] | None]] = []
+    images: list[ImageSide] = []
     for side in both:
         assert side is not None
         which, relation = side
         if relation is None or _identity_everywhere(task, relation):
             built.append(tagged[which])  # the graph itself: no image to build
+            images.append((tagged[which], None, None))
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
             image, pairs = trimmed_image_by_class(tagged[which], t, task.ctx, budget)
             built.append(image)
             images.append((tagged[which], t, pairs))
-    # Of two images of one graph, the states that accept the same paths are known: the
-    # differences need not build their pairs.
-    tokens = pair_tokens(images) if len(images) == 2 else None
     if cmp.op != "==":
         built.reverse()
-        if tokens is not None:
-            tokens.reverse()
+        images.reverse()
     expected, actual = built
-    te, ta = tokens if tokens is not None else (None, None)
+    # Of two images of one graph, states known to accept only paths of the other's
+    # need not be paired in the differences.
+    known_missing, known_unexpected = inclusions(images[0], images[1], task.ctx.sigs)
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
     # under `left <= right` nothing is missing: paths of left outside right are unexpected
     missing = (
-        difference(expected, retag(actual, tags), budget, retag_same(te, ta))
+        difference(expected, retag(actual, tags), budget, known_missing)
         if cmp.op == "=="
         else Nfa.empty()
     )
-    unexpected = difference(actual, retag(expected, tags), budget, retag_same(ta, te))
+    unexpected = difference(actual, retag(expected, tags), budget, known_unexpected)
     name = letters.names.__getitem__
     flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)
     if not flows:  # equal sets (a comparison that fails only under `not`)

@@ -12,9 +12,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
+from rela.automata.decide import Known
 from rela.automata.nfa import Nfa, closure, trim
 from rela.automata.transducer import Transducer
 from rela.check.images import GraphView
@@ -25,8 +27,7 @@ __all__ = [
     "graph_nfa",
     "image_by_class",
     "trimmed_image_by_class",
-    "pair_tokens",
-    "retag_same",
+    "inclusions",
     "GraphAutomata",
     "tag_flows",
     "strip_tag",
@@ -109,34 +110,57 @@ def _writer(ctx: FecContext) -> Callable[[int], tuple[int, ...]]:
     return write
 
 
-def pair_tokens(
-    sides: list[tuple[Nfa, Transducer, list[tuple[int, int]] | None]],
-) -> list[list[int | None]] | None:
-    """Tokens (:func:`rela.automata.decide.difference`) of the states of images of one
-    automaton through transducers, given each image's automaton, transducer and the
-    pair (state of the automaton, state of the transducer) of each of its states;
-    ``None`` unless all are images of one automaton with known pairs.
+#: One side of a comparison for :func:`inclusions`: a tagged graph automaton, the
+#: transducer of its image (``None``: the graph itself), and the pair (state of the
+#: graph automaton, state of the transducer) of each state of the image (``None``:
+#: not known).
+ImageSide = tuple[Nfa, Transducer | None, list[tuple[int, int]] | None]
 
-    States ``(g, r)`` and ``(g, q)`` of two images accept the same paths when ``r``
-    and ``q`` are bisimilar: from there, both relate every path to the same paths.
+
+def inclusions(
+    first: ImageSide, second: ImageSide, sigs: frozenset[int]
+) -> tuple[Known | None, Known | None]:
+    """What :func:`rela.automata.decide.difference` may know of ``first`` minus a
+    :func:`retag` of ``second``, and of ``second`` minus a retag of ``first``, when both
+    are images of one graph automaton (else nothing).
+
+    A state ``(g, r)`` of one image accepts only paths of a state ``(g, q)`` of the
+    other when ``q`` simulates ``r`` (:func:`rela.automata.transducer.simulations`):
+    both read the paths of ``g``, and ``q`` relates each to all that ``r`` relates it
+    to.  The graph itself is its image through the identity over ``sigs``.
     """
-    known = [pairs for a, _, pairs in sides if a is sides[0][0] and pairs is not None]
-    if len(known) < len(sides):
-        return None
-    classes = T.bisimilar_states(*(t for _, t, _ in sides))
-    k = 1 + max((max(c, default=0) for c in classes), default=0)
-    return [[g * k + cls[r] for g, r in pairs] for pairs, cls in zip(known, classes)]
+    if first[0] is not second[0]:
+        return None, None
+    ts, pairs = [], []
+    for a, t, known in (first, second):
+        if t is None:  # the graph itself: state g is the pair (g, 0) of the identity
+            t, known = _identity(sigs), [(g, 0) for g in range(a.n)]
+        if known is None:
+            return None, None
+        ts.append(t)
+        pairs.append(known)
+    below = T.simulations(*ts)
+    n, offsets = len(below), (0, ts[0].n)
+    tokens = [[g * n + off + r for g, r in ps] for ps, off in zip(pairs, offsets)]
+
+    def covers_of(ps: list[tuple[int, int]], off: int) -> Callable[[int], frozenset[int]]:
+        def covers(q: int) -> frozenset[int]:
+            if q >= len(ps):  # a state retag adds
+                return frozenset()
+            g, r = ps[q]
+            return frozenset([g * n + x for x in below[off + r]])
+
+        return covers
+
+    covers = [covers_of(ps, off) for ps, off in zip(pairs, offsets)]
+    return (tokens[0], covers[1]), (tokens[1], covers[0])
 
 
-def retag_same(
-    tokens: list[int | None] | None, others: list[int | None] | None
-) -> tuple[list[int | None], list[int | None]] | None:
-    """The ``same`` argument of ``difference(a, retag(b, tags))`` for ``a`` and ``b`` with
-    ``tokens`` and ``others`` (if both known): the two new states of the retagged ``b``
-    have none."""
-    if tokens is None or others is None:
-        return None
-    return tokens, [*others, None, None]
+@lru_cache(maxsize=16)
+def _identity(sigs: frozenset[int]) -> Transducer:
+    """The identity over the letters of signatures ``sigs`` (cached: images of one run
+    meet one or two sets of signatures)."""
+    return Transducer(1, [0], [0], [[(s, T.COPY, 0) for s in sorted(sigs)]])
 
 
 class GraphAutomata:
