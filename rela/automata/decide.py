@@ -16,7 +16,7 @@ reached it.  Nothing is determinised beyond what the check visits.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from operator import eq
 from typing import TypeVar
 
@@ -36,6 +36,10 @@ __all__ = [
 Word = tuple[int, ...]
 #: A state of the deterministic side of a difference: a state, or a subset of states.
 S = TypeVar("S", bound=Hashable)
+#: What is known of two automata ``a`` and ``b`` (see :func:`difference`): a token per
+#: state of ``a``, and for a state of ``b`` the tokens of the states of ``a`` whose
+#: paths are all its paths.
+Known = tuple[Sequence[Hashable | None], Callable[[int], Collection[Hashable]]]
 
 
 _NO_BUDGET = Budget()
@@ -181,7 +185,7 @@ def included(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Word | None:
     return None
 
 
-def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
+def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET, known: Known | None = None) -> Nfa:
     """Paths of ``a`` that are not paths of ``b``.
 
     The product of ``a`` with the subset construction of ``b``, built only
@@ -190,27 +194,49 @@ def difference(a: Nfa, b: Nfa, budget: Budget = _NO_BUDGET) -> Nfa:
     A deterministic ``b`` (one start, no epsilon move, one target per letter) is
     followed state by state instead of subset by subset: the same product, numbered
     the same, without building subsets.
+
+    ``known``: a token per state of ``a`` (or ``None``), and for a state ``q`` of ``b``
+    the tokens of states of ``a`` whose paths are all paths of ``q``.  A pair of a
+    state of ``a`` and a subset holding such a ``q`` accepts no path of the
+    difference, nor does any pair it leads to: it is not built.  The result is the
+    same (states are numbered in the order they are met, which such pairs do not
+    change), built from fewer pairs.
     """
+    if a.has_epsilon():
+        known = None  # removing epsilon moves trims, which renumbers a's states
     a = remove_epsilon(a, budget)
+    ta, covers = known if known is not None else (None, _nothing)
     if _one_target_each(b):
         ib = b.index()
 
         def b_moves(q: int) -> tuple[dict[int, int], int]:
             return {x: ts[0] for x, ts in ib[q].items()}, 1
 
+        def b_covers(q: int) -> Collection[Hashable]:
+            return covers(q) if q >= 0 else ()
+
         (start_b,) = b.starts
         b_finals = b.finals
-        return _minus(a, start_b, -1, b_moves, lambda q: q in b_finals, budget)
+        return _minus(a, (start_b, -1), b_moves, b_finals.__contains__, budget, ta, b_covers)
     sb = Subsets(b)
 
     def b_subset_moves(s: frozenset[int]) -> tuple[dict[int, frozenset[int]], int]:
         return sb.moves(s), len(s)
 
+    def b_subset_covers(s: frozenset[int]) -> Collection[Hashable]:
+        return set().union(*map(covers, s))
+
     empty: frozenset[int] = frozenset()
     b_finals = b.finals
-    return _minus(
-        a, sb.start(), empty, b_subset_moves, lambda s: not s.isdisjoint(b_finals), budget
-    )
+
+    def accepted(s: frozenset[int]) -> bool:
+        return not s.isdisjoint(b_finals)
+
+    return _minus(a, (sb.start(), empty), b_subset_moves, accepted, budget, ta, b_subset_covers)
+
+
+def _nothing(q: int) -> Collection[Hashable]:
+    return ()
 
 
 def _one_target_each(b: Nfa) -> bool:
@@ -222,20 +248,39 @@ def _one_target_each(b: Nfa) -> bool:
     return all(map(eq, map(len, b.index()), map(len, b.arcs)))
 
 
+#: A pair of :func:`_minus` known to accept nothing (never numbered).
+_DEAD = -2
+
+
 def _minus(
     a: Nfa,
-    start_b: S,
-    dead: S,
+    ends: tuple[S, S],
     b_moves: Callable[[S], tuple[dict[int, S], int]],
     accepted: Callable[[S], bool],
     budget: Budget,
+    ta: Sequence[Hashable | None] | None,
+    b_covers: Callable[[S], Collection[Hashable]],
 ) -> Nfa:
     """The (trimmed) product of ``a`` with a deterministic automaton over states ``S`` of
     ``b`` (``b``'s states or subsets of them) whose finals are those of ``a`` not
-    ``accepted`` by ``b``.  ``b_moves(s)``: letter -> successor, and its cost in subset
-    elements; ``dead``: ``b``'s state after a letter with no move, with no moves out."""
+    ``accepted`` by ``b``.  ``ends``: ``b``'s start, and its state after a letter with
+    no move (no moves out); ``b_moves(s)``: letter -> successor, and its cost in subset
+    elements; ``ta``, ``b_covers(s)``: the tokens of ``a``'s states, and those of the
+    states whose paths are all paths of ``s`` (see :func:`difference`)."""
+    start_b, dead = ends
     ia, a_finals = a.index(), a.finals
     moves: dict[S, dict[int, S]] = {dead: {}}
+    covered: dict[S, Collection[Hashable]] = {}
+
+    def known_dead(p: int, s: S) -> bool:
+        """Whether every path of ``p`` is known to be a path of ``s``."""
+        if ta is None or ta[p] is None:
+            return False
+        held = covered.get(s)
+        if held is None:
+            held = covered[s] = b_covers(s)
+        return ta[p] in held
+
     # Pairs are numbered when first met and expanded last in, first out (the crawl is
     # inlined: a call per arc costs as much as the arc).
     ids: dict[tuple[int, S], int] = {}
@@ -243,10 +288,12 @@ def _minus(
     arcs: list[list[tuple[int, int]]] = []
     for p in a.starts:
         if (p, start_b) not in ids:
-            ids[p, start_b] = len(keys)
-            keys.append((p, start_b))
-            arcs.append([])
-    todo = list(range(len(keys)))
+            ids[p, start_b] = _DEAD if known_dead(p, start_b) else len(keys)
+            if ids[p, start_b] >= 0:
+                keys.append((p, start_b))
+                arcs.append([])
+    starts = list(range(len(keys)))
+    todo = list(starts)
     met = 0  # pairs met so far that the budget was charged
     while todo:
         k = todo.pop()
@@ -263,6 +310,11 @@ def _minus(
                 key = (p2, s2)
                 dst = ids.get(key, -1)
                 if dst < 0:
+                    if dst == _DEAD:
+                        continue
+                    if ta is not None and known_dead(p2, s2):
+                        ids[key] = _DEAD
+                        continue
                     dst = ids[key] = len(keys)
                     keys.append(key)
                     arcs.append([])
@@ -271,7 +323,7 @@ def _minus(
         budget.charge(len(keys) - met, len(row))
         met = len(keys)
     finals = [k for k, (p, s) in enumerate(keys) if p in a_finals and not accepted(s)]
-    return trim_reached(len(arcs), [ids[p, start_b] for p in a.starts], finals, arcs, None, budget)
+    return trim_reached(len(arcs), starts, finals, arcs, None, budget)
 
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:

@@ -376,7 +376,7 @@ def trim_reached(
     if eps is not None and not any(eps):
         eps = None
     live = _co_reachable(arcs, eps, range(n), finals, budget)
-    if len(live) == n:
+    if live and len(live) == n:
         return Nfa(n, starts, finals, arcs, eps)
     return _keep(starts, finals, arcs, eps if eps is not None else ((),) * n, live)
 

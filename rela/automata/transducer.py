@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from rela.automata.nfa import Crawl, Nfa, complement, trim
@@ -37,6 +38,8 @@ __all__ = [
     "priority_union",
     "copy_first",
     "merge_bisimilar",
+    "simulations",
+    "trimmed_image",
 ]
 
 EPS = -1
@@ -253,7 +256,6 @@ def image(
     budget: Any = None,
     read: Callable[[int], int] | None = None,
     write: Callable[[int], Iterable[int]] | None = None,
-    trimmed: bool = False,
 ) -> Nfa:
     """``a >> t``: every output of ``t`` on an input path of ``a`` (``budget``: see compose).
 
@@ -262,20 +264,28 @@ def image(
     result an output ``o`` of ``t`` stands for.  The checker reads FEC letters
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
-
-    With ``trimmed``, the result is :func:`~rela.automata.nfa.trim` of the image,
-    numbered the same, built without its dead pairs: they are found first over
-    ``a``'s arcs grouped by the letter ``t`` reads (:func:`_live_pairs`), which
-    costs the distinct moves, not the letters written (many per signature).
     """
-    written: dict[int, tuple[int, ...]] = {}
+    letters_of = _writer(write)
+    starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+    return Nfa(len(arcs), starts, finals, arcs, eps)
 
-    def letters_of(o: int) -> tuple[int, ...]:
-        got = written.get(o)
-        if got is None:
-            got = written[o] = (o,) if write is None else tuple(write(o))
-        return got
 
+def trimmed_image(
+    a: Nfa,
+    t: Transducer,
+    *,
+    budget: Any = None,
+    read: Callable[[int], int] | None = None,
+    write: Callable[[int], Iterable[int]] | None = None,
+) -> tuple[Nfa, list[tuple[int, int]] | None]:
+    """``trim(image(a, t, ...))``, numbered the same, and the pair (state of ``a``, state
+    of ``t``) each of its states stands for (``None`` when not known).
+
+    The dead pairs are found first, over ``a``'s arcs grouped by the letter ``t``
+    reads (:func:`_live_pairs`), and never built: that costs the distinct moves,
+    not the letters written (many per signature), and no trim is left to do.
+    """
+    letters_of = _writer(write)
     # An output standing for no letter leaves the pair it leads to met but not
     # entered: then reachability is to be found too, by trim.
     silent = any(
@@ -285,13 +295,27 @@ def image(
         for o, _ in moves
         if o != EPS and (o != COPY or i == EPS)
     )
-    if trimmed and not silent:
-        ids = _live_pairs(a, t, read, budget)
-        starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, ids)
-        return Nfa(len(arcs), starts, finals, arcs, eps) if starts else Nfa.empty()
-    starts, finals, arcs, eps = _image_crawl(a, t, budget, read, letters_of, {})
-    out = Nfa(len(arcs), starts, finals, arcs, eps)
-    return trim(out, budget) if trimmed else out
+    if silent:
+        starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+        return trim(Nfa(len(arcs), starts, finals, arcs, eps), budget), None
+    ids = _live_pairs(a, t, read, budget)
+    starts, finals, arcs, eps, keys = _image_crawl(a, t, budget, read, letters_of, ids)
+    if not starts:
+        return Nfa.empty(), None
+    return Nfa(len(arcs), starts, finals, arcs, eps), keys
+
+
+def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tuple[int, ...]]:
+    """``write`` as tuples, each built once."""
+    written: dict[int, tuple[int, ...]] = {}
+
+    def letters_of(o: int) -> tuple[int, ...]:
+        got = written.get(o)
+        if got is None:
+            got = written[o] = (o,) if write is None else tuple(write(o))
+        return got
+
+    return letters_of
 
 
 #: A pair of :func:`image` that reaches no final pair (:func:`_live_pairs`).
@@ -372,10 +396,12 @@ def _image_crawl(
     read: Callable[[int], int] | None,
     letters_of: Callable[[int], tuple[int, ...]],
     ids: dict[tuple[int, int], int],
-) -> tuple[list[int], list[int], list[list[tuple[int, int]]], list[list[int]]]:
+) -> tuple[
+    list[int], list[int], list[list[tuple[int, int]]], list[list[int]], list[tuple[int, int]]
+]:
     """The pairs of :func:`image`, numbered as met and expanded last in, first out:
-    starts, finals, arcs and epsilon moves.  ``ids`` maps the pairs not to number
-    (nor to enter) to :data:`_DEAD`."""
+    starts, finals, arcs, epsilon moves, and the pair of each state.  ``ids`` maps the
+    pairs not to number (nor to enter) to :data:`_DEAD`."""
     ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
     # The crawl is inlined (a call per arc costs as much as the arc).
     keys: list[tuple[int, int]] = []
@@ -437,7 +463,7 @@ def _image_crawl(
             met = len(keys)
     a_finals, t_finals = a.finals, t.finals
     finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
-    return starts, finals, arcs, eps
+    return starts, finals, arcs, eps, keys
 
 
 def inverse(t: Transducer) -> Transducer:
@@ -520,3 +546,56 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
             done[c] = True
             arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
     return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)
+
+
+#: Transducers (states in all) beyond which :func:`simulations` gives each state itself
+#: alone (a sound answer): refining pairs of states costs their square.
+SIMULATION_LIMIT = 200
+
+
+@lru_cache(maxsize=64)
+def simulations(*ts: Transducer) -> tuple[tuple[int, ...], ...]:
+    """For each state of ``ts`` (numbered across ``ts`` in order: those of ``ts[k]`` from
+    ``ts[0].n + ... + ts[k - 1].n`` on), the states it simulates, itself included.
+
+    A state simulates another when it is final if the other is, and can follow each
+    move of the other (same input, same output) into a state simulating the other's
+    target: it then relates every path to all the paths the other relates it to.
+    The greatest simulation, by refinement (cached: spec transducers are few).
+    """
+    arcs: list[Sequence[Arc]] = []
+    finals: set[int] = set()
+    for t in ts:
+        off = len(arcs)
+        arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
+        finals.update(f + off for f in t.finals)
+    n = len(arcs)
+    if n > SIMULATION_LIMIT:
+        return tuple((q,) for q in range(n))
+    moves: list[dict[tuple[int, int], list[int]]] = []
+    for row in arcs:
+        by_label: dict[tuple[int, int], list[int]] = {}
+        for i, o, d in row:
+            by_label.setdefault((i, o), []).append(d)
+        moves.append(by_label)
+    # above[r]: the states that may simulate r, until nothing more is refuted
+    above = [{q for q in range(n) if r not in finals or q in finals} for r in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        for r in range(n):
+            kept = {
+                q
+                for q in above[r]
+                if all(
+                    any(q2 in above[r2] for q2 in moves[q].get((i, o), ())) for i, o, r2 in arcs[r]
+                )
+            }
+            if len(kept) < len(above[r]):
+                above[r] = kept
+                changed = True
+    below: list[list[int]] = [[] for _ in range(n)]
+    for r in range(n):
+        for q in above[r]:
+            below[q].append(r)
+    return tuple(map(tuple, below))

@@ -24,10 +24,12 @@ from rela.automata.nfa import Nfa, intersect, is_empty, trim
 from rela.check.decision import Task, holds, sides
 from rela.check.graphs import (
     GraphAutomata,
+    ImageSide,
     first_letters,
-    image_by_class,
+    inclusions,
     retag,
     strip_tag,
+    trimmed_image_by_class,
 )
 from rela.check.leaf import Side, failing_compares
 from rela.check.letters import Letters
@@ -73,19 +75,33 @@ def _tagged(
     budget = task.budget
     tagged = {"pre": graphs.tagged(fec.before, budget), "post": graphs.tagged(fec.after, budget)}
     built = []
+    images: list[ImageSide] = []
     for side in both:
         assert side is not None
         which, relation = side
         if relation is None or _identity_everywhere(task, relation):
             built.append(tagged[which])  # the graph itself: no image to build
+            images.append((tagged[which], None, None))
         else:
             t = task.spec.tagged_relation(task.ctx.sigs, relation, budget)
-            built.append(image_by_class(tagged[which], t, task.ctx, budget, trimmed=True))
-    expected, actual = (built[0], built[1]) if cmp.op == "==" else (built[1], built[0])
+            image, pairs = trimmed_image_by_class(tagged[which], t, task.ctx, budget)
+            built.append(image)
+            images.append((tagged[which], t, pairs))
+    if cmp.op != "==":
+        built.reverse()
+        images.reverse()
+    expected, actual = built
+    # Of two images of one graph, states known to accept only paths of the other's
+    # need not be paired in the differences.
+    known_missing, known_unexpected = inclusions(images[0], images[1], task.ctx.sigs)
     tags = sorted(set(first_letters(tagged["pre"])) | set(first_letters(tagged["post"])))
     # under `left <= right` nothing is missing: paths of left outside right are unexpected
-    missing = difference(expected, retag(actual, tags), budget) if cmp.op == "==" else Nfa.empty()
-    unexpected = difference(actual, retag(expected, tags), budget)
+    missing = (
+        difference(expected, retag(actual, tags), budget, known_missing)
+        if cmp.op == "=="
+        else Nfa.empty()
+    )
+    unexpected = difference(actual, retag(expected, tags), budget, known_unexpected)
     name = letters.names.__getitem__
     flows = sorted(set(first_letters(missing)) | set(first_letters(unexpected)), key=name)
     if not flows:  # equal sets (a comparison that fails only under `not`)

@@ -11,8 +11,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
+from rela.automata.decide import Known
 from rela.automata.nfa import Nfa, closure, trim
 from rela.automata.transducer import Transducer
 from rela.check.images import GraphView
@@ -22,6 +26,8 @@ from rela.network.model import Graph
 __all__ = [
     "graph_nfa",
     "image_by_class",
+    "trimmed_image_by_class",
+    "inclusions",
     "GraphAutomata",
     "tag_flows",
     "strip_tag",
@@ -76,21 +82,85 @@ def graph_nfa(
     return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
-def image_by_class(
-    a: Nfa, t: Transducer, ctx: FecContext, budget: Budget, trimmed: bool = False
-) -> Nfa:
-    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures
-    (``trimmed``: see :func:`rela.automata.transducer.image`).
+def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
+    """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures.
 
     An identity arc copies the very letter read; an output signature stands for
     every letter of the FEC's universe with that signature.
     """
+    return T.image(a, t, budget=budget, read=ctx.sig_of.__getitem__, write=_writer(ctx))
+
+
+def trimmed_image_by_class(
+    a: Nfa, t: Transducer, ctx: FecContext, budget: Budget
+) -> tuple[Nfa, list[tuple[int, int]] | None]:
+    """``trim(image_by_class(a, t, ctx, budget))`` and the pair (state of ``a``, state of
+    ``t``) each of its states stands for, when known
+    (:func:`rela.automata.transducer.trimmed_image`)."""
+    read = ctx.sig_of.__getitem__
+    return T.trimmed_image(a, t, budget=budget, read=read, write=_writer(ctx))
+
+
+def _writer(ctx: FecContext) -> Callable[[int], tuple[int, ...]]:
+    """The letters of the FEC's universe an output signature stands for."""
 
     def write(sig: int) -> tuple[int, ...]:
         return ctx.class_letters().get(sig, ())
 
-    read = ctx.sig_of.__getitem__
-    return T.image(a, t, budget=budget, read=read, write=write, trimmed=trimmed)
+    return write
+
+
+#: One side of a comparison for :func:`inclusions`: a tagged graph automaton, the
+#: transducer of its image (``None``: the graph itself), and the pair (state of the
+#: graph automaton, state of the transducer) of each state of the image (``None``:
+#: not known).
+ImageSide = tuple[Nfa, Transducer | None, list[tuple[int, int]] | None]
+
+
+def inclusions(
+    first: ImageSide, second: ImageSide, sigs: frozenset[int]
+) -> tuple[Known | None, Known | None]:
+    """What :func:`rela.automata.decide.difference` may know of ``first`` minus a
+    :func:`retag` of ``second``, and of ``second`` minus a retag of ``first``, when both
+    are images of one graph automaton (else nothing).
+
+    A state ``(g, r)`` of one image accepts only paths of a state ``(g, q)`` of the
+    other when ``q`` simulates ``r`` (:func:`rela.automata.transducer.simulations`):
+    both read the paths of ``g``, and ``q`` relates each to all that ``r`` relates it
+    to.  The graph itself is its image through the identity over ``sigs``.
+    """
+    if first[0] is not second[0]:
+        return None, None
+    ts, pairs = [], []
+    for a, t, known in (first, second):
+        if t is None:  # the graph itself: state g is the pair (g, 0) of the identity
+            t, known = _identity(sigs), [(g, 0) for g in range(a.n)]
+        if known is None:
+            return None, None
+        ts.append(t)
+        pairs.append(known)
+    below = T.simulations(*ts)
+    n, offsets = len(below), (0, ts[0].n)
+    tokens = [[g * n + off + r for g, r in ps] for ps, off in zip(pairs, offsets)]
+
+    def covers_of(ps: list[tuple[int, int]], off: int) -> Callable[[int], frozenset[int]]:
+        def covers(q: int) -> frozenset[int]:
+            if q >= len(ps):  # a state retag adds
+                return frozenset()
+            g, r = ps[q]
+            return frozenset([g * n + x for x in below[off + r]])
+
+        return covers
+
+    covers = [covers_of(ps, off) for ps, off in zip(pairs, offsets)]
+    return (tokens[0], covers[1]), (tokens[1], covers[0])
+
+
+@lru_cache(maxsize=16)
+def _identity(sigs: frozenset[int]) -> Transducer:
+    """The identity over the letters of signatures ``sigs`` (cached: images of one run
+    meet one or two sets of signatures)."""
+    return Transducer(1, [0], [0], [[(s, T.COPY, 0) for s in sorted(sigs)]])
 
 
 class GraphAutomata:

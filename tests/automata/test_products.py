@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from rela.automata import nfa as N
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
-from rela.automata.decide import difference
+from rela.automata.decide import Known, difference, equivalent, included
 from rela.automata.enumerate import Subsets
 from rela.automata.nfa import Crawl, Nfa
-from tests.automata.test_oracle import ALPHABET, lang, nfas
+from rela.check.graphs import ImageSide, inclusions
+from tests.automata.test_oracle import ALPHABET, lang, nfas, words
 
 
 def shape(a: Nfa) -> tuple[object, ...]:
@@ -185,5 +186,112 @@ def test_image_is_the_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> No
 def test_trimmed_image_is_the_trimmed_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
     """Output 2 stands for no letter by class: pairs met through it are not reached."""
     read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
-    got = T.image(a, t, budget=Budget(), read=read, write=write, trimmed=True)
+    got, pairs = T.trimmed_image(a, t, budget=Budget(), read=read, write=write)
     assert shape(got) == shape(plain_trim(plain_image(a, t, Budget(), read, write)))
+    if pairs is not None:  # the pair of each state: its language is the pair's image
+        assert len(pairs) == got.n
+        for q, (p, r) in enumerate(pairs):
+            from_pair = T.image(
+                Nfa(a.n, [p], a.finals, a.arcs, a.eps),
+                T.Transducer(t.n, [r], t.finals, t.arcs),
+                read=read,
+                write=write,
+            )
+            assert equivalent(Nfa(got.n, [q], got.finals, got.arcs, got.eps), from_pair) is None
+
+
+def inclusion_knowledge(a: Nfa, b: Nfa) -> Known:
+    """All there is to know for ``difference(a, b)``: a token per state of ``a`` (its
+    number), and for each state of ``b`` the states of ``a`` whose paths are all its
+    paths (decided pairwise)."""
+
+    def at(x: Nfa, q: int) -> Nfa:
+        return Nfa(x.n, [q], x.finals, x.arcs, x.eps)
+
+    covered = [
+        frozenset(p for p in range(a.n) if included(at(a, p), at(b, q)) is None) for q in range(b.n)
+    ]
+    return list(range(a.n)), covered.__getitem__
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), nfas(4), st.booleans())
+def test_difference_skipping_known_pairs_is_the_difference(
+    a: Nfa, b: Nfa, deterministic: bool
+) -> None:
+    """Pairs of a state and a subset known to accept all its paths are not built."""
+    if deterministic:
+        b = N.determinize(b)
+    mine, theirs = Budget(), Budget()
+    got = difference(a, b, mine, inclusion_knowledge(a, b))
+    assert shape(got) == shape(difference(a, b, theirs))
+    assert mine.states <= theirs.states
+
+
+@st.composite
+def related_transducers(draw: st.DrawFn) -> tuple[T.Transducer, T.Transducer | None]:
+    """Two transducers with states that simulate one another: the same one, one inside
+    a union, an unrelated one, or the identity (``None``: the graph itself)."""
+    t = draw(transducers())
+    kind = draw(st.sampled_from(("same", "union", "other", "graph")))
+    if kind == "same":
+        return t, t
+    if kind == "graph":
+        return t, None
+    other = draw(transducers())
+    return (t, T.runion(other, t)) if kind == "union" else (t, other)
+
+
+def relates(t: T.Transducer, state: int, word: tuple[int, ...]) -> set[tuple[int, ...]]:
+    """The outputs (of at most 4 letters) ``t`` relates ``word`` to from ``state``."""
+    at = T.Transducer(t.n, [state], t.finals, t.arcs)
+    return lang(
+        T.image(
+            Nfa(len(word) + 1, [0], [len(word)], [[(x, k + 1)] for k, x in enumerate(word)] + [[]]),
+            at,
+        )
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(transducers(), transducers())
+def test_a_simulating_state_relates_paths_to_more(t: T.Transducer, u: T.Transducer) -> None:
+    below = T.simulations(t, u)
+    states = [(t, q) for q in range(t.n)] + [(u, q) for q in range(u.n)]
+    for q, under in enumerate(below):
+        assert q in under
+        for r in under:
+            for word in words(2):
+                assert relates(*states[r], word) <= relates(*states[q], word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(nfas(4), related_transducers())
+def test_images_of_one_automaton_have_sound_inclusions(
+    a: Nfa, ts: tuple[T.Transducer, T.Transducer | None]
+) -> None:
+    """States of an image known to accept only paths of a state of the other do, and
+    differences that use this are the differences."""
+    g = N.trim(a)
+    sides: list[ImageSide] = []
+    for t in ts:
+        if t is None:
+            sides.append((g, None, None))
+        else:
+            image, pairs = T.trimmed_image(g, t)
+            sides.append((g, t, pairs))
+    left = T.trimmed_image(g, ts[0])[0]
+    right = T.trimmed_image(g, ts[1])[0] if ts[1] is not None else g
+    known_left, known_right = inclusions(sides[0], sides[1], frozenset(ALPHABET))
+    if known_left is None or known_right is None:
+        return
+    for (x, y), (tokens, covers) in (((left, right), known_left), ((right, left), known_right)):
+        for q in range(y.n):
+            held = covers(q)
+            for p in range(x.n):
+                if tokens[p] in held:
+                    here = Nfa(x.n, [p], x.finals, x.arcs, x.eps)
+                    there = Nfa(y.n, [q], y.finals, y.arcs, y.eps)
+                    assert included(here, there) is None
+    assert shape(difference(left, right, Budget(), known_left)) == shape(difference(left, right))
+    assert shape(difference(right, left, Budget(), known_right)) == shape(difference(right, left))

@@ -134,14 +134,14 @@ def test_which_sides_are_taken_to_be_the_graph(spec: str, images: int) -> None:
     g1 = Graph.from_paths([["a", "b", "d"], ["a", "c", "d"]])
     g2 = Graph.from_paths([["a", "b", "drop"], ["a", "d"]])
     built = []
-    real = explain.image_by_class
+    real = explain.trimmed_image_by_class
 
     def counted(*args: Any, **kwargs: Any) -> Any:
         built.append(1)
         return real(*args, **kwargs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(explain, "image_by_class", counted)
+        mp.setattr(explain, "trimmed_image_by_class", counted)
         report = rela.verify(rela.parse_spec(spec), [Fec(0, "k", (), g1, g2)])
     assert report.specs[0].violated == 1
     assert len(built) == images
