@@ -51,7 +51,7 @@ Arc = tuple[int, int, int]
 class Transducer:
     """A transducer: ``arcs[q]`` is a tuple of ``(inp, out, target)``."""
 
-    __slots__ = ("n", "starts", "finals", "arcs", "_by_input", "_silent")
+    __slots__ = ("n", "starts", "finals", "arcs", "_by_input", "_silent", "_written")
 
     def __init__(
         self,
@@ -66,6 +66,7 @@ class Transducer:
         self.arcs: tuple[tuple[Arc, ...], ...] = tuple(tuple(a) for a in arcs)
         self._by_input: tuple[dict[int, tuple[tuple[int, int], ...]], ...] | None = None
         self._silent: frozenset[int] | None = None
+        self._written: frozenset[int] | None = None
         if len(self.arcs) != n:
             raise ValueError("arcs length differs from the number of states")
 
@@ -93,6 +94,15 @@ class Transducer:
                 q for q, row in enumerate(self.arcs) if any(o == EPS for _, o, _ in row)
             )
         return self._silent
+
+    def written(self) -> frozenset[int]:
+        """The output letters of the moves that write a letter of their own (not a copy
+        of the letter read), built once."""
+        if self._written is None:
+            self._written = frozenset(
+                o for row in self.arcs for i, o, _ in row if o != EPS and (o != COPY or i == EPS)
+            )
+        return self._written
 
     def __repr__(self) -> str:
         return f"Transducer(n={self.n}, arcs={sum(len(a) for a in self.arcs)})"
@@ -288,14 +298,7 @@ def trimmed_image(
     letters_of = _writer(write)
     # An output standing for no letter leaves the pair it leads to met but not
     # entered: then reachability is to be found too, by trim.
-    silent = any(
-        not letters_of(o)
-        for row in t.by_input()
-        for i, moves in row.items()
-        for o, _ in moves
-        if o != EPS and (o != COPY or i == EPS)
-    )
-    if silent:
+    if not all(map(letters_of, t.written())):
         starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
         return trim(Nfa(len(arcs), starts, finals, arcs, eps), budget), None
     ids = _live_pairs(a, t, read, budget)
@@ -324,32 +327,34 @@ _DEAD = -2
 
 def _live_pairs(
     a: Nfa, t: Transducer, read: Callable[[int], int] | None, budget: Any
-) -> dict[tuple[int, int], int]:
+) -> dict[int, int]:
     """The pairs the crawl of :func:`image` meets that reach no final pair, mapped to
-    :data:`_DEAD`.  (For a ``t`` whose outputs all stand for letters: each move of a
+    :data:`_DEAD` (a pair ``(p, q)`` as the number ``p * t.n + q``).  (For a ``t`` whose outputs all stand for letters: each move of a
     pair is then an arc or an epsilon move of the image.)"""
-    ia, ti = a.index(), t.by_input()
+    ia, ti, tn = a.index(), t.by_input(), t.n
     a_eps = a.eps if a.has_epsilon() else None
-    groups: dict[int, dict[int, tuple[int, ...]]] = {}  # state of a -> letter of t -> targets
-    preds: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    stack = [(p, q) for p in a.starts for q in t.starts]
+    # state of a -> letter of t -> targets; kept with a: both images of a graph read it
+    groups: list[dict[int, tuple[int, ...]] | None] = a.rows_by(read)
+    # A pair (p, q) is the number p * tn + q here: cheaper to hash than a tuple.
+    preds: dict[int, list[int]] = {}
+    stack = [p * tn + q for p in a.starts for q in t.starts]
     for pair in stack:
         preds[pair] = []
-    moves = 0
+    moves = met = 0  # moves found, and pairs met, since the budget was last charged
     while stack:
+        if budget is not None and len(preds) - met >= 256:
+            budget.charge(len(preds) - met, moves)
+            moves, met = 0, len(preds)
         pair = stack.pop()
-        p, q = pair
-        by = groups.get(p)
+        p, q = divmod(pair, tn)
+        by = groups[p]
         if by is None:
             by = groups[p] = _by_read(ia[p], read)
         tq = ti[q]
-        nexts = [(p, q2) for _, q2 in tq.get(EPS, ())]
-        if a_eps is not None:
-            nexts += [(p2, q) for p2 in a_eps[p]]
         for y, targets in by.items():
             for _, q2 in tq.get(y, ()):
                 for p2 in targets:
-                    nxt = (p2, q2)
+                    nxt = p2 * tn + q2
                     got = preds.get(nxt)
                     if got is None:
                         preds[nxt] = [pair]
@@ -357,17 +362,24 @@ def _live_pairs(
                     else:
                         got.append(pair)
                 moves += len(targets)
-        for nxt in nexts:
-            got = preds.get(nxt)
-            if got is None:
-                preds[nxt] = [pair]
-                stack.append(nxt)
-            else:
-                got.append(pair)
+        silent = tq.get(EPS)  # moves that read nothing, and epsilon moves of a
+        if silent is not None or a_eps is not None:
+            nexts = [p * tn + q2 for _, q2 in silent or ()]
+            nexts += [p2 * tn + q for p2 in (a_eps[p] if a_eps is not None else ())]
+            for nxt in nexts:
+                got = preds.get(nxt)
+                if got is None:
+                    preds[nxt] = [pair]
+                    stack.append(nxt)
+                else:
+                    got.append(pair)
     if budget is not None:
-        budget.charge(len(preds), moves)
+        budget.charge(len(preds) - met, moves)
     a_finals, t_finals = a.finals, t.finals
-    live = {pair for pair in preds if pair[0] in a_finals and pair[1] in t_finals}
+    if len(a_finals) * len(t_finals) < len(preds):
+        live = {f for p in a_finals for q in t_finals if (f := p * tn + q) in preds}
+    else:
+        live = {pair for pair in preds if pair // tn in a_finals and pair % tn in t_finals}
     stack = list(live)
     while stack:
         for pair in preds[stack.pop()]:
@@ -383,9 +395,14 @@ def _by_read(
     """One state's letter -> targets as letter of ``t`` -> targets (each target once)."""
     if read is None:
         return row
+    if len(row) == 1:
+        ((x, targets),) = row.items()
+        return {read(x): targets}
+    # Letters of one signature often lead to the same targets: drop repeats first.
+    distinct = set(zip(map(read, row), row.values()))
     by: dict[int, list[tuple[int, ...]]] = {}
-    for x, targets in row.items():
-        by.setdefault(read(x), []).append(targets)
+    for y, targets in distinct:
+        by.setdefault(y, []).append(targets)
     return {y: ts[0] if len(ts) == 1 else tuple(set().union(*ts)) for y, ts in by.items()}
 
 
@@ -395,21 +412,23 @@ def _image_crawl(
     budget: Any,
     read: Callable[[int], int] | None,
     letters_of: Callable[[int], tuple[int, ...]],
-    ids: dict[tuple[int, int], int],
+    ids: dict[int, int],
 ) -> tuple[
     list[int], list[int], list[list[tuple[int, int]]], list[list[int]], list[tuple[int, int]]
 ]:
     """The pairs of :func:`image`, numbered as met and expanded last in, first out:
     starts, finals, arcs, epsilon moves, and the pair of each state.  ``ids`` maps the
-    pairs not to number (nor to enter) to :data:`_DEAD`."""
-    ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
-    # The crawl is inlined (a call per arc costs as much as the arc).
-    keys: list[tuple[int, int]] = []
+    pairs not to number (nor to enter) to :data:`_DEAD` (as :func:`_live_pairs`)."""
+    ia, ti, tn = a.index(), t.by_input(), t.n
+    a_eps = a.eps if a.has_epsilon() else None
+    # The crawl is inlined (a call per arc costs as much as the arc); a pair (p, q) is
+    # the number p * tn + q (cheaper to hash than a tuple).
+    keys: list[int] = []
     arcs: list[list[tuple[int, int]]] = []
     eps: list[list[int]] = []
     todo: list[int] = []
 
-    def get(key: tuple[int, int]) -> int:
+    def get(key: int) -> int:
         k = ids.get(key, -1)
         if k == -1:
             k = ids[key] = len(keys)
@@ -419,17 +438,17 @@ def _image_crawl(
             todo.append(k)
         return k
 
-    starts = [k for p in a.starts for q in t.starts if (k := get((p, q))) >= 0]
+    starts = [k for p in a.starts for q in t.starts if (k := get(p * tn + q)) >= 0]
     met = 0  # pairs met so far that the budget was charged
     while todo:
         src = todo.pop()
-        p, q = keys[src]
+        p, q = divmod(keys[src], tn)
         row, erow = arcs[src], eps[src]
         if a_eps is not None:
-            erow.extend([k for p2 in a_eps[p] if (k := get((p2, q))) >= 0])
+            erow.extend([k for p2 in a_eps[p] if (k := get(p2 * tn + q)) >= 0])
         tq = ti[q]
         for o, q2 in tq.get(EPS, ()):
-            dst = get((p, q2))
+            dst = get(p * tn + q2)
             if dst < 0:
                 continue
             if o == EPS:
@@ -442,7 +461,7 @@ def _image_crawl(
                 continue
             for o, q2 in moves:
                 for p2 in p_targets:
-                    key = (p2, q2)
+                    key = p2 * tn + q2
                     dst = ids.get(key, -1)
                     if dst < 0:
                         if dst == _DEAD:
@@ -461,9 +480,10 @@ def _image_crawl(
         if budget is not None:
             budget.charge(len(keys) - met, len(row) + len(erow))
             met = len(keys)
+    pairs = [divmod(key, tn) for key in keys]
     a_finals, t_finals = a.finals, t.finals
-    finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
-    return starts, finals, arcs, eps, keys
+    finals = [k for k, (p, q) in enumerate(pairs) if p in a_finals and q in t_finals]
+    return starts, finals, arcs, eps, pairs
 
 
 def inverse(t: Transducer) -> Transducer:
