@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from rela.automata.nfa import Crawl, Nfa, complement, trim
@@ -38,8 +37,8 @@ __all__ = [
     "priority_union",
     "copy_first",
     "merge_bisimilar",
-    "simulations",
-    "trimmed_image",
+    "image_pairs",
+    "DEAD",
 ]
 
 EPS = -1
@@ -275,37 +274,8 @@ def image(
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
     """
-    letters_of = _writer(write)
-    starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+    starts, finals, arcs, eps, _ = image_pairs(a, t, budget, read, write, {})
     return Nfa(len(arcs), starts, finals, arcs, eps)
-
-
-def trimmed_image(
-    a: Nfa,
-    t: Transducer,
-    *,
-    budget: Any = None,
-    read: Callable[[int], int] | None = None,
-    write: Callable[[int], Iterable[int]] | None = None,
-) -> tuple[Nfa, list[tuple[int, int]] | None]:
-    """``trim(image(a, t, ...))``, numbered the same, and the pair (state of ``a``, state
-    of ``t``) each of its states stands for (``None`` when not known).
-
-    The dead pairs are found first, over ``a``'s arcs grouped by the letter ``t``
-    reads (:func:`_live_pairs`), and never built: that costs the distinct moves,
-    not the letters written (many per signature), and no trim is left to do.
-    """
-    letters_of = _writer(write)
-    # An output standing for no letter leaves the pair it leads to met but not
-    # entered: then reachability is to be found too, by trim.
-    if not all(map(letters_of, t.written())):
-        starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
-        return trim(Nfa(len(arcs), starts, finals, arcs, eps), budget), None
-    ids = _live_pairs(a, t, read, budget)
-    starts, finals, arcs, eps, keys = _image_crawl(a, t, budget, read, letters_of, ids)
-    if not starts:
-        return Nfa.empty(), None
-    return Nfa(len(arcs), starts, finals, arcs, eps), keys
 
 
 def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tuple[int, ...]]:
@@ -321,104 +291,27 @@ def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tup
     return letters_of
 
 
-#: A pair of :func:`image` that reaches no final pair (:func:`_live_pairs`).
-_DEAD = -2
+#: In the ``skip`` of :func:`image_pairs`, a pair not to build (it reaches no final pair).
+DEAD = -2
 
 
-def _live_pairs(
-    a: Nfa, t: Transducer, read: Callable[[int], int] | None, budget: Any
-) -> dict[int, int]:
-    """The pairs the crawl of :func:`image` meets that reach no final pair, mapped to
-    :data:`_DEAD` (a pair ``(p, q)`` as the number ``p * t.n + q``).  (For a ``t`` whose outputs all stand for letters: each move of a
-    pair is then an arc or an epsilon move of the image.)"""
-    ia, ti, tn = a.index(), t.by_input(), t.n
-    a_eps = a.eps if a.has_epsilon() else None
-    # state of a -> letter of t -> targets; kept with a: both images of a graph read it
-    groups: list[dict[int, tuple[int, ...]] | None] = a.rows_by(read)
-    # A pair (p, q) is the number p * tn + q here: cheaper to hash than a tuple.
-    preds: dict[int, list[int]] = {}
-    stack = [p * tn + q for p in a.starts for q in t.starts]
-    for pair in stack:
-        preds[pair] = []
-    moves = met = 0  # moves found, and pairs met, since the budget was last charged
-    while stack:
-        if budget is not None and len(preds) - met >= 256:
-            budget.charge(len(preds) - met, moves)
-            moves, met = 0, len(preds)
-        pair = stack.pop()
-        p, q = divmod(pair, tn)
-        by = groups[p]
-        if by is None:
-            by = groups[p] = _by_read(ia[p], read)
-        tq = ti[q]
-        for y, targets in by.items():
-            for _, q2 in tq.get(y, ()):
-                for p2 in targets:
-                    nxt = p2 * tn + q2
-                    got = preds.get(nxt)
-                    if got is None:
-                        preds[nxt] = [pair]
-                        stack.append(nxt)
-                    else:
-                        got.append(pair)
-                moves += len(targets)
-        silent = tq.get(EPS)  # moves that read nothing, and epsilon moves of a
-        if silent is not None or a_eps is not None:
-            nexts = [p * tn + q2 for _, q2 in silent or ()]
-            nexts += [p2 * tn + q for p2 in (a_eps[p] if a_eps is not None else ())]
-            for nxt in nexts:
-                got = preds.get(nxt)
-                if got is None:
-                    preds[nxt] = [pair]
-                    stack.append(nxt)
-                else:
-                    got.append(pair)
-    if budget is not None:
-        budget.charge(len(preds) - met, moves)
-    a_finals, t_finals = a.finals, t.finals
-    if len(a_finals) * len(t_finals) < len(preds):
-        live = {f for p in a_finals for q in t_finals if (f := p * tn + q) in preds}
-    else:
-        live = {pair for pair in preds if pair // tn in a_finals and pair % tn in t_finals}
-    stack = list(live)
-    while stack:
-        for pair in preds[stack.pop()]:
-            if pair not in live:
-                live.add(pair)
-                stack.append(pair)
-    return dict.fromkeys(preds.keys() - live, _DEAD)
-
-
-def _by_read(
-    row: dict[int, tuple[int, ...]], read: Callable[[int], int] | None
-) -> dict[int, tuple[int, ...]]:
-    """One state's letter -> targets as letter of ``t`` -> targets (each target once)."""
-    if read is None:
-        return row
-    if len(row) == 1:
-        ((x, targets),) = row.items()
-        return {read(x): targets}
-    # Letters of one signature often lead to the same targets: drop repeats first.
-    distinct = set(zip(map(read, row), row.values()))
-    by: dict[int, list[tuple[int, ...]]] = {}
-    for y, targets in distinct:
-        by.setdefault(y, []).append(targets)
-    return {y: ts[0] if len(ts) == 1 else tuple(set().union(*ts)) for y, ts in by.items()}
-
-
-def _image_crawl(
+def image_pairs(
     a: Nfa,
     t: Transducer,
     budget: Any,
     read: Callable[[int], int] | None,
-    letters_of: Callable[[int], tuple[int, ...]],
-    ids: dict[int, int],
+    write: Callable[[int], Iterable[int]] | None,
+    skip: dict[int, int],
 ) -> tuple[
     list[int], list[int], list[list[tuple[int, int]]], list[list[int]], list[tuple[int, int]]
 ]:
     """The pairs of :func:`image`, numbered as met and expanded last in, first out:
-    starts, finals, arcs, epsilon moves, and the pair of each state.  ``ids`` maps the
-    pairs not to number (nor to enter) to :data:`_DEAD` (as :func:`_live_pairs`)."""
+    starts, finals, arcs, epsilon moves, and the pair (state of ``a``, state of ``t``)
+    of each state.  ``skip`` maps the pairs not to build (nor to enter), each pair
+    ``(p, q)`` as the number ``p * t.n + q``, to :data:`DEAD`; it is filled in with the
+    numbers of the pairs built."""
+    letters_of = _writer(write)
+    ids = skip
     ia, ti, tn = a.index(), t.by_input(), t.n
     a_eps = a.eps if a.has_epsilon() else None
     # The crawl is inlined (a call per arc costs as much as the arc); a pair (p, q) is
@@ -464,7 +357,7 @@ def _image_crawl(
                     key = p2 * tn + q2
                     dst = ids.get(key, -1)
                     if dst < 0:
-                        if dst == _DEAD:
+                        if dst == DEAD:
                             continue
                         dst = ids[key] = len(keys)
                         keys.append(key)
@@ -566,56 +459,3 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
             done[c] = True
             arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
     return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)
-
-
-#: Transducers (states in all) beyond which :func:`simulations` gives each state itself
-#: alone (a sound answer): refining pairs of states costs their square.
-SIMULATION_LIMIT = 200
-
-
-@lru_cache(maxsize=64)
-def simulations(*ts: Transducer) -> tuple[tuple[int, ...], ...]:
-    """For each state of ``ts`` (numbered across ``ts`` in order: those of ``ts[k]`` from
-    ``ts[0].n + ... + ts[k - 1].n`` on), the states it simulates, itself included.
-
-    A state simulates another when it is final if the other is, and can follow each
-    move of the other (same input, same output) into a state simulating the other's
-    target: it then relates every path to all the paths the other relates it to.
-    The greatest simulation, by refinement (cached: spec transducers are few).
-    """
-    arcs: list[Sequence[Arc]] = []
-    finals: set[int] = set()
-    for t in ts:
-        off = len(arcs)
-        arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
-        finals.update(f + off for f in t.finals)
-    n = len(arcs)
-    if n > SIMULATION_LIMIT:
-        return tuple((q,) for q in range(n))
-    moves: list[dict[tuple[int, int], list[int]]] = []
-    for row in arcs:
-        by_label: dict[tuple[int, int], list[int]] = {}
-        for i, o, d in row:
-            by_label.setdefault((i, o), []).append(d)
-        moves.append(by_label)
-    # above[r]: the states that may simulate r, until nothing more is refuted
-    above = [{q for q in range(n) if r not in finals or q in finals} for r in range(n)]
-    changed = True
-    while changed:
-        changed = False
-        for r in range(n):
-            kept = {
-                q
-                for q in above[r]
-                if all(
-                    any(q2 in above[r2] for q2 in moves[q].get((i, o), ())) for i, o, r2 in arcs[r]
-                )
-            }
-            if len(kept) < len(above[r]):
-                above[r] = kept
-                changed = True
-    below: list[list[int]] = [[] for _ in range(n)]
-    for r in range(n):
-        for q in above[r]:
-            below[q].append(r)
-    return tuple(map(tuple, below))
