@@ -25,6 +25,7 @@ from rela.network.model import Graph
 
 __all__ = [
     "graph_nfa",
+    "view_nfa",
     "image_by_class",
     "trimmed_image_by_class",
     "inclusions",
@@ -81,6 +82,22 @@ def graph_nfa(
             finals.append(k + 1)
         if budget is not None and k & 1023 == 1023:
             budget.work(1024)
+    return trim(Nfa(len(arcs), [0], finals, arcs), budget)
+
+
+def view_nfa(view: GraphView, flow: int | None = None, budget: Budget | None = None) -> Nfa:
+    """:func:`graph_nfa` of the graph ``view`` was made of (the same automaton, from the
+    states the view already found: the decision of an FEC makes the views of its graphs
+    before any counterexample needs their automata).
+
+    The view's states are :func:`graph_nfa`'s (the same nodes share a state, numbered
+    in the same order) and its rows hold the same arcs, in the order met, not sorted.
+    """
+    first = view.arcs[0] if flow is None else [arc for arc in view.arcs[0] if arc[0] == flow]
+    arcs = [sorted(first), *(row if len(row) == 1 else sorted(row) for row in view.arcs[1:])]
+    if budget is not None:
+        budget.work(len(arcs))
+    finals = [q for q, final in enumerate(view.finals) if final]
     return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
@@ -288,7 +305,11 @@ class GraphAutomata:
         key = (graph, flow)
         got = self._cache.get(key)
         if got is None:
-            got = graph_nfa(graph, self.letters, flow, budget)
+            view = self._views.get(graph)
+            if view is not None:
+                got = view_nfa(view, flow, budget)
+            else:
+                got = graph_nfa(graph, self.letters, flow, budget)
             if len(self._cache) > self.cache_size:
                 self._cache.clear()
             self._cache[key] = got

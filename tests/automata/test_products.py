@@ -27,7 +27,17 @@ from rela.automata.budget import Budget
 from rela.automata.decide import Known, difference, equivalent, included
 from rela.automata.enumerate import Subsets
 from rela.automata.nfa import Crawl, Nfa
-from rela.check.graphs import ImageSide, inclusions, simulations, trimmed_image
+from rela.check.graphs import (
+    ImageSide,
+    graph_nfa,
+    inclusions,
+    simulations,
+    trimmed_image,
+    view_nfa,
+)
+from rela.check.images import GraphView
+from rela.check.letters import Letters
+from rela.network.model import Graph
 from tests.automata.test_oracle import ALPHABET, lang, nfas, words
 
 
@@ -300,3 +310,23 @@ def test_images_of_one_automaton_have_sound_inclusions(
                     assert included(here, there) is None
     assert shape(difference(left, right, Budget(), known_left)) == shape(difference(left, right))
     assert shape(difference(right, left, Budget(), known_right)) == shape(difference(right, left))
+
+
+@st.composite
+def forwarding_graphs(draw: st.DrawFn) -> Graph:
+    """Random graphs: shared labels, successors in any order (repeats allowed), cycles."""
+    n = draw(st.integers(1, 8))
+    node = st.integers(0, n - 1)
+    labels = tuple(draw(st.sampled_from("abcd")) for _ in range(n))
+    succ = tuple(tuple(draw(st.lists(node, max_size=3))) for _ in range(n))
+    sources = tuple(draw(st.lists(node, min_size=1, max_size=3)))
+    return Graph(labels, succ, sources, frozenset(draw(st.sets(node, max_size=3))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(forwarding_graphs())
+def test_the_automaton_of_a_view_is_the_graph_automaton(g: Graph) -> None:
+    letters = Letters()
+    view = GraphView.of(g, letters)
+    for flow in [None, *sorted({letters.id(x) for x in g.labels})]:
+        assert shape(view_nfa(view, flow, Budget())) == shape(graph_nfa(g, letters, flow))
