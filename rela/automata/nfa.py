@@ -39,7 +39,7 @@ __all__ = [
 class Nfa:
     """An NFA: ``arcs[q]`` is a tuple of ``(letter, target)``; ``eps[q]`` epsilon targets."""
 
-    __slots__ = ("n", "starts", "finals", "arcs", "eps", "_index")
+    __slots__ = ("n", "starts", "finals", "arcs", "eps", "_index", "_rows_by")
 
     def __init__(
         self,
@@ -57,6 +57,7 @@ class Nfa:
             tuple(map(tuple, eps)) if eps is not None else ((),) * n
         )
         self._index: tuple[dict[int, tuple[int, ...]], ...] | None = None
+        self._rows_by: tuple[Any, list[Any]] | None = None
         if len(self.arcs) != n or len(self.eps) != n:
             raise ValueError("arcs/eps length differs from the number of states")
 
@@ -94,6 +95,16 @@ class Nfa:
                     budget.work(1024)
             self._index = tuple(out)
         return self._index
+
+    def rows_by(self, key: Any) -> list[Any]:
+        """A list of one entry per state (``None`` at first) kept with this automaton for
+        the last ``key`` asked for (compared by ``==``): for rows derived from the arcs
+        that several constructions over the automaton need (their callers fill in the
+        entries they use)."""
+        got = self._rows_by
+        if got is None or got[0] != key:
+            got = self._rows_by = (key, [None] * self.n)
+        return got[1]
 
     def extended(
         self, states: Sequence[tuple[Sequence[tuple[int, int]], Sequence[int], bool]]

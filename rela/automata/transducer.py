@@ -16,7 +16,6 @@ True
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from functools import lru_cache
 from typing import Any
 
 from rela.automata.nfa import Crawl, Nfa, complement, trim
@@ -38,8 +37,8 @@ __all__ = [
     "priority_union",
     "copy_first",
     "merge_bisimilar",
-    "simulations",
-    "trimmed_image",
+    "image_pairs",
+    "DEAD",
 ]
 
 EPS = -1
@@ -51,7 +50,7 @@ Arc = tuple[int, int, int]
 class Transducer:
     """A transducer: ``arcs[q]`` is a tuple of ``(inp, out, target)``."""
 
-    __slots__ = ("n", "starts", "finals", "arcs", "_by_input", "_silent")
+    __slots__ = ("n", "starts", "finals", "arcs", "_by_input", "_silent", "_written")
 
     def __init__(
         self,
@@ -66,6 +65,7 @@ class Transducer:
         self.arcs: tuple[tuple[Arc, ...], ...] = tuple(tuple(a) for a in arcs)
         self._by_input: tuple[dict[int, tuple[tuple[int, int], ...]], ...] | None = None
         self._silent: frozenset[int] | None = None
+        self._written: frozenset[int] | None = None
         if len(self.arcs) != n:
             raise ValueError("arcs length differs from the number of states")
 
@@ -93,6 +93,15 @@ class Transducer:
                 q for q, row in enumerate(self.arcs) if any(o == EPS for _, o, _ in row)
             )
         return self._silent
+
+    def written(self) -> frozenset[int]:
+        """The output letters of the moves that write a letter of their own (not a copy
+        of the letter read), built once."""
+        if self._written is None:
+            self._written = frozenset(
+                o for row in self.arcs for i, o, _ in row if o != EPS and (o != COPY or i == EPS)
+            )
+        return self._written
 
     def __repr__(self) -> str:
         return f"Transducer(n={self.n}, arcs={sum(len(a) for a in self.arcs)})"
@@ -265,44 +274,8 @@ def image(
     with a spec transducer over signatures this way (an identity arc still
     copies the very letter read).  By default both are the identity.
     """
-    letters_of = _writer(write)
-    starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
+    starts, finals, arcs, eps, _ = image_pairs(a, t, budget, read, write, {})
     return Nfa(len(arcs), starts, finals, arcs, eps)
-
-
-def trimmed_image(
-    a: Nfa,
-    t: Transducer,
-    *,
-    budget: Any = None,
-    read: Callable[[int], int] | None = None,
-    write: Callable[[int], Iterable[int]] | None = None,
-) -> tuple[Nfa, list[tuple[int, int]] | None]:
-    """``trim(image(a, t, ...))``, numbered the same, and the pair (state of ``a``, state
-    of ``t``) each of its states stands for (``None`` when not known).
-
-    The dead pairs are found first, over ``a``'s arcs grouped by the letter ``t``
-    reads (:func:`_live_pairs`), and never built: that costs the distinct moves,
-    not the letters written (many per signature), and no trim is left to do.
-    """
-    letters_of = _writer(write)
-    # An output standing for no letter leaves the pair it leads to met but not
-    # entered: then reachability is to be found too, by trim.
-    silent = any(
-        not letters_of(o)
-        for row in t.by_input()
-        for i, moves in row.items()
-        for o, _ in moves
-        if o != EPS and (o != COPY or i == EPS)
-    )
-    if silent:
-        starts, finals, arcs, eps, _ = _image_crawl(a, t, budget, read, letters_of, {})
-        return trim(Nfa(len(arcs), starts, finals, arcs, eps), budget), None
-    ids = _live_pairs(a, t, read, budget)
-    starts, finals, arcs, eps, keys = _image_crawl(a, t, budget, read, letters_of, ids)
-    if not starts:
-        return Nfa.empty(), None
-    return Nfa(len(arcs), starts, finals, arcs, eps), keys
 
 
 def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tuple[int, ...]]:
@@ -318,98 +291,37 @@ def _writer(write: Callable[[int], Iterable[int]] | None) -> Callable[[int], tup
     return letters_of
 
 
-#: A pair of :func:`image` that reaches no final pair (:func:`_live_pairs`).
-_DEAD = -2
+#: In the ``skip`` of :func:`image_pairs`, a pair not to build (it reaches no final pair).
+DEAD = -2
 
 
-def _live_pairs(
-    a: Nfa, t: Transducer, read: Callable[[int], int] | None, budget: Any
-) -> dict[tuple[int, int], int]:
-    """The pairs the crawl of :func:`image` meets that reach no final pair, mapped to
-    :data:`_DEAD`.  (For a ``t`` whose outputs all stand for letters: each move of a
-    pair is then an arc or an epsilon move of the image.)"""
-    ia, ti = a.index(), t.by_input()
-    a_eps = a.eps if a.has_epsilon() else None
-    groups: dict[int, dict[int, tuple[int, ...]]] = {}  # state of a -> letter of t -> targets
-    preds: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    stack = [(p, q) for p in a.starts for q in t.starts]
-    for pair in stack:
-        preds[pair] = []
-    moves = 0
-    while stack:
-        pair = stack.pop()
-        p, q = pair
-        by = groups.get(p)
-        if by is None:
-            by = groups[p] = _by_read(ia[p], read)
-        tq = ti[q]
-        nexts = [(p, q2) for _, q2 in tq.get(EPS, ())]
-        if a_eps is not None:
-            nexts += [(p2, q) for p2 in a_eps[p]]
-        for y, targets in by.items():
-            for _, q2 in tq.get(y, ()):
-                for p2 in targets:
-                    nxt = (p2, q2)
-                    got = preds.get(nxt)
-                    if got is None:
-                        preds[nxt] = [pair]
-                        stack.append(nxt)
-                    else:
-                        got.append(pair)
-                moves += len(targets)
-        for nxt in nexts:
-            got = preds.get(nxt)
-            if got is None:
-                preds[nxt] = [pair]
-                stack.append(nxt)
-            else:
-                got.append(pair)
-    if budget is not None:
-        budget.charge(len(preds), moves)
-    a_finals, t_finals = a.finals, t.finals
-    live = {pair for pair in preds if pair[0] in a_finals and pair[1] in t_finals}
-    stack = list(live)
-    while stack:
-        for pair in preds[stack.pop()]:
-            if pair not in live:
-                live.add(pair)
-                stack.append(pair)
-    return dict.fromkeys(preds.keys() - live, _DEAD)
-
-
-def _by_read(
-    row: dict[int, tuple[int, ...]], read: Callable[[int], int] | None
-) -> dict[int, tuple[int, ...]]:
-    """One state's letter -> targets as letter of ``t`` -> targets (each target once)."""
-    if read is None:
-        return row
-    by: dict[int, list[tuple[int, ...]]] = {}
-    for x, targets in row.items():
-        by.setdefault(read(x), []).append(targets)
-    return {y: ts[0] if len(ts) == 1 else tuple(set().union(*ts)) for y, ts in by.items()}
-
-
-def _image_crawl(
+def image_pairs(
     a: Nfa,
     t: Transducer,
     budget: Any,
     read: Callable[[int], int] | None,
-    letters_of: Callable[[int], tuple[int, ...]],
-    ids: dict[tuple[int, int], int],
+    write: Callable[[int], Iterable[int]] | None,
+    skip: dict[int, int],
 ) -> tuple[
     list[int], list[int], list[list[tuple[int, int]]], list[list[int]], list[tuple[int, int]]
 ]:
     """The pairs of :func:`image`, numbered as met and expanded last in, first out:
-    starts, finals, arcs, epsilon moves, and the pair of each state.  ``ids`` maps the
-    pairs not to number (nor to enter) to :data:`_DEAD`."""
-    ia, ti, a_eps = a.index(), t.by_input(), a.eps if a.has_epsilon() else None
-    # The crawl is inlined (a call per arc costs as much as the arc).
-    keys: list[tuple[int, int]] = []
+    starts, finals, arcs, epsilon moves, and the pair (state of ``a``, state of ``t``)
+    of each state.  ``skip`` maps the pairs not to build (nor to enter), each pair
+    ``(p, q)`` as the number ``p * t.n + q``, to :data:`DEAD`; it is filled in with the
+    numbers of the pairs built."""
+    letters_of = _writer(write)
+    ids = skip
+    ia, ti, tn = a.index(), t.by_input(), t.n
+    a_eps = a.eps if a.has_epsilon() else None
+    # The crawl is inlined (a call per arc costs as much as the arc); a pair (p, q) is
+    # the number p * tn + q (cheaper to hash than a tuple).
+    keys: list[int] = []
     arcs: list[list[tuple[int, int]]] = []
     eps: list[list[int]] = []
     todo: list[int] = []
 
-    def get(key: tuple[int, int]) -> int:
+    def get(key: int) -> int:
         k = ids.get(key, -1)
         if k == -1:
             k = ids[key] = len(keys)
@@ -419,17 +331,17 @@ def _image_crawl(
             todo.append(k)
         return k
 
-    starts = [k for p in a.starts for q in t.starts if (k := get((p, q))) >= 0]
+    starts = [k for p in a.starts for q in t.starts if (k := get(p * tn + q)) >= 0]
     met = 0  # pairs met so far that the budget was charged
     while todo:
         src = todo.pop()
-        p, q = keys[src]
+        p, q = divmod(keys[src], tn)
         row, erow = arcs[src], eps[src]
         if a_eps is not None:
-            erow.extend([k for p2 in a_eps[p] if (k := get((p2, q))) >= 0])
+            erow.extend([k for p2 in a_eps[p] if (k := get(p2 * tn + q)) >= 0])
         tq = ti[q]
         for o, q2 in tq.get(EPS, ()):
-            dst = get((p, q2))
+            dst = get(p * tn + q2)
             if dst < 0:
                 continue
             if o == EPS:
@@ -442,10 +354,10 @@ def _image_crawl(
                 continue
             for o, q2 in moves:
                 for p2 in p_targets:
-                    key = (p2, q2)
+                    key = p2 * tn + q2
                     dst = ids.get(key, -1)
                     if dst < 0:
-                        if dst == _DEAD:
+                        if dst == DEAD:
                             continue
                         dst = ids[key] = len(keys)
                         keys.append(key)
@@ -461,9 +373,10 @@ def _image_crawl(
         if budget is not None:
             budget.charge(len(keys) - met, len(row) + len(erow))
             met = len(keys)
+    pairs = [divmod(key, tn) for key in keys]
     a_finals, t_finals = a.finals, t.finals
-    finals = [k for k, (p, q) in enumerate(keys) if p in a_finals and q in t_finals]
-    return starts, finals, arcs, eps, keys
+    finals = [k for k, (p, q) in enumerate(pairs) if p in a_finals and q in t_finals]
+    return starts, finals, arcs, eps, pairs
 
 
 def inverse(t: Transducer) -> Transducer:
@@ -546,56 +459,3 @@ def merge_bisimilar(t: Transducer, budget: Any = None) -> Transducer:
             done[c] = True
             arcs[c] = list(dict.fromkeys((i, o, cls[d]) for i, o, d in t.arcs[q]))
     return Transducer(count, {cls[s] for s in t.starts}, {cls[f] for f in t.finals}, arcs)
-
-
-#: Transducers (states in all) beyond which :func:`simulations` gives each state itself
-#: alone (a sound answer): refining pairs of states costs their square.
-SIMULATION_LIMIT = 200
-
-
-@lru_cache(maxsize=64)
-def simulations(*ts: Transducer) -> tuple[tuple[int, ...], ...]:
-    """For each state of ``ts`` (numbered across ``ts`` in order: those of ``ts[k]`` from
-    ``ts[0].n + ... + ts[k - 1].n`` on), the states it simulates, itself included.
-
-    A state simulates another when it is final if the other is, and can follow each
-    move of the other (same input, same output) into a state simulating the other's
-    target: it then relates every path to all the paths the other relates it to.
-    The greatest simulation, by refinement (cached: spec transducers are few).
-    """
-    arcs: list[Sequence[Arc]] = []
-    finals: set[int] = set()
-    for t in ts:
-        off = len(arcs)
-        arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
-        finals.update(f + off for f in t.finals)
-    n = len(arcs)
-    if n > SIMULATION_LIMIT:
-        return tuple((q,) for q in range(n))
-    moves: list[dict[tuple[int, int], list[int]]] = []
-    for row in arcs:
-        by_label: dict[tuple[int, int], list[int]] = {}
-        for i, o, d in row:
-            by_label.setdefault((i, o), []).append(d)
-        moves.append(by_label)
-    # above[r]: the states that may simulate r, until nothing more is refuted
-    above = [{q for q in range(n) if r not in finals or q in finals} for r in range(n)]
-    changed = True
-    while changed:
-        changed = False
-        for r in range(n):
-            kept = {
-                q
-                for q in above[r]
-                if all(
-                    any(q2 in above[r2] for q2 in moves[q].get((i, o), ())) for i, o, r2 in arcs[r]
-                )
-            }
-            if len(kept) < len(above[r]):
-                above[r] = kept
-                changed = True
-    below: list[list[int]] = [[] for _ in range(n)]
-    for r in range(n):
-        for q in above[r]:
-            below[q].append(r)
-    return tuple(map(tuple, below))

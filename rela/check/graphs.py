@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from rela.automata import transducer as T
@@ -25,9 +25,12 @@ from rela.network.model import Graph
 
 __all__ = [
     "graph_nfa",
+    "view_nfa",
     "image_by_class",
     "trimmed_image_by_class",
     "inclusions",
+    "simulations",
+    "trimmed_image",
     "GraphAutomata",
     "tag_flows",
     "strip_tag",
@@ -82,6 +85,22 @@ def graph_nfa(
     return trim(Nfa(len(arcs), [0], finals, arcs), budget)
 
 
+def view_nfa(view: GraphView, flow: int | None = None, budget: Budget | None = None) -> Nfa:
+    """:func:`graph_nfa` of the graph ``view`` was made of (the same automaton, from the
+    states the view already found: the decision of an FEC makes the views of its graphs
+    before any counterexample needs their automata).
+
+    The view's states are :func:`graph_nfa`'s (the same nodes share a state, numbered
+    in the same order) and its rows hold the same arcs, in the order met, not sorted.
+    """
+    first = view.arcs[0] if flow is None else [arc for arc in view.arcs[0] if arc[0] == flow]
+    arcs = [sorted(first), *(row if len(row) == 1 else sorted(row) for row in view.arcs[1:])]
+    if budget is not None:
+        budget.work(len(arcs))
+    finals = [q for q, final in enumerate(view.finals) if final]
+    return trim(Nfa(len(arcs), [0], finals, arcs), budget)
+
+
 def image_by_class(a: Nfa, t: Transducer, ctx: FecContext, budget: Budget) -> Nfa:
     """``a >> t`` for ``a`` over the FEC's letters and a spec transducer ``t`` over signatures.
 
@@ -95,10 +114,118 @@ def trimmed_image_by_class(
     a: Nfa, t: Transducer, ctx: FecContext, budget: Budget
 ) -> tuple[Nfa, list[tuple[int, int]] | None]:
     """``trim(image_by_class(a, t, ctx, budget))`` and the pair (state of ``a``, state of
-    ``t``) each of its states stands for, when known
-    (:func:`rela.automata.transducer.trimmed_image`)."""
-    read = ctx.sig_of.__getitem__
-    return T.trimmed_image(a, t, budget=budget, read=read, write=_writer(ctx))
+    ``t``) each of its states stands for, when known (:func:`trimmed_image`)."""
+    return trimmed_image(a, t, budget=budget, read=ctx.sig_of.__getitem__, write=_writer(ctx))
+
+
+def trimmed_image(
+    a: Nfa,
+    t: Transducer,
+    *,
+    budget: Budget | None = None,
+    read: Callable[[int], int] | None = None,
+    write: Callable[[int], Iterable[int]] | None = None,
+) -> tuple[Nfa, list[tuple[int, int]] | None]:
+    """``trim(T.image(a, t, ...))``, numbered the same, and the pair (state of ``a``, state
+    of ``t``) each of its states stands for (``None`` when not known).
+
+    The dead pairs are found first, over ``a``'s arcs grouped by the letter ``t``
+    reads (:func:`_dead_pairs`), and never built: that costs the distinct moves,
+    not the letters written (many per signature), and no trim is left to do.  (The
+    live pairs are met in the order the full crawl meets them: dead pairs lead only
+    to dead pairs.)
+    """
+    # An output standing for no letter leaves the pair it leads to met but not
+    # entered: then reachability is to be found too, by trim.
+    if write is not None and not all(map(write, t.written())):
+        return trim(T.image(a, t, budget=budget, read=read, write=write), budget), None
+    dead = _dead_pairs(a, t, read, budget)
+    starts, finals, arcs, eps, pairs = T.image_pairs(a, t, budget, read, write, dead)
+    if not starts:
+        return Nfa.empty(), None
+    return Nfa(len(arcs), starts, finals, arcs, eps), pairs
+
+
+def _dead_pairs(
+    a: Nfa, t: Transducer, read: Callable[[int], int] | None, budget: Budget | None
+) -> dict[int, int]:
+    """The pairs the crawl of :func:`rela.automata.transducer.image` meets that reach no
+    final pair, mapped to :data:`~rela.automata.transducer.DEAD` (the ``skip`` of
+    :func:`~rela.automata.transducer.image_pairs`).  For a ``t`` whose outputs all
+    stand for letters: each move of a pair is then an arc or an epsilon move."""
+    ia, ti, tn = a.index(), t.by_input(), t.n
+    a_eps = a.eps if a.has_epsilon() else None
+    # state of a -> letter of t -> targets; kept with a: both images of a graph read it
+    groups: list[dict[int, tuple[int, ...]] | None] = a.rows_by(read)
+    # A pair (p, q) is the number p * tn + q here: cheaper to hash than a tuple.
+    preds: dict[int, list[int]] = {}
+    stack = [p * tn + q for p in a.starts for q in t.starts]
+    for pair in stack:
+        preds[pair] = []
+    moves = met = 0  # moves found, and pairs met, since the budget was last charged
+    while stack:
+        if budget is not None and len(preds) - met >= 256:
+            budget.charge(len(preds) - met, moves)
+            moves, met = 0, len(preds)
+        pair = stack.pop()
+        p, q = divmod(pair, tn)
+        by = groups[p]
+        if by is None:
+            by = groups[p] = _by_read(ia[p], read)
+        tq = ti[q]
+        for y, targets in by.items():
+            for _, q2 in tq.get(y, ()):
+                for p2 in targets:
+                    nxt = p2 * tn + q2
+                    got = preds.get(nxt)
+                    if got is None:
+                        preds[nxt] = [pair]
+                        stack.append(nxt)
+                    else:
+                        got.append(pair)
+                moves += len(targets)
+        silent = tq.get(T.EPS)  # moves that read nothing, and epsilon moves of a
+        if silent is not None or a_eps is not None:
+            nexts = [p * tn + q2 for _, q2 in silent or ()]
+            nexts += [p2 * tn + q for p2 in (a_eps[p] if a_eps is not None else ())]
+            for nxt in nexts:
+                got = preds.get(nxt)
+                if got is None:
+                    preds[nxt] = [pair]
+                    stack.append(nxt)
+                else:
+                    got.append(pair)
+    if budget is not None:
+        budget.charge(len(preds) - met, moves)
+    a_finals, t_finals = a.finals, t.finals
+    if len(a_finals) * len(t_finals) < len(preds):
+        live = {f for p in a_finals for q in t_finals if (f := p * tn + q) in preds}
+    else:
+        live = {pair for pair in preds if pair // tn in a_finals and pair % tn in t_finals}
+    stack = list(live)
+    while stack:
+        for pair in preds[stack.pop()]:
+            if pair not in live:
+                live.add(pair)
+                stack.append(pair)
+    return dict.fromkeys(preds.keys() - live, T.DEAD)
+
+
+def _by_read(
+    row: dict[int, tuple[int, ...]], read: Callable[[int], int] | None
+) -> dict[int, tuple[int, ...]]:
+    """One state's letter -> targets as letter of ``t`` -> targets (each target once)."""
+    if read is None:
+        return row
+    if len(row) == 1:
+        ((x, targets),) = row.items()
+        return {read(x): targets}
+    # Letters of one signature often lead to the same targets: drop repeats first.
+    distinct = set(zip(map(read, row), row.values()))
+    by: dict[int, list[tuple[int, ...]]] = {}
+    for y, targets in distinct:
+        by.setdefault(y, []).append(targets)
+    return {y: ts[0] if len(ts) == 1 else tuple(set().union(*ts)) for y, ts in by.items()}
 
 
 def _writer(ctx: FecContext) -> Callable[[int], tuple[int, ...]]:
@@ -125,7 +252,7 @@ def inclusions(
     are images of one graph automaton (else nothing).
 
     A state ``(g, r)`` of one image accepts only paths of a state ``(g, q)`` of the
-    other when ``q`` simulates ``r`` (:func:`rela.automata.transducer.simulations`):
+    other when ``q`` simulates ``r`` (:func:`simulations`):
     both read the paths of ``g``, and ``q`` relates each to all that ``r`` relates it
     to.  The graph itself is its image through the identity over ``sigs``.
     """
@@ -139,7 +266,7 @@ def inclusions(
             return None, None
         ts.append(t)
         pairs.append(known)
-    below = T.simulations(*ts)
+    below = simulations(*ts)
     n, offsets = len(below), (0, ts[0].n)
     tokens = [[g * n + off + r for g, r in ps] for ps, off in zip(pairs, offsets)]
 
@@ -178,7 +305,11 @@ class GraphAutomata:
         key = (graph, flow)
         got = self._cache.get(key)
         if got is None:
-            got = graph_nfa(graph, self.letters, flow, budget)
+            view = self._views.get(graph)
+            if view is not None:
+                got = view_nfa(view, flow, budget)
+            else:
+                got = graph_nfa(graph, self.letters, flow, budget)
             if len(self._cache) > self.cache_size:
                 self._cache.clear()
             self._cache[key] = got
@@ -270,3 +401,56 @@ def retag(a: Nfa, tags: list[int]) -> Nfa:
         not a.finals.isdisjoint(targets),
     )
     return a.extended([([(x, a.n + 1) for x in tags], [], False), hub])
+
+
+#: Transducers (states in all) beyond which :func:`simulations` gives each state itself
+#: alone (a sound answer): refining pairs of states costs their square.
+SIMULATION_LIMIT = 200
+
+
+@lru_cache(maxsize=64)
+def simulations(*ts: Transducer) -> tuple[tuple[int, ...], ...]:
+    """For each state of ``ts`` (numbered across ``ts`` in order: those of ``ts[k]`` from
+    ``ts[0].n + ... + ts[k - 1].n`` on), the states it simulates, itself included.
+
+    A state simulates another when it is final if the other is, and can follow each
+    move of the other (same input, same output) into a state simulating the other's
+    target: it then relates every path to all the paths the other relates it to.
+    The greatest simulation, by refinement (cached: spec transducers are few).
+    """
+    arcs: list[Sequence[T.Arc]] = []
+    finals: set[int] = set()
+    for t in ts:
+        off = len(arcs)
+        arcs += [[(i, o, d + off) for i, o, d in row] for row in t.arcs]
+        finals.update(f + off for f in t.finals)
+    n = len(arcs)
+    if n > SIMULATION_LIMIT:
+        return tuple((q,) for q in range(n))
+    moves: list[dict[tuple[int, int], list[int]]] = []
+    for row in arcs:
+        by_label: dict[tuple[int, int], list[int]] = {}
+        for i, o, d in row:
+            by_label.setdefault((i, o), []).append(d)
+        moves.append(by_label)
+    # above[r]: the states that may simulate r, until nothing more is refuted
+    above = [{q for q in range(n) if r not in finals or q in finals} for r in range(n)]
+    changed = True
+    while changed:
+        changed = False
+        for r in range(n):
+            kept = {
+                q
+                for q in above[r]
+                if all(
+                    any(q2 in above[r2] for q2 in moves[q].get((i, o), ())) for i, o, r2 in arcs[r]
+                )
+            }
+            if len(kept) < len(above[r]):
+                above[r] = kept
+                changed = True
+    below: list[list[int]] = [[] for _ in range(n)]
+    for r in range(n):
+        for q in above[r]:
+            below[q].append(r)
+    return tuple(map(tuple, below))

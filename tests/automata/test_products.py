@@ -2,11 +2,16 @@
 
 Counterexample listings depend on how automata are numbered (the enumerator's
 tie order follows state numbers and arc order), so :func:`rela.automata.transducer.image`,
-:func:`rela.automata.decide.difference` (with its deterministic fast path) and
-:func:`rela.automata.nfa.trim` / :func:`~rela.automata.nfa.trim_reached` are compared
-here with plain transcriptions (a :class:`~rela.automata.nfa.Crawl`, subsets of the
-right side, :func:`~rela.automata.nfa.useful_states`) on random automata: same
-states, same numbering, same arcs in the same order, and the same budget charged.
+:func:`rela.check.graphs.trimmed_image` (dead pairs never built),
+:func:`rela.automata.decide.difference` (its deterministic fast path, and pairs
+known to be dead skipped) and :func:`rela.automata.nfa.trim` /
+:func:`~rela.automata.nfa.trim_reached` are compared here with plain
+transcriptions (a :class:`~rela.automata.nfa.Crawl`, subsets of the right side,
+:func:`~rela.automata.nfa.useful_states`) on random automata: same states, same
+numbering, same arcs in the same order, and the same budget charged where the
+same pairs are built.  What the differences are told is known (the
+simulations of transducers, the inclusions of images of one automaton) is
+checked against the languages.
 """
 
 from __future__ import annotations
@@ -22,7 +27,17 @@ from rela.automata.budget import Budget
 from rela.automata.decide import Known, difference, equivalent, included
 from rela.automata.enumerate import Subsets
 from rela.automata.nfa import Crawl, Nfa
-from rela.check.graphs import ImageSide, inclusions
+from rela.check.graphs import (
+    ImageSide,
+    graph_nfa,
+    inclusions,
+    simulations,
+    trimmed_image,
+    view_nfa,
+)
+from rela.check.images import GraphView
+from rela.check.letters import Letters
+from rela.network.model import Graph
 from tests.automata.test_oracle import ALPHABET, lang, nfas, words
 
 
@@ -186,7 +201,7 @@ def test_image_is_the_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> No
 def test_trimmed_image_is_the_trimmed_plain_image(a: Nfa, t: T.Transducer, by_class: bool) -> None:
     """Output 2 stands for no letter by class: pairs met through it are not reached."""
     read, write = (SIG.__getitem__, CLASS.__getitem__) if by_class else (None, None)
-    got, pairs = T.trimmed_image(a, t, budget=Budget(), read=read, write=write)
+    got, pairs = trimmed_image(a, t, budget=Budget(), read=read, write=write)
     assert shape(got) == shape(plain_trim(plain_image(a, t, Budget(), read, write)))
     if pairs is not None:  # the pair of each state: its language is the pair's image
         assert len(pairs) == got.n
@@ -256,7 +271,7 @@ def relates(t: T.Transducer, state: int, word: tuple[int, ...]) -> set[tuple[int
 @settings(max_examples=200, deadline=None)
 @given(transducers(), transducers())
 def test_a_simulating_state_relates_paths_to_more(t: T.Transducer, u: T.Transducer) -> None:
-    below = T.simulations(t, u)
+    below = simulations(t, u)
     states = [(t, q) for q in range(t.n)] + [(u, q) for q in range(u.n)]
     for q, under in enumerate(below):
         assert q in under
@@ -278,10 +293,10 @@ def test_images_of_one_automaton_have_sound_inclusions(
         if t is None:
             sides.append((g, None, None))
         else:
-            image, pairs = T.trimmed_image(g, t)
+            image, pairs = trimmed_image(g, t)
             sides.append((g, t, pairs))
-    left = T.trimmed_image(g, ts[0])[0]
-    right = T.trimmed_image(g, ts[1])[0] if ts[1] is not None else g
+    left = trimmed_image(g, ts[0])[0]
+    right = trimmed_image(g, ts[1])[0] if ts[1] is not None else g
     known_left, known_right = inclusions(sides[0], sides[1], frozenset(ALPHABET))
     if known_left is None or known_right is None:
         return
@@ -295,3 +310,23 @@ def test_images_of_one_automaton_have_sound_inclusions(
                     assert included(here, there) is None
     assert shape(difference(left, right, Budget(), known_left)) == shape(difference(left, right))
     assert shape(difference(right, left, Budget(), known_right)) == shape(difference(right, left))
+
+
+@st.composite
+def forwarding_graphs(draw: st.DrawFn) -> Graph:
+    """Random graphs: shared labels, successors in any order (repeats allowed), cycles."""
+    n = draw(st.integers(1, 8))
+    node = st.integers(0, n - 1)
+    labels = tuple(draw(st.sampled_from("abcd")) for _ in range(n))
+    succ = tuple(tuple(draw(st.lists(node, max_size=3))) for _ in range(n))
+    sources = tuple(draw(st.lists(node, min_size=1, max_size=3)))
+    return Graph(labels, succ, sources, frozenset(draw(st.sets(node, max_size=3))))
+
+
+@settings(max_examples=300, deadline=None)
+@given(forwarding_graphs())
+def test_the_automaton_of_a_view_is_the_graph_automaton(g: Graph) -> None:
+    letters = Letters()
+    view = GraphView.of(g, letters)
+    for flow in [None, *sorted({letters.id(x) for x in g.labels})]:
+        assert shape(view_nfa(view, flow, Budget())) == shape(graph_nfa(g, letters, flow))
