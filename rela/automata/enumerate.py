@@ -37,6 +37,7 @@ Child = tuple[int, tuple[int], Subset, bool]
 #: A child before it is sorted: (h, order key, rank, child).
 Ranked = tuple[int, Any, int, Child]
 _child = itemgetter(3)
+_letter = itemgetter(0)
 _target = itemgetter(1)
 #: Entries made between two reports to the budget (its clock is looked at every
 #: CLOCK_UNITS units of work, far more than this).
@@ -152,16 +153,28 @@ class Enumerator:
         budget: Budget | None = None,
     ) -> None:
         self.a = a
-        self.subsets = Subsets(a)
+        self.has_eps = a.has_epsilon()
         self.dist = distances(a, budget)
         self.order = order
         self._children: dict[Subset, list[Child]] = {}
+        # built when first needed (sets of states, epsilon moves, letters of several
+        # targets): rows of one target a letter are read off the arcs
+        self._subsets: Subsets | None = None
+
+    def subsets(self) -> Subsets:
+        """The automaton's subset construction (built on first use)."""
+        if self._subsets is None:
+            self._subsets = Subsets(self.a)
+        return self._subsets
 
     def start(self, starts: Iterable[int] | None = None) -> tuple[Subset, int, bool] | None:
         """The live start subset from ``starts``, its distance to acceptance and whether
         it accepts; None when nothing is accepted from there."""
         dist = self.dist
-        states = self.subsets.start(starts)
+        if self.has_eps:
+            states = self.subsets().start(starts)
+        else:
+            states = self.a.starts if starts is None else frozenset(starts)
         if len(states) == 1:
             (q,) = states
             return None if dist[q] < 0 else (q, dist[q], q in self.a.finals)
@@ -180,7 +193,7 @@ class Enumerator:
         if got is None:
             if isinstance(subset, frozenset):
                 ranked, size = self._set_children(subset), len(subset)
-            elif self.subsets.has_eps:
+            elif self.has_eps:
                 ranked, size = self._set_children(frozenset((subset,))), 1
             else:
                 ranked, size = self._row_children(subset), 1
@@ -193,22 +206,23 @@ class Enumerator:
         """Children of the one state ``q`` of an automaton without epsilon moves, ranked:
         the targets of a letter with a single one need no set."""
         dist, order, finals = self.dist, self.order, self.a.finals
-        row = self.subsets.index[q]
-        if len(row) > 1 and max(map(len, row.values())) == 1:  # one target a letter
-            # (ranks are row positions: they order children as the count below does)
+        arcs = self.a.arcs[q]
+        if len(arcs) < 2 or len(set(map(_letter, arcs))) == len(arcs):
+            # one target a letter: the arcs are the index's row (ranks are positions
+            # in it: they order children as the count below does)
             if order is None:
                 return [
                     (h, x, r, (h, (x,), t, t in finals))
-                    for r, (x, (t,)) in enumerate(row.items())
+                    for r, (x, t) in enumerate(arcs)
                     if (h := dist[t]) >= 0
                 ]
             return [
                 (h, order(x), r, (h, (x,), t, t in finals))
-                for r, (x, (t,)) in enumerate(row.items())
+                for r, (x, t) in enumerate(arcs)
                 if (h := dist[t]) >= 0
             ]
         out: list[Ranked] = []
-        for x, ts in row.items():
+        for x, ts in self.subsets().index[q].items():
             if len(ts) == 1:
                 t = ts[0]
                 h = dist[t]
@@ -221,7 +235,7 @@ class Enumerator:
 
     def _set_children(self, subset: frozenset[int]) -> list[Ranked]:
         out: list[Ranked] = []
-        for x, nxt in self.subsets.moves(subset).items():
+        for x, nxt in self.subsets().moves(subset).items():
             self._rank(out, x, nxt)
         return out
 
