@@ -328,7 +328,7 @@ def _minus(
 
 def count_words(a: Nfa, budget: Budget = _NO_BUDGET) -> int | None:
     """The exact number of distinct paths of ``a``; ``None`` when infinite."""
-    from rela.automata.nfa import determinize
+    from rela.automata.products import determinize
 
     d = trim(determinize(trim(a), None, budget=budget))
     if not d.finals:

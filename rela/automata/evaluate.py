@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from rela.automata import nfa as N
+from rela.automata import products as P
 from rela.automata import transducer as T
 from rela.automata.alphabet import is_letter_set
 from rela.automata.budget import Budget
@@ -185,11 +186,11 @@ class Evaluator:
         if isinstance(e, ast.Inter):
             acc = prop(e.parts[0], budget)
             for p in e.parts[1:]:
-                acc = N.trim(N.intersect(acc, prop(p, budget), budget=budget))
+                acc = N.trim(P.intersect(acc, prop(p, budget), budget=budget))
             return acc
         if isinstance(e, ast.Complement):
             inner = prop(e.operand, budget)
-            return N.trim(N.complement(inner, self.alphabet.locations, budget=budget))
+            return N.trim(P.complement(inner, self.alphabet.locations, budget=budget))
         if isinstance(e, ast.Star):
             return N.star(prop(e.operand, budget))
         if isinstance(e, ast.Plus):

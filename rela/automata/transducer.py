@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rela.automata.nfa import Crawl, Nfa, complement, trim
+from rela.automata.nfa import Crawl, Nfa, trim
+from rela.automata.products import complement
 
 __all__ = [
     "EPS",

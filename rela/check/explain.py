@@ -20,7 +20,8 @@ from operator import itemgetter as getter
 
 from rela.automata.decide import difference
 from rela.automata.enumerate import Enumerator
-from rela.automata.nfa import Nfa, intersect, is_empty, trim
+from rela.automata.nfa import Nfa, is_empty, trim
+from rela.automata.products import intersect
 from rela.check.decision import Task, holds, sides
 from rela.check.graphs import (
     GraphAutomata,

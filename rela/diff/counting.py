@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 
 from rela.automata.decide import Budget
-from rela.automata.nfa import Nfa, determinize, trim, useful_states
+from rela.automata.nfa import Nfa, trim, useful_states
+from rela.automata.products import determinize
 
 __all__ = ["dfa", "dfa_minus", "ending_in", "flow_count", "start", "state_counts"]
 

@@ -13,7 +13,8 @@ device has the same next hops), so it is computed once per distinct tuple:
 the pass costs the graph's distinct edges, not all of them.
 
 >>> from rela.network.model import Graph
->>> from rela.automata.nfa import Nfa, concat, star, union, determinize
+>>> from rela.automata.nfa import Nfa, concat, star, union
+>>> from rela.automata.products import determinize
 >>> g = Graph(("a", "b", "c"), ((1, 2), (), ()), (0,), frozenset({1, 2}))
 >>> sigs = [1, 2, 3]                          # a, b, c
 >>> ab = determinize(concat(Nfa.letter(1), Nfa.letter(2)))

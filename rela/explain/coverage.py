@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from rela.automata.alphabet import Atoms, SigAlphabet
 from rela.automata.decide import Budget
 from rela.automata.evaluate import Evaluator
-from rela.automata.nfa import determinize
+from rela.automata.products import determinize
 from rela.errors import RelaError
 from rela.explain.accept import Domain, GraphIndex, flows_accepted
 from rela.explain.derive import domain_of

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rela.automata import nfa as N
+from rela.automata import products as P
 from rela.automata.alphabet import OTHER, OTHER_NAME, Atoms, SigAlphabet
 from rela.automata.decide import Budget, enumerate_words
 from rela.automata.evaluate import Evaluator
@@ -105,7 +106,7 @@ class Universe:
 
     def meets(self, a: ast.PathExpr, b: ast.PathExpr) -> bool:
         """Whether some path is in both ``a`` and ``b``."""
-        return not N.is_empty(N.intersect(self.nfa(a), self.nfa(b), budget=self.budget))
+        return not N.is_empty(P.intersect(self.nfa(a), self.nfa(b), budget=self.budget))
 
     def within(self, a: ast.PathExpr, b: ast.PathExpr) -> bool:
         """Whether every path of ``a`` is in ``b``."""

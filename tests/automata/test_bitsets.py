@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rela.automata import nfa as N
+from rela.automata import products as P
 from rela.automata import transducer as T
 from rela.automata.bitsets import NfaSubsets, equal, included
 from rela.automata.budget import Budget
@@ -73,7 +74,7 @@ def test_live_states_are_those_with_an_accepted_continuation(a: Nfa, word: list[
         mask = s.moves(mask).get(x, 0)
     # Some accepted word starts with ``word``: a meets word . (any letter)*.
     starting = N.concat(*(Nfa.letter(x) for x in word), Nfa.universal(ALPHABET))
-    assert s.live(mask) == (not N.is_empty(N.trim(N.intersect(a, starting))))
+    assert s.live(mask) == (not N.is_empty(N.trim(P.intersect(a, starting))))
 
 
 def test_the_budget_is_charged() -> None:

@@ -22,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rela.automata import nfa as N
+from rela.automata import products as P
 from rela.automata import transducer as T
 from rela.automata.budget import Budget
 from rela.automata.decide import Known, difference, equivalent, included
@@ -178,7 +179,7 @@ def test_trim_reached_is_trim_of_a_reached_automaton(a: Nfa) -> None:
 @given(nfas(5), nfas(5), st.booleans())
 def test_difference_is_the_plain_difference(a: Nfa, b: Nfa, deterministic: bool) -> None:
     if deterministic:  # the fast path: b followed state by state
-        b = N.determinize(b)
+        b = P.determinize(b)
     mine, theirs = Budget(), Budget()
     got = difference(a, b, mine)
     assert shape(got) == shape(plain_difference(a, b, theirs))
@@ -236,7 +237,7 @@ def test_difference_skipping_known_pairs_is_the_difference(
 ) -> None:
     """Pairs of a state and a subset known to accept all its paths are not built."""
     if deterministic:
-        b = N.determinize(b)
+        b = P.determinize(b)
     mine, theirs = Budget(), Budget()
     got = difference(a, b, mine, inclusion_knowledge(a, b))
     assert shape(got) == shape(difference(a, b, theirs))
