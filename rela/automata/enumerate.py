@@ -190,16 +190,20 @@ class Enumerator:
         (cached): by ``h``, then order key, then the letter's rank in the automaton's
         order.  (The letter comes as a 1-tuple: ready to extend a prefix with.)"""
         got = self._children.get(subset)
-        if got is None:
-            if isinstance(subset, frozenset):
-                ranked, size = self._set_children(subset), len(subset)
-            elif self.has_eps:
-                ranked, size = self._set_children(frozenset((subset,))), 1
-            else:
-                ranked, size = self._row_children(subset), 1
+        return self._expand(subset, budget) if got is None else got
+
+    def _expand(self, subset: Subset, budget: Budget) -> list[Child]:
+        """The children of a subset not expanded yet, charged and cached."""
+        if isinstance(subset, frozenset):
+            ranked, size = self._set_children(subset), len(subset)
+        elif self.has_eps:
+            ranked, size = self._set_children(frozenset((subset,))), 1
+        else:
+            ranked, size = self._row_children(subset), 1
+        if len(ranked) > 1:
             ranked.sort()
-            budget.charge(1, len(ranked) + size)
-            got = self._children[subset] = list(map(_child, ranked))
+        budget.charge(1, len(ranked) + size)
+        got = self._children[subset] = list(map(_child, ranked))
         return got
 
     def _row_children(self, q: int) -> list[Ranked]:
@@ -207,7 +211,11 @@ class Enumerator:
         the targets of a letter with a single one need no set."""
         dist, order, finals = self.dist, self.order, self.a.finals
         arcs = self.a.arcs[q]
-        if len(arcs) < 2 or len(set(map(_letter, arcs))) == len(arcs):
+        if len(arcs) == 1:  # a lone child needs no order key
+            x, t = arcs[0]
+            h = dist[t]
+            return [(h, None, 0, (h, (x,), t, t in finals))] if h >= 0 else []
+        if len(set(map(_letter, arcs))) == len(arcs):
             # one target a letter: the arcs are the index's row (ranks are positions
             # in it: they order children as the count below does)
             if order is None:
@@ -277,7 +285,7 @@ class Enumerator:
         heap: list[tuple[int, int, int, Any, Any, int]] = []
         out: list[Word] = []
         cache = self._children
-        children = self.children
+        expand = self._expand
         push, pop, pushpop = heapq.heappush, heapq.heappop, heapq.heappushpop
         # The budget is told of the entries made (the work) in batches, when `seq`
         # reaches `due`: a call per entry would cost as much as the entry.
@@ -345,7 +353,7 @@ class Enumerator:
                         wanted -= 1
                     kids = cache.get(subset)
                     if kids is None:
-                        kids = children(subset, budget)
+                        kids = expand(subset, budget)
                     if not kids:
                         break
                     depth += 1
