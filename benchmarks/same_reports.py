@@ -18,7 +18,8 @@ with their timing fields removed, and the exit codes.  The inputs:
 
 Both checkouts run with this interpreter (``PYTHONPATH`` set to the checkout), so
 they share the installed libraries.  Exit 0 when every report is the same, 1 when
-one differs (both reports are kept in ``--workdir`` and named), 2 on bad usage::
+one differs (both reports are kept, in ``--workdir`` or a temporary folder, and
+named), 2 on bad usage::
 
     git worktree add /tmp/rela-before HEAD~3
     python benchmarks/same_reports.py --against /tmp/rela-before
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -164,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         kept = "" if same else f"  (reports: {work}/{n}-this.json, {n}-other.json)"
         print(f"{'same' if same else 'DIFFERENT':9} exit {ours[0]}  {label}{kept}", flush=True)
     print(f"{len(cases)} reports compared, {differing} different")
+    if not differing and args.workdir is None:
+        shutil.rmtree(work, ignore_errors=True)
     return 1 if differing else 0
 
 
