@@ -1,7 +1,7 @@
 """SIGINT and SIGTERM end ``rela check --jobs 2`` and its workers cleanly (issue 11 §6).
 
 Real processes: ``rela check`` runs in its own process group on FECs that keep
-both workers busy for minutes; the signal goes to the main process alone or to
+both workers busy for seconds; the signal goes to the main process alone or to
 the whole group (as a terminal's Ctrl-C does).  Every process must be gone
 within a few seconds, the exit status is 130 (SIGINT) or 143 (SIGTERM), no
 process prints a traceback, and no report is written.
@@ -41,7 +41,7 @@ def _diamonds(tail: str) -> dict[str, Any]:
 
 
 def _fec(i: int) -> dict[str, Any]:
-    """An FEC of a 2^40-path graph whose check takes a noticeable fraction of a second."""
+    """An FEC of a 2^40-path graph whose check takes tens of milliseconds."""
     return {
         "ipTrafficKeys": [{"dstIp": f"10.0.{i % 256}.0/24"}],
         "graphBefore": _diamonds("end"),
@@ -65,12 +65,12 @@ def _start(tmp_path: Path, layout: str) -> tuple[subprocess.Popen[str], Path]:
     if layout == "chunks":  # workers load their own chunk files
         change = tmp_path / "chunks"
         change.mkdir()
-        for n in range(4):  # enough FECs to keep both workers busy for a minute
-            fecs = [_fec(100 * n + i) for i in range(100)]
+        for n in range(4):  # enough FECs to keep both workers busy for seconds
+            fecs = [_fec(200 * n + i) for i in range(200)]
             (change / f"chunk_{n}.json").write_text(json.dumps(fecs), encoding="utf-8")
-    else:  # the main process reads, workers get batches of 256 FECs
+    else:  # the main process reads, workers get batches of 256 FECs (two full ones)
         change = tmp_path / "change.json"
-        change.write_text(json.dumps([_fec(i) for i in range(300)]), encoding="utf-8")
+        change.write_text(json.dumps([_fec(i) for i in range(600)]), encoding="utf-8")
     report = tmp_path / "report.json"
     cmd = [sys.executable, "-c", "from rela.cli import main; main()", "check", str(spec),
            "--change", str(change), "--jobs", "2", "--max-states", "1000000000",
