@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from rela.automata import nfa as N
@@ -281,7 +281,9 @@ def test_a_simulating_state_relates_paths_to_more(t: T.Transducer, u: T.Transduc
                 assert relates(*states[r], word) <= relates(*states[q], word)
 
 
-@settings(max_examples=300, deadline=None)
+# Most random transducers map a random automaton to nothing: those examples are
+# rejected (about three in four), so that the 300 run are ones with something to check.
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(nfas(4), related_transducers())
 def test_images_of_one_automaton_have_sound_inclusions(
     a: Nfa, ts: tuple[T.Transducer, T.Transducer | None]
@@ -300,7 +302,7 @@ def test_images_of_one_automaton_have_sound_inclusions(
     right = trimmed_image(g, ts[1])[0] if ts[1] is not None else g
     known_left, known_right = inclusions(sides[0], sides[1], frozenset(ALPHABET))
     if known_left is None or known_right is None:
-        return
+        reject()  # an image that accepts nothing: nothing is known of it, nothing to check
     for (x, y), (tokens, covers) in (((left, right), known_left), ((right, left), known_right)):
         for q in range(y.n):
             held = covers(q)
