@@ -6,9 +6,9 @@ a path is one of the graph's.
 successive FECs often share a graph: a :class:`GraphWalker` holds what one
 graph's walks share (the flows' start nodes, each step taken from a set of
 nodes, whether the graph has a cycle at all), so that it is computed once per
-graph rather than once per flow.  :func:`walk`, :func:`is_path`,
-:func:`has_cycle` and :func:`find_cycle` are the plain definitions, one call at
-a time (and what the tests hold the walker to).
+graph rather than once per flow.  :func:`has_cycle` and :func:`find_cycle`
+are the plain definitions, one call at a time, of what the walker keeps (the
+tests hold its walks to plain ones of their own).
 
 >>> g = Graph.from_paths([["a", "b", "drop"], ["a", "c"]])
 >>> w = GraphWalker(g)
@@ -30,8 +30,6 @@ __all__ = [
     "find_cycle",
     "graph_facts",
     "has_cycle",
-    "is_path",
-    "walk",
 ]
 
 #: Steps memoised per graph before the memo starts again (memory stays flat).
@@ -149,7 +147,7 @@ class GraphWalker:
         return got
 
     def walk(self, flow: str, path: Path) -> int:
-        """:func:`walk` in this graph."""
+        """How many leading hops of ``path`` the graph can follow from the flow's start."""
         if not path or path[0] != flow:
             return 0
         current = self._start(flow)[1]
@@ -162,7 +160,7 @@ class GraphWalker:
         return n
 
     def is_path(self, flow: str, path: Path) -> bool:
-        """:func:`is_path` in this graph."""
+        """Whether ``path`` is a path of the graph (from the flow's start to a sink)."""
         if not path or path[0] != flow:
             return False
         current = self._start(flow)[1]
@@ -182,43 +180,6 @@ class GraphWalker:
     def find_cycle(self, flow: str) -> Path | None:
         """:func:`find_cycle` in this graph."""
         return find_cycle(self.graph, flow, self.starts(flow))
-
-
-def walk(graph: Graph, flow: str, path: Path) -> int:
-    """How many leading hops of ``path`` the graph can follow from the flow's start.
-
-    >>> g = Graph.from_paths([["a", "b", "drop"]])
-    >>> walk(g, "a", ("a", "b", "c", "d")), walk(g, "x", ("x",))
-    (2, 0)
-    """
-    if not path or path[0] != flow:
-        return 0
-    current = set(_starts(graph, flow))
-    n = 0
-    while current:
-        n += 1
-        if n == len(path):
-            break
-        hop = path[n]
-        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
-    return n
-
-
-def is_path(graph: Graph, flow: str, path: Path) -> bool:
-    """Whether ``path`` is a path of the graph (from the flow's start to a sink).
-
-    >>> g = Graph.from_paths([["a", "b", "c"]])
-    >>> is_path(g, "a", ("a", "b", "c")), is_path(g, "a", ("a", "b"))
-    (True, False)
-    """
-    if not path or path[0] != flow:
-        return False
-    current = set(_starts(graph, flow))
-    for hop in path[1:]:
-        current = {j for i in current for j in graph.succ[i] if graph.labels[j] == hop}
-        if not current:
-            return False
-    return any(i in graph.sinks for i in current)
 
 
 def _starts(graph: Graph, flow: str) -> tuple[int, ...]:

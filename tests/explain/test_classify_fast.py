@@ -20,10 +20,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rela.explain.classify import _pair, classify, closest, reads_walks
-from rela.explain.walks import GraphWalker, find_cycle, graph_facts, has_cycle, is_path, walk
+from rela.explain.walks import GraphWalker, find_cycle, graph_facts, has_cycle
 from rela.network.model import Graph
 from rela.results import ANY_OTHER, FecRef, Violation, common_prefix_len
 from tests.automata.test_differential import graphs
+from tests.explain.plain_walks import is_path, walk
 
 HOPS = ("a", "b", "c", "drop", ANY_OTHER)
 paths = st.lists(st.sampled_from(HOPS), max_size=4).map(tuple)
@@ -60,6 +61,13 @@ def test_has_cycle_is_some_flow_reaching_a_cycle(g: Any) -> None:
     assert has_cycle(graph) == some
     if not has_cycle(graph):
         assert all(find_cycle(graph, label) is None for label in set(graph.labels))
+
+
+def test_plain_walks_on_small_graphs() -> None:
+    g = Graph.from_paths([["a", "b", "drop"]])
+    assert (walk(g, "a", ("a", "b", "c", "d")), walk(g, "x", ("x",))) == (2, 0)
+    g = Graph.from_paths([["a", "b", "c"]])
+    assert (is_path(g, "a", ("a", "b", "c")), is_path(g, "a", ("a", "b"))) == (True, False)
 
 
 def plain_has_cycle(graph: Graph) -> bool:

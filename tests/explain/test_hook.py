@@ -16,11 +16,12 @@ from rela.explain.coverage import CoverageCounter
 from rela.explain.flows import FlowExplainer
 from rela.explain.guards import may_be
 from rela.explain.model import SpecModel
-from rela.explain.walks import GraphFacts, find_cycle, is_path, walk
+from rela.explain.walks import GraphFacts, find_cycle
 from rela.lang import parse_spec
 from rela.network.model import Fec, Graph, TrafficKey
 from tests import reference as ref
 from tests.automata.test_differential import conds, graphs, traffic_keys
+from tests.explain.plain_walks import is_path, walk
 
 SPEC = "spec s { a b : preserve else c .* : preserve else .* : preserve }"
 
