@@ -16,10 +16,13 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=600)
 
 
-_NEEDS_RUFF = pytest.mark.skipif(
-    shutil.which("ruff") is None and not (Path(sys.executable).parent / "ruff").exists(),
-    reason="ruff not installed",
-)
+def _ruff() -> str:
+    """The ruff beside this interpreter (a virtual environment's), else the one on PATH."""
+    local = Path(sys.executable).parent / "ruff"
+    return str(local) if local.exists() else "ruff"
+
+
+_NEEDS_RUFF = pytest.mark.skipif(shutil.which(_ruff()) is None, reason="ruff not installed")
 
 
 @_NEEDS_RUFF
@@ -33,11 +36,6 @@ def test_code_is_formatted() -> None:
     """``ruff format`` (the version pyproject.toml pins) would change no file."""
     result = _run(_ruff(), "format", "--check", "rela", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
-
-
-def _ruff() -> str:
-    local = Path(sys.executable).parent / "ruff"
-    return str(local) if local.exists() else "ruff"
 
 
 def test_mypy_is_clean() -> None:
